@@ -1,0 +1,51 @@
+"""The in-process broker of the embedded default. It carries bytes only, like Redis would.
+
+Listeners are called through `loop.call_soon`, never inside `publish`, so a publisher is never
+re-entered by its own listener (as with a real network broker). Nothing is queued here beyond the
+event loop's own ready queue: each call is one small decode-and-apply in the hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from realtime.broker.base import Listener
+
+
+class _MemorySubscription:
+    def __init__(self, broker: MemoryBroker, channel: str, listener: Listener) -> None:
+        self._broker = broker
+        self.channel = channel
+        self.listener = listener
+
+    async def close(self) -> None:
+        self._broker._remove(self)
+
+
+class MemoryBroker:
+    def __init__(self) -> None:
+        self._subs: dict[str, list[_MemorySubscription]] = {}
+
+    @property
+    def healthy(self) -> bool:
+        return True
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        loop = asyncio.get_running_loop()
+        for sub in tuple(self._subs.get(channel, ())):
+            loop.call_soon(sub.listener, bytes(message))
+
+    async def subscribe(self, channel: str, listener: Listener) -> _MemorySubscription:
+        sub = _MemorySubscription(self, channel, listener)
+        self._subs.setdefault(channel, []).append(sub)
+        return sub
+
+    def _remove(self, sub: _MemorySubscription) -> None:
+        subs = self._subs.get(sub.channel, [])
+        if sub in subs:
+            subs.remove(sub)
+        if not subs:
+            self._subs.pop(sub.channel, None)
+
+    async def close(self) -> None:
+        self._subs.clear()

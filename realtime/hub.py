@@ -1,0 +1,227 @@
+"""The per-process cache of rooms and the path every command takes.
+
+    execute(code, command, actor):
+        room lock -> decide -> store.append (the one authority on order) -> fold -> watchers
+        -> broker.publish (to other processes)
+
+Other processes' events arrive through the broker; a message that does not follow the room's
+current seq (a gap, a lost message, a broker reconnect) makes the hub read what it missed from
+the store. So the broker may lose messages, but no process ever folds a gap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from realtime.broker.base import Broker, Subscription
+from realtime.codec import DecodeError, decode_stamped, encode_stamped
+from realtime.errors import BackendUnavailable, Conflict, Rejected, RoomNotFound
+from realtime.events import Actor, Command, CreateSession, Role, Stamped
+from realtime.room import Change, Room, Watcher
+from realtime.state import RoomState, decide, fold
+from realtime.store.base import EventStore
+
+log = logging.getLogger("kring.hub")
+
+Clock = Callable[[], float]
+
+# A command that keeps losing the race for the next seq to other processes gives up after this.
+MAX_ATTEMPTS = 5
+
+
+def channel_for(code: str) -> str:
+    return f"kring:room:{code}"
+
+
+class Hub:
+    def __init__(
+        self,
+        store: EventStore,
+        broker: Broker,
+        clock: Clock,
+        node: str,
+        idle_unload_s: float = 300.0,
+    ) -> None:
+        self.store = store
+        self.broker = broker
+        self.clock = clock
+        self.node = node
+        self._idle_unload_s = idle_unload_s
+        self._rooms: dict[str, Room] = {}
+        self._subs: dict[str, Subscription] = {}
+        self._loading: dict[str, asyncio.Future[Room]] = {}
+        self._unload_timers: dict[str, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # ------------------------------------------------------------ loading
+
+    async def room(self, code: str) -> Room:
+        """The room for `code`, loaded from the store on first use. RoomNotFound if it has no log."""
+        room = self._rooms.get(code)
+        if room is not None:
+            return room
+        pending = self._loading.get(code)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Room] = asyncio.get_running_loop().create_future()
+        self._loading[code] = future
+        try:
+            room = await self._load(code)
+            future.set_result(room)
+            return room
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        finally:
+            del self._loading[code]
+
+    async def _load(self, code: str) -> Room:
+        # Subscribe first, then read: an event committed in between arrives by the broker and is
+        # either already in what we read (skipped) or follows it.
+        sub = await self.broker.subscribe(channel_for(code), lambda msg: self._on_message(code, msg))
+        try:
+            stamped = await self.store.read(code)
+        except BaseException:
+            await sub.close()
+            raise
+        if not stamped:
+            await sub.close()
+            raise RoomNotFound(code)
+        room = Room(code, fold(stamped), stamped)
+        self._rooms[code] = room
+        self._subs[code] = sub
+        self._schedule_unload(code)
+        return room
+
+    def loaded(self, code: str) -> Room | None:
+        return self._rooms.get(code)
+
+    # ------------------------------------------------------------ commands
+
+    async def create(self, command: CreateSession) -> Room:
+        """Create a room; its first event is SessionCreated, committed with seq 1."""
+        events = decide(RoomState(), command, Actor(role=Role.MENTOR))
+        try:
+            await self.store.append(command.code, 0, self.clock(), events)
+        except Conflict as exc:
+            raise Rejected("session_exists") from exc
+        return await self.room(command.code)
+
+    async def execute(self, code: str, command: Command, actor: Actor) -> list[Stamped]:
+        """Run one command; returns the committed events (may be empty). Raises Rejected."""
+        room = await self.room(code)
+        async with room.lock:
+            for _ in range(MAX_ATTEMPTS):
+                events = decide(room.state, command, actor)
+                if not events:
+                    return []
+                try:
+                    stamped = await self.store.append(code, room.state.seq, self.clock(), events)
+                except Conflict:
+                    await self._catch_up(room)  # another process wrote first: decide again
+                    continue
+                if not room.apply(stamped):
+                    await self._catch_up(room)
+                await self._publish(code, stamped)
+                return stamped
+        raise BackendUnavailable(f"{code}: could not get a turn to write after {MAX_ATTEMPTS} tries")
+
+    async def _publish(self, code: str, stamped: list[Stamped]) -> None:
+        try:
+            await self.broker.publish(channel_for(code), encode_stamped(code, stamped))
+        except Exception:  # committed is committed: other processes will see the gap later
+            log.exception("publish failed for %s", code)
+
+    # ------------------------------------------------------------ other processes
+
+    def _on_message(self, code: str, message: bytes | None) -> None:
+        room = self._rooms.get(code)
+        if room is None:
+            return
+        if message is None:
+            self._spawn(self._catch_up_locked(room))
+            return
+        try:
+            _, stamped = decode_stamped(message)
+        except DecodeError:
+            log.warning("undecodable broker message on %s", code)
+            self._spawn(self._catch_up_locked(room))
+            return
+        if not room.apply(stamped):
+            self._spawn(self._catch_up_locked(room))
+
+    async def _catch_up_locked(self, room: Room) -> None:
+        async with room.lock:
+            await self._catch_up(room)
+
+    async def _catch_up(self, room: Room) -> None:
+        missing = await self.store.read(room.code, after=room.state.seq)
+        if missing and not room.apply(missing):
+            # Cannot happen with a consistent store; rebuild from scratch rather than fold a gap.
+            log.error("store returned a gap for %s; reloading", room.code)
+            full = await self.store.read(room.code)
+            room.state = fold(full)
+            room.recent.clear()
+            room.recent.extend(full)
+            room.notify(Change(reset=True))
+
+    # ------------------------------------------------------------ presence and watchers
+
+    def watch(self, room: Room, watcher: Watcher) -> Callable[[], None]:
+        timer = self._unload_timers.pop(room.code, None)
+        if timer is not None:
+            timer.cancel()
+        stop = room.watch(watcher)
+
+        def unwatch() -> None:
+            stop()
+            if room.watcher_count == 0:
+                self._schedule_unload(room.code)
+
+        return unwatch
+
+    def connect(self, room: Room, pid: str) -> None:
+        if room.presence.connect(self.node, pid):
+            room.notify(Change(presence=True))
+
+    def disconnect(self, room: Room, pid: str) -> None:
+        if room.presence.disconnect(self.node, pid, self.clock()):
+            room.notify(Change(presence=True))
+
+    def _schedule_unload(self, code: str) -> None:
+        room = self._rooms.get(code)
+        if room is None or room.watcher_count or code in self._unload_timers:
+            return
+        loop = asyncio.get_running_loop()
+        self._unload_timers[code] = loop.call_later(
+            self._idle_unload_s, lambda: self._spawn(self._unload(code))
+        )
+
+    async def _unload(self, code: str) -> None:
+        self._unload_timers.pop(code, None)
+        room = self._rooms.get(code)
+        if room is None or room.watcher_count or room.lock.locked():
+            return
+        del self._rooms[code]
+        sub = self._subs.pop(code, None)
+        if sub is not None:
+            await sub.close()
+
+    def _spawn(self, coro: object) -> None:
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for timer in self._unload_timers.values():
+            timer.cancel()
+        self._unload_timers.clear()
+        for task in tuple(self._tasks):
+            task.cancel()
+        for sub in self._subs.values():
+            await sub.close()
+        self._subs.clear()
+        self._rooms.clear()

@@ -1,0 +1,86 @@
+"""One room as a process holds it: the folded state, recent events for catch-up, and watchers.
+
+The room itself does no I/O; the hub (hub.py) feeds it committed events from its own commands,
+from the broker and from the store, and the room tells its watchers what changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from realtime import limits
+from realtime.events import Stamped
+from realtime.presence import Presence
+from realtime.state import RoomState, evolve
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What a watcher is told. `reset` means: the state was reloaded, re-render everything."""
+
+    events: tuple[Stamped, ...] = ()
+    presence: bool = False
+    reset: bool = False
+
+
+Watcher = Callable[[Change], None]
+
+
+class Room:
+    def __init__(self, code: str, state: RoomState, recent: Sequence[Stamped] = ()) -> None:
+        self.code = code
+        self.state = state
+        self.recent: deque[Stamped] = deque(recent, maxlen=limits.RECENT_EVENTS)
+        self.lock = asyncio.Lock()
+        self.presence = Presence()
+        self._watchers: set[Watcher] = set()
+
+    # -- watchers
+
+    def watch(self, watcher: Watcher) -> Callable[[], None]:
+        self._watchers.add(watcher)
+        return lambda: self._watchers.discard(watcher)
+
+    @property
+    def watcher_count(self) -> int:
+        return len(self._watchers)
+
+    def notify(self, change: Change) -> None:
+        # Watchers only mark work for later (a connection's sender task), so this stays cheap and
+        # one failing watcher cannot stop the others.
+        for watcher in tuple(self._watchers):
+            watcher(change)
+
+    # -- events
+
+    def apply(self, stamped: Sequence[Stamped]) -> bool:
+        """Fold events that follow the current state. Already-known ones are skipped.
+
+        Returns False when there is a gap (an event is missing before these): the caller must
+        read the missing events from the store. Nothing is applied in that case.
+        """
+        fresh = [s for s in stamped if s.seq > self.state.seq]
+        if not fresh:
+            return True
+        if fresh[0].seq != self.state.seq + 1:
+            return False
+        state = self.state
+        for item in fresh:
+            if item.seq != state.seq + 1:
+                return False
+            state = evolve(state, item)
+        self.state = state
+        self.recent.extend(fresh)
+        self.notify(Change(events=tuple(fresh)))
+        return True
+
+    def since(self, seq: int) -> tuple[Stamped, ...] | None:
+        """Events after `seq`, or None when `seq` is older than what is kept in memory."""
+        if seq >= self.state.seq:
+            return ()
+        if seq < 0 or not self.recent or self.recent[0].seq > seq + 1:
+            return None
+        return tuple(s for s in self.recent if s.seq > seq)

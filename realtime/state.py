@@ -1,0 +1,205 @@
+"""The room: its state, and the two pure functions that move it.
+
+Theory of operation
+-------------------
+A room is an ordered log of events. `decide(state, command, actor)` looks at the current state and
+a command and either raises `Rejected` (nothing happens) or returns the events that the command
+causes (possibly none). `evolve(state, stamped)` folds one committed event into a new state. The
+shell (room.py) runs decide under the room's lock, commits the events to the store, and only then
+folds them and tells anyone; every process that folds the same log gets the same state.
+
+Both functions are pure: no I/O, no clock, no randomness. Ids, secrets and the time come from the
+shell, inside the command or as the `at` of a stamped event. States are immutable; evolve copies
+only the part of the state that an event touches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from realtime import limits
+from realtime.errors import Forbidden, Rejected
+from realtime.events import (
+    Actor,
+    Command,
+    CreateSession,
+    EndSession,
+    Event,
+    Join,
+    LanguageChanged,
+    ParticipantJoined,
+    ProfileUpdated,
+    Role,
+    SessionCreated,
+    SessionEnded,
+    SetLanguage,
+    SetTitle,
+    Stamped,
+    TitleChanged,
+    UpdateProfile,
+)
+from realtime.text import clean_line, one_of
+
+_EMPTY: Mapping[str, "Participant"] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    pid: str
+    name: str
+    location: str  # one of limits.LOCATIONS
+    token_hash: str
+    joined_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    seq: int = 0
+    code: str = ""
+    title: str = ""
+    language: str = "en"
+    join_token: str = ""
+    mentor_key_hash: str = ""
+    created_at: float = 0.0
+    ended_at: float | None = None
+    # In join order (dicts keep insertion order); read-only views, replaced on change.
+    participants: Mapping[str, Participant] = field(default_factory=lambda: _EMPTY)
+
+    @property
+    def exists(self) -> bool:
+        return self.seq > 0
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_at is not None
+
+    def participant_by_token_hash(self, token_hash: str) -> Participant | None:
+        for participant in self.participants.values():
+            if participant.token_hash == token_hash:
+                return participant
+        return None
+
+
+# ---------------------------------------------------------------- decide
+
+
+def _require_mentor(actor: Actor) -> None:
+    if actor.role is not Role.MENTOR:
+        raise Forbidden("not_mentor")
+
+
+def _require_member(state: RoomState, actor: Actor) -> Participant:
+    if actor.role is not Role.PARTICIPANT:
+        raise Forbidden("not_participant")
+    participant = state.participants.get(actor.pid)
+    if participant is None:
+        raise Forbidden("not_a_member")
+    return participant
+
+
+def _require_open(state: RoomState) -> None:
+    if state.ended:
+        raise Rejected("session_ended")
+
+
+def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
+    """The events that `command` by `actor` causes in `state`, or Rejected."""
+    if isinstance(command, CreateSession):
+        _require_mentor(actor)
+        if state.exists:
+            raise Rejected("session_exists")
+        return [
+            SessionCreated(
+                title=clean_line(command.title, "title", limits.TITLE_MAX),
+                language=one_of(command.language, "language", limits.LANGUAGES),
+                code=command.code,
+                join_token=command.join_token,
+                mentor_key_hash=command.mentor_key_hash,
+            )
+        ]
+    if isinstance(command, Join):
+        if actor.role is not Role.PARTICIPANT or actor.pid != command.pid or not command.pid:
+            raise Forbidden("not_participant")
+        _require_open(state)
+        if command.pid in state.participants:
+            raise Rejected("already_joined")
+        if len(state.participants) >= limits.PARTICIPANTS_MAX:
+            raise Rejected("room_full", max=limits.PARTICIPANTS_MAX)
+        return [
+            ParticipantJoined(
+                pid=command.pid,
+                name=clean_line(command.name, "name", limits.NAME_MAX),
+                location=one_of(command.location, "location", limits.LOCATIONS),
+                token_hash=command.token_hash,
+            )
+        ]
+    if isinstance(command, UpdateProfile):
+        me = _require_member(state, actor)
+        _require_open(state)
+        name = clean_line(command.name, "name", limits.NAME_MAX)
+        location = one_of(command.location, "location", limits.LOCATIONS)
+        if (name, location) == (me.name, me.location):
+            return []
+        return [ProfileUpdated(pid=me.pid, name=name, location=location)]
+    if isinstance(command, SetTitle):
+        _require_mentor(actor)
+        title = clean_line(command.title, "title", limits.TITLE_MAX)
+        return [] if title == state.title else [TitleChanged(title)]
+    if isinstance(command, SetLanguage):
+        _require_mentor(actor)
+        language = one_of(command.language, "language", limits.LANGUAGES)
+        return [] if language == state.language else [LanguageChanged(language)]
+    if isinstance(command, EndSession):
+        _require_mentor(actor)
+        return [] if state.ended else [SessionEnded()]
+    raise Rejected("unknown_command")
+
+
+# ---------------------------------------------------------------- evolve
+
+
+def _with_participant(state: RoomState, participant: Participant) -> Mapping[str, Participant]:
+    updated = dict(state.participants)
+    updated[participant.pid] = participant
+    return MappingProxyType(updated)
+
+
+def evolve(state: RoomState, stamped: Stamped) -> RoomState:
+    """The state after one committed event. Events arrive in seq order, each exactly once."""
+    event = stamped.event
+    state = dataclasses.replace(state, seq=stamped.seq)
+    if isinstance(event, SessionCreated):
+        return dataclasses.replace(
+            state,
+            code=event.code,
+            title=event.title,
+            language=event.language,
+            join_token=event.join_token,
+            mentor_key_hash=event.mentor_key_hash,
+            created_at=stamped.at,
+        )
+    if isinstance(event, ParticipantJoined):
+        joined = Participant(event.pid, event.name, event.location, event.token_hash, stamped.at)
+        return dataclasses.replace(state, participants=_with_participant(state, joined))
+    if isinstance(event, ProfileUpdated):
+        current = state.participants[event.pid]
+        updated = dataclasses.replace(current, name=event.name, location=event.location)
+        return dataclasses.replace(state, participants=_with_participant(state, updated))
+    if isinstance(event, TitleChanged):
+        return dataclasses.replace(state, title=event.title)
+    if isinstance(event, LanguageChanged):
+        return dataclasses.replace(state, language=event.language)
+    if isinstance(event, SessionEnded):
+        return dataclasses.replace(state, ended_at=stamped.at)
+    raise TypeError(f"evolve: unknown event {event!r}")  # a new event type without a fold
+
+
+def fold(stamped: list[Stamped] | tuple[Stamped, ...], state: RoomState | None = None) -> RoomState:
+    """Replay a log (or the rest of one) onto a state."""
+    current = state or RoomState()
+    for item in stamped:
+        current = evolve(current, item)
+    return current

@@ -1,0 +1,33 @@
+"""The interface every event store implements; tests/contract/test_store_contract.py checks it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from realtime.events import Event, Stamped
+
+
+class EventStore(Protocol):
+    """An append-only log of events per room, with one authority for the order.
+
+    `append` succeeds only when the room's last seq is `expected_seq`; otherwise it raises
+    `Conflict` and stores nothing. So two writers can never give two events the same seq, and
+    a writer that lost the race reloads and decides again. An append that returned is durable.
+    """
+
+    async def append(
+        self, room: str, expected_seq: int, at: float, events: Sequence[Event]
+    ) -> list[Stamped]: ...
+
+    async def read(self, room: str, after: int = 0) -> list[Stamped]:
+        """Events of `room` with seq > after, in order; [] for an unknown room."""
+        ...
+
+    async def last_seq(self, room: str) -> int: ...
+
+    async def delete(self, room: str) -> None:
+        """Forget a room's whole log (retention, the mentor's delete)."""
+        ...
+
+    async def close(self) -> None: ...

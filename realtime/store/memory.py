@@ -1,0 +1,40 @@
+"""An event store in memory: the fake for unit tests. It keeps encoded bytes, like a real store,
+so that anything that could not survive serialization fails here too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from realtime.codec import decode_event, encode_event
+from realtime.errors import Conflict
+from realtime.events import Event, Stamped
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._logs: dict[str, list[tuple[int, float, bytes]]] = {}
+
+    async def append(
+        self, room: str, expected_seq: int, at: float, events: Sequence[Event]
+    ) -> list[Stamped]:
+        log = self._logs.setdefault(room, [])
+        if len(log) != expected_seq:
+            raise Conflict(f"{room}: expected seq {expected_seq}, log is at {len(log)}")
+        stamped = [Stamped(expected_seq + i + 1, at, ev) for i, ev in enumerate(events)]
+        log.extend((s.seq, s.at, encode_event(s.event)) for s in stamped)
+        return stamped
+
+    async def read(self, room: str, after: int = 0) -> list[Stamped]:
+        return [
+            Stamped(seq, at, decode_event(raw))
+            for seq, at, raw in self._logs.get(room, [])[max(after, 0) :]
+        ]
+
+    async def last_seq(self, room: str) -> int:
+        return len(self._logs.get(room, []))
+
+    async def delete(self, room: str) -> None:
+        self._logs.pop(room, None)
+
+    async def close(self) -> None:
+        self._logs.clear()

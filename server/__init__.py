@@ -1,0 +1,1 @@
+"""The ASGI shell around the realtime core: settings, app, HTTP views, the websocket."""

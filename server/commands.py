@@ -1,0 +1,40 @@
+"""From a websocket message (a JSON object sent by an htmx form) to a core command.
+
+Only the shape is checked here (which command, fields as strings); every rule about the values
+(lengths, choices, who may do it) is the core's, in realtime/state.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from realtime.errors import Rejected
+from realtime.events import Command, EndSession, SetLanguage, SetTitle, UpdateProfile
+
+
+def _text(data: Mapping[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    if isinstance(value, list):  # a field sent twice: take the first, like a form post
+        value = value[0] if value else ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise Rejected("bad_message")
+    return value
+
+
+PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Command]] = {
+    "profile": lambda d: UpdateProfile(name=_text(d, "name"), location=_text(d, "location")),
+    "set_title": lambda d: SetTitle(title=_text(d, "title")),
+    "set_language": lambda d: SetLanguage(language=_text(d, "language")),
+    "end_session": lambda d: EndSession(),
+}
+
+
+def parse_command(data: Mapping[str, Any]) -> Command:
+    name = data.get("cmd")
+    parser = PARSERS.get(name) if isinstance(name, str) else None
+    if parser is None:
+        raise Rejected("unknown_command")
+    return parser(data)

@@ -1,0 +1,72 @@
+"""The composition root: builds the adapters from settings and wires them into one object that
+every route reaches through `kring(conn)`; there are no module globals."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import cast
+
+from starlette.requests import HTTPConnection
+
+from realtime.broker import Broker, open_broker
+from realtime.hub import Hub
+from realtime.store import EventStore, open_store
+from realtime.store.sqlite import SqliteStore
+from server.security import FormTokens, RateLimiter
+from server.settings import Settings
+from web.i18n import Translator
+from web.render import STATIC, Renderer
+
+
+@dataclass
+class Kring:
+    settings: Settings
+    store: EventStore
+    broker: Broker
+    hub: Hub
+    translator: Translator
+    renderer: Renderer
+    tokens: FormTokens
+    join_limiter: RateLimiter
+    create_limiter: RateLimiter
+
+    async def close(self) -> None:
+        await self.hub.close()
+        await self.broker.close()
+        await self.store.close()
+
+
+def static_version() -> str:
+    """A short hash of the static files, for cache-busting URLs."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def build(settings: Settings) -> Kring:
+    if settings.store_url.startswith("sqlite:///"):
+        store: EventStore = SqliteStore(settings.store_url.removeprefix("sqlite:///"), settings.sqlite_sync)
+    else:
+        store = open_store(settings.store_url)
+    broker = open_broker(settings.broker_url)
+    translator = Translator()
+    return Kring(
+        settings=settings,
+        store=store,
+        broker=broker,
+        hub=Hub(store, broker, clock=time.time, node=settings.node),
+        translator=translator,
+        renderer=Renderer(translator, static_version()),
+        tokens=FormTokens(settings.resolved_secret_key()),
+        join_limiter=RateLimiter(settings.join_attempts_per_minute),
+        create_limiter=RateLimiter(30),
+    )
+
+
+def kring(conn: HTTPConnection) -> Kring:
+    return cast(Kring, conn.state.kring)

@@ -1,0 +1,238 @@
+"""The websocket of a live page: one per page, speaking the protocol of docs/protocol.md.
+
+Per connection there are two tasks. The receiver reads commands and runs them through the hub.
+The sender renders and sends; between its sends the connection only keeps a set of dirty region
+names (plus a few one-off notices), so what waits for a slow client is bounded by the number of
+regions, never by the number of events: a burst of 100 votes becomes one render of the
+results. A client that does not take a message within `ws_send_timeout_s` is cut off (1013) and
+catches up when it reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from realtime import limits
+from realtime.errors import Rejected, RoomNotFound
+from realtime.events import Actor, Role
+from realtime.room import Change, Room
+from server import errors, security
+from server.commands import parse_command
+from server.kring import Kring, kring
+from server.views import browser_lang
+from web.render import all_regions, regions_for
+from web.viewer import Viewer
+
+log = logging.getLogger("kring.ws")
+
+# After this many refused or malformed messages in a row the connection counts as abuse.
+MAX_BAD_MESSAGES = 50
+
+
+class Connection:
+    def __init__(self, ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> None:
+        self.ws = ws
+        self.k = k
+        self.room = room
+        self.viewer = viewer
+        self.dirty: set[str] = set()
+        self.notices: deque[str] = deque(maxlen=4)  # one-off fragments; old ones are superseded
+        self.wake = asyncio.Event()
+        self.allowance = float(k.settings.ws_messages_per_10s)
+        self.last_refill = time.monotonic()
+        self.bad_in_a_row = 0
+
+    # -- outgoing
+
+    def on_change(self, change: Change) -> None:
+        names = regions_for(change, self.viewer.role)
+        if names:
+            self.dirty |= names
+            self.wake.set()
+
+    def notice(self, html: str) -> None:
+        self.notices.append(html)
+        self.wake.set()
+
+    def flash(self, text: str) -> None:
+        self.notice(self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text))
+
+    def catch_up(self, since: int | None) -> None:
+        missed = self.room.since(since) if since is not None else None
+        if missed is None:
+            names = all_regions(self.viewer.role)
+        else:
+            names = regions_for(Change(events=missed, presence=True), self.viewer.role)
+        self.dirty |= names
+        self.notice(self.k.renderer.fragment("fragments/conn.html", self.viewer, conn_state="live"))
+
+    async def sender(self) -> None:
+        timeout = self.k.settings.ws_send_timeout_s
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            parts = list(self.notices)
+            self.notices.clear()
+            if self.dirty:
+                names, self.dirty = self.dirty, set()
+                parts.append(self.k.renderer.regions(self.room, self.viewer, names))
+            if not parts:
+                continue
+            try:
+                await asyncio.wait_for(self.ws.send_text("".join(parts)), timeout)
+            except TimeoutError:
+                log.info("slow client on %s cut off", self.room.code)
+                await self._close(errors.CLOSE_SLOW)
+                return
+
+    # -- incoming
+
+    def _spend(self) -> bool:
+        now = time.monotonic()
+        rate = self.k.settings.ws_messages_per_10s / 10.0
+        self.allowance = min(float(self.k.settings.ws_messages_per_10s),
+                             self.allowance + (now - self.last_refill) * rate)
+        self.last_refill = now
+        if self.allowance < 1.0:
+            return False
+        self.allowance -= 1.0
+        return True
+
+    def _refuse(self, code: str, **params: Any) -> None:
+        self.bad_in_a_row += 1
+        self.flash(self.k.translator.reason(self.viewer.lang, code, params))
+
+    async def handle(self, text: str) -> bool:
+        """One incoming frame. Returns False when the connection must be closed for abuse."""
+        if not self._spend():
+            self._refuse("rate_limited")
+            return self.bad_in_a_row < MAX_BAD_MESSAGES
+        if len(text.encode()) > limits.MESSAGE_MAX_BYTES:
+            self._refuse("message_too_large")
+            return self.bad_in_a_row < MAX_BAD_MESSAGES
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            self._refuse("bad_message")
+            return self.bad_in_a_row < MAX_BAD_MESSAGES
+        actor = Actor(self.viewer.role, self.viewer.pid)
+        try:
+            command = parse_command(data)
+            await self.k.hub.execute(self.room.code, command, actor)
+        except Rejected as exc:
+            self._refuse(exc.code, **exc.params)
+            return self.bad_in_a_row < MAX_BAD_MESSAGES
+        self.bad_in_a_row = 0
+        self.flash("")  # a success clears an earlier error notice
+        return True
+
+    async def receiver(self) -> None:
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                raw = message.get("bytes") or b""
+                text = raw.decode("utf-8", errors="replace")
+            if not await self.handle(text):
+                await self._close(errors.CLOSE_ABUSE)
+                return
+
+    async def _close(self, code: int) -> None:
+        try:
+            await self.ws.close(code)
+        except Exception:  # already closed from the other side
+            pass
+
+    async def run(self, since: int | None) -> None:
+        hub = self.k.hub
+        unwatch = hub.watch(self.room, self.on_change)
+        if self.viewer.role is Role.PARTICIPANT:
+            hub.connect(self.room, self.viewer.pid)
+        self.catch_up(since)
+        tasks = [asyncio.create_task(self.sender()), asyncio.create_task(self.receiver())]
+        try:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                exc = task.exception()
+                if exc is not None and not isinstance(exc, WebSocketDisconnect):
+                    log.error("connection task failed", exc_info=exc)
+                    await self._close(errors.CLOSE_INTERNAL)
+        finally:
+            for task in tasks:
+                task.cancel()
+            unwatch()
+            if self.viewer.role is Role.PARTICIPANT:
+                hub.disconnect(self.room, self.viewer.pid)
+
+
+def _since(ws: WebSocket) -> int | None:
+    raw = ws.query_params.get("since", "")
+    return int(raw) if raw.isdigit() and len(raw) < 16 else None
+
+
+async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
+    k = kring(ws)
+    if not security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins):
+        await ws.close(errors.CLOSE_ORIGIN)  # before accept: the handshake is refused (403)
+        return None
+    await ws.accept()
+    try:
+        room = await k.hub.room(code) if len(code) <= 16 else None
+    except RoomNotFound:
+        room = None
+    if room is None:
+        await ws.close(errors.CLOSE_NOT_FOUND)
+        return None
+    return k, room
+
+
+async def participant_socket(ws: WebSocket) -> None:
+    opened = await _open(ws, ws.path_params["code"])
+    if opened is None:
+        return
+    k, room = opened
+    token = ws.cookies.get(security.participant_cookie(room.code), "")
+    found = room.state.participant_by_token_hash(security.hash_secret(token)) if token else None
+    if found is None:
+        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        return
+    viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid)
+    await Connection(ws, k, room, viewer).run(_since(ws))
+
+
+async def mentor_socket(ws: WebSocket) -> None:
+    opened = await _open(ws, ws.path_params["code"])
+    if opened is None:
+        return
+    k, room = opened
+    key = ws.cookies.get(security.mentor_cookie(room.code), "")
+    if not key or not security.same_secret(security.hash_secret(key), room.state.mentor_key_hash):
+        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        return
+    viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language))
+    await Connection(ws, k, room, viewer).run(_since(ws))
+
+
+async def projector_socket(ws: WebSocket) -> None:
+    opened = await _open(ws, ws.path_params["code"])
+    if opened is None:
+        return
+    k, room = opened
+    if not security.same_secret(ws.path_params["token"], room.state.join_token):
+        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        return
+    viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language))
+    await Connection(ws, k, room, viewer).run(_since(ws))

@@ -1,0 +1,79 @@
+"""The one translation mechanism: gettext catalogs (.po files read with Babel) keyed by English.
+
+Templates call `t("English text", name=value)`; Python code that produces user-facing text goes
+through `Translator.t` too (error reasons from realtime.errors.REASONS are msgids as well).
+English is the source language, so an English lookup is the msgid itself. `.po` files are read at
+start-up, so there is no compile step; tests/test_i18n.py extracts every msgid from the code and the
+templates and fails when Dutch lacks one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+from babel.messages.pofile import read_po
+
+from realtime.errors import REASONS
+
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+DEFAULT_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+# Field names that appear inside error messages ("{field} can be at most ...").
+FIELD_LABELS: Mapping[str, str] = {
+    "title": "Title",
+    "name": "Name",
+    "language": "Language",
+    "location": "Where you are",
+    "code": "Code",
+}
+
+
+class Gettext(Protocol):
+    def __call__(self, msgid: str, /, **params: object) -> str: ...
+
+
+def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
+    path = locale_dir / lang / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    return {
+        str(message.id): str(message.string)
+        for message in catalog
+        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
+    }
+
+
+class Translator:
+    def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
+        self._catalogs = {lang: load_catalog(lang, locale_dir) for lang in LANGUAGES}
+
+    @staticmethod
+    def pick(*candidates: str | None) -> str:
+        """The first supported language among candidates (browser choice first, then session)."""
+        for lang in candidates:
+            if lang in LANGUAGES:
+                return lang  # type: ignore[return-value]
+        return DEFAULT_LANGUAGE
+
+    def gettext(self, lang: str) -> Gettext:
+        catalog = self._catalogs.get(lang, {})
+
+        def t(msgid: str, /, **params: object) -> str:
+            text = catalog.get(msgid, msgid)
+            return text.format(**params) if params else text
+
+        return t
+
+    def reason(self, lang: str, code: str, params: Mapping[str, object]) -> str:
+        """An error reason (realtime.errors) in `lang`, with field names translated too."""
+        t = self.gettext(lang)
+        shown = {
+            key: t(FIELD_LABELS[str(value)]) if key == "field" and str(value) in FIELD_LABELS else value
+            for key, value in params.items()
+        }
+        return t(REASONS.get(code, REASONS["bad_message"]), **shown)

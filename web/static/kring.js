@@ -1,0 +1,59 @@
+// Kring's little bit of script: the connection notice, catch-up on reconnect, copy buttons.
+// Everything else is htmx. No inline script anywhere (the CSP forbids it).
+(() => {
+  "use strict";
+
+  const seq = () => {
+    const marker = document.getElementById("kring-sync");
+    return marker ? marker.dataset.seq || "0" : "0";
+  };
+
+  // Reconnect with `since` = the last seq this page has seen, so the server sends what we missed.
+  document.addEventListener("htmx:ws:before:connection", (event) => {
+    const connection = event.detail && event.detail.connection;
+    if (!connection) return;
+    const url = new URL(connection.url);
+    url.searchParams.set("since", seq());
+    connection.url = url.toString();
+  });
+
+  const setConn = (state) => {
+    const conn = document.getElementById("conn");
+    if (!conn) return;
+    conn.dataset.state = state;
+    const text = conn.querySelector(".conn-text");
+    if (state === "lost" || state === "ended") {
+      conn.hidden = false;
+      if (text) text.textContent = state === "lost" ? conn.dataset.textLost : conn.dataset.textEnded;
+    }
+  };
+
+  // Close codes from docs/protocol.md after which the browser does not reconnect (4xxx, 1008).
+  document.addEventListener("htmx:ws:close", (event) => {
+    const code = event.detail && event.detail.code;
+    if (event.detail && event.detail.reason === "removed") return;
+    const final = code === 1008 || (code >= 4000 && code < 5000);
+    setConn(final ? "ended" : "lost");
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const input = document.querySelector(button.dataset.copy);
+    if (!input) return;
+    input.select();
+    const done = () => {
+      const label = button.textContent;
+      button.textContent = button.dataset.copied || label;
+      setTimeout(() => { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(done, () => {});
+    else done();
+  });
+
+  // After sending a form over the socket, give the fields back for the next entry.
+  document.addEventListener("htmx:ws:after:message:outgoing", (event) => {
+    const form = event.target.closest && event.target.closest("form[data-reset]");
+    if (form) form.reset();
+  });
+})();

@@ -1,0 +1,62 @@
+"""Who a page is rendered for, and what of the room they may see.
+
+Privacy rules live here, in one place per kind of data, and every template gets its data through
+these functions only: so a participant's page (and the HTML sent to their socket) can never carry
+what only the mentor may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from realtime.events import Role
+from realtime.presence import Presence
+from realtime.state import RoomState
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    role: Role
+    lang: str
+    pid: str = ""
+
+    def cache_key(self, personal: bool) -> str:
+        """Viewers that see the same HTML of a region share one render of it."""
+        if personal and self.role is Role.PARTICIPANT:
+            return f"p:{self.pid}:{self.lang}"
+        return f"{self.role.value}:{self.lang}"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    pid: str
+    name: str
+    location: str
+    online: bool
+    is_me: bool
+
+
+def people(state: RoomState, presence: Presence, viewer: Viewer) -> list[PersonView]:
+    online = presence.online()
+    return [
+        PersonView(p.pid, p.name, p.location, p.pid in online, p.pid == viewer.pid)
+        for p in state.participants.values()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    present: int
+    room: int
+    remote: int
+    away: int
+
+
+def counts(persons: list[PersonView]) -> Counts:
+    present = [p for p in persons if p.online]
+    return Counts(
+        present=len(present),
+        room=sum(1 for p in present if p.location == "room"),
+        remote=sum(1 for p in present if p.location == "remote"),
+        away=len(persons) - len(present),
+    )
