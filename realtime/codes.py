@@ -1,14 +1,14 @@
 """Join codes: 8 characters that are easy to read aloud and type on a phone.
 
-The alphabet keeps one of each look-alike pair and drops the rest (no 0/O, 1/I/L, 2/Z, 8/B,
-5/S, U/V keeps V), leaving 25 characters: 25^8 is about 1.5e11 codes, and wrong guesses are
+The alphabet drops every character that reads like another (0/O, 1/I/L, 2/Z, 5/S, 8/B,
+U/V keeps V), leaving 24 characters: 24^8 is about 1.1e11 codes, and wrong guesses are
 rate-limited by the web layer. People may type
 dashes, spaces and lower case; `normalize` takes all of those.
 """
 
 from __future__ import annotations
 
-ALPHABET = "ACDEFGHJKMNPQRTVWXY345679"
+ALPHABET = "ACDEFGHJKMNPQRTVWXY34679"
 CODE_LENGTH = 8
 
 

@@ -22,7 +22,7 @@ REASONS: Mapping[str, str] = {
     "message_too_large": "That message is too large.",
     "rate_limited": "Slow down a little: too many actions at once.",
     "unknown_command": "Unknown action.",
-    "missing_field": "Please fill in {field}.",
+    "missing_field": "{field} is required.",
     "too_long": "{field} can be at most {max} characters.",
     "bad_choice": "That is not one of the choices for {field}.",
     "not_mentor": "Only the mentor can do that.",

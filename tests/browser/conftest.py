@@ -1,0 +1,176 @@
+"""Fixtures and helpers for the browser tests: a real Kring process and headless Chromium.
+
+Everything async here shares the session's event loop (loop_scope="session"), because the one
+Playwright browser lives in it; the test modules mark themselves with
+`pytest.mark.asyncio(loop_scope="session")` for the same reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from tests.serverproc import ServerProcess
+
+AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+PROJECTOR: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}}
+
+# How long a live update may take to show up (a websocket round trip; generous for slow CI).
+LIVE_MS = 10_000
+
+NewContext = Callable[..., Awaitable[BrowserContext]]
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = ServerProcess(tmp_path_factory.mktemp("kring-browser")).start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def new_context(browser: Browser, server: ServerProcess) -> AsyncIterator[NewContext]:
+    """A factory for fresh browser contexts (separate cookie jars: separate people).
+
+    Contexts default to English and the shared server; `base_url=` points one at another server.
+    bypass_csp lets axe_check inject axe-core: the app's CSP forbids inline script, rightly.
+    All contexts are closed after the test.
+    """
+    contexts: list[BrowserContext] = []
+
+    async def make(**options: Any) -> BrowserContext:
+        settings: dict[str, Any] = {"base_url": server.url, "bypass_csp": True, "locale": "en-US", **LAPTOP}
+        settings.update(options)
+        context = await browser.new_context(**settings)
+        context.set_default_timeout(LIVE_MS)
+        contexts.append(context)
+        return context
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            await context.close()
+
+
+# ------------------------------------------------------------------ helpers
+
+
+async def create_session(page: Page, title: str, language: str = "en") -> str:
+    """Start a session on the start page as mentor; returns the code (ABCDEFGH, no dash)."""
+    await page.goto("/")
+    await page.locator("input[name=title]").fill(title)
+    await page.locator(f"input[name=language][value={language}]").check()
+    await page.locator("form[action='/sessions'] button[type=submit]").click()
+    await page.wait_for_url(re.compile(r"/m/[A-Z0-9]{8}$"))
+    await wait_live(page)
+    shown = (await page.locator(".join-code").inner_text()).strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", shown), shown
+    code = shown.replace("-", "")
+    assert page.url.endswith(f"/m/{code}")
+    return code
+
+
+async def join(
+    context: BrowserContext, code: str, name: str, location: str = "room", *, page: Page | None = None
+) -> Page:
+    """Join session `code` as `name` (in `page`, or a new page of `context`); returns the live
+    participant page."""
+    page = page or await context.new_page()
+    await page.goto(f"/join?code={code}")
+    await page.wait_for_url(re.compile(rf"/s/{code}/join$"))
+    await page.locator("input[name=name]").fill(name)
+    await page.locator(f"input[name=location][value={location}]").check()
+    await page.locator("form[action$='/join'] button.btn-primary").click()
+    await page.wait_for_url(re.compile(rf"/s/{code}$"))
+    await wait_live(page)
+    return page
+
+
+async def wait_live(page: Page, timeout: float = LIVE_MS) -> None:
+    """Wait until the page's websocket is up and caught up: the server then hides #conn."""
+    conn = page.locator("#conn")
+    await expect(conn).to_have_attribute("data-state", "live", timeout=timeout)
+    await expect(conn).to_be_hidden(timeout=timeout)
+
+
+def record_frames(page: Page) -> list[str]:
+    """Collect the text of every websocket frame `page` receives from now on."""
+    frames: list[str] = []
+
+    def on_socket(ws: Any) -> None:
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, str) else ""))
+
+    page.on("websocket", on_socket)
+    return frames
+
+
+def person(page: Page, name: str) -> Any:
+    """The presence entry of `name` on `page`."""
+    return page.locator("#presence li.person").filter(
+        has=page.locator(".person-name", has_text=re.compile(rf"^{re.escape(name)}$"))
+    )
+
+
+async def axe_check(page: Page) -> None:
+    """Run axe-core on the page; fail on any violation of impact serious or critical."""
+    await page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    violations = await page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                nodes: v.nodes.map((n) => ({target: n.target, summary: n.failureSummary})),
+            }));
+        }"""
+    )
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    if bad:
+        lines = [f"axe-core found {len(bad)} serious/critical violation(s) on {page.url}:"]
+        for v in bad:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+            for node in v["nodes"][:10]:
+                summary = " ".join(str(node["summary"] or "").split())
+                lines.append(f"    at {node['target']}: {summary}")
+        raise AssertionError("\n".join(lines))

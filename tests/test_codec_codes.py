@@ -1,0 +1,64 @@
+"""Events survive the trip through bytes; join codes normalize as people type them."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+
+import pytest
+
+from realtime import codes, events
+from realtime.codec import (
+    EVENT_TYPES,
+    DecodeError,
+    decode_event,
+    decode_stamped,
+    encode_event,
+    encode_stamped,
+)
+from realtime.events import Stamped
+
+
+def sample(cls: type) -> object:
+    values = {}
+    for f in dataclasses.fields(cls):
+        hint = typing.get_type_hints(cls)[f.name]
+        values[f.name] = 1.5 if hint is float else 3 if hint is int else f"{f.name} <é>"
+    return cls(**values)
+
+
+@pytest.mark.parametrize("cls", list(EVENT_TYPES.values()), ids=list(EVENT_TYPES))
+def test_every_event_round_trips(cls: type) -> None:
+    event = sample(cls)
+    assert decode_event(encode_event(event)) == event  # type: ignore[arg-type]
+
+
+def test_every_event_type_is_registered() -> None:
+    assert set(EVENT_TYPES) == {c.__name__ for c in typing.get_args(events.Event)}
+
+
+def test_stamped_batch_round_trips() -> None:
+    batch = [Stamped(7, 1.25, events.TitleChanged("x")), Stamped(8, 1.25, events.SessionEnded())]
+    assert decode_stamped(encode_stamped("ROOM", batch)) == ("ROOM", batch)
+
+
+@pytest.mark.parametrize("raw", [b"", b"[]", b"{}", b'{"type": "Nope"}', b'{"type": "TitleChanged", "bogus": 1}'])
+def test_garbage_is_a_decode_error(raw: bytes) -> None:
+    with pytest.raises(DecodeError):
+        decode_event(raw)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("ACDE-FGHJ", "ACDEFGHJ"), ("acde fghj", "ACDEFGHJ"), (" acdefghj ", "ACDEFGHJ"), ("acde-fgh", None),
+     ("ACDE-FGH0", None), ("ACDE-FGHJK", None), ("x" * 100, None), ("", None)],
+)
+def test_normalize(typed: str, expected: str | None) -> None:
+    assert codes.normalize(typed) == expected
+
+
+def test_alphabet_has_no_look_alikes_and_codes_use_it() -> None:
+    assert not set("0O1IL2Z8B5SU") & set(codes.ALPHABET)
+    code = codes.from_random(bytes(range(200, 208)))
+    assert len(code) == codes.CODE_LENGTH and set(code) <= set(codes.ALPHABET)
+    assert codes.display("ACDEFGHJ") == "ACDE-FGHJ"

@@ -1,0 +1,150 @@
+"""The hub: commands through decide -> store -> fold -> watchers -> broker, with fakes.
+
+Two hubs on one store and one broker stand in for two processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from realtime.broker.memory import MemoryBroker
+from realtime.errors import Rejected, RoomNotFound
+from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleChanged
+from realtime.hub import Hub
+from realtime.room import Change
+from realtime.store.memory import MemoryStore
+
+MENTOR = Actor(Role.MENTOR)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.ticks = itertools.count(1)
+
+    def __call__(self) -> float:
+        return float(next(self.ticks))
+
+
+@pytest_asyncio.fixture
+async def pair() -> AsyncIterator[tuple[Hub, Hub, MemoryStore]]:
+    store, broker = MemoryStore(), MemoryBroker()
+    one, two = Hub(store, broker, Clock(), "one"), Hub(store, broker, Clock(), "two")
+    yield one, two, store
+    await one.close()
+    await two.close()
+
+
+def create(code: str = "ACDEFGHJ") -> CreateSession:
+    return CreateSession("Week 1", "en", code, "jt", "mk")
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_unknown_room(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, _, _ = pair
+    with pytest.raises(RoomNotFound):
+        await one.room("NOPE")
+
+
+async def test_events_reach_watchers_on_both_hubs_in_order(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, two, _ = pair
+    room1 = await one.create(create())
+    room2 = await two.room("ACDEFGHJ")
+    seen1: list[Change] = []
+    seen2: list[Change] = []
+    one.watch(room1, seen1.append)
+    two.watch(room2, seen2.append)
+    await one.execute("ACDEFGHJ", Join("p1", "Anna", "room", "h1"), Actor(Role.PARTICIPANT, "p1"))
+    await two.execute("ACDEFGHJ", Join("p2", "Bram", "remote", "h2"), Actor(Role.PARTICIPANT, "p2"))
+    await settle()
+    assert room1.state == room2.state
+    assert list(room1.state.participants) == ["p1", "p2"]
+    assert [s.seq for c in seen1 for s in c.events] == [2, 3]
+    assert [s.seq for c in seen2 for s in c.events] == [2, 3]
+
+
+async def test_rejected_command_stores_nothing(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, _, store = pair
+    await one.create(create())
+    with pytest.raises(Rejected):
+        await one.execute("ACDEFGHJ", SetTitle("x"), Actor(Role.PARTICIPANT, "p1"))
+    with pytest.raises(Rejected):
+        await one.execute("ACDEFGHJ", SetTitle(""), MENTOR)
+    assert await store.last_seq("ACDEFGHJ") == 1
+
+
+async def test_create_with_a_taken_code_is_rejected(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, two, _ = pair
+    await one.create(create())
+    with pytest.raises(Rejected) as info:
+        await two.create(create())
+    assert info.value.code == "session_exists"
+
+
+async def test_concurrent_commands_on_two_hubs_all_land_once(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, two, store = pair
+    await one.create(create())
+    await two.room("ACDEFGHJ")
+    jobs = [
+        (one if i % 2 else two).execute(
+            "ACDEFGHJ", Join(f"p{i}", f"P{i}", "room", f"h{i}"), Actor(Role.PARTICIPANT, f"p{i}")
+        )
+        for i in range(30)
+    ]
+    await asyncio.gather(*jobs)
+    await settle()
+    log = await store.read("ACDEFGHJ")
+    assert [s.seq for s in log] == list(range(1, 32))
+    assert len((await one.room("ACDEFGHJ")).state.participants) == 30
+    assert (await one.room("ACDEFGHJ")).state == (await two.room("ACDEFGHJ")).state
+
+
+async def test_a_lost_broker_message_is_read_from_the_store(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, two, store = pair
+    await one.create(create())
+    room2 = await two.room("ACDEFGHJ")
+    # Write behind everyone's back, as if the broker had lost the message.
+    await store.append("ACDEFGHJ", 1, 5.0, [TitleChanged("lost")])
+    await one.execute("ACDEFGHJ", SetTitle("after"), MENTOR)
+    await settle()
+    for _ in range(50):
+        if room2.state.seq == 3:
+            break
+        await asyncio.sleep(0.01)
+    assert room2.state.seq == 3 and room2.state.title == "after"
+    assert (await one.room("ACDEFGHJ")).state == room2.state
+
+
+async def test_since_gives_missed_events_or_none_when_too_old(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, _, _ = pair
+    room = await one.create(create())
+    await one.execute("ACDEFGHJ", SetTitle("b"), MENTOR)
+    await one.execute("ACDEFGHJ", SetTitle("c"), MENTOR)
+    assert [s.seq for s in room.since(1) or ()] == [2, 3]
+    assert room.since(3) == ()
+    room.recent.popleft()
+    room.recent.popleft()
+    assert room.since(0) is None
+
+
+async def test_presence_counts_tabs_and_tells_watchers(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, _, _ = pair
+    room = await one.create(create())
+    seen: list[Change] = []
+    one.watch(room, seen.append)
+    one.connect(room, "p1")
+    one.connect(room, "p1")  # a second tab
+    one.disconnect(room, "p1")
+    assert room.presence.is_online("p1")
+    one.disconnect(room, "p1")
+    assert not room.presence.is_online("p1")
+    assert room.presence.away_since("p1") is not None
+    assert [c.presence for c in seen] == [True, True]
