@@ -43,7 +43,7 @@ from realtime.events import (
 )
 from realtime.text import clean_line, one_of
 
-_EMPTY: Mapping[str, "Participant"] = MappingProxyType({})
+_EMPTY: Mapping[str, Participant] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)

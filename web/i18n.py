@@ -57,7 +57,7 @@ class Translator:
         """The first supported language among candidates (browser choice first, then session)."""
         for lang in candidates:
             if lang in LANGUAGES:
-                return lang  # type: ignore[return-value]
+                return lang
         return DEFAULT_LANGUAGE
 
     def gettext(self, lang: str) -> Gettext:

@@ -1,4 +1,4 @@
-"""Fan-out of committed events between processes, chosen by URL (`memory://`, `redis://`)."""
+"""Fan-out of committed events between processes, chosen by URL (`memory://`; Redis is issue 7)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,7 @@ def open_broker(url: str) -> Broker:
         from realtime.broker.memory import MemoryBroker
 
         return MemoryBroker()
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        from realtime.broker.redis import RedisBroker
-
-        return RedisBroker(url)
-    raise ValueError(f"unsupported broker URL {url!r} (use memory:// or redis://)")
+    raise ValueError(f"unsupported broker URL {url!r} (use memory://)")
 
 
 __all__ = ["Broker", "Listener", "Subscription", "open_broker"]

@@ -1,0 +1,294 @@
+"""The whole flow in a real browser against a real Kring process: a mentor starts a session,
+people join from a phone and a laptop, the projector and the console follow live, the server
+dies and comes back, the session ends. Plus axe-core and the Dutch switch."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import (
+    LAPTOP,
+    LIVE_MS,
+    PHONE,
+    PROJECTOR,
+    NewContext,
+    axe_check,
+    create_session,
+    join,
+    person,
+    record_frames,
+    wait_live,
+)
+from tests.serverproc import ServerProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+AWAY = re.compile(r"\bis-away\b")
+
+
+async def open_projector(new_context: NewContext, mentor: Page, **options: object) -> Page:
+    """The projector, from the console's link, in its own 1920x1080 context (the beamer laptop)."""
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None and re.search(r"/p/[A-Z0-9]{8}/[\w-]+$", href), href
+    context = await new_context(**{**PROJECTOR, **options})
+    projector = await context.new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    return projector
+
+
+async def expect_person(page: Page, name: str, location: str) -> None:
+    entry = person(page, name)
+    await expect(entry).to_have_count(1, timeout=LIVE_MS)
+    await expect(entry).to_have_attribute("data-location", location)
+    await expect(entry).not_to_have_class(AWAY)
+    shown = "in the room" if location == "room" else "remote"
+    await expect(entry.locator(".person-meta")).to_have_text(shown)
+
+
+async def test_group_joins_and_projector_and_console_follow_live(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Week 3: giving feedback")
+    await expect(mentor.locator("#presence .empty")).to_be_visible()
+
+    # The console's projector link opens in a new tab.
+    link = mentor.get_by_role("link", name="Open projector view")
+    await expect(link).to_have_attribute("target", "_blank")
+    async with mentor.expect_popup() as popup_info:
+        await link.click()
+    popup = await popup_info.value
+    await popup.wait_for_load_state()
+    assert popup.url == await link.get_attribute("href")
+    await popup.close()
+
+    projector = await open_projector(new_context, mentor)
+    await expect(projector.locator(".pj-code")).to_have_text(f"{code[:4]}-{code[4:]}")
+    await expect(projector.locator("#presence .empty")).to_be_visible()
+
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    bram = await join(await new_context(**LAPTOP), code, "Bram", "remote")
+    await expect(ada.locator("#me .me-name")).to_have_text("Ada")
+    await expect(bram.locator("#me .me-loc")).to_contain_text("You join remotely")
+
+    for page in (projector, mentor, ada, bram):
+        await expect_person(page, "Ada", "room")
+        await expect_person(page, "Bram", "remote")
+        await expect(page.locator("#presence li.person")).to_have_count(2)
+        await expect(page.locator("#presence .count-room strong")).to_have_text("1")
+        await expect(page.locator("#presence .count-remote strong")).to_have_text("1")
+
+
+async def test_reload_and_second_tab_are_the_same_participant(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Reloads")
+    phone = await new_context(**PHONE)
+    page = await join(phone, code, "Chris", "room")
+    await expect_person(mentor, "Chris", "room")
+
+    await page.reload()
+    await wait_live(page)
+    await expect(page.locator("#me .me-name")).to_have_text("Chris")
+
+    # Opening the page again, and even the join route again, lands on the same participant.
+    again = await phone.new_page()
+    await again.goto(f"/join?code={code.lower()}")
+    await again.wait_for_url(re.compile(rf"/s/{code}$"))
+    await wait_live(again)
+    await expect(again.locator("#me .me-name")).to_have_text("Chris")
+    third = await phone.new_page()
+    await third.goto(f"/s/{code}")
+    await wait_live(third)
+    await expect(third.locator("#me .me-name")).to_have_text("Chris")
+
+    await expect(mentor.locator("#presence li.person")).to_have_count(1)
+    await expect_person(mentor, "Chris", "room")
+
+    # Two of three tabs closed: still present (connections are counted per person).
+    await again.close()
+    await third.close()
+    await expect_person(mentor, "Chris", "room")
+    await expect(mentor.locator("#presence li.person")).to_have_count(1)
+    # The last one closed: away, and still only one entry.
+    await page.close()
+    await expect(person(mentor, "Chris")).to_have_class(AWAY, timeout=LIVE_MS)
+    await expect(mentor.locator("#presence li.person")).to_have_count(1)
+
+
+async def test_code_typed_in_lower_case_with_dash_and_a_wrong_code(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Codes")
+
+    page = await (await new_context(**PHONE)).new_page()
+    await page.goto("/")
+    await page.locator("input[name=code]").fill(f"{code[:4]}-{code[4:]}".lower())
+    await page.get_by_role("button", name="Join", exact=True).click()
+    await page.wait_for_url(re.compile(rf"/s/{code}/join$"))
+    await expect(page.locator(".eyebrow")).to_contain_text(f"{code[:4]}-{code[4:]}")
+    await expect(page.locator("#join-title")).to_have_text("Codes")
+
+    # A code that fits the alphabet but belongs to no session.
+    wrong = "".join("A" if ch != "A" else "C" for ch in code)
+    await page.goto("/")
+    field = page.locator("input[name=code]")
+    await field.fill(f"{wrong[:4]}-{wrong[4:]}".lower())
+    await page.get_by_role("button", name="Join", exact=True).click()
+    await page.wait_for_url(re.compile(r"/join\?code="))
+    error = page.locator("#code-error")
+    await expect(error).to_be_visible()
+    await expect(error).to_contain_text("There is no session with this code")
+    await expect(field).to_have_attribute("aria-invalid", "true")
+    await expect(field).to_have_value(f"{wrong[:4]}-{wrong[4:]}".lower())
+
+
+async def test_connection_lost_and_restored_with_catch_up(
+    new_context: NewContext, tmp_path: Path
+) -> None:
+    own = ServerProcess(tmp_path / "restart")
+    await asyncio.to_thread(own.start)
+    try:
+        mentor = await (await new_context(base_url=own.url)).new_page()
+        code = await create_session(mentor, "Restart")
+        ada = await join(await new_context(base_url=own.url, **PHONE), code, "Ada", "room")
+        projector = await open_projector(new_context, mentor, base_url=own.url)
+        await expect_person(projector, "Ada", "room")
+
+        await asyncio.to_thread(own.kill9)
+        for page in (ada, projector):
+            conn = page.locator("#conn")
+            await expect(conn).to_be_visible(timeout=LIVE_MS)
+            await expect(conn).to_have_attribute("data-state", "lost")
+            await expect(conn).to_contain_text("Connection lost")
+
+        await asyncio.to_thread(own.start)  # same object: same port, same data dir
+        # Someone joins while the projector is still waiting to reconnect.
+        await join(await new_context(base_url=own.url, **LAPTOP), code, "Bram", "remote")
+
+        for page in (projector, ada):
+            await expect_person(page, "Bram", "remote")
+            await expect_person(page, "Ada", "room")  # Ada's page reconnected: present again
+            conn = page.locator("#conn")
+            await expect(conn).to_be_hidden(timeout=15_000)
+            await expect(conn).to_have_attribute("data-state", "live")
+        await expect(projector.locator("#presence li.person")).to_have_count(2)
+    finally:
+        await asyncio.to_thread(own.stop)
+
+
+async def test_ending_the_session_shows_live_and_blocks_new_joins(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "The last one")
+    ada = await join(await new_context(**PHONE), code, "Ada", "remote")
+    await expect(ada.locator("#session-head .badge-live")).to_be_visible()
+
+    await mentor.locator("form[action$='/end'] input[name=confirm]").check()
+    await mentor.get_by_role("button", name="End session").click()
+    await mentor.wait_for_url(re.compile(rf"/m/{code}$"))
+    await expect(mentor.locator(".danger-zone")).to_contain_text("This session has ended")
+
+    await expect(ada.locator("#session-head .badge-ended")).to_be_visible(timeout=LIVE_MS)
+    await expect(ada.locator("#session-head .badge-ended")).to_have_text("This session has ended")
+    await expect(ada.locator("#session-head .badge-live")).to_have_count(0)
+    await expect(ada.locator("#me .me-edit")).to_have_count(0)
+
+    late = await (await new_context(**PHONE)).new_page()
+    response = await late.goto(f"/join?code={code.lower()}")
+    assert response is not None and response.status == 410
+    await expect(late.locator("h1")).to_have_text("This session has ended")
+    await expect(late.locator("main")).to_contain_text("You can no longer join it")
+    await expect(late.locator("input[name=name]")).to_have_count(0)
+
+
+async def test_mentor_key_never_reaches_participant_or_projector(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Secrets")
+    mentor_link = await mentor.locator("#mentor-link").input_value()
+    match = re.fullmatch(rf"https?://[^/]+/m/{code}/k/([\w-]+)", mentor_link)
+    assert match, mentor_link
+    key = match.group(1)
+    assert len(key) >= 32
+
+    context = await new_context(**PHONE)
+    page = await context.new_page()
+    participant_frames = record_frames(page)
+    await join(context, code, "Ada", "room", page=page)
+    projector_context = await new_context(**PROJECTOR)
+    projector = await projector_context.new_page()
+    projector_frames = record_frames(projector)
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    response = await projector.goto(href)
+    assert response is not None
+    projector_http = await response.text()
+    await wait_live(projector)
+    await join(await new_context(), code, "Bram", "remote")  # some live traffic to both
+    await expect(person(page, "Bram")).to_have_count(1, timeout=LIVE_MS)
+    await expect(person(projector, "Bram")).to_have_count(1, timeout=LIVE_MS)
+
+    participant_http = await (await page.context.request.get(f"/s/{code}")).text()
+    assert participant_frames and projector_frames
+    seen = {
+        "participant page": await page.content(),
+        "participant HTTP": participant_http,
+        "participant websocket": "".join(participant_frames),
+        "projector page": await projector.content(),
+        "projector HTTP": projector_http,
+        "projector websocket": "".join(projector_frames),
+    }
+    for where, text in seen.items():
+        assert key not in text, f"the mentor key leaked into the {where}"
+        assert "/k/" not in text, f"a mentor link leaked into the {where}"
+
+
+AXE_PAGES = ["start", "join form", "participant", "mentor console", "projector"]
+
+
+@pytest.mark.parametrize("which", AXE_PAGES)
+async def test_accessibility_axe(new_context: NewContext, which: str) -> None:
+    if which == "start":
+        page = await (await new_context(**PHONE)).new_page()
+        await page.goto("/")
+        await axe_check(page)
+        return
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, f"Axe: {which}")
+    if which == "join form":
+        page = await (await new_context(**PHONE)).new_page()
+        await page.goto(f"/s/{code}/join")
+        await expect(page.locator("input[name=name]")).to_be_visible()
+        await axe_check(page)
+        return
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    await join(await new_context(), code, "Bram", "remote")
+    target = {"participant": ada, "mentor console": mentor}.get(which)
+    if target is None:
+        target = await open_projector(new_context, mentor)
+    await expect(person(target, "Bram")).to_have_count(1, timeout=LIVE_MS)
+    await axe_check(target)
+
+
+async def test_dutch_language_switch(new_context: NewContext) -> None:
+    context = await new_context(**PHONE)
+    page = await context.new_page()
+    await page.goto("/")
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    english_heading = await page.locator("h1").inner_text()
+
+    await page.locator("form.lang-switch button[value=nl]").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "nl")
+    await expect(page.locator("form.lang-switch button[value=nl]")).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator("form.lang-switch button[value=en]")).to_have_attribute("aria-pressed", "false")
+    cookies = {c["name"]: c["value"] for c in await context.cookies()}
+    assert cookies.get("kring_lang") == "nl"
+    # The texts are Dutch, not only the lang attribute.
+    await expect(page.locator("h1")).not_to_have_text(english_heading)
+    await expect(page.locator("form[action='/sessions'] button[type=submit]")).not_to_have_text("Start session")
+
+    # And back to English.
+    await page.locator("form.lang-switch button[value=en]").click()
+    await expect(page.locator("html")).to_have_attribute("lang", "en")
+    await expect(page.locator("h1")).to_have_text(english_heading)

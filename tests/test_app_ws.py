@@ -1,0 +1,156 @@
+"""App tests over the websocket: two clients at once, live updates, bad input, guards."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from tests.appkit import Browsers, create_session, join
+
+
+def receive_until(ws: object, needle: str, limit: int = 20) -> str:
+    """Frames until one contains `needle` (updates may come split over several frames)."""
+    seen = []
+    for _ in range(limit):
+        frame = ws.receive_text()  # type: ignore[attr-defined]
+        seen.append(frame)
+        if needle in frame:
+            return frame
+    raise AssertionError(f"{needle!r} not in {seen!r}")
+
+
+def seq_of(frame: str) -> int:
+    match = re.search(r'id="kring-sync" hx-swap-oob="true" data-seq="(\d+)"', frame)
+    assert match, frame
+    return int(match.group(1))
+
+
+@pytest.fixture
+def session(client: TestClient) -> tuple[Browsers, str]:
+    browsers = Browsers(client)
+    code = create_session(browsers.as_("mentor"), "Live test")
+    join(browsers.as_("anna"), code, "Anna", "room")
+    return browsers, code
+
+
+def test_first_frame_catches_up_and_says_live(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=0") as ws:
+        frame = ws.receive_text()
+        assert 'id="conn"' in frame and 'data-state="live"' in frame
+        assert 'id="presence"' in frame and "Anna" in frame
+        assert seq_of(frame) == 2
+
+
+def test_two_clients_see_each_others_changes(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    mentor = browsers.as_("mentor")
+    with mentor.websocket_connect(f"/ws/m/{code}?since=2") as mws:
+        receive_until(mws, 'data-state="live"')
+        anna = browsers.as_("anna")
+        with anna.websocket_connect(f"/ws/s/{code}?since=2") as aws:
+            receive_until(aws, 'data-state="live"')
+            receive_until(mws, "presence")  # Anna came online
+            aws.send_text(json.dumps({"cmd": "profile", "name": "Anna B", "location": "remote"}))
+            update = receive_until(mws, "Anna B")
+            assert 'id="presence"' in update and seq_of(update) == 3
+            mine = receive_until(aws, 'id="me"')
+            assert "Anna B" in mine and "You join remotely" in mine
+        gone = receive_until(mws, "is-away")
+        assert "Anna B" in gone
+
+
+def test_reconnect_since_gets_only_what_was_missed(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    mentor = browsers.as_("mentor")
+    with mentor.websocket_connect(f"/ws/m/{code}?since=1") as ws:
+        frame = ws.receive_text()
+        assert 'id="presence"' in frame and 'id="session-head"' not in frame
+    with mentor.websocket_connect(f"/ws/m/{code}") as ws:  # no since: everything
+        frame = ws.receive_text()
+        assert 'id="presence"' in frame and 'id="session-head"' in frame
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [("not json", "could not be understood"), ("[1, 2]", "could not be understood"),
+     (json.dumps({"cmd": "launch_rockets"}), "Unknown action"),
+     (json.dumps({"cmd": "profile", "name": "x" * 41, "location": "room"}), "at most 40 characters"),
+     (json.dumps({"cmd": "profile", "name": {"a": 1}, "location": "room"}), "could not be understood"),
+     (json.dumps({"cmd": "profile", "name": "A", "location": "x" * 20_000}), "too large"),
+     (json.dumps({"cmd": "end_session"}), "Only the mentor can do that"),
+     (json.dumps({"cmd": "set_title", "title": "Hijacked"}), "Only the mentor can do that")],
+)
+def test_bad_messages_get_an_error_fragment_and_the_connection_stays(
+    session: tuple[Browsers, str], message: str, expected: str
+) -> None:
+    browsers, code = session
+    anna = browsers.as_("anna")
+    with anna.websocket_connect(f"/ws/s/{code}?since=2") as ws:
+        receive_until(ws, 'data-state="live"')
+        ws.send_text(message)
+        frame = receive_until(ws, 'id="flash"')
+        assert expected in frame and 'role="alert"' in frame
+        ws.send_text(json.dumps({"cmd": "profile", "name": "Still here", "location": "room"}))
+        receive_until(ws, "Still here")
+    state = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
+    assert state["title"] == "Live test" and state["ended_at"] is None
+    assert [p["name"] for p in state["participants"]] == ["Still here"]
+
+
+def test_errors_speak_the_viewers_language(client: TestClient) -> None:
+    browsers = Browsers(client)
+    code = create_session(browsers.as_("mentor"), "NL", "nl")
+    join(browsers.as_("joop"), code, "Joop")
+    with browsers.client.websocket_connect(f"/ws/s/{code}?since=2") as ws:
+        receive_until(ws, 'data-state="live"')
+        ws.send_text(json.dumps({"cmd": "end_session"}))
+        frame = receive_until(ws, 'id="flash"')
+        assert "Only the mentor can do that" not in frame
+        assert 'lang="nl"' not in frame  # a fragment, not a page
+
+
+def test_flooding_is_cut_off_with_the_abuse_code(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=2") as ws:
+        with pytest.raises(WebSocketDisconnect) as info:
+            for _ in range(500):
+                ws.send_text("{}")
+            for _ in range(500):
+                ws.receive_text()
+        assert info.value.code == 4008
+
+
+def test_sockets_need_the_right_credentials(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    stranger = browsers.as_("stranger")
+    for path, close_code in [(f"/ws/s/{code}", 4001), (f"/ws/m/{code}", 4001), (f"/ws/p/{code}/wrong", 4001),
+                             ("/ws/s/ACDEFGHJ", 4004)]:
+        with stranger.websocket_connect(path) as ws:
+            with pytest.raises(WebSocketDisconnect) as info:
+                ws.receive_text()
+            assert info.value.code == close_code, path
+
+
+def test_wrong_origin_is_refused(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    with pytest.raises(WebSocketDisconnect):
+        with browsers.as_("anna").websocket_connect(f"/ws/s/{code}", headers={"origin": "https://evil.example"}) as ws:
+            ws.receive_text()
+
+
+def test_mentor_can_end_over_the_socket_and_everyone_sees_it(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    anna = browsers.as_("anna")
+    with anna.websocket_connect(f"/ws/s/{code}?since=2") as aws:
+        receive_until(aws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=2") as mws:
+            receive_until(mws, 'data-state="live"')
+            mws.send_text(json.dumps({"cmd": "end_session"}))
+            receive_until(mws, "badge-ended")
+        frame = receive_until(aws, "badge-ended")
+        assert 'id="session-head"' in frame
