@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from realtime.errors import Rejected, RoomNotFound
+from realtime.errors import Rejected
 from realtime.export import export_session
 from server import security
 from server.forms import FORM_MAX_BYTES
 from server.kring import kring
-from server.views import base_url, browser_lang, client_key, new_session
+from server.views import TooManyWrongCodes, base_url, browser_lang, client_key, find_room, new_session
 from web.i18n import Translator
 
 
@@ -82,9 +82,9 @@ async def read(request: Request) -> Response:
                              status_code=403)
     # An unknown code and a wrong secret answer the same, so the API tells nothing about codes.
     try:
-        room = await k.hub.room(code) if len(code) <= 16 else None
-    except RoomNotFound:
-        room = None
+        room = await find_room(request, code)
+    except TooManyWrongCodes:
+        return error(request, 429, "rate_limited")
     if room is None or not security.same_secret(security.hash_secret(secret.strip()), room.state.mentor_key_hash):
         return forbidden
     return Response(orjson.dumps(export_session(room.state)), media_type="application/json",

@@ -30,8 +30,32 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 180  # half a year: a trajectory's length and so
 # ------------------------------------------------------------------ helpers
 
 
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+def client_key(conn: HTTPConnection) -> str:
+    return conn.client.host if conn.client else "unknown"
+
+
+class TooManyWrongCodes(Exception):
+    """This client guessed too many codes that do not exist; it must wait (HTTP 429)."""
+
+
+async def find_room(conn: HTTPConnection, code: str) -> Room | None:
+    """The room for a code in a URL, or None. Every way in by code (pages, links, API, sockets)
+    goes through here, so that misses are rate-limited per client everywhere alike: otherwise
+    any of them would be an unthrottled oracle for guessing codes."""
+    k = kring(conn)
+    who = client_key(conn)
+    if not k.join_limiter.peek(who):
+        raise TooManyWrongCodes()
+    normalized = codes.normalize(code)
+    room = None
+    if normalized is not None and normalized == code:
+        try:
+            room = await k.hub.room(code)
+        except RoomNotFound:
+            room = None
+    if room is None:
+        k.join_limiter.allow(who)
+    return room
 
 
 def base_url(request: Request) -> str:
@@ -100,13 +124,7 @@ async def guarded_form(request: Request) -> dict[str, str]:
 
 
 async def load_room(request: Request, code: str) -> Room | None:
-    normalized = codes.normalize(code)
-    if normalized is None or normalized != code:
-        return None
-    try:
-        return await kring(request).hub.room(code)
-    except RoomNotFound:
-        return None
+    return await find_room(request, code)
 
 
 def mentor_ok(request: Request, room: Room) -> bool:
@@ -211,13 +229,12 @@ async def join_code(request: Request) -> Response:
     typed = request.query_params.get("code", "")[:40]
     if not typed:
         return page(request, "start.html", lang, code="", code_error="", title="", create_error="")
-    if not k.join_limiter.peek(client_key(request)):
+    try:
+        room = await find_room(request, codes.normalize(typed) or typed)
+    except TooManyWrongCodes:
         return page(request, "start.html", lang, 429, code=typed, title="", create_error="",
                     code_error=t("Too many wrong codes. Please wait a minute and try again."))
-    code = codes.normalize(typed)
-    room = await load_room(request, code) if code else None
     if room is None:
-        k.join_limiter.allow(client_key(request))  # only wrong codes use up the allowance
         return page(request, "start.html", lang, 404, code=typed, title="", create_error="",
                     code_error=t("There is no session with this code. Check it and try again."))
     return RedirectResponse(f"/s/{room.code}/join", status_code=303)
@@ -382,7 +399,10 @@ def exception_handlers() -> Mapping[Any, Any]:
         texts = {
             403: t("Please go back, reload the page and try again."),
         }
+        if isinstance(exc, TooManyWrongCodes):
+            status = 429
+            headings[429] = t("Too many wrong codes. Please wait a minute and try again.")
         return message(request, lang, headings.get(status, t("Something went wrong")),
                        texts.get(status, ""), status=status)
 
-    return {HTTPException: http_error, 404: http_error, 405: http_error}
+    return {HTTPException: http_error, TooManyWrongCodes: http_error, 404: http_error, 405: http_error}

@@ -20,13 +20,13 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from realtime import limits
-from realtime.errors import Rejected, RoomNotFound
+from realtime.errors import Rejected
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
 from server.commands import parse_command
 from server.kring import Kring, kring
-from server.views import browser_lang
+from server.views import TooManyWrongCodes, browser_lang, find_room
 from web.render import all_regions, regions_for
 from web.viewer import Viewer
 
@@ -190,9 +190,10 @@ async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
         return None
     await ws.accept()
     try:
-        room = await k.hub.room(code) if len(code) <= 16 else None
-    except RoomNotFound:
-        room = None
+        room = await find_room(ws, code)
+    except TooManyWrongCodes:
+        await ws.close(errors.CLOSE_NOT_FOUND)
+        return None
     if room is None:
         await ws.close(errors.CLOSE_NOT_FOUND)
         return None

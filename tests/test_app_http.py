@@ -183,3 +183,15 @@ def test_oversized_form_is_refused(client: TestClient) -> None:
     response = client.post("/sessions", content=b"title=" + b"x" * 20_000 + b"&csrf=" + token.encode(),
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
+
+
+def test_every_way_in_by_code_is_rate_limited(tmp_path: Path) -> None:
+    settings = Settings.from_env({"KRING_DATA_DIR": str(tmp_path)})
+    settings = Settings(**{**settings.__dict__, "join_attempts_per_minute": 4})
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/s/AAAAAAAA/join").status_code == 404
+        assert client.get("/p/AAAAAAAA/x").status_code == 404
+        assert client.get("/api/v1/sessions/AAAAAAAA", headers={"authorization": "Bearer x"}).status_code == 403
+        assert client.get("/j/AAAAAAAA/x").status_code == 404
+        assert client.get("/s/CCCCCCCC/join").status_code == 429
+        assert client.get("/api/v1/sessions/CCCCCCCC", headers={"authorization": "Bearer x"}).status_code == 429
