@@ -79,8 +79,10 @@ class Room:
 
     def since(self, seq: int) -> tuple[Stamped, ...] | None:
         """Events after `seq`, or None when `seq` is older than what is kept in memory."""
-        if seq >= self.state.seq:
+        if seq == self.state.seq:
             return ()
+        if seq > self.state.seq:
+            return None  # a page from the future (a restored backup): re-render everything
         if seq < 0 or not self.recent or self.recent[0].seq > seq + 1:
             return None
         return tuple(s for s in self.recent if s.seq > seq)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import uvicorn
 
@@ -10,9 +11,25 @@ from server.app import create_app
 from server.settings import Settings
 
 
+# Secrets travel in a few URL paths (the mentor link, the QR/projector links): keep them out of logs.
+_SECRET_PATH = re.compile(r"(/m/[A-Z0-9]+/k/|/j/[A-Z0-9]+/|/p/[A-Z0-9]+/|/ws/p/[A-Z0-9]+/)[^\s/?\"]+")
+
+
+class RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _SECRET_PATH.sub(r"\1…", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        record.msg = _SECRET_PATH.sub(r"\1…", str(record.msg))
+        return True
+
+
 def main() -> None:
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logging.getLogger(name).addFilter(RedactSecrets())
     shown = settings.public_url or f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
     print(f"\n  Kring is running. Open {shown}/ in your browser.\n", flush=True)
     uvicorn.run(

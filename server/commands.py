@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from realtime.errors import Rejected
-from realtime.events import Command, EndSession, SetLanguage, SetTitle, UpdateProfile
+from realtime.events import Command, EndSession, SetTitle, UpdateProfile
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
@@ -27,7 +27,6 @@ def _text(data: Mapping[str, Any], name: str) -> str:
 PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Command]] = {
     "profile": lambda d: UpdateProfile(name=_text(d, "name"), location=_text(d, "location")),
     "set_title": lambda d: SetTitle(title=_text(d, "title")),
-    "set_language": lambda d: SetLanguage(language=_text(d, "language")),
     "end_session": lambda d: EndSession(),
 }
 

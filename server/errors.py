@@ -6,8 +6,8 @@ Websocket close codes (docs/protocol.md):
   frame well before that).
 - 1011 internal error; 1012 service restart (server shutting down): the browser reconnects.
 - 1013 try again later: the client could not keep up and is resynced on reconnect.
-- 4001 not allowed: no valid mentor key / participant token / projector token for this session.
-- 4004 not found: no such session.
+- 4001 not allowed: no such session, or no valid mentor key / participant token / projector token
+  for it (one code for both, so that a socket does not tell which codes exist).
 - 4008 abuse: too many messages or malformed frames; the browser does not reconnect.
 """
 
@@ -21,7 +21,6 @@ CLOSE_INTERNAL = 1011
 CLOSE_RESTART = 1012
 CLOSE_SLOW = 1013
 CLOSE_NOT_ALLOWED = 4001
-CLOSE_NOT_FOUND = 4004
 CLOSE_ABUSE = 4008
 
 

@@ -5,9 +5,9 @@
 | PORT / KRING_PORT       | 8000                              | port to listen on                              |
 | KRING_HOST              | 127.0.0.1                         | interface to listen on (0.0.0.0 for a LAN)     |
 | KRING_DATA_DIR          | ./data                            | where the SQLite file and the secret key live  |
-| KRING_STORE_URL         | sqlite:///$KRING_DATA_DIR/kring.db| event store: sqlite:///path or redis://...     |
-| KRING_BROKER_URL        | memory://                         | broker: memory:// or redis://...               |
-| KRING_SECRET_KEY        | generated into $DATA_DIR/secret.key| signs cookies and form tokens                 |
+| KRING_STORE_URL         | sqlite:///$KRING_DATA_DIR/kring.db| event store: sqlite:///path (Redis: issue 7)   |
+| KRING_BROKER_URL        | memory://                         | broker: memory:// (Redis: issue 7)             |
+| KRING_SECRET_KEY        | generated into $DATA_DIR/secret.key| keys the HMAC of the form tokens              |
 | KRING_PUBLIC_URL        | (from the request)                | base URL for links and QR codes behind a proxy |
 | KRING_ALLOWED_ORIGINS   | (same origin only)                | extra origins allowed to open the websocket    |
 | KRING_SQLITE_SYNC       | NORMAL                            | NORMAL or FULL (see realtime/store/sqlite.py)  |
@@ -35,7 +35,7 @@ class Settings:
     sqlite_sync: str = "NORMAL"
     # Wrong join codes allowed per client address per minute before it must wait.
     join_attempts_per_minute: int = 20
-    # Websocket messages a connection may send per 10 seconds before it is cut off.
+    # Websocket messages a connection may send per 10 seconds; more are refused with a notice.
     ws_messages_per_10s: int = 100
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
@@ -68,11 +68,16 @@ class Settings:
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        # O_EXCL: if two workers start at once, one creates the file and the other reads it.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
+        # Write a private temp file, then link it into place: link fails if another worker won the
+        # race, and nobody ever reads a half-written key.
+        tmp = self.data_dir / f".secret.key.{os.getpid()}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            key = path.read_text().strip()
+        finally:
+            tmp.unlink()
         return key

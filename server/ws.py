@@ -19,14 +19,14 @@ from typing import Any
 import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import limits
-from realtime.errors import Rejected
+from realtime import codes, limits
+from realtime.errors import Rejected, RoomNotFound
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
 from server.commands import parse_command
 from server.kring import Kring, kring
-from server.views import TooManyWrongCodes, browser_lang, find_room
+from server.views import browser_lang
 from web.render import all_regions, regions_for
 from web.viewer import Viewer
 
@@ -52,7 +52,7 @@ class Connection:
     # -- outgoing
 
     def on_change(self, change: Change) -> None:
-        names = regions_for(change, self.viewer.role)
+        names = regions_for(change, self.viewer)
         if names:
             self.dirty |= names
             self.wake.set()
@@ -69,7 +69,7 @@ class Connection:
         if missed is None:
             names = all_regions(self.viewer.role)
         else:
-            names = regions_for(Change(events=missed, presence=True), self.viewer.role)
+            names = regions_for(Change(events=missed, presence=True), self.viewer)
         self.dirty |= names
         self.notice(self.k.renderer.fragment("fragments/conn.html", self.viewer, conn_state="live"))
 
@@ -180,22 +180,25 @@ class Connection:
 
 def _since(ws: WebSocket) -> int | None:
     raw = ws.query_params.get("since", "")
-    return int(raw) if raw.isdigit() and len(raw) < 16 else None
+    # isascii: "²".isdigit() is True but int("²") fails.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
 async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
     k = kring(ws)
-    if not security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins):
-        await ws.close(errors.CLOSE_ORIGIN)  # before accept: the handshake is refused (403)
-        return None
     await ws.accept()
-    try:
-        room = await find_room(ws, code)
-    except TooManyWrongCodes:
-        await ws.close(errors.CLOSE_NOT_FOUND)
+    if not security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins):
+        # Accept, then close: a refused handshake reaches the browser as 1006, which htmx retries
+        # forever; 1008 tells it to stop.
+        await ws.close(errors.CLOSE_ORIGIN)
         return None
+    try:
+        room = await k.hub.room(code) if codes.normalize(code) == code else None
+    except RoomNotFound:
+        room = None
     if room is None:
-        await ws.close(errors.CLOSE_NOT_FOUND)
+        # The same close as for a wrong credential: a socket must not tell which codes exist.
+        await ws.close(errors.CLOSE_NOT_ALLOWED)
         return None
     return k, room
 

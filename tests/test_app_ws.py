@@ -129,7 +129,7 @@ def test_sockets_need_the_right_credentials(session: tuple[Browsers, str]) -> No
     browsers, code = session
     stranger = browsers.as_("stranger")
     for path, close_code in [(f"/ws/s/{code}", 4001), (f"/ws/m/{code}", 4001), (f"/ws/p/{code}/wrong", 4001),
-                             ("/ws/s/ACDEFGHJ", 4004)]:
+                             ("/ws/s/ACDEFGHJ", 4001)]:
         with stranger.websocket_connect(path) as ws:
             with pytest.raises(WebSocketDisconnect) as info:
                 ws.receive_text()

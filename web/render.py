@@ -55,16 +55,23 @@ EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = {
 }
 
 
-def regions_for(change: Change, role: Role) -> set[str]:
+def _touches(region: str, event: object, viewer: Viewer) -> bool:
+    """Personal regions change only for the person an event is about: re-rendering everyone's
+    `me` region on each rename would also morph away what others are typing in it."""
+    pid = getattr(event, "pid", None)
+    return not (REGIONS[region].personal and pid is not None and pid != viewer.pid)
+
+
+def regions_for(change: Change, viewer: Viewer) -> set[str]:
     if change.reset:
         names: set[str] = set(REGIONS)
     else:
         names = set()
         for stamped in change.events:
-            names |= EVENT_REGIONS[type(stamped.event)]
+            names |= {n for n in EVENT_REGIONS[type(stamped.event)] if _touches(n, stamped.event, viewer)}
         if change.presence:
             names.add("presence")
-    return {n for n in names if role in REGIONS[n].roles}
+    return {n for n in names if viewer.role in REGIONS[n].roles}
 
 
 def all_regions(role: Role) -> set[str]:

@@ -28,11 +28,11 @@
     }
   };
 
-  // Close codes from docs/protocol.md after which the browser does not reconnect (4xxx, 1008).
+  // Close codes from docs/protocol.md after which htmx does not reconnect (1008, 1009, 4xxx).
   document.addEventListener("htmx:ws:close", (event) => {
     const code = event.detail && event.detail.code;
     if (event.detail && event.detail.reason === "removed") return;
-    const final = code === 1008 || (code >= 4000 && code < 5000);
+    const final = code === 1008 || code === 1009 || (code >= 4000 && code < 5000);
     setConn(final ? "ended" : "lost");
   });
 
