@@ -8,16 +8,15 @@ compares equal to the original (tests/test_codec.py round-trips every event type
 from __future__ import annotations
 
 import dataclasses
-import typing
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
 
-from realtime import events
 from realtime.events import Event, Stamped
+from realtime.state import ALL_EVENTS
 
-EVENT_TYPES: Mapping[str, type[Any]] = {cls.__name__: cls for cls in typing.get_args(events.Event)}
+EVENT_TYPES: Mapping[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
 
 
 class DecodeError(ValueError):
@@ -43,7 +42,7 @@ def event_from_dict(data: Mapping[str, Any]) -> Event:
         raise DecodeError(f"unknown event type {data.get('type')!r}")
     try:
         kwargs = {f.name: _tuplify(data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
-        return typing.cast(Event, cls(**kwargs))
+        return cls(**kwargs)
     except TypeError as exc:
         raise DecodeError(str(exc)) from exc
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Union
 
 
 class Role(str, Enum):
@@ -26,11 +25,21 @@ class Actor:
     pid: str = ""
 
 
-# ---------------------------------------------------------------- commands
+@dataclass(frozen=True, slots=True)
+class Command:
+    """Base of every command. Each feature module defines its own subclasses."""
 
 
 @dataclass(frozen=True, slots=True)
-class CreateSession:
+class Event:
+    """Base of every event; the codec registers every subclass by its class name."""
+
+
+# ---------------------------------------------------------------- session commands
+
+
+@dataclass(frozen=True, slots=True)
+class CreateSession(Command):
     title: str
     language: str
     code: str
@@ -39,7 +48,7 @@ class CreateSession:
 
 
 @dataclass(frozen=True, slots=True)
-class Join:
+class Join(Command):
     pid: str
     name: str
     location: str
@@ -47,7 +56,7 @@ class Join:
 
 
 @dataclass(frozen=True, slots=True)
-class UpdateProfile:
+class UpdateProfile(Command):
     """A participant changes their own display name or where they are (room / remote)."""
 
     name: str
@@ -55,27 +64,35 @@ class UpdateProfile:
 
 
 @dataclass(frozen=True, slots=True)
-class SetTitle:
+class SetTitle(Command):
     title: str
 
 
 @dataclass(frozen=True, slots=True)
-class SetLanguage:
+class SetLanguage(Command):
     language: str
 
 
 @dataclass(frozen=True, slots=True)
-class EndSession:
+class EndSession(Command):
     pass
 
 
-Command = Union[CreateSession, Join, UpdateProfile, SetTitle, SetLanguage, EndSession]
+@dataclass(frozen=True, slots=True)
+class SetProjectorView(Command):
+    """The mentor picks what the big screen shows: the join screen, a wall, the queue or a poll."""
 
-# ---------------------------------------------------------------- events
+    view: str
+    ref: str = ""
+
+
+SESSION_COMMANDS = (CreateSession, Join, UpdateProfile, SetTitle, SetLanguage, EndSession, SetProjectorView)
+
+# ---------------------------------------------------------------- session events
 
 
 @dataclass(frozen=True, slots=True)
-class SessionCreated:
+class SessionCreated(Event):
     title: str
     language: str
     code: str
@@ -84,7 +101,7 @@ class SessionCreated:
 
 
 @dataclass(frozen=True, slots=True)
-class ParticipantJoined:
+class ParticipantJoined(Event):
     pid: str
     name: str
     location: str
@@ -92,30 +109,36 @@ class ParticipantJoined:
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileUpdated:
+class ProfileUpdated(Event):
     pid: str
     name: str
     location: str
 
 
 @dataclass(frozen=True, slots=True)
-class TitleChanged:
+class TitleChanged(Event):
     title: str
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageChanged:
+class LanguageChanged(Event):
     language: str
 
 
 @dataclass(frozen=True, slots=True)
-class SessionEnded:
+class SessionEnded(Event):
     pass
 
 
-Event = Union[
+@dataclass(frozen=True, slots=True)
+class ProjectorViewChanged(Event):
+    view: str
+    ref: str
+
+
+SESSION_EVENTS = (
     SessionCreated, ParticipantJoined, ProfileUpdated, TitleChanged, LanguageChanged, SessionEnded
-]
+)
 
 
 @dataclass(frozen=True, slots=True)

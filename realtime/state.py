@@ -19,10 +19,12 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
-from realtime import limits
+from realtime import limits, polls, queue, wall
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
+    SESSION_EVENTS,
     Actor,
     Command,
     CreateSession,
@@ -32,16 +34,37 @@ from realtime.events import (
     LanguageChanged,
     ParticipantJoined,
     ProfileUpdated,
+    ProjectorViewChanged,
     Role,
     SessionCreated,
     SessionEnded,
     SetLanguage,
+    SetProjectorView,
     SetTitle,
     Stamped,
     TitleChanged,
     UpdateProfile,
 )
+from realtime.guards import require_member, require_mentor, require_open
+from realtime.polls import PollsState
+from realtime.queue import QueueState
 from realtime.text import clean_line, one_of
+from realtime.wall import WallState
+
+
+# Each feature is a module with COMMANDS, EVENTS, decide(state, command, actor) and
+# evolve(state, stamped); it keeps its part of the room in its own field of RoomState.
+class Feature(Protocol):
+    COMMANDS: tuple[type[Command], ...]
+    EVENTS: tuple[type[Event], ...]
+
+    def decide(self, state: RoomState, command: Command, actor: Actor) -> list[Event]: ...
+
+    def evolve(self, state: RoomState, stamped: Stamped) -> RoomState: ...
+
+
+FEATURES: tuple[Feature, ...] = (queue, wall, polls)
+PROJECTOR_VIEWS = ("join", "wall", "queue", "poll")
 
 _EMPTY: Mapping[str, Participant] = MappingProxyType({})
 
@@ -67,6 +90,12 @@ class RoomState:
     ended_at: float | None = None
     # In join order (dicts keep insertion order); read-only views, replaced on change.
     participants: Mapping[str, Participant] = field(default_factory=lambda: _EMPTY)
+    # What the projector shows: one of PROJECTOR_VIEWS, and which wall or poll (ref) if any.
+    projector_view: str = "join"
+    projector_ref: str = ""
+    queue: QueueState = field(default_factory=QueueState)
+    wall: WallState = field(default_factory=WallState)
+    polls: PollsState = field(default_factory=PollsState)
 
     @property
     def exists(self) -> bool:
@@ -85,28 +114,23 @@ class RoomState:
 
 # ---------------------------------------------------------------- decide
 
-
-def _require_mentor(actor: Actor) -> None:
-    if actor.role is not Role.MENTOR:
-        raise Forbidden("not_mentor")
-
-
-def _require_member(state: RoomState, actor: Actor) -> Participant:
-    if actor.role is not Role.PARTICIPANT:
-        raise Forbidden("not_participant")
-    participant = state.participants.get(actor.pid)
-    if participant is None:
-        raise Forbidden("not_a_member")
-    return participant
-
-
-def _require_open(state: RoomState) -> None:
-    if state.ended:
-        raise Rejected("session_ended")
+_require_mentor = require_mentor
+_require_member = require_member
+_require_open = require_open
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     """The events that `command` by `actor` causes in `state`, or Rejected."""
+    for feature in FEATURES:
+        if isinstance(command, feature.COMMANDS):
+            return feature.decide(state, command, actor)
+    if isinstance(command, SetProjectorView):
+        _require_mentor(actor)
+        view = one_of(command.view, "view", PROJECTOR_VIEWS)
+        ref = clean_line(command.ref, "ref", 64, required=False)
+        if (view, ref) == (state.projector_view, state.projector_ref):
+            return []
+        return [ProjectorViewChanged(view, ref)]
     if isinstance(command, CreateSession):
         _require_mentor(actor)
         if state.exists:
@@ -171,6 +195,11 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     """The state after one committed event. Events arrive in seq order, each exactly once."""
     event = stamped.event
     state = dataclasses.replace(state, seq=stamped.seq)
+    for feature in FEATURES:
+        if isinstance(event, feature.EVENTS):
+            return feature.evolve(state, stamped)
+    if isinstance(event, ProjectorViewChanged):
+        return dataclasses.replace(state, projector_view=event.view, projector_ref=event.ref)
     if isinstance(event, SessionCreated):
         return dataclasses.replace(
             state,
@@ -203,3 +232,10 @@ def fold(stamped: list[Stamped] | tuple[Stamped, ...], state: RoomState | None =
     for item in stamped:
         current = evolve(current, item)
     return current
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    *SESSION_EVENTS,
+    ProjectorViewChanged,
+    *(event for feature in FEATURES for event in feature.EVENTS),
+)

@@ -10,7 +10,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from realtime.errors import Rejected
-from realtime.events import Command, EndSession, SetTitle, UpdateProfile
+from realtime.events import Command, EndSession, SetProjectorView, SetTitle, UpdateProfile
+from server import polls_commands, queue_commands, wall_commands
+
+
+Parser = Callable[[Mapping[str, Any]], Command]
+
+
+def text_field(data: Mapping[str, Any], name: str) -> str:
+    """A form field as a string ("" when absent); anything but text is a bad message."""
+    return _text(data, name)
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
@@ -24,10 +33,18 @@ def _text(data: Mapping[str, Any], name: str) -> str:
     return value
 
 
-PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Command]] = {
+SESSION_PARSERS: Mapping[str, Parser] = {
     "profile": lambda d: UpdateProfile(name=_text(d, "name"), location=_text(d, "location")),
     "set_title": lambda d: SetTitle(title=_text(d, "title")),
     "end_session": lambda d: EndSession(),
+    "projector": lambda d: SetProjectorView(view=_text(d, "view"), ref=_text(d, "ref")),
+}
+
+PARSERS: Mapping[str, Parser] = {
+    **SESSION_PARSERS,
+    **queue_commands.PARSERS,
+    **wall_commands.PARSERS,
+    **polls_commands.PARSERS,
 }
 
 

@@ -58,9 +58,13 @@ async def find_room(conn: HTTPConnection, code: str) -> Room | None:
     return room
 
 
-def base_url(request: Request) -> str:
-    public = kring(request).settings.public_url
-    return public or str(request.base_url).rstrip("/")
+def base_url(conn: HTTPConnection) -> str:
+    public = kring(conn).settings.public_url
+    if public:
+        return public
+    # A websocket's own URL is ws(s)://; links shown to people are http(s)://.
+    scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    return f"{scheme}://{conn.url.netloc}"
 
 
 def browser_lang(request: HTTPConnection, session_lang: str | None = None) -> str:
@@ -138,16 +142,6 @@ def participant_of(request: Request, room: Room) -> str | None:
         return None
     found = room.state.participant_by_token_hash(security.hash_secret(token))
     return found.pid if found else None
-
-
-def links(request: Request, room: Room) -> dict[str, str]:
-    base = base_url(request)
-    state = room.state
-    return {
-        "join_url": f"{base}/j/{state.code}/{state.join_token}",
-        "short_join_url": f"{urlsplit(base).netloc}/join",
-        "projector_url": f"{base}/p/{state.code}/{state.join_token}",
-    }
 
 
 def not_found(request: Request, lang: str) -> HTMLResponse:
@@ -300,7 +294,7 @@ async def participant_page(request: Request) -> Response:
     pid = participant_of(request, room)
     if pid is None:
         return RedirectResponse(f"/s/{room.code}/join", status_code=303)
-    return live_page(request, room, Viewer(Role.PARTICIPANT, lang, pid), "participant.html")
+    return live_page(request, room, Viewer(Role.PARTICIPANT, lang, pid, base_url(request)), "participant.html")
 
 
 async def mentor_link(request: Request) -> Response:
@@ -330,14 +324,11 @@ async def mentor_page(request: Request) -> Response:
         return forbidden_mentor(request, lang)
     t = k.translator.gettext(lang)
     key = request.cookies.get(security.mentor_cookie(room.code), "")
-    urls = links(request, room)
     mentor_url = f"{base_url(request)}/m/{room.code}/k/{key}"
     return live_page(
-        request, room, Viewer(Role.MENTOR, lang), "mentor.html",
+        request, room, Viewer(Role.MENTOR, lang, base_url=base_url(request)), "mentor.html",
         mentor_url=mentor_url,
-        qr_join=qr_svg(urls["join_url"], t("QR code with the join link")),
         qr_mentor=qr_svg(mentor_url, t("QR code with the mentor link")),
-        **urls,
     )
 
 
@@ -376,10 +367,7 @@ async def projector_page(request: Request) -> Response:
     lang = browser_lang(request, room.state.language if room else None)
     if room is None or not security.same_secret(token, room.state.join_token):
         return not_found(request, lang)
-    t = k.translator.gettext(lang)
-    urls = links(request, room)
-    return live_page(request, room, Viewer(Role.PROJECTOR, lang), "projector.html",
-                     qr_join=qr_svg(urls["join_url"], t("QR code with the join link")), **urls)
+    return live_page(request, room, Viewer(Role.PROJECTOR, lang, base_url=base_url(request)), "projector.html")
 
 
 # ------------------------------------------------------------------ errors

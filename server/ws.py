@@ -26,7 +26,7 @@ from realtime.room import Change, Room
 from server import errors, security
 from server.commands import parse_command
 from server.kring import Kring, kring
-from server.views import browser_lang
+from server.views import base_url, browser_lang
 from web.render import all_regions, regions_for
 from web.viewer import Viewer
 
@@ -213,7 +213,7 @@ async def participant_socket(ws: WebSocket) -> None:
     if found is None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid)
+    viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws))
     await Connection(ws, k, room, viewer).run(_since(ws))
 
 
@@ -226,7 +226,7 @@ async def mentor_socket(ws: WebSocket) -> None:
     if not key or not security.same_secret(security.hash_secret(key), room.state.mentor_key_hash):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language))
+    viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
     await Connection(ws, k, room, viewer).run(_since(ws))
 
 
@@ -238,5 +238,5 @@ async def projector_socket(ws: WebSocket) -> None:
     if not security.same_secret(ws.path_params["token"], room.state.join_token):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language))
+    viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
     await Connection(ws, k, room, viewer).run(_since(ws))

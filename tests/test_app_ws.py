@@ -154,3 +154,25 @@ def test_mentor_can_end_over_the_socket_and_everyone_sees_it(session: tuple[Brow
             receive_until(mws, "badge-ended")
         frame = receive_until(aws, "badge-ended")
         assert 'id="session-head"' in frame
+
+
+def test_mentor_switches_the_projector_and_only_the_mentor_may(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    state = browsers.as_("mentor").get(f"/m/{code}")
+    token = re.search(r"/p/" + code + r"/([\w-]+)", state.text)
+    assert token
+    with browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}?since=2") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=2") as aws:
+            receive_until(aws, 'data-state="live"')
+            aws.send_text(json.dumps({"cmd": "projector", "view": "queue"}))
+            assert "Only the mentor can do that" in receive_until(aws, 'id="flash"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=2") as mws:
+            receive_until(mws, 'data-state="live"')
+            mws.send_text(json.dumps({"cmd": "projector", "view": "queue"}))
+            control = receive_until(mws, 'id="projector-control"')
+            assert re.search(r'value="queue" aria-pressed="true"', control)
+            mws.send_text(json.dumps({"cmd": "projector", "view": "disco"}))
+            assert "not one of the choices" in receive_until(mws, 'id="flash"')
+        stage = receive_until(pws, 'class="stage stage-queue"')
+        assert 'id="stage"' in stage

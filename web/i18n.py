@@ -28,6 +28,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "language": "Language",
     "location": "Where you are",
     "code": "Code",
+    "view": "Projector view",
 }
 
 
@@ -36,16 +37,18 @@ class Gettext(Protocol):
 
 
 def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
-    path = locale_dir / lang / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang)
-    return {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
-    }
+    """Every .po file of `lang` merged: messages.po, plus one file per feature (wall.po, ...),
+    so that features can be translated without touching each other's files."""
+    merged: dict[str, str] = {}
+    for path in sorted((locale_dir / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        merged.update(
+            (str(message.id), str(message.string))
+            for message in catalog
+            if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
+        )
+    return merged
 
 
 class Translator:

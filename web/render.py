@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 import segno
@@ -20,6 +21,8 @@ from markupsafe import Markup
 from realtime import codes, events
 from realtime.events import Role
 from realtime.room import Change, Room
+from web import polls_view, queue_view, wall_view
+from web.feature import ALL_ROLES, Region, WebFeature
 from web.i18n import Translator
 from web.viewer import Viewer, counts, people
 
@@ -27,39 +30,54 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
-    name: str  # also the DOM id of the region's root element
-    personal: bool  # differs per participant (rendered per pid, not per role)
-    roles: frozenset[Role]
+SESSION = WebFeature(
+    name="session",
+    regions=(
+        # The projector shows these inside its stage instead (regions/stage.html).
+        Region("session-head", frozenset({Role.MENTOR, Role.PARTICIPANT})),
+        Region("presence", frozenset({Role.MENTOR, Role.PARTICIPANT})),
+        Region("me", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True),
+        Region("stage", frozenset({Role.PROJECTOR})),
+        Region("projector-control", frozenset({Role.MENTOR})),
+    ),
+    event_regions={
+        events.SessionCreated: frozenset({"session-head", "presence", "me", "stage", "projector-control"}),
+        events.ParticipantJoined: frozenset({"presence", "stage"}),
+        events.ProfileUpdated: frozenset({"presence", "me", "stage"}),
+        events.TitleChanged: frozenset({"session-head", "stage"}),
+        events.LanguageChanged: frozenset({"session-head"}),
+        events.SessionEnded: frozenset({"session-head", "me", "stage"}),
+        events.ProjectorViewChanged: frozenset({"stage", "projector-control"}),
+    },
+)
 
+FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATURE, polls_view.FEATURE)
 
-ALL_ROLES = frozenset(Role)
-REGIONS: Mapping[str, Region] = {
-    r.name: r
-    for r in (
-        Region("session-head", False, ALL_ROLES),
-        Region("presence", False, ALL_ROLES),
-        Region("me", True, frozenset({Role.PARTICIPANT})),
-    )
-}
+REGIONS: Mapping[str, Region] = {r.name: r for f in FEATURES for r in f.regions}
 
-# Which regions an event changes. A new event type must be listed (tests/test_render.py checks).
+# Which regions an event changes. Every event type must be listed (tests/test_render.py checks).
 EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = {
-    events.SessionCreated: frozenset(REGIONS),
-    events.ParticipantJoined: frozenset({"presence"}),
-    events.ProfileUpdated: frozenset({"presence", "me"}),
-    events.TitleChanged: frozenset({"session-head"}),
-    events.LanguageChanged: frozenset({"session-head"}),
-    events.SessionEnded: frozenset({"session-head", "me"}),
+    event: names for f in FEATURES for event, names in f.event_regions.items()
 }
+
+
+# Regions that show who is online: re-rendered when presence changes.
+PRESENCE_REGIONS = frozenset({"presence", "stage"})
+
+
+def page_regions(role: Role) -> list[str]:
+    """The feature regions a role's page lists in its main flow, in order."""
+    listed = [r for r in REGIONS.values() if role in r.on_pages]
+    return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
 
 
 def _touches(region: str, event: object, viewer: Viewer) -> bool:
     """Personal regions change only for the person an event is about: re-rendering everyone's
     `me` region on each rename would also morph away what others are typing in it."""
+    if not REGIONS[region].own_events_only:
+        return True
     pid = getattr(event, "pid", None)
-    return not (REGIONS[region].personal and pid is not None and pid != viewer.pid)
+    return pid is None or pid == viewer.pid
 
 
 def regions_for(change: Change, viewer: Viewer) -> set[str]:
@@ -70,7 +88,7 @@ def regions_for(change: Change, viewer: Viewer) -> set[str]:
         for stamped in change.events:
             names |= {n for n in EVENT_REGIONS[type(stamped.event)] if _touches(n, stamped.event, viewer)}
         if change.presence:
-            names.add("presence")
+            names |= PRESENCE_REGIONS
     return {n for n in names if viewer.role in REGIONS[n].roles}
 
 
@@ -99,10 +117,37 @@ class Renderer:
         )
         self.env.globals["display_code"] = codes.display
         self._cache: dict[tuple[str, str, str, int, int], str] = {}
+        self._qr_cache: dict[tuple[str, str], Markup] = {}
+
+    def links(self, room: Room, viewer: Viewer) -> dict[str, Any]:
+        state, base = room.state, viewer.base_url
+        join_url = f"{base}/j/{state.code}/{state.join_token}"
+        t = self.translator.gettext(viewer.lang)
+        return {
+            "join_url": join_url,
+            "short_join_url": f"{urlsplit(base).netloc}/join",
+            "projector_url": f"{base}/p/{state.code}/{state.join_token}",
+            "qr_join": self.qr(join_url, t("QR code with the join link")),
+        }
+
+    def qr(self, url: str, label: str) -> Markup:
+        key = (url, label)
+        svg = self._qr_cache.get(key)
+        if svg is None:
+            if len(self._qr_cache) > 256:
+                self._qr_cache.clear()
+            svg = self._qr_cache[key] = qr_svg(url, label)
+        return svg
 
     def context(self, room: Room, viewer: Viewer, **extra: Any) -> dict[str, Any]:
         persons = people(room.state, room.presence, viewer)
+        feature_context: dict[str, Any] = {}
+        for feature in FEATURES:
+            feature_context.update(feature.context(room, viewer))
         return {
+            **self.links(room, viewer),
+            **feature_context,
+            "page_regions": page_regions(viewer.role),
             "t": self.translator.gettext(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,

@@ -19,12 +19,14 @@ class Viewer:
     role: Role
     lang: str
     pid: str = ""
+    # Where this viewer reached Kring (for links and QR codes shown to them).
+    base_url: str = ""
 
     def cache_key(self, personal: bool) -> str:
         """Viewers that see the same HTML of a region share one render of it."""
         if personal and self.role is Role.PARTICIPANT:
-            return f"p:{self.pid}:{self.lang}"
-        return f"{self.role.value}:{self.lang}"
+            return f"p:{self.pid}:{self.lang}:{self.base_url}"
+        return f"{self.role.value}:{self.lang}:{self.base_url}"
 
 
 @dataclass(frozen=True, slots=True)

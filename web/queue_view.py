@@ -1,0 +1,7 @@
+"""The web side of the queue feature (stub: filled in by its own issue)."""
+
+from __future__ import annotations
+
+from web.feature import WebFeature
+
+FEATURE = WebFeature(name="queue")
