@@ -33,6 +33,9 @@ REASONS: Mapping[str, str] = {
     "already_joined": "You have already joined this session.",
     "room_full": "This session is full ({max} people).",
     "no_change": "Nothing changed.",
+    # -- queue reasons --
+    # -- wall reasons --
+    # -- polls reasons --
 }
 
 

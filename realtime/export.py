@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from realtime import codes
+from realtime import codes, polls, queue, wall
 from realtime.state import RoomState
 
 EXPORT_VERSION = 1
@@ -28,4 +28,7 @@ def export_session(state: RoomState) -> dict[str, Any]:
             {"id": p.pid, "name": p.name, "location": p.location, "joined_at": p.joined_at}
             for p in state.participants.values()
         ],
+        "queue": queue.export(state),
+        "walls": wall.export(state),
+        "polls": polls.export(state),
     }

@@ -7,7 +7,7 @@ A feature module gives the core: COMMANDS and EVENTS (its dataclasses), its part
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
@@ -31,3 +31,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     raise TypeError(f"evolve: unknown event {stamped.event!r}")
+
+
+def export(state: RoomState) -> Any:
+    """This feature's part of the mentor's JSON export (realtime/export.py)."""
+    return None

@@ -29,6 +29,9 @@ FIELD_LABELS: Mapping[str, str] = {
     "location": "Where you are",
     "code": "Code",
     "view": "Projector view",
+    # -- queue fields --
+    # -- wall fields --
+    # -- polls fields --
 }
 
 

@@ -1,0 +1,1 @@
+// The queue feature's bit of script (loaded on every page; does nothing where its elements are absent).
