@@ -28,8 +28,9 @@ log = logging.getLogger("kring.hub")
 
 Clock = Callable[[], float]
 
-# A command that keeps losing the race for the next seq to other processes gives up after this.
-MAX_ATTEMPTS = 5
+# A command that keeps losing the race for the next seq to other processes gives up after this
+# many tries (about 4 s with the backoff below): then the user is told to try again.
+MAX_ATTEMPTS = 100
 
 
 def channel_for(code: str) -> str:
@@ -115,14 +116,17 @@ class Hub:
         """Run one command; returns the committed events (may be empty). Raises Rejected."""
         room = await self.room(code)
         async with room.lock:
-            for _ in range(MAX_ATTEMPTS):
+            for attempt in range(MAX_ATTEMPTS):
                 events = decide(room.state, command, actor)
                 if not events:
                     return []
                 try:
                     stamped = await self.store.append(code, room.state.seq, self.clock(), events)
                 except Conflict:
-                    await self._catch_up(room)  # another process wrote first: decide again
+                    # Another process wrote first: read what it wrote and decide again. Back off a
+                    # little so that a busy writer elsewhere cannot starve this one for long.
+                    await asyncio.sleep(min(0.0005 * 2**attempt, 0.05))
+                    await self._catch_up(room)
                     continue
                 if not room.apply(stamped):
                     await self._catch_up(room)

@@ -1,4 +1,4 @@
-"""Fan-out of committed events between processes, chosen by URL (`memory://`; Redis is issue 7)."""
+"""Fan-out of committed events between processes, chosen by URL (`memory://`, `redis://`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ def open_broker(url: str) -> Broker:
         from realtime.broker.memory import MemoryBroker
 
         return MemoryBroker()
-    raise ValueError(f"unsupported broker URL {url!r} (use memory://)")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from realtime.broker.redis import RedisBroker
+
+        return RedisBroker(url)
+    raise ValueError(f"unsupported broker URL {url!r} (use memory:// or redis://)")
 
 
 __all__ = ["Broker", "Listener", "Subscription", "open_broker"]

@@ -1,4 +1,4 @@
-"""Durable event logs, one per room, chosen by URL (`sqlite:///path`, `memory://`; Redis is issue 7)."""
+"""Durable event logs, one per room, chosen by URL (`sqlite:///path`, `memory://`, `redis://`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ def open_store(url: str) -> EventStore:
         from realtime.store.memory import MemoryStore
 
         return MemoryStore()
-    raise ValueError(f"unsupported store URL {url!r} (use sqlite:///path or memory://)")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from realtime.store.redis import RedisStore
+
+        return RedisStore(url)
+    raise ValueError(f"unsupported store URL {url!r} (use sqlite:///path, memory:// or redis://)")
 
 
 __all__ = ["EventStore", "open_store"]

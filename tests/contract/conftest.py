@@ -10,23 +10,41 @@ import pytest_asyncio
 
 from realtime.broker.base import Broker
 from realtime.broker.memory import MemoryBroker
+from realtime.broker.redis import RedisBroker
 from realtime.store.base import EventStore
 from realtime.store.memory import MemoryStore
+from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
 
-STORES = ["memory", "sqlite"]
-BROKERS = ["memory"]
+REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by each test
+STORES = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)]
+BROKERS = ["memory", pytest.param("redis", marks=pytest.mark.redis)]
+
+
+async def _flushed_redis() -> None:
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    await client.aclose()
 
 
 @pytest_asyncio.fixture(params=STORES)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[EventStore]:
-    made: EventStore = MemoryStore() if request.param == "memory" else SqliteStore(str(tmp_path / "k.db"))
+    made: EventStore
+    if request.param == "memory":
+        made = MemoryStore()
+    elif request.param == "sqlite":
+        made = SqliteStore(str(tmp_path / "k.db"))
+    else:
+        await _flushed_redis()
+        made = RedisStore(REDIS_URL)
     yield made
     await made.close()
 
 
 @pytest_asyncio.fixture(params=BROKERS)
 async def broker(request: pytest.FixtureRequest) -> AsyncIterator[Broker]:
-    made = MemoryBroker()
+    made: Broker = MemoryBroker() if request.param == "memory" else RedisBroker(REDIS_URL)
     yield made
     await made.close()

@@ -1,0 +1,81 @@
+"""The event store on Redis, for several processes or hosts: one list per room.
+
+The order of a room's events has exactly one authority: a Lua script that appends only when the
+list's length is the seq the writer expected, atomically inside Redis. So two processes can never
+give two events the same seq; the loser gets Conflict, reloads and decides again.
+
+Each list item is `<at>\\n<encoded event>`; an item's position is its seq (1-based). What a Redis
+crash can cost depends on Redis's own persistence (docs/deployment.md): with `appendonly yes` and
+`appendfsync always` nothing acknowledged is lost; with `everysec` up to a second; with no
+persistence, everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from realtime.codec import decode_event, encode_event
+from realtime.errors import BackendUnavailable, Conflict
+from realtime.events import Event, Stamped
+
+APPEND = """
+local last = redis.call('LLEN', KEYS[1])
+if last ~= tonumber(ARGV[1]) then return -1 - last end
+for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+return last
+"""
+
+
+def _key(room: str) -> str:
+    return f"kring:log:{room}"
+
+
+class RedisStore:
+    def __init__(self, url: str) -> None:
+        self._redis = aioredis.Redis.from_url(url, decode_responses=False)
+        self._append = self._redis.register_script(APPEND)
+
+    async def append(
+        self, room: str, expected_seq: int, at: float, events: Sequence[Event]
+    ) -> list[Stamped]:
+        stamped = [Stamped(expected_seq + i + 1, at, ev) for i, ev in enumerate(events)]
+        if not stamped:
+            return []
+        items = [repr(at).encode() + b"\n" + encode_event(s.event) for s in stamped]
+        try:
+            result = int(await self._append(keys=[_key(room)], args=[expected_seq, *items]))
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        if result < 0:
+            raise Conflict(f"{room}: expected seq {expected_seq}, log is at {-1 - result}")
+        return stamped
+
+    async def read(self, room: str, after: int = 0) -> list[Stamped]:
+        try:
+            items = await self._redis.lrange(_key(room), max(after, 0), -1)
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        out: list[Stamped] = []
+        for offset, item in enumerate(items):
+            data = item.encode() if isinstance(item, str) else item
+            at, _, raw = data.partition(b"\n")
+            out.append(Stamped(max(after, 0) + offset + 1, float(at), decode_event(raw)))
+        return out
+
+    async def last_seq(self, room: str) -> int:
+        try:
+            return int(await self._redis.llen(_key(room)))
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
+    async def delete(self, room: str) -> None:
+        try:
+            await self._redis.delete(_key(room))
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
+    async def close(self) -> None:
+        await self._redis.aclose()
