@@ -16,6 +16,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import orjson
+
 from realtime.broker.base import Broker, Subscription
 from realtime.codec import DecodeError, decode_stamped, encode_stamped
 from realtime.errors import BackendUnavailable, Conflict, Rejected, RoomNotFound
@@ -37,6 +39,18 @@ def channel_for(code: str) -> str:
     return f"kring:room:{code}"
 
 
+def presence_channel_for(code: str) -> str:
+    return f"kring:presence:{code}"
+
+
+# Each process tells the others who is connected to it: at once when that changes (coalesced over
+# a short delay), and every PRESENCE_HEARTBEAT_S; a process not heard of for PRESENCE_EXPIRY_S is
+# taken to be gone, and the people connected through it show as away until they reconnect.
+PRESENCE_DELAY_S = 0.05
+PRESENCE_HEARTBEAT_S = 5.0
+PRESENCE_EXPIRY_S = 15.0
+
+
 class Hub:
     def __init__(
         self,
@@ -56,6 +70,10 @@ class Hub:
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unload_timers: dict[str, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._presence_subs: dict[str, Subscription] = {}
+        self._presence_pending: set[str] = set()
+        self._heard: dict[tuple[str, str], float] = {}  # (room, node) -> when we last heard it
+        self._heartbeat: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ loading
 
@@ -95,7 +113,14 @@ class Hub:
         room = Room(code, fold(stamped), stamped)
         self._rooms[code] = room
         self._subs[code] = sub
+        self._presence_subs[code] = await self.broker.subscribe(
+            presence_channel_for(code), lambda msg: self._on_presence(code, msg)
+        )
         self._schedule_unload(code)
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+        # Ask the other processes who is connected to them (they answer with their snapshot).
+        self._spawn(self._send_presence(code, ask=True))
         return room
 
     def loaded(self, code: str) -> Room | None:
@@ -191,10 +216,71 @@ class Hub:
     def connect(self, room: Room, pid: str) -> None:
         if room.presence.connect(self.node, pid):
             room.notify(Change(presence=True))
+            self._presence_changed(room.code)
 
     def disconnect(self, room: Room, pid: str) -> None:
         if room.presence.disconnect(self.node, pid, self.clock()):
             room.notify(Change(presence=True))
+            self._presence_changed(room.code)
+
+    # ------------------------------------------------------------ presence between processes
+
+    def _presence_changed(self, code: str) -> None:
+        if code in self._presence_pending:
+            return  # a send is already scheduled: it will carry this change too
+        self._presence_pending.add(code)
+
+        async def send_later() -> None:
+            await asyncio.sleep(PRESENCE_DELAY_S)
+            self._presence_pending.discard(code)
+            await self._send_presence(code)
+
+        self._spawn(send_later())
+
+    async def _send_presence(self, code: str, ask: bool = False) -> None:
+        room = self._rooms.get(code)
+        if room is None:
+            return
+        message = orjson.dumps({"node": self.node, "counts": room.presence.node_counts(self.node), "ask": ask})
+        try:
+            await self.broker.publish(presence_channel_for(code), message)
+        except Exception:  # the broker says it is unhealthy; the heartbeat will try again
+            log.warning("could not publish presence for %s", code)
+
+    def _on_presence(self, code: str, message: bytes | None) -> None:
+        room = self._rooms.get(code)
+        if room is None:
+            return
+        if message is None:  # we may have missed snapshots: ask again
+            self._spawn(self._send_presence(code, ask=True))
+            return
+        try:
+            data = orjson.loads(message)
+            node, counts, ask = str(data["node"]), dict(data["counts"]), bool(data.get("ask"))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            log.warning("undecodable presence message on %s", code)
+            return
+        if node == self.node:
+            return
+        self._heard[(code, node)] = self.clock()
+        if room.presence.replace_node(node, {str(k): int(v) for k, v in counts.items()}, self.clock()):
+            room.notify(Change(presence=True))
+        if ask:
+            self._spawn(self._send_presence(code))
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(PRESENCE_HEARTBEAT_S)
+            now = self.clock()
+            for (code, node), heard in tuple(self._heard.items()):
+                if now - heard > PRESENCE_EXPIRY_S:
+                    del self._heard[(code, node)]
+                    room = self._rooms.get(code)
+                    if room is not None and room.presence.replace_node(node, {}, now):
+                        room.notify(Change(presence=True))
+            for code, room in tuple(self._rooms.items()):
+                if room.presence.node_counts(self.node):
+                    await self._send_presence(code)
 
     def _schedule_unload(self, code: str) -> None:
         room = self._rooms.get(code)
@@ -211,9 +297,12 @@ class Hub:
         if room is None or room.watcher_count or room.lock.locked():
             return
         del self._rooms[code]
-        sub = self._subs.pop(code, None)
-        if sub is not None:
-            await sub.close()
+        for subs in (self._subs, self._presence_subs):
+            sub = subs.pop(code, None)
+            if sub is not None:
+                await sub.close()
+        for key in [k for k in self._heard if k[0] == code]:
+            del self._heard[key]
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -224,9 +313,12 @@ class Hub:
         for timer in self._unload_timers.values():
             timer.cancel()
         self._unload_timers.clear()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
         for task in tuple(self._tasks):
             task.cancel()
-        for sub in self._subs.values():
-            await sub.close()
-        self._subs.clear()
+        for subs in (self._subs, self._presence_subs):
+            for sub in subs.values():
+                await sub.close()
+            subs.clear()
         self._rooms.clear()

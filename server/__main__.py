@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 import uvicorn
@@ -30,10 +31,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactSecrets())
+    workers = int(os.environ.get("KRING_WORKERS", "1"))
+    if workers > 1 and not settings.broker_url.startswith(("redis://", "rediss://", "unix://")):
+        # Workers are separate processes: only a shared broker lets them see each other's events.
+        raise SystemExit("KRING_WORKERS > 1 needs KRING_BROKER_URL=redis://... (and a Redis store)")
     shown = settings.public_url or f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
     print(f"\n  Kring is running. Open {shown}/ in your browser.\n", flush=True)
-    uvicorn.run(
-        create_app(settings),
+    common = dict(
         host=settings.host,
         port=settings.port,
         # Compression doubles CPU and memory per connection for small HTML fragments.
@@ -44,6 +48,10 @@ def main() -> None:
         log_level="info",
         lifespan="on",
     )
+    if workers > 1:
+        uvicorn.run("server.app:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+    else:
+        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -148,3 +148,25 @@ async def test_presence_counts_tabs_and_tells_watchers(pair: tuple[Hub, Hub, Mem
     assert not room.presence.is_online("p1")
     assert room.presence.away_since("p1") is not None
     assert [c.presence for c in seen] == [True, True]
+
+
+async def test_presence_is_shared_between_processes(pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    one, two, _ = pair
+    room1 = await one.create(create())
+    room2 = await two.room("ACDEFGHJ")
+    seen2: list[Change] = []
+    two.watch(room2, seen2.append)
+    one.connect(room1, "p1")
+    for _ in range(200):
+        if room2.presence.is_online("p1"):
+            break
+        await asyncio.sleep(0.01)
+    assert room2.presence.is_online("p1")
+    assert any(c.presence for c in seen2)
+    one.disconnect(room1, "p1")
+    for _ in range(200):
+        if not room2.presence.is_online("p1"):
+            break
+        await asyncio.sleep(0.01)
+    assert not room2.presence.is_online("p1")
+    assert room2.presence.away_since("p1") is not None
