@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from realtime.errors import Rejected
+from realtime.errors import BackendUnavailable, Rejected
 from realtime.export import export_session
 from server import security
 from server.forms import FORM_MAX_BYTES
@@ -51,6 +51,8 @@ async def create(request: Request) -> Response:
         room, key = await new_session(k, data.get("title"), data.get("language"))
     except Rejected as exc:
         return error(request, 400, exc.code, lang, **exc.params)
+    except BackendUnavailable:
+        return error(request, 503, "unavailable", lang)
     base = base_url(request)
     state = room.state
     return JSONResponse(
@@ -85,6 +87,8 @@ async def read(request: Request) -> Response:
         room = await find_room(request, code)
     except TooManyWrongCodes:
         return error(request, 429, "rate_limited")
+    except BackendUnavailable:
+        return error(request, 503, "unavailable")
     if room is None or not security.same_secret(security.hash_secret(secret.strip()), room.state.mentor_key_hash):
         return forbidden
     return Response(orjson.dumps(export_session(room.state)), media_type="application/json",

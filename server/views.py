@@ -12,7 +12,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from realtime import codes
-from realtime.errors import Rejected, RoomNotFound
+from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
 from realtime.events import Actor, CreateSession, EndSession, Join, Role
 from realtime.export import export_session
 from realtime.room import Room
@@ -387,10 +387,13 @@ def exception_handlers() -> Mapping[Any, Any]:
         texts = {
             403: t("Please go back, reload the page and try again."),
         }
+        if isinstance(exc, BackendUnavailable):
+            headings[503] = t("Kring cannot save anything right now. Nothing was lost; please try again in a moment.")
         if isinstance(exc, TooManyWrongCodes):
             status = 429
             headings[429] = t("Too many wrong codes. Please wait a minute and try again.")
         return message(request, lang, headings.get(status, t("Something went wrong")),
                        texts.get(status, ""), status=status)
 
-    return {HTTPException: http_error, TooManyWrongCodes: http_error, 404: http_error, 405: http_error}
+    return {HTTPException: http_error, TooManyWrongCodes: http_error, BackendUnavailable: http_error,
+            404: http_error, 405: http_error}

@@ -20,7 +20,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from realtime import codes, limits
-from realtime.errors import Rejected, RoomNotFound
+from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
@@ -131,6 +131,10 @@ class Connection:
         except Rejected as exc:
             self._refuse(exc.code, **exc.params)
             return self.bad_in_a_row < MAX_BAD_MESSAGES
+        except BackendUnavailable:
+            # The store (Redis) is away: say so; it is not the user's fault, so no abuse count.
+            self.flash(self.k.translator.reason(self.viewer.lang, "unavailable", {}))
+            return True
         self.bad_in_a_row = 0
         self.flash("")  # a success clears an earlier error notice
         return True

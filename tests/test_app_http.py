@@ -195,3 +195,15 @@ def test_every_way_in_by_code_is_rate_limited(tmp_path: Path) -> None:
         assert client.get("/j/AAAAAAAA/x").status_code == 404
         assert client.get("/s/CCCCCCCC/join").status_code == 429
         assert client.get("/api/v1/sessions/CCCCCCCC", headers={"authorization": "Bearer x"}).status_code == 429
+
+
+def test_a_store_that_is_away_gets_a_clear_503_and_the_server_stays_up(tmp_path: Path) -> None:
+    settings = Settings.from_env({"KRING_DATA_DIR": str(tmp_path), "KRING_STORE_URL": "redis://127.0.0.1:1/0"})
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/api/v1/sessions", json={"title": "T", "language": "nl"})
+        assert response.status_code == 503
+        assert response.json()["error"] == "unavailable"
+        assert "Kring" in response.json()["message"] and "cannot" not in response.json()["message"]
+        page = client.get("/s/ACDEFGHJ/join")
+        assert page.status_code == 503
+        assert client.get("/").status_code == 200
