@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -21,9 +22,9 @@ import orjson
 from realtime.broker.base import Broker, Subscription
 from realtime.codec import DecodeError, decode_stamped, encode_stamped
 from realtime.errors import BackendUnavailable, Conflict, Rejected, RoomNotFound
-from realtime.events import Actor, Command, CreateSession, Role, Stamped
+from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
-from realtime.state import RoomState, decide, fold
+from realtime.state import RoomState, decide, evolve, fold
 from realtime.store.base import EventStore
 
 log = logging.getLogger("kring.hub")
@@ -33,6 +34,13 @@ Clock = Callable[[], float]
 # A command that keeps losing the race for the next seq to other processes gives up after this
 # many tries (about 4 s with the backoff below): then the user is told to try again.
 MAX_ATTEMPTS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    command: Command
+    actor: Actor
+    future: asyncio.Future[list[Stamped]]
 
 
 def channel_for(code: str) -> str:
@@ -138,26 +146,79 @@ class Hub:
         return await self.room(command.code)
 
     async def execute(self, code: str, command: Command, actor: Actor) -> list[Stamped]:
-        """Run one command; returns the committed events (may be empty). Raises Rejected."""
+        """Run one command; returns the committed events (may be empty). Raises Rejected.
+
+        Commands of one room are committed in batches (group commit): while one batch is being
+        written, new commands wait in `pending`; the next batch decides them one after the other
+        against the state the earlier ones leave, and writes all their events in one append. So a
+        room commits as many commands per store round trip as arrived meanwhile, instead of one
+        (docs/performance.md: a room answering a poll otherwise queues up behind its own writes).
+        """
         room = await self.room(code)
-        async with room.lock:
-            for attempt in range(MAX_ATTEMPTS):
-                events = decide(room.state, command, actor)
-                if not events:
-                    return []
+        future: asyncio.Future[list[Stamped]] = asyncio.get_running_loop().create_future()
+        room.pending.append(_Pending(command, actor, future))
+        if not room.flushing:
+            room.flushing = True
+            self._spawn(self._flush(room))
+        return await future
+
+    async def _flush(self, room: Room) -> None:
+        try:
+            while room.pending:
+                batch, room.pending = room.pending, []
+                async with room.lock:
+                    await self._commit_batch(room, batch)
+        finally:
+            room.flushing = False
+
+    async def _commit_batch(self, room: Room, batch: list[_Pending]) -> None:
+        for attempt in range(MAX_ATTEMPTS):
+            at = self.clock()
+            state = room.state
+            planned: list[tuple[_Pending, list[Event] | BaseException]] = []
+            all_events: list[Event] = []
+            for item in batch:
                 try:
-                    stamped = await self.store.append(code, room.state.seq, self.clock(), events)
-                except Conflict:
-                    # Another process wrote first: read what it wrote and decide again. Back off a
-                    # little so that a busy writer elsewhere cannot starve this one for long.
-                    await asyncio.sleep(min(0.0005 * 2**attempt, 0.05))
-                    await self._catch_up(room)
+                    events = decide(state, item.command, item.actor)
+                except Exception as exc:  # Rejected, or a bug: it fails this command only
+                    planned.append((item, exc))
                     continue
+                # Fold tentatively, so the next command in the batch sees this one's effect.
+                for event in events:
+                    state = evolve(state, Stamped(state.seq + 1, at, event))
+                planned.append((item, events))
+                all_events.extend(events)
+            try:
+                stamped = await self.store.append(room.code, room.state.seq, at, all_events) if all_events else []
+            except Conflict:
+                # Another process wrote first: read what it wrote and decide again. Back off a
+                # little so that a busy writer elsewhere cannot starve this one for long.
+                await asyncio.sleep(min(0.0005 * 2**attempt, 0.05))
+                await self._catch_up(room)
+                continue
+            except Exception as exc:  # the store is away: nothing was written, tell everyone
+                for item in batch:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+                return
+            if stamped:
                 if not room.apply(stamped):
                     await self._catch_up(room)
-                await self._publish(code, stamped)
-                return stamped
-        raise BackendUnavailable(f"{code}: could not get a turn to write after {MAX_ATTEMPTS} tries")
+                await self._publish(room.code, stamped)
+            position = 0
+            for item, outcome in planned:
+                if item.future.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    item.future.set_exception(outcome)
+                else:
+                    item.future.set_result(stamped[position : position + len(outcome)])
+                    position += len(outcome)
+            return
+        error = BackendUnavailable(f"{room.code}: could not get a turn to write after {MAX_ATTEMPTS} tries")
+        for item in batch:
+            if not item.future.done():
+                item.future.set_exception(error)
 
     async def _publish(self, code: str, stamped: list[Stamped]) -> None:
         try:

@@ -10,6 +10,7 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from realtime import limits
 from realtime.events import Stamped
@@ -35,6 +36,9 @@ class Room:
         self.state = state
         self.recent: deque[Stamped] = deque(recent, maxlen=limits.RECENT_EVENTS)
         self.lock = asyncio.Lock()
+        # Commands waiting for the next group commit (hub.Hub.execute), and whether one runs.
+        self.pending: list[Any] = []
+        self.flushing = False
         self.presence = Presence()
         self._watchers: set[Watcher] = set()
 

@@ -48,6 +48,7 @@ class Connection:
         self.allowance = float(k.settings.ws_messages_per_10s)
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
+        self.flash_shown = False
 
     # -- outgoing
 
@@ -62,6 +63,7 @@ class Connection:
         self.wake.set()
 
     def flash(self, text: str) -> None:
+        self.flash_shown = bool(text)
         self.notice(self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text))
 
     def catch_up(self, since: int | None) -> None:
@@ -136,7 +138,8 @@ class Connection:
             self.flash(self.k.translator.reason(self.viewer.lang, "unavailable", {}))
             return True
         self.bad_in_a_row = 0
-        self.flash("")  # a success clears an earlier error notice
+        if self.flash_shown:
+            self.flash("")  # a success clears an earlier error notice
         return True
 
     async def receiver(self) -> None:
@@ -176,6 +179,10 @@ class Connection:
                     await self._close(errors.CLOSE_INTERNAL)
         finally:
             for task in tasks:
+                # Retrieve whatever a cancelled task ends with, so that a burst of disconnects
+                # does not log "Task exception was never retrieved" (not awaited: this may itself
+                # be running under cancellation).
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
                 task.cancel()
             unwatch()
             if self.viewer.role is Role.PARTICIPANT:

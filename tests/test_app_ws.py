@@ -173,6 +173,6 @@ def test_mentor_switches_the_projector_and_only_the_mentor_may(session: tuple[Br
             control = receive_until(mws, 'id="projector-control"')
             assert re.search(r'value="queue" aria-pressed="true"', control)
             mws.send_text(json.dumps({"cmd": "projector", "view": "disco"}))
-            assert "not one of the choices" in receive_until(mws, 'id="flash"')
+            assert 'role="alert"' in receive_until(mws, "not one of the choices")
         stage = receive_until(pws, 'class="stage stage-queue"')
         assert 'id="stage"' in stage

@@ -170,3 +170,38 @@ async def test_presence_is_shared_between_processes(pair: tuple[Hub, Hub, Memory
         await asyncio.sleep(0.01)
     assert not room2.presence.is_online("p1")
     assert room2.presence.away_since("p1") is not None
+
+
+class SlowCountingStore(MemoryStore):
+    """A store whose appends take a while and are counted (a fake: the hub is what is tested)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.appends = 0
+
+    async def append(self, room: str, expected_seq: int, at: float, events: list) -> list:  # type: ignore[override]
+        self.appends += 1
+        await asyncio.sleep(0.01)
+        return await super().append(room, expected_seq, at, events)
+
+
+async def test_a_busy_room_commits_in_batches_and_rejections_stay_apart() -> None:
+    store = SlowCountingStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "solo")
+    try:
+        await hub.create(create())
+        store.appends = 0
+        jobs = [hub.execute("ACDEFGHJ", Join(f"p{i}", f"P{i}", "room", f"h{i}"), Actor(Role.PARTICIPANT, f"p{i}"))
+                for i in range(50)]
+        # A duplicate join in the same batch: decided after p0's join, so it is rejected alone.
+        jobs.append(hub.execute("ACDEFGHJ", Join("p0", "Again", "room", "hx"), Actor(Role.PARTICIPANT, "p0")))
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        assert all(isinstance(r, list) and len(r) == 1 for r in results[:50])
+        assert isinstance(results[50], Rejected) and results[50].code == "already_joined"
+        assert sorted(r[0].seq for r in results[:50]) == list(range(2, 52))  # type: ignore[index]
+        assert store.appends < 10  # batched, not one round trip per command
+        log = await store.read("ACDEFGHJ")
+        assert [s.seq for s in log] == list(range(1, 52))
+        assert (await hub.room("ACDEFGHJ")).state.seq == 51
+    finally:
+        await hub.close()
