@@ -30,6 +30,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the server's event store; memory takes SQLite out of the path (diagnosis only)")
     parser.add_argument("--profile", default="", metavar="FILE",
                         help="record the server with py-spy over the measured window (collapsed stacks)")
+    parser.add_argument("--trace", action="store_true",
+                        help="time the command path inside the server (diagnosis; adds a little load)")
     return parser.parse_args(argv)
 
 
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         drain=args.drain,
         store=args.store,
         profile=args.profile,
+        trace=args.trace,
     )
     try:
         config.check()

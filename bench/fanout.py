@@ -10,8 +10,8 @@ open the live websocket with that cookie, so the measured path is the production
 The clients run in separate worker processes (default 2), each an asyncio loop owning whole
 rooms, so the sender of an action and all of its receivers share one clock and one dict of
 pending actions. The load is open loop: actions are sent on a fixed schedule whatever the
-replies do, so a slow server shows up as latency instead of silently lowering the rate
-(coordinated omission).
+replies do, so a slow server shows up as latency instead of silently lowering the rate (the
+coordinated-omission trap of closed-loop load generators).
 
 Latency of one delivery = time the receiving client's loop got the frame in which the new name
 first appeared, minus the time just before the sender handed the action to its socket.
@@ -25,6 +25,7 @@ import math
 import multiprocessing
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,7 @@ from websockets.exceptions import ConnectionClosed
 
 from realtime import limits
 from server.settings import Settings
-from tests.serverproc import ServerProcess
+from tests.serverproc import ROOT, ServerProcess
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
 # A participant's name as the #presence region renders it. Names are "P{slot} v{counter}": the
@@ -76,6 +77,7 @@ class Config:
     drain: float = 5.0  # a delivery not seen this long after the last send counts as lost
     store: str = "sqlite"  # "memory" takes SQLite out of the path, to see what it costs
     profile: str = ""  # a file for py-spy's collapsed stacks of the server over the window
+    trace: bool = False  # time the command path inside the server (bench/trace/sitecustomize.py)
 
     def per_client_rate(self) -> float:
         return self.rate / (self.rooms * self.per_room)
@@ -151,24 +153,39 @@ class Worker:
         # Block on the pipe in a thread so the socket readers keep draining meanwhile.
         return await asyncio.to_thread(self.pipe.recv)
 
-    async def join(self, room: int, slot: int, gate: asyncio.Semaphore) -> Client:
+    async def join(self, room: int, slot: int, gate: asyncio.Semaphore, transport: httpx.AsyncBaseTransport) -> Client:
         code = self.codes[room]
         async with gate:
-            # One HTTP client per participant: each is its own browser with its own cookie jar.
-            async with httpx.AsyncClient(base_url=self.base_url, trust_env=False, timeout=30) as http:
-                form = await http.get(f"/s/{code}/join")
-                match = CSRF_RE.search(form.text)
-                if form.status_code != 200 or match is None:
-                    raise RuntimeError(f"join form of {code}: {form.status_code}")
-                posted = await http.post(
-                    f"/s/{code}/join",
-                    data={"name": f"P{slot}", "location": "room", "csrf": match.group(1)},
-                    follow_redirects=False,
-                )
-                token = posted.cookies.get(f"kring_p_{code}")
-                if posted.status_code != 303 or not token:
-                    raise RuntimeError(f"join of {code}: {posted.status_code} {posted.text[:200]}")
-        return Client(room, slot, f"kring_p_{code}={token}", [0] * self.config.per_room)
+            for attempt in range(3):
+                # One HTTP client per participant, so each is its own browser with its own cookie
+                # jar; they share one connection pool (a client of its own would build a TLS
+                # context each, which costs more CPU than the join). Not closed: that would close
+                # the shared pool.
+                http = httpx.AsyncClient(base_url=self.base_url, transport=transport, trust_env=False, timeout=30)
+                try:
+                    token = await self._join_once(http, code, slot)
+                    return Client(room, slot, f"kring_p_{code}={token}", [0] * self.config.per_room)
+                except httpx.TransportError as exc:
+                    # A pooled keep-alive connection the server closed just as it was reused. Only
+                    # set-up is retried; if a first POST did land, that extra participant stays
+                    # "away" in the room and no delivery to it is expected.
+                    log(f"worker {self.wid}: join of P{slot} in {code} failed ({exc!r}), attempt {attempt + 1}")
+        raise RuntimeError(f"P{slot} could not join {code}")
+
+    async def _join_once(self, http: httpx.AsyncClient, code: str, slot: int) -> str:
+        form = await http.get(f"/s/{code}/join")
+        match = CSRF_RE.search(form.text)
+        if form.status_code != 200 or match is None:
+            raise RuntimeError(f"join form of {code}: {form.status_code}")
+        posted = await http.post(
+            f"/s/{code}/join",
+            data={"name": f"P{slot}", "location": "room", "csrf": match.group(1)},
+            follow_redirects=False,
+        )
+        token = posted.cookies.get(f"kring_p_{code}")
+        if posted.status_code != 303 or not token:
+            raise RuntimeError(f"join of {code}: {posted.status_code} {posted.text[:200]}")
+        return token
 
     async def open(self, client: Client, gate: asyncio.Semaphore) -> None:
         async with gate:
@@ -253,7 +270,11 @@ class Worker:
         await asyncio.sleep(max(0.0, measure - time.monotonic()))
         cpu0, frames0, bytes0 = time.process_time(), self.total_frames(), self.total_bytes()
         await asyncio.sleep(max(0.0, end - time.monotonic()))
-        return {"cpu_s": time.process_time() - cpu0, "frames": self.total_frames() - frames0, "bytes": self.total_bytes() - bytes0}
+        return {
+            "cpu_s": time.process_time() - cpu0,
+            "frames": self.total_frames() - frames0,
+            "bytes": self.total_bytes() - bytes0,
+        }
 
     def total_frames(self) -> int:
         return sum(c.frames for room in self.clients for c in room)
@@ -294,9 +315,10 @@ class Worker:
     async def main(self) -> None:
         per_room = self.config.per_room
         gate = asyncio.Semaphore(16)
-        joined = await asyncio.gather(
-            *(self.join(room, slot, gate) for room in range(len(self.codes)) for slot in range(per_room))
-        )
+        async with httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=16)) as transport:
+            joined = await asyncio.gather(
+                *(self.join(r, slot, gate, transport) for r in range(len(self.codes)) for slot in range(per_room))
+            )
         self.clients = [list(joined[r * per_room:(r + 1) * per_room]) for r in range(len(self.codes))]
         self.pipe.send(("joined", len(joined)))
         assert await self.ask() == "connect"
@@ -405,6 +427,42 @@ def start_profiler(pid: int, config: Config) -> subprocess.Popen[bytes]:
     )
 
 
+def read_trace(path: Path, measure: float, end: float) -> dict[str, Any]:
+    """The server-side timings (see bench/trace/sitecustomize.py) of the seconds inside the window."""
+    seconds = [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
+    inside = [s for s in seconds if measure + 1.0 <= s["t"] <= end]
+
+    appends = [x for s in inside for x in s["append_ms"]]
+
+    def pct(key: str, p: float) -> float:
+        return round(percentile(sorted(x for s in inside for x in s[key]), p), 2)
+
+    return {
+        "trace_execute_p50_ms": pct("execute_ms", 50),
+        "trace_execute_p99_ms": pct("execute_ms", 99),
+        "trace_append_p50_ms": pct("append_ms", 50),
+        # The mean is what bounds throughput: a room's lock is held for one append per command.
+        "trace_append_mean_ms": round(statistics.fmean(appends), 2) if appends else None,
+        "trace_append_p99_ms": pct("append_ms", 99),
+        "trace_loop_lag_p50_ms": pct("loop_lag_ms", 50),
+        "trace_loop_lag_p99_ms": pct("loop_lag_ms", 99),
+        "trace_peak_in_flight_per_room": max((s["peak_in_flight_per_room"] for s in inside), default=0),
+        "trace_in_flight_by_second": [s["peak_in_flight_per_room"] for s in inside],
+    }
+
+
+def code_version() -> str:
+    """The commit the server ran, with "+dirty" if its code differs from it: numbers belong to code."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "server", "realtime", "web"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{head}+dirty" if dirty else head or "unknown"
+
+
 def trend(samples: list[tuple[float, float]], duration: float, parts: int) -> list[float]:
     """p50 latency of the actions sent in each part of the window: a growing queue shows here."""
     out: list[float] = []
@@ -439,6 +497,14 @@ class Probe(threading.Thread):
         return sorted(self.samples)
 
 
+def log_text(server: ServerProcess) -> str:
+    """The whole server log (ServerProcess.log() keeps only its tail)."""
+    try:
+        return server.log_path.read_text(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
 def sleep_until(when: float) -> None:
     time.sleep(max(0.0, when - time.monotonic()))
 
@@ -446,13 +512,19 @@ def sleep_until(when: float) -> None:
 def run(config: Config) -> dict[str, Any]:
     date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_before = round(os.getloadavg()[0], 2)
+    version = code_version()
     with tempfile.TemporaryDirectory(prefix="kring-bench-") as tmp:
         env = {"KRING_STORE_URL": "memory://"} if config.store == "memory" else {}
+        trace_file = Path(tmp) / "trace.jsonl"
+        if config.trace:
+            # sitecustomize.py in bench/trace is imported by the server at start-up.
+            env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent / "trace"), str(ROOT)])
+            env["KRING_BENCH_TRACE"] = str(trace_file)
         server = ServerProcess(Path(tmp) / "data", env=env)
         server.start()
         assert server.proc is not None
         pid = server.proc.pid
-        processes: list[multiprocessing.process.BaseProcess] = []
+        processes: list[multiprocessing.context.SpawnProcess] = []
         try:
             log(f"server pid {pid} on {server.url}")
             codes = create_rooms(server.url, config.rooms)
@@ -496,10 +568,13 @@ def run(config: Config) -> dict[str, Any]:
             probe.join(15)
             log(f"load sent; waiting up to {config.drain:.0f} s for the last deliveries")
             results: list[dict[str, Any]] = expect(pipes, "result", config.drain + STEP_TIMEOUT_S)
-            server_log = server.log()
+            traced = read_trace(trace_file, measure, end) if config.trace else {}
+            for process in processes:
+                process.join(10)  # the workers close their sockets: the server's side of that counts too
+            time.sleep(0.5)
+            server_log = log_text(server)
         finally:
             for process in processes:
-                process.join(5)
                 if process.is_alive():
                     process.terminate()
                     process.join(5)
@@ -520,9 +595,17 @@ def run(config: Config) -> dict[str, Any]:
     box_busy_pct = 100.0 * busy / total * cores if total else math.nan  # in percent of one core
     if closed:
         log(f"connections closed during the run, close codes: {sorted(set(closed))}")
+    if not deliveries and frames:
+        # Names are found by NAME_RE in the HTML: a changed presence template shows up here first.
+        log("frames arrived but no new name was found in them: does NAME_RE still match "
+            "web/templates/regions/presence.html?")
     warnings = [line for line in server_log.splitlines() if line.startswith(("WARNING", "ERROR"))]
-    for line in warnings[-5:]:
-        log(f"server: {line}")
+    if warnings:
+        # The first warning with what follows it (a traceback), so the cause is not lost with the temp dir.
+        lines = server_log.splitlines()
+        first = lines.index(warnings[0])
+        for line in lines[first:first + 40]:
+            log(f"server: {line}")
     return {
         "scenario": "fanout",
         "rooms": config.rooms,
@@ -541,6 +624,7 @@ def run(config: Config) -> dict[str, Any]:
         "duration_s": round(duration, 2),
         # Beyond the brief: what is needed to judge the numbers above.
         "date": date,
+        "commit": version,
         "rate": config.rate,
         "expected_deliveries": sum(r["expected"] for r in results),
         "coalesced": sum(r["coalesced"] for r in results),
@@ -561,4 +645,5 @@ def run(config: Config) -> dict[str, Any]:
         "healthz_max_ms": round(max(probe.sorted(), default=math.nan), 2),
         "store": config.store,
         "profiled": bool(config.profile),
+        **traced,
     }
