@@ -114,6 +114,9 @@ class Renderer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            # Templates do not change while Kring runs; checking their files on every render
+            # cost about 5% of the server's CPU in the benchmark (docs/performance.md).
+            auto_reload=False,
         )
         self.env.globals["display_code"] = codes.display
         self._cache: dict[tuple[str, str, str, int, int], str] = {}
