@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server import api, views, ws
+from server import api, exports, views, ws
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
 from server.settings import Settings
@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/m/{code}/k/{key}", views.mentor_link, methods=["GET"]),
         Route("/m/{code}", views.mentor_page, methods=["GET"]),
         Route("/m/{code}/end", views.end_session, methods=["POST"]),
-        Route("/m/{code}/export.json", views.export_json, methods=["GET"]),
+        Route("/m/{code}/export.json", exports.session_json, methods=["GET"]),
+        Route("/m/{code}/walls/{wid}.md", exports.wall_markdown, methods=["GET"]),
+        Route("/m/{code}/walls/{wid}.csv", exports.wall_csv, methods=["GET"]),
         Route("/p/{code}/{token}", views.projector_page, methods=["GET"]),
         Mount("/api/v1", routes=api.routes()),
         WebSocketRoute("/ws/s/{code}", ws.participant_socket),

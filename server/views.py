@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
-import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -14,7 +12,6 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from realtime import codes
 from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
 from realtime.events import Actor, CreateSession, EndSession, Join, Role
-from realtime.export import export_session
 from realtime.room import Room
 from server import security
 from server.errors import http_status
@@ -346,22 +343,7 @@ async def end_session(request: Request) -> Response:
     return RedirectResponse(f"/m/{room.code}", status_code=303)
 
 
-async def export_json(request: Request) -> Response:
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
-    body = orjson.dumps(export_session(room.state), option=orjson.OPT_INDENT_2)
-    return Response(body, media_type="application/json", headers={
-        "content-disposition": f'attachment; filename="kring-{room.code}.json"',
-        "cache-control": "no-store",
-    })
-
-
 async def projector_page(request: Request) -> Response:
-    k = kring(request)
     code, token = request.path_params["code"], request.path_params["token"]
     room = await load_room(request, code)
     lang = browser_lang(request, room.state.language if room else None)

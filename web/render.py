@@ -56,9 +56,17 @@ FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATU
 REGIONS: Mapping[str, Region] = {r.name: r for f in FEATURES for r in f.regions}
 
 # Which regions an event changes. Every event type must be listed (tests/test_render.py checks).
-EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = {
-    event: names for f in FEATURES for event, names in f.event_regions.items()
-}
+def _merge_event_regions() -> dict[type[Any], frozenset[str]]:
+    # Union per event: a feature may also react to another feature's events (a wall shows
+    # authors, so a rename touches it too) without replacing that feature's own regions.
+    merged: dict[type[Any], frozenset[str]] = {}
+    for feature in FEATURES:
+        for event, names in feature.event_regions.items():
+            merged[event] = merged.get(event, frozenset()) | names
+    return merged
+
+
+EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = _merge_event_regions()
 
 
 # Regions that show who is online: re-rendered when presence changes.

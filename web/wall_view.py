@@ -1,7 +1,255 @@
-"""The web side of the wall feature (stub: filled in by its own issue)."""
+"""The web side of the wall: its regions, which events touch them, and what each viewer may see.
+
+Two regions on the pages: `wall` is shared (rendered once per role and language, however many
+people look at it), `wall-mine` is personal and small (a participant's write form, their own
+post-its and their votes). The projector shows a wall inside its stage (stage/wall.html).
+
+Privacy lives here: the views handed to a template carry only what that kind of viewer may see.
+A participant's or the projector's view of a note never has its author on an anonymous wall,
+never has mentor-hidden or deleted notes, has no notes at all on a blind wall before the reveal,
+and has vote counts only when the mentor shows them. The shared `wall` region never depends on
+who the participant is; everything personal is in `wall-mine`.
+"""
 
 from __future__ import annotations
 
-from web.feature import WebFeature
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
-FEATURE = WebFeature(name="wall")
+from realtime import events
+from realtime import wall as core
+from realtime.events import Role
+from realtime.room import Room
+from web.feature import Region, WebFeature
+from web.viewer import Viewer
+
+# Above these many shown post-its the projector switches to smaller cards (see kring.css).
+DENSE_NOTES = 24
+VERY_DENSE_NOTES = 48
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    nid: str
+    text: str
+    colour: str
+    column: str
+    group: str
+    author: str  # "" when it may not be shown
+    by_mentor: bool
+    votes: int | None  # None when counts are hidden from this viewer
+    hidden: bool  # only ever True in the mentor's view
+    newest: bool
+    up: str | None  # `before` for "move up" (None: already first)
+    down: str | None  # `before` for "move down" (None: already last)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    gid: str
+    label: str
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    cid: str
+    name: str
+    first: bool
+    last: bool
+    groups: tuple[GroupView, ...]
+    loose: tuple[NoteView, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class WallView:
+    wid: str
+    title: str
+    anonymous: bool
+    blind: bool
+    arrange: bool  # this viewer gets the move and group controls
+    participants_arrange: bool
+    sort: str
+    manual_order: bool  # up/down make sense (not sorted by visible votes)
+    voting: core.Voting
+    columns: tuple[ColumnView, ...]
+    groups: tuple[core.Group, ...]
+    shown: int  # post-its this viewer sees
+    written: int  # post-its that exist (not hidden or deleted), for the blind count
+    hidden: int
+    on_projector: bool
+
+    @property
+    def density(self) -> str:
+        return "xs" if self.shown > VERY_DENSE_NOTES else "s" if self.shown > DENSE_NOTES else "m"
+
+
+@dataclass(frozen=True, slots=True)
+class MyNote:
+    nid: str
+    text: str
+    colour: str
+    column: str
+    column_name: str
+    hidden: bool
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MyWall:
+    wid: str
+    title: str
+    anonymous: bool
+    blind: bool
+    columns: tuple[core.Column, ...]
+    notes: tuple[MyNote, ...]
+    voting: core.Voting
+    votes_used: int
+    my_votes: tuple[tuple[str, str, int], ...]  # (note id, text, dots)
+    newest: bool
+
+
+def _siblings(notes: list[core.Note]) -> dict[str, tuple[str | None, str | None]]:
+    """For each note of one list: the `before` that moves it up, and the one that moves it down."""
+    ids = [n.nid for n in notes]
+    moves: dict[str, tuple[str | None, str | None]] = {}
+    for i, nid in enumerate(ids):
+        up = ids[i - 1] if i > 0 else None
+        down = (ids[i + 2] if i + 2 < len(ids) else "") if i + 1 < len(ids) else None
+        moves[nid] = (up, down)
+    return moves
+
+
+def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
+    state = room.state
+    mentor = role is Role.MENTOR
+    names = {p.pid: p.name for p in state.participants.values()}
+    counts = wall.voting.counts() if (mentor or wall.voting.counts_visible) else None
+    existing = wall.live_notes()
+    if mentor:
+        visible = existing
+    elif wall.blind:
+        visible = []  # hidden until reveal: the shared view shows nobody's post-its
+    else:
+        visible = [n for n in existing if not n.hidden]
+    newest = max(visible, key=lambda n: n.created_at).nid if visible else ""
+    manual = not (wall.sort == "votes" and wall.voting.counts_visible)
+
+    def note_view(n: core.Note, moves: Mapping[str, tuple[str | None, str | None]]) -> NoteView:
+        shown_author = core.author_shown(wall, n)
+        author = names.get(n.author, "") if shown_author else ""
+        up, down = moves.get(n.nid, (None, None))
+        return NoteView(
+            n.nid, n.text, n.colour, n.column, n.group, author,
+            by_mentor=not n.author and n.named and not wall.anonymous,
+            votes=counts.get(n.nid, 0) if counts is not None and wall.voting.started else None,
+            hidden=n.hidden and mentor, newest=n.nid == newest, up=up, down=down,
+        )
+
+    columns = []
+    for i, column in enumerate(wall.columns):
+        ordered = core.column_notes(wall, column.cid, visible)
+        groups = []
+        for group in wall.groups.values():
+            if group.column != column.cid:
+                continue
+            members = [n for n in ordered if n.group == group.gid]
+            moves = _siblings(members)
+            groups.append(GroupView(group.gid, group.label, tuple(note_view(n, moves) for n in members)))
+        loose = [n for n in ordered if n.group not in wall.groups or wall.groups[n.group].column != column.cid]
+        moves = _siblings(loose)
+        columns.append(
+            ColumnView(
+                column.cid, column.name, i == 0, i == len(wall.columns) - 1, tuple(groups),
+                tuple(note_view(n, moves) for n in loose), len(ordered),
+            )
+        )
+    return WallView(
+        wid=wall.wid, title=wall.title, anonymous=wall.anonymous, blind=wall.blind,
+        arrange=mentor or (role is Role.PARTICIPANT and wall.arrange and not wall.blind),
+        participants_arrange=wall.arrange, sort=wall.sort, manual_order=manual, voting=wall.voting,
+        columns=tuple(columns), groups=tuple(wall.groups.values()), shown=len(visible),
+        written=sum(1 for n in existing if not n.hidden), hidden=sum(1 for n in existing if n.hidden),
+        on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid,
+    )
+
+
+def my_walls(room: Room, pid: str) -> list[MyWall]:
+    """A participant's own post-its and votes, per wall, newest wall first."""
+    walls = list(room.state.wall.walls.values())
+    result = []
+    for index, wall in enumerate(reversed(walls)):
+        columns = {c.cid: c.name for c in wall.columns}
+        mine = tuple(
+            MyNote(n.nid, n.text, n.colour, n.column, columns.get(n.column, ""), n.hidden, n.deleted)
+            for n in (wall.notes[nid] for nid in wall.order)
+            if n.author == pid
+        )
+        ballot = wall.voting.ballots.get(pid, ())
+        voted = tuple(
+            (nid, wall.notes[nid].text, ballot.count(nid)) for nid in dict.fromkeys(ballot) if nid in wall.notes
+        )
+        result.append(
+            MyWall(wall.wid, wall.title, wall.anonymous, wall.blind, wall.columns, mine, wall.voting,
+                   len(ballot), voted, index == 0)
+        )
+    return result
+
+
+class WallContext:
+    """Lazy: the renderer asks every feature for its context on every render, and most renders
+    (presence, the queue...) never look at the wall."""
+
+    def __init__(self, room: Room, viewer: Viewer) -> None:
+        self._room = room
+        self._viewer = viewer
+
+    @cached_property
+    def walls(self) -> list[WallView]:
+        """Every wall for this kind of viewer, newest first (the same for every participant)."""
+        walls = reversed(list(self._room.state.wall.walls.values()))
+        return [wall_view(self._room, w, self._viewer.role) for w in walls]
+
+    @cached_property
+    def projected(self) -> WallView | None:
+        """The wall the mentor put on the projector, as the projector may see it."""
+        state = self._room.state
+        found = state.wall.walls.get(state.projector_ref)
+        if found is None and state.wall.walls:
+            found = list(state.wall.walls.values())[-1]
+        return wall_view(self._room, found, Role.PROJECTOR) if found is not None else None
+
+    @cached_property
+    def mine(self) -> list[MyWall]:
+        if self._viewer.role is not Role.PARTICIPANT:
+            return []
+        return my_walls(self._room, self._viewer.pid)
+
+
+def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
+    return {"wallctx": WallContext(room, viewer), "wall_colours": core.COLOURS, "wall_limits": core}
+
+
+_REGIONS = frozenset({"wall", "wall-mine", "stage"})
+
+FEATURE = WebFeature(
+    name="wall",
+    regions=(
+        Region("wall-mine", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True, order=30,
+               on_pages=frozenset({Role.PARTICIPANT})),
+        Region("wall", frozenset({Role.MENTOR, Role.PARTICIPANT}), order=31,
+               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT})),
+    ),
+    # Every wall event may change the shared wall, someone's own list and the projector's stage.
+    event_regions={
+        **{event: _REGIONS for event in core.EVENTS},
+        # Named walls show authors' names; an ended session takes the write forms away.
+        events.ProfileUpdated: frozenset({"wall", "stage"}),
+        events.SessionEnded: frozenset({"wall", "wall-mine"}),
+    },
+    context=context,
+)
+wall = FEATURE

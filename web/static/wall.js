@@ -1,1 +1,88 @@
-// The wall feature's bit of script (loaded on every page; does nothing where its elements are absent).
+// The wall's bit of script (loaded on every page; does nothing where its elements are absent):
+// live character counters, and drag and drop on a laptop, which sends the same `wall_move`
+// command as the keyboard menus by filling the board's hidden form.
+(() => {
+  "use strict";
+
+  const count = (area) => {
+    const out = document.getElementById(area.dataset.counter || "");
+    if (!out || !out.dataset.template) return;
+    const left = Number(area.maxLength) - area.value.length;
+    out.textContent = out.dataset.template.replace("{n}", String(left));
+  };
+  document.addEventListener("input", (event) => {
+    if (event.target.matches && event.target.matches("textarea[data-counter]")) count(event.target);
+  });
+  // A form reset after sending (kring.js) empties the textarea without an input event.
+  document.addEventListener("reset", (event) => {
+    setTimeout(() => event.target.querySelectorAll("textarea[data-counter]").forEach(count));
+  }, true);
+
+  let dragged = null;
+  document.addEventListener("dragstart", (event) => {
+    const note = event.target.closest && event.target.closest(".note[draggable=true]");
+    if (!note) return;
+    dragged = note;
+    note.classList.add("is-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", note.dataset.note);
+  });
+  document.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("is-dragging");
+    dragged = null;
+    document.querySelectorAll(".wall-col.is-over").forEach((c) => c.classList.remove("is-over"));
+  });
+  const column = (event) => dragged && event.target.closest && event.target.closest(".wall-col");
+  document.addEventListener("dragover", (event) => {
+    const col = column(event);
+    if (!col || col.closest(".wall-board") !== dragged.closest(".wall-board")) return;
+    event.preventDefault();
+    document.querySelectorAll(".wall-col.is-over").forEach((c) => c !== col && c.classList.remove("is-over"));
+    col.classList.add("is-over");
+  });
+  document.addEventListener("drop", (event) => {
+    const col = column(event);
+    if (!col) return;
+    event.preventDefault();
+    const board = col.closest(".wall-board");
+    const form = board && board.parentElement.querySelector("form.wall-dnd");
+    if (!form || board !== dragged.closest(".wall-board")) return;
+    // Dropped on a note: put it before that note (or after it, on its lower half).
+    const target = event.target.closest(".note");
+    let before = "";
+    if (target && target !== dragged) {
+      const box = target.getBoundingClientRect();
+      const next = target.nextElementSibling;
+      before = event.clientY < box.top + box.height / 2 ? target.dataset.note : (next ? next.dataset.note : "");
+    }
+    form.elements.note.value = dragged.dataset.note;
+    form.elements.column.value = col.dataset.column;
+    form.elements.before.value = before || "";
+    form.requestSubmit();
+  });
+})();
+
+// The projector cannot scroll: when a full wall runs past the bottom of the screen, shrink its
+// type step by step (down to a floor that is still readable from the back) until it fits.
+(() => {
+  "use strict";
+  if (!document.body || !document.body.classList.contains("projector")) return;
+  let queued = false;
+  const fit = () => {
+    queued = false;
+    const board = document.querySelector(".wall-stage .wall-board");
+    if (!board) return;
+    board.style.fontSize = "";
+    let size = parseFloat(getComputedStyle(board).fontSize);
+    while (board.getBoundingClientRect().bottom > window.innerHeight - 12 && size > 13) {
+      size -= 1;
+      board.style.fontSize = `${size}px`;
+    }
+  };
+  const later = () => {
+    if (!queued) { queued = true; requestAnimationFrame(fit); }
+  };
+  new MutationObserver(later).observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.addEventListener("resize", later);
+  later();
+})();

@@ -1,0 +1,354 @@
+"""App tests of the post-it wall over the websocket: several clients at once, what each kind of
+viewer receives (the raw HTML, not what a browser would show), crafted messages, limits."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.settings import Settings
+from tests.appkit import Browsers, create_session, join
+from tests.test_app_ws import receive_until
+
+Session = tuple[Browsers, str, str]  # browsers, code, projector path
+
+
+@pytest.fixture
+def session(client: TestClient) -> Session:
+    browsers = Browsers(client)
+    code = create_session(browsers.as_("mentor"), "Wall test")
+    token = re.search(r"/p/" + code + r"/([\w-]+)", browsers.client.get(f"/m/{code}").text)
+    assert token
+    join(browsers.as_("anna"), code, "Annabel", "room")
+    join(browsers.as_("bram"), code, "Brammetje", "remote")
+    return browsers, code, f"/ws/p/{code}/{token.group(1)}"
+
+
+def send(ws: Any, **message: object) -> None:
+    ws.send_text(json.dumps(message))
+
+
+def ok(ws: Any) -> str:
+    """The reply to one accepted message: the regions it changed (a refusal is a shown #flash)."""
+    for _ in range(20):
+        frame: str = ws.receive_text()
+        assert "is-shown" not in frame, frame
+        if 'id="kring-sync"' in frame:
+            return frame
+    raise AssertionError("no update came")
+
+
+def refused(ws: Any, text: str) -> None:
+    frame = receive_until(ws, text)
+    assert re.search(r'class="flash is-shown"[^>]*><p>[^<]*' + re.escape(text), frame), frame
+
+
+def region(frame: str, name: str) -> str:
+    """One region's HTML out of a frame (regions come in name order, then #kring-sync)."""
+    start = frame.find(f'id="{name}"')
+    assert start >= 0, f"{name} not in frame"
+    rest = frame[start:]
+    ends = [rest.find(m) for m in ('<section id="wall-mine"', 'id="kring-sync"') if rest.find(m) > 0]
+    return rest[: min(ends)] if ends else rest
+
+
+def export(browsers: Browsers, code: str) -> dict[str, Any]:
+    data: dict[str, Any] = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
+    return data
+
+
+def make_wall(browsers: Browsers, code: str, **options: str) -> str:
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=3") as mws:
+        receive_until(mws, 'data-state="live"')
+        send(mws, cmd="wall_create", title="What went well?", template="Good|Better|Ideas", **options)
+        ok(mws)
+    walls = export(browsers, code)["walls"]
+    return str(walls[-1]["id"])
+
+
+def columns(browsers: Browsers, code: str, wid: str) -> list[dict[str, Any]]:
+    wall = next(w for w in export(browsers, code)["walls"] if w["id"] == wid)
+    result: list[dict[str, Any]] = wall["columns"]
+    return result
+
+
+def test_a_post_it_appears_for_everyone_at_once(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[1]["id"]
+    with browsers.client.websocket_connect(projector + "?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="projector", view="wall", ref=wid)
+            receive_until(pws, "wall-stage")
+            with browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=5") as bws:
+                receive_until(bws, 'data-state="live"')
+                with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
+                    receive_until(aws, 'data-state="live"')
+                    send(aws, cmd="wall_note_add", wall=wid, text="Good <b>coffee</b>", colour="green", column=cid)
+                    mine = receive_until(aws, 'id="wall-mine"')
+                    assert "Good &lt;b&gt;coffee&lt;/b&gt;" in region(mine, "wall-mine")
+                for ws in (bws, mws, pws):
+                    frame = receive_until(ws, "coffee")
+                    assert "Good &lt;b&gt;coffee&lt;/b&gt;" in frame and "<b>coffee" not in frame
+                    assert "note-green" in frame
+                # Named wall: the author is shown, to others and on the projector.
+                assert "note-author" in region(frame, "stage") and "Annabel" in region(frame, "stage")
+    note = columns(browsers, code, wid)[1]["notes"][0]
+    assert (note["text"], note["author"], note["colour"]) == ("Good <b>coffee</b>", "Annabel", "green")
+
+
+def test_anonymous_wall_never_sends_the_author_to_others_or_the_projector(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code, anonymous="on")
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+        receive_until(mws, 'data-state="live"')
+        send(mws, cmd="projector", view="wall", ref=wid)
+        ok(mws)
+        with browsers.client.websocket_connect(projector + "?since=0") as pws:
+            receive_until(pws, 'data-state="live"')
+            with browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=5") as bws:
+                receive_until(bws, 'data-state="live"')
+                with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
+                    receive_until(aws, 'data-state="live"')
+                    send(aws, cmd="wall_note_add", wall=wid, text="I worry about time", colour="pink", column=cid)
+                    receive_until(aws, "I worry about time")
+                frames = {
+                    "bram": region(receive_until(bws, "I worry about time"), "wall"),
+                    "projector": region(receive_until(pws, "I worry about time"), "stage"),
+                    "mentor": region(receive_until(mws, "I worry about time"), "wall"),
+                }
+    for who, html in frames.items():
+        assert "I worry about time" in html, who
+        assert "Annabel" not in html and "note-author" not in html, who
+        assert "anna" not in html.lower().replace("annabel", ""), who
+    # Nor does the export (the wall is anonymous).
+    assert columns(browsers, code, wid)[0]["notes"][0]["author"] is None
+
+
+def test_hidden_until_reveal_sends_nothing_of_others_post_its(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code, blind="on")
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=4") as bws:
+        receive_until(bws, 'data-state="live"')
+        with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
+            receive_until(aws, 'data-state="live"')
+            send(aws, cmd="wall_note_add", wall=wid, text="Secret first thought", colour="yellow", column=cid)
+            own = receive_until(aws, 'id="wall-mine"')
+            assert "Secret first thought" in region(own, "wall-mine")  # the author sees their own
+            assert "Secret first thought" not in region(own, "wall")
+        frame = receive_until(bws, 'id="wall"')
+        assert "Secret first thought" not in frame and "1 post-its so far" in frame
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=5") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="wall_configure", wall=wid, title="What went well?")  # blind off: reveal
+            ok(mws)
+        assert "Secret first thought" in region(receive_until(bws, "Secret first thought"), "wall")
+
+
+def test_voting_limits_hold_with_two_tabs_and_crafted_messages(session: Session) -> None:
+    browsers, code, _ = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+        receive_until(mws, 'data-state="live"')
+        for text in ("one", "two"):
+            send(mws, cmd="wall_note_add", wall=wid, text=text, colour="yellow", column=cid)
+            ok(mws)
+        send(mws, cmd="wall_vote_start", wall=wid, per_person="2", multiple="")
+        ok(mws)
+    notes = [n["id"] for n in columns(browsers, code, wid)[0]["notes"]]
+    anna = browsers.as_("anna")
+    path = f"/ws/s/{code}?since=7"
+    with anna.websocket_connect(path) as tab1, anna.websocket_connect(path) as tab2:
+        receive_until(tab1, 'data-state="live"')
+        receive_until(tab2, 'data-state="live"')
+        # Both tabs fire at once: four votes for two notes, and crafted repeats and lists.
+        for ws in (tab1, tab2):
+            send(ws, cmd="wall_vote", wall=wid, note=notes[0])
+            send(ws, cmd="wall_vote", wall=wid, note=[notes[1], notes[0]])
+        # Each socket handles its messages in order: once this refusal is back, the votes are done.
+        for ws in (tab1, tab2):
+            send(ws, cmd="wall_vote", wall="done")
+            refused(ws, "wall does not exist")
+        assert sum(n["votes"] for n in columns(browsers, code, wid)[0]["notes"]) == 2
+        send(tab1, cmd="wall_vote", wall=wid, note=notes[1])
+        refused(tab1, "used all your votes (2)")
+        send(tab1, cmd="wall_vote", wall=wid, note={"$ne": 1})
+        refused(tab1, "could not be understood")
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+        receive_until(mws, 'data-state="live"')
+        send(mws, cmd="wall_vote_reveal", wall=wid)
+        ok(mws)
+    votes = [n["votes"] for n in columns(browsers, code, wid)[0]["notes"]]
+    assert votes == [1, 1]
+
+
+def test_counts_reach_participants_only_after_reveal(session: Session) -> None:
+    browsers, code, _ = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+        receive_until(mws, 'data-state="live"')
+        send(mws, cmd="wall_note_add", wall=wid, text="one", colour="yellow", column=cid)
+        ok(mws)
+        send(mws, cmd="wall_vote_start", wall=wid, per_person="3")
+        ok(mws)
+        nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+        with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=6") as aws:
+            receive_until(aws, 'data-state="live"')
+            send(aws, cmd="wall_vote", wall=wid, note=nid)
+            frame = receive_until(aws, 'id="wall"')
+            assert "note-votes" not in region(frame, "wall")
+            assert "2 of 3 votes left" in region(frame, "wall-mine")
+            send(mws, cmd="wall_vote_reveal", wall=wid)
+            assert 'aria-label="1 votes"' in region(receive_until(aws, 'aria-label="1 votes"'), "wall")
+
+
+def test_a_participant_can_never_do_a_mentor_action(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cols = columns(browsers, code, wid)
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
+        receive_until(aws, 'data-state="live"')
+        send(aws, cmd="wall_note_add", wall=wid, text="mine", colour="yellow", column=cols[0]["id"])
+        ok(aws)
+        nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+        for message in [
+            {"cmd": "wall_create", "title": "Hijack", "template": "A"},
+            {"cmd": "wall_configure", "wall": wid, "title": "Hijack", "anonymous": "on"},
+            {"cmd": "wall_column_add", "wall": wid, "name": "Hijack"},
+            {"cmd": "wall_column_rename", "wall": wid, "column": cols[0]["id"], "name": "Hijack"},
+            {"cmd": "wall_column_remove", "wall": wid, "column": cols[0]["id"]},
+            {"cmd": "wall_column_right", "wall": wid, "column": cols[0]["id"]},
+            {"cmd": "wall_note_hide", "wall": wid, "note": nid, "hidden": "1"},
+            {"cmd": "wall_vote_start", "wall": wid, "per_person": "20"},
+            {"cmd": "wall_vote_reveal", "wall": wid},
+            {"cmd": "wall_sort", "wall": wid, "sort": "votes"},
+            {"cmd": "projector", "view": "wall", "ref": wid},
+        ]:
+            send(aws, **message)
+            refused(aws, "Only the mentor can do that")
+    with browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=4") as bws:
+        receive_until(bws, 'data-state="live"')
+        send(bws, cmd="wall_note_edit", wall=wid, note=nid, text="Bram was here", colour="pink")
+        refused(bws, "only change your own post-its")
+        send(bws, cmd="wall_note_delete", wall=wid, note=nid)
+        refused(bws, "only change your own post-its")
+        send(bws, cmd="wall_move", wall=wid, note=nid, column=cols[1]["id"])
+        refused(bws, "only the mentor arranges")
+    wall = next(w for w in export(browsers, code)["walls"] if w["id"] == wid)
+    assert wall["title"] == "What went well?" and not wall["anonymous"] and wall["vote"] is None
+    assert [c["name"] for c in wall["columns"]] == ["Good", "Better", "Ideas"]
+    assert wall["columns"][0]["notes"][0]["text"] == "mine"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ({"text": "x" * 281}, "at most 280 characters"),
+        ({"text": "  "}, "Post-it text is required"),
+        ({"colour": "black"}, "not one of the choices for Colour"),
+        ({"column": "nope"}, "column does not exist"),
+        ({"wall": "nope"}, "wall does not exist"),
+        ({"text": 12.5}, None),  # numbers are read as text: accepted
+        ({"text": True}, "could not be understood"),
+    ],
+)
+def test_bad_post_its_are_refused_and_nothing_is_stored(
+    session: Session, message: dict[str, object], expected: str | None
+) -> None:
+    browsers, code, _ = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
+        receive_until(aws, 'data-state="live"')
+        send(aws, **{"cmd": "wall_note_add", "wall": wid, "text": "ok", "colour": "yellow", "column": cid, **message})
+        if expected is None:
+            ok(aws)
+        else:
+            refused(aws, expected)
+    stored = columns(browsers, code, wid)[0]["notes"]
+    assert len(stored) == (1 if expected is None else 0)
+
+
+def test_hide_tells_the_author_and_removes_it_for_others(session: Session) -> None:
+    browsers, code, _ = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
+        receive_until(aws, 'data-state="live"')
+        send(aws, cmd="wall_note_add", wall=wid, text="Off topic", colour="yellow", column=cid)
+        ok(aws)
+        nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+        with browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=5") as bws:
+            receive_until(bws, 'data-state="live"')
+            with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=5") as mws:
+                receive_until(mws, 'data-state="live"')
+                # The author edits while the mentor hides: it ends hidden, with the new text.
+                send(aws, cmd="wall_note_edit", wall=wid, note=nid, text="Off topic, edited", colour="blue")
+                send(mws, cmd="wall_note_hide", wall=wid, note=nid, hidden="1")
+                ok(mws)
+                told = receive_until(aws, "The mentor hid this post-it")
+                assert 'id="wall-mine"' in told
+                frame = receive_until(bws, 'id="wall"')
+                while "Off topic" in region(frame, "wall"):  # the edit may come first
+                    frame = receive_until(bws, 'id="wall"')
+                assert "is-hidden" in receive_until(mws, "Off topic, edited")
+                send(mws, cmd="wall_note_delete", wall=wid, note=nid)
+                assert "The mentor removed this post-it" in receive_until(aws, "removed this")
+    assert columns(browsers, code, wid)[0]["notes"] == []
+
+
+def test_reconnect_sees_the_wall_as_everyone_does_and_it_survives_a_restart(
+    session: Session, settings: Settings
+) -> None:
+    browsers, code, _ = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
+        receive_until(aws, 'data-state="live"')
+        send(aws, cmd="wall_note_add", wall=wid, text="Persistent", colour="yellow", column=cid)
+        ok(aws)
+    with browsers.as_("bram").websocket_connect(f"/ws/s/{code}") as bws:
+        bram_view = region(receive_until(bws, 'id="wall"'), "wall")
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
+        anna_view = region(receive_until(aws, 'id="wall"'), "wall")
+    assert "Persistent" in anna_view and anna_view == bram_view  # one shared render per role
+    before = export(browsers, code)["walls"]
+    with TestClient(create_app(settings), base_url="http://testserver") as again:
+        restarted = Browsers(again)
+        restarted.jars = browsers.jars
+        assert export(restarted, code)["walls"] == before
+
+
+
+def test_wall_exports_are_mentor_only_files(client: TestClient) -> None:
+    from tests.appkit import Browsers, create_session
+
+    browsers = Browsers(client)
+    mentor = browsers.as_("mentor")
+    code = create_session(mentor, "Export")
+    with mentor.websocket_connect(f"/ws/m/{code}?since=1") as ws:
+        ws.receive_text()
+        ws.send_text('{"cmd": "wall_create", "title": "Ideas", "template": "start_stop_continue"}')
+        for _ in range(10):
+            if "wall" in ws.receive_text():
+                break
+    export = mentor.get(f"/m/{code}/export.json").json()
+    wid = export["walls"][0]["id"] if isinstance(export["walls"], list) else next(iter(export["walls"]))
+    md = mentor.get(f"/m/{code}/walls/{wid}.md")
+    csv = mentor.get(f"/m/{code}/walls/{wid}.csv")
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "Ideas" in md.text
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert mentor.get(f"/m/{code}/walls/nope.md").status_code == 404
+    assert browsers.as_("stranger").get(f"/m/{code}/walls/{wid}.csv").status_code == 403
