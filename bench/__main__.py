@@ -1,4 +1,10 @@
-"""`python -m bench --scenario fanout --json`: run one scenario, print one result on stdout.
+"""`python -m bench --scenario NAME --json`: run one scenario, print one result on stdout.
+
+Scenarios: fanout (bench/fanout.py), and typical, burst, scaleout, soak (bench/scenarios.py,
+each measured against the floor of bench/floor.py in the same run). Sizes and durations default
+to those of issue 7; --rooms, --per-room, --rate and --seconds make short smoke runs possible:
+
+    python -m bench --scenario typical --rooms 2 --per-room 5 --rate 10 --seconds 3 --json
 
 Only the result goes to stdout (one JSON object with --json), so the output can be piped into
 a file or `jq`; progress and diagnostics go to stderr.
@@ -7,54 +13,74 @@ a file or `jq`; progress and diagnostics go to stderr.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 import orjson
 
-from bench import fanout
+from bench import fanout, scenarios
+
+FANOUT_DEFAULTS = {"rooms": 10, "per_room": 20, "rate": 100.0, "seconds": 15.0}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--scenario", choices=["fanout"], default="fanout")
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scenario", choices=["fanout", *scenarios.DEFAULTS], default="fanout")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    parser.add_argument("--rooms", type=int, default=10, help="sessions (default 10)")
-    parser.add_argument("--per-room", type=int, default=20, help="participants per session (default 20)")
-    parser.add_argument("--rate", type=float, default=100.0, help="actions per second over all rooms (default 100)")
-    parser.add_argument("--seconds", type=float, default=15.0, help="measured window in seconds (default 15)")
+    parser.add_argument("--rooms", type=int, help="sessions (fanout 10, typical/scaleout/soak 50)")
+    parser.add_argument("--per-room", type=int,
+                        help="participants per session (20; burst: the session that answers, 500)")
+    parser.add_argument("--rate", type=float,
+                        help="actions per second over all rooms (fanout 100, typical/scaleout/soak 500; "
+                             "burst: in the big session, 35)")
+    parser.add_argument("--seconds", type=float,
+                        help="measured window in seconds (fanout 15, typical/scaleout 20, soak 600; "
+                             "burst: the answering window and the big session's window, 10)")
+    parser.add_argument("--big-room", type=int, help="burst: participants of the second session (1000)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="client processes (default 2)")
     parser.add_argument("--drain", type=float, default=5.0,
                         help="seconds after the last send before a missing delivery counts as lost (default 5)")
+    parser.add_argument("--floor-seconds", type=float,
+                        help="the floor's measured window (default: --seconds; soak: 30)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (no cpu_ratio_to_floor)")
     parser.add_argument("--store", choices=["sqlite", "memory"], default="sqlite",
-                        help="the server's event store; memory takes SQLite out of the path (diagnosis only)")
+                        help="fanout only: the server's event store; memory takes SQLite out of the path")
     parser.add_argument("--profile", default="", metavar="FILE",
-                        help="record the server with py-spy over the measured window (collapsed stacks)")
+                        help="record the (first) Kring server with py-spy over the measured window "
+                             "(collapsed stacks; a profiled run's numbers are for diagnosis only)")
     parser.add_argument("--trace", action="store_true",
-                        help="time the command path inside the server (diagnosis; adds a little load)")
+                        help="fanout only: time the command path inside the server (diagnosis)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    config = fanout.Config(
-        rooms=args.rooms,
-        per_room=args.per_room,
-        rate=args.rate,
-        seconds=args.seconds,
-        warmup=args.warmup,
-        workers=args.workers,
-        drain=args.drain,
-        store=args.store,
-        profile=args.profile,
-        trace=args.trace,
-    )
+    # `timeout` and friends send SIGTERM: unwind, so the servers and client processes we started
+    # are stopped by their `finally` blocks instead of being left listening.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        config.check()
+        if args.scenario == "fanout":
+            size = {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in FANOUT_DEFAULTS.items()}
+            config = fanout.Config(rooms=int(size["rooms"]), per_room=int(size["per_room"]),
+                                   rate=float(size["rate"]), seconds=float(size["seconds"]), warmup=args.warmup,
+                                   workers=args.workers, drain=args.drain, store=args.store,
+                                   profile=args.profile, trace=args.trace)
+            config.check()
+        else:
+            base = {"rooms": 1, "big_room": 1000, "floor_seconds": None, **scenarios.DEFAULTS[args.scenario]}
+            chosen = {k: getattr(args, k) if getattr(args, k, None) is not None else v for k, v in base.items()}
+            if chosen["floor_seconds"] is None:
+                chosen["floor_seconds"] = chosen["seconds"]
+            options = scenarios.Options(scenario=args.scenario, warmup=args.warmup, drain=args.drain,
+                                        workers=args.workers, floor=not args.no_floor,
+                                        profile=args.profile, **chosen)
+            scenarios.check(options)
     except ValueError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
-    result = fanout.run(config)
+    result = fanout.run(config) if args.scenario == "fanout" else scenarios.run(options)
     if args.json:
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
     else:

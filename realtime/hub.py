@@ -134,6 +134,10 @@ class Hub:
     def loaded(self, code: str) -> Room | None:
         return self._rooms.get(code)
 
+    def rooms(self) -> list[Room]:
+        """The rooms this process holds right now."""
+        return list(self._rooms.values())
+
     # ------------------------------------------------------------ commands
 
     async def create(self, command: CreateSession) -> Room:

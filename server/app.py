@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server import api, exports, views, ws
+from server import api, exports, polls_commands, views, ws
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
 from server.settings import Settings
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/m/{code}/export.json", exports.session_json, methods=["GET"]),
         Route("/m/{code}/walls/{wid}.md", exports.wall_markdown, methods=["GET"]),
         Route("/m/{code}/walls/{wid}.csv", exports.wall_csv, methods=["GET"]),
+        Route("/m/{code}/polls/{poll}.csv", polls_commands.poll_csv, methods=["GET"]),
         Route("/p/{code}/{token}", views.projector_page, methods=["GET"]),
         Mount("/api/v1", routes=api.routes()),
         WebSocketRoute("/ws/s/{code}", ws.participant_socket),

@@ -14,6 +14,7 @@ from realtime.broker import Broker, open_broker
 from realtime.hub import Hub
 from realtime.store import EventStore, open_store
 from realtime.store.sqlite import SqliteStore
+from server.away import AwayTimer
 from server.security import FormTokens, RateLimiter
 from server.settings import Settings
 from web.i18n import Translator
@@ -31,8 +32,10 @@ class Kring:
     tokens: FormTokens
     join_limiter: RateLimiter
     create_limiter: RateLimiter
+    away: AwayTimer
 
     async def close(self) -> None:
+        await self.away.stop()
         await self.hub.close()
         await self.broker.close()
         await self.store.close()
@@ -55,16 +58,21 @@ def build(settings: Settings) -> Kring:
         store = open_store(settings.store_url)
     broker = open_broker(settings.broker_url)
     translator = Translator()
+    hub = Hub(store, broker, clock=time.time, node=settings.node)
+    # build() runs inside the lifespan, so there is a loop to start the away timer on.
+    away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
+    away.start()
     return Kring(
         settings=settings,
         store=store,
         broker=broker,
-        hub=Hub(store, broker, clock=time.time, node=settings.node),
+        hub=hub,
         translator=translator,
         renderer=Renderer(translator, static_version()),
         tokens=FormTokens(settings.resolved_secret_key()),
         join_limiter=RateLimiter(settings.join_attempts_per_minute),
         create_limiter=RateLimiter(30),
+        away=away,
     )
 
 

@@ -11,6 +11,7 @@
 | KRING_PUBLIC_URL        | (from the request)                | base URL for links and QR codes behind a proxy |
 | KRING_ALLOWED_ORIGINS   | (same origin only)                | extra origins allowed to open the websocket    |
 | KRING_SQLITE_SYNC       | NORMAL                            | NORMAL or FULL (see realtime/store/sqlite.py)  |
+| KRING_QUEUE_GRACE_S     | 120                               | seconds a dropped person keeps a raised hand   |
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Settings:
     ws_messages_per_10s: int = 100
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
+    # How long a raised hand waits for someone whose connection dropped (issue 4).
+    queue_grace_s: float = 120.0
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -57,6 +60,7 @@ class Settings:
                 o.strip().rstrip("/") for o in env.get("KRING_ALLOWED_ORIGINS", "").split(",") if o.strip()
             ),
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
+            queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
         )
 
     def resolved_secret_key(self) -> str:

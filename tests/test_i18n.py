@@ -84,3 +84,19 @@ def test_reason_translates_the_field_label() -> None:
     # The sentence and the field name inside it are both Dutch, and the number is filled in.
     assert label in dutch and "40" in dutch, dutch
     assert "Name" not in dutch and dutch != english, dutch
+
+
+def test_no_msgid_is_translated_in_two_catalog_files() -> None:
+    """The per-feature .po files are merged: a msgid in two of them would have one translation
+    silently win over the other. Shared msgids belong in messages.po."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    owners: dict[str, list[str]] = {}
+    for path in sorted((Path(__file__).resolve().parent.parent / "web/locale/nl/LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="nl"):
+                if message.id:
+                    owners.setdefault(str(message.id), []).append(path.name)
+    assert {k: v for k, v in owners.items() if len(v) > 1} == {}

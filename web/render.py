@@ -70,7 +70,8 @@ EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = _merge_event_regions()
 
 
 # Regions that show who is online: re-rendered when presence changes.
-PRESENCE_REGIONS = frozenset({"presence", "stage"})
+# (the console's poll turnout and the queue's "away" marks too)
+PRESENCE_REGIONS = frozenset({"presence", "stage", "polls-mentor", "queue"})
 
 
 def page_regions(role: Role) -> list[str]:

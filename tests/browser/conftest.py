@@ -39,8 +39,9 @@ PHONE: dict[str, Any] = {
 LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}}
 
-# How long a live update may take to show up (a websocket round trip; generous for slow CI).
-LIVE_MS = 10_000
+# How long a live update may take to show up (a websocket round trip; generous for a busy CI box).
+LIVE_MS = 15_000
+expect.set_options(timeout=LIVE_MS)
 
 NewContext = Callable[..., Awaitable[BrowserContext]]
 
@@ -75,6 +76,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         yield proc
     finally:
         proc.stop()
+
+
+FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[FAILED] = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def server_log_on_failure(request: pytest.FixtureRequest, server: ServerProcess) -> Iterator[None]:
+    """When a browser test fails, show the end of the server's log with it."""
+    yield
+    if request.node.stash.get(FAILED, False):
+        print(f"---- end of the Kring server log ({server.log_path}):\n{server.log()}")
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -1,0 +1,171 @@
+"""Live polls in real browsers: the mentor prepares polls in the console, a phone answers every
+kind, the projector shows the result after reveal, a late vote is refused; axe-core on each view."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Locator, Page, expect
+
+from tests.browser.conftest import (
+    LIVE_MS,
+    PHONE,
+    PROJECTOR,
+    NewContext,
+    axe_check,
+    create_session,
+    join,
+    wait_live,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+KIND_LABELS = {
+    "single": "Single choice", "multi": "Multiple choice", "scale": "Rating scale",
+    "words": "Word cloud", "text": "Open text", "rank": "Ranking",
+}
+
+
+async def add_poll(
+    mentor: Page, kind: str, question: str, options: str = "", fields: dict[str, str] | None = None
+) -> Locator:
+    """Fill in the console's New poll form, then open the poll; returns its card."""
+    form = mentor.locator("#polls-new form")
+    await form.get_by_label(KIND_LABELS[kind], exact=True).check()
+    await form.get_by_label("Question", exact=True).fill(question)
+    if options:
+        await form.get_by_label("Options, one per line").fill(options)
+    for label, value in (fields or {}).items():
+        await form.get_by_label(label, exact=True).fill(value)
+    await form.get_by_role("button", name="Add poll").click()
+    card = mentor.locator("#polls-mentor article").filter(has_text=question)
+    await expect(card).to_have_count(1)
+    await card.get_by_role("button", name="Open poll").click()
+    await expect(card.get_by_role("button", name="Close poll")).to_be_visible()
+    return card
+
+
+def poll_card(page: Page, question: str) -> Locator:
+    return page.locator("#polls article").filter(has=page.get_by_role("heading", name=question))
+
+
+async def expect_received(card: Locator) -> None:
+    await expect(card.locator(".poll-received")).to_contain_text("Your answer was received", timeout=LIVE_MS)
+
+
+async def test_phone_answers_every_kind_projector_shows_results_late_vote_refused(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Polls in the browser")
+    phone = await join(await new_context(**PHONE), code, "Ada", "room")
+
+    single = await add_poll(mentor, "single", "Tea or coffee?", "Tea\nCoffee\nWater")
+    await add_poll(mentor, "multi", "Which snacks?", "Fruit\nNuts\nCake", {"Maximum choices": "2"})
+    await add_poll(mentor, "scale", "How awake are you?")
+    await add_poll(mentor, "words", "One word for today")
+    await add_poll(mentor, "text", "What will you try?")
+    await add_poll(mentor, "rank", "Order the topics", "Alpha\nBeta\nGamma")
+    await expect(mentor.locator("#polls-mentor article")).to_have_count(6)
+
+    # Single choice: one tap sends it.
+    card = poll_card(phone, "Tea or coffee?")
+    await card.get_by_text("Coffee", exact=True).click()
+    await expect_received(card)
+    # Multiple choice: two ticks and send.
+    card = poll_card(phone, "Which snacks?")
+    await card.get_by_text("Fruit", exact=True).click()
+    await card.get_by_text("Cake", exact=True).click()
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    await expect(card.locator("input[value='2']")).to_be_checked()  # the answer stays shown
+    # Scale: one tap.
+    card = poll_card(phone, "How awake are you?")
+    await card.locator("label.poll-scale-point", has_text="4").click()
+    await expect_received(card)
+    # Word cloud: a few words.
+    card = poll_card(phone, "One word for today")
+    await card.get_by_label("Word 1").fill("Sleepy")
+    await card.get_by_label("Word 2").fill("  sleepy ")
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    # Open text.
+    card = poll_card(phone, "What will you try?")
+    await card.get_by_label("Your answer").fill("Ask one more question")
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    # Ranking: Gamma first.
+    card = poll_card(phone, "Order the topics")
+    await card.get_by_label("Place for Gamma").select_option("1")
+    await card.get_by_label("Place for Alpha").select_option("3")
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    await expect(card.get_by_label("Place for Gamma")).to_have_value("1")
+    await axe_check(phone)
+
+    await expect(mentor.locator("#polls-mentor .poll-turnout").first).to_contain_text("1 of 1 answered")
+    words = mentor.locator("#polls-mentor article").filter(has_text="One word for today")
+    await expect(words.locator(".poll-word")).to_have_count(1)  # "Sleepy" and " sleepy " are one entry
+    await expect(words.locator(".poll-word")).to_contain_text("sleepy")
+
+    # The projector: nothing before reveal, bars with counts after, and a table for screen readers.
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href
+    projector = await (await new_context(**PROJECTOR)).new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    await single.get_by_role("button", name="Show on projector").click()
+    stage = projector.locator("#stage")
+    await expect(stage.locator(".stage-question")).to_have_text("Tea or coffee?")
+    await expect(stage).to_contain_text("Results will appear when the mentor reveals them.")
+    await expect(stage.locator(".poll-bars")).to_have_count(0)
+    await single.get_by_role("button", name="Reveal results").click()
+    coffee = stage.locator(".poll-bar").filter(has_text="Coffee")
+    await expect(coffee.locator(".poll-bar-num")).to_have_text("1 · 100%")
+    await expect(stage.get_by_role("table")).to_have_count(1)
+    await expect(stage.locator("table tbody tr").nth(1)).to_contain_text("Coffee")
+    await expect(stage.locator(".stage-turnout")).to_contain_text("1 of 1 answered")
+    assert (await stage.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
+    await axe_check(projector)
+
+    # A vote that arrives after the poll closed (a phone that still shows the old form) is refused.
+    snacks = poll_card(phone, "Which snacks?")
+    await phone.evaluate(
+        """() => {
+            const form = [...document.querySelectorAll('#polls article')]
+                .find(a => a.textContent.includes('Which snacks?')).querySelector('form');
+            const stale = form.cloneNode(true);
+            stale.id = 'stale-form';
+            document.getElementById('main').append(stale);
+            htmx.process(stale);
+        }"""
+    )
+    await mentor.locator("#polls-mentor article").filter(has_text="Which snacks?").get_by_role(
+        "button", name="Close poll").click()
+    await expect(snacks.locator("form")).to_have_count(0)  # the live page drops the form itself
+    await expect(snacks.locator(".badge")).to_have_text("Closed")
+    await phone.locator("#stale-form").get_by_text("Nuts", exact=True).click()
+    await phone.locator("#stale-form").evaluate("form => form.requestSubmit()")
+    flash = phone.locator("#flash")
+    await expect(flash).to_be_visible()
+    await expect(flash).to_have_text("This poll is closed: answers are no longer accepted.")
+    await axe_check(mentor)
+
+
+async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Quiz")
+    dutch = await new_context(**PHONE, locale="nl-NL")
+    root = re.match(r"https?://[^/]+", mentor.url)
+    assert root
+    await dutch.add_cookies([{"name": "kring_lang", "value": "nl", "url": root.group(0) + "/"}])
+    phone = await join(dutch, code, "Bo", "remote")
+    card = await add_poll(mentor, "single", "2 + 2?", "3\n4\n5", {"Correct answer (quiz)": "2"})
+    answer = poll_card(phone, "2 + 2?")
+    await answer.get_by_text("4", exact=True).click()
+    await expect(answer.locator(".poll-received")).to_contain_text("Je antwoord is binnen")
+    await card.get_by_role("button", name="Close poll").click()
+    await card.get_by_role("button", name="Reveal results").click()
+    await card.get_by_role("button", name="Reveal the correct answer").click()
+    await expect(answer.locator(".poll-bar.is-correct")).to_contain_text("4")
+    await expect(answer.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
+    await axe_check(phone)
