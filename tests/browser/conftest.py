@@ -45,26 +45,6 @@ expect.set_options(timeout=LIVE_MS)
 
 NewContext = Callable[..., Awaitable[BrowserContext]]
 
-# WORKAROUND for an app bug (see test_live_page_connects_when_ws_extension_loads_late): base.html
-# loads htmx.min.js and hx-ws.min.js with `defer`. htmx 4 then starts with setTimeout(initialize)
-# (document.readyState is already "interactive" while deferred scripts run) and processes
-# document.body exactly once; when hx-ws.min.js has not run by then (it comes later from the
-# cache or the network), the extension never sees <body hx-ws:connect> and the page stays
-# "Connecting..." for good. This happened in about one of ten second tabs / reloads here. Until the
-# app is fixed, contexts get this init script, which processes the body again only in exactly that
-# case (after DOMContentLoaded, i.e. after every deferred script ran). Remove it with the fix.
-HTMX_INIT_FIX = """
-document.addEventListener("DOMContentLoaded", () => {
-  setTimeout(() => {  // queued after htmx's own setTimeout(initialize)
-    const body = document.body;
-    if (window.htmx && body && body.hasAttribute("hx-ws:connect") && !(body._htmx && body._htmx.ws)) {
-      console.warn("kring tests: hx-ws loaded after htmx initialized; processing <body> again");
-      htmx.process(body);
-    }
-  });
-});
-"""
-
 
 # ------------------------------------------------------------------ fixtures
 
@@ -114,19 +94,16 @@ async def new_context(browser: Browser, server: ServerProcess) -> AsyncIterator[
     """A factory for fresh browser contexts (separate cookie jars: separate people).
 
     Contexts default to English and the shared server; `base_url=` points one at another server;
-    `htmx_init_fix=False` leaves out the workaround above.
     bypass_csp lets axe_check inject axe-core: the app's CSP forbids inline script, rightly.
     All contexts are closed after the test.
     """
     contexts: list[BrowserContext] = []
 
-    async def make(htmx_init_fix: bool = True, **options: Any) -> BrowserContext:
+    async def make(**options: Any) -> BrowserContext:
         settings: dict[str, Any] = {"base_url": server.url, "bypass_csp": True, "locale": "en-US", **LAPTOP}
         settings.update(options)
         context = await browser.new_context(**settings)
         context.set_default_timeout(LIVE_MS)
-        if htmx_init_fix:
-            await context.add_init_script(script=HTMX_INIT_FIX)
         contexts.append(context)
         return context
 

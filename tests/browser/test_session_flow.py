@@ -29,6 +29,7 @@ from tests.serverproc import ServerProcess
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 AWAY = re.compile(r"\bis-away\b")
+RECONNECT_MS = 30_000
 
 
 async def open_projector(new_context: NewContext, mentor: Page, **options: object) -> Page:
@@ -111,6 +112,7 @@ async def test_reload_and_second_tab_are_the_same_participant(new_context: NewCo
     # Two of three tabs closed: still present (connections are counted per person).
     await again.close()
     await third.close()
+    await mentor.wait_for_timeout(1_000)  # a negative: give a wrong "away" the time to arrive
     await expect_person(mentor, "Chris", "room")
     await expect(mentor.locator("#presence li.person")).to_have_count(1)
     # The last one closed: away, and still only one entry.
@@ -169,10 +171,13 @@ async def test_connection_lost_and_restored_with_catch_up(
         await join(await new_context(base_url=own.url, **LAPTOP), code, "Bram", "remote")
 
         for page in (projector, ada):
+            # The ws extension retries after 0.5, 1, 2, 4, 8... s (with jitter): how soon a page is
+            # back depends on how long the restart took, so allow a few rounds on a busy machine.
+            await expect(person(page, "Bram")).to_have_count(1, timeout=RECONNECT_MS)
             await expect_person(page, "Bram", "remote")
             await expect_person(page, "Ada", "room")  # Ada's page reconnected: present again
             conn = page.locator("#conn")
-            await expect(conn).to_be_hidden(timeout=15_000)
+            await expect(conn).to_be_hidden(timeout=RECONNECT_MS)
             await expect(conn).to_have_attribute("data-state", "live")
         await expect(projector.locator("#presence li.person")).to_have_count(2)
     except BaseException:
@@ -244,7 +249,7 @@ async def test_mentor_key_never_reaches_participant_or_projector(new_context: Ne
     }
     for where, text in seen.items():
         assert key not in text, f"the mentor key leaked into the {where}"
-        assert "/k/" not in text, f"a mentor link leaked into the {where}"
+        assert f"/m/{code}/k/" not in text, f"a mentor link leaked into the {where}"
 
 
 AXE_PAGES = ["start", "join form", "participant", "mentor console", "projector"]
@@ -272,6 +277,14 @@ async def test_accessibility_axe(new_context: NewContext, which: str) -> None:
         target = await open_projector(new_context, mentor)
     await expect(person(target, "Bram")).to_have_count(1, timeout=LIVE_MS)
     await axe_check(target)
+
+
+async def test_axe_check_reports_violations(new_context: NewContext) -> None:
+    """The helper itself: a page with a critical problem must fail it, with the rule in the message."""
+    page = await (await new_context()).new_page()
+    await page.set_content('<html lang="en"><title>t</title><main><img src="data:,"></main></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        await axe_check(page)
 
 
 async def test_dutch_language_switch(new_context: NewContext) -> None:
@@ -305,20 +318,14 @@ document.addEventListener("htmx:after:process", (event) => {
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="app bug: base.html loads htmx and hx-ws with `defer`; htmx 4 initializes in a "
-    "setTimeout and processes <body> once, so a late hx-ws.min.js never connects the page",
-)
 async def test_live_page_connects_when_ws_extension_loads_late(new_context: NewContext) -> None:
     """A phone on a slow network gets hx-ws.min.js after htmx.min.js has started: the page must
     still go live. The test holds hx-ws.min.js back until htmx has processed <body> (or 5 s have
     passed, for a fixed app where htmx waits for it), which makes the race certain; unforced, it
-    happens with cached files on a second tab or a reload, about one in ten times here."""
+    hit a few percent of second tabs and reloads (scripts from the cache) here."""
     mentor = await (await new_context()).new_page()
     code = await create_session(mentor, "Slow network")
-    context = await new_context(htmx_init_fix=False, **PHONE)
+    context = await new_context(**PHONE)
     await context.add_init_script(script=BODY_PROCESSED)
 
     async def late(route: Route) -> None:
