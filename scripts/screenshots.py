@@ -30,7 +30,6 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
-    HTMX_INIT_FIX,
     create_session,
     join,
     person,
@@ -74,9 +73,6 @@ class Shooter:
             base_url=self.server.url, locale="en-US" if lang == "en" else "nl-NL", **options
         )
         context.set_default_timeout(15_000)
-        # The same workaround as the browser tests use, for the app bug described there
-        # (a live page can stay "Connecting..." when hx-ws.min.js runs after htmx initialized).
-        await context.add_init_script(script=HTMX_INIT_FIX)
         jar = [{"name": "kring_lang", "value": lang, "url": self.server.url}, *(cookies or [])]
         await context.add_cookies(jar)  # type: ignore[arg-type]
         self.contexts.append(context)

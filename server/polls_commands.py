@@ -120,8 +120,7 @@ PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Command]] = {
 
 
 def results_csv(poll: polls.Poll) -> str:
-    """One poll's results as CSV (for a route GET /m/{code}/polls/{id}.csv, to be wired in
-    server/app.py). One row per option / value / word with its count; anonymity as in the export."""
+    """One poll's results as CSV (GET /m/{code}/polls/{id}.csv). One row per option / value / word with its count; anonymity as in the export."""
     import csv
     import io
 
@@ -152,7 +151,7 @@ def results_csv(poll: polls.Poll) -> str:
 
 async def poll_csv(request: Any) -> Any:
     """GET /m/{code}/polls/{poll}.csv for the mentor (same checks as export.json).
-    Not routed yet: server/app.py needs `Route("/m/{code}/polls/{poll}.csv", polls_commands.poll_csv)`."""
+    Routed in server/app.py."""
     from starlette.responses import Response
 
     from server import views

@@ -5,8 +5,8 @@
 | PORT / KRING_PORT       | 8000                              | port to listen on                              |
 | KRING_HOST              | 127.0.0.1                         | interface to listen on (0.0.0.0 for a LAN)     |
 | KRING_DATA_DIR          | ./data                            | where the SQLite file and the secret key live  |
-| KRING_STORE_URL         | sqlite:///$KRING_DATA_DIR/kring.db| event store: sqlite:///path (Redis: issue 7)   |
-| KRING_BROKER_URL        | memory://                         | broker: memory:// (Redis: issue 7)             |
+| KRING_STORE_URL         | sqlite:///$KRING_DATA_DIR/kring.db| event store: sqlite:///path or redis://...     |
+| KRING_BROKER_URL        | memory://                         | broker: memory:// or redis://...               |
 | KRING_SECRET_KEY        | generated into $DATA_DIR/secret.key| keys the HMAC of the form tokens              |
 | KRING_PUBLIC_URL        | (from the request)                | base URL for links and QR codes behind a proxy |
 | KRING_ALLOWED_ORIGINS   | (same origin only)                | extra origins allowed to open the websocket    |

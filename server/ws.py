@@ -207,6 +207,10 @@ async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
         room = await k.hub.room(code) if codes.normalize(code) == code else None
     except RoomNotFound:
         room = None
+    except BackendUnavailable:
+        # The store is away (Redis down): try again later; htmx reconnects after 1013.
+        await ws.close(errors.CLOSE_SLOW)
+        return None
     if room is None:
         # The same close as for a wrong credential: a socket must not tell which codes exist.
         await ws.close(errors.CLOSE_NOT_ALLOWED)

@@ -131,7 +131,7 @@ def test_results_stay_on_the_server_until_revealed(session: tuple[Browsers, str]
         stage = receive_until(pws, "poll-bars")
         assert re.search(r"Coffee.*?<strong>1</strong> · 100%", stage, re.S)
         assert "<table" in stage and "<caption>" in stage  # the text alternative
-        shown = region(receive_until(aws, "poll-bars"), "polls")
+        shown = region(receive_until(aws, "poll-bars"), "polls-results")
         assert "100%" in shown
 
 
@@ -166,7 +166,8 @@ def test_anonymous_polls_send_no_names_to_anyone(session: tuple[Browsers, str]) 
         assert "<b>secret</b>" not in mentor_view and "&lt;b&gt;secret&lt;/b&gt;" in mentor_view
         assert "Who answered what" not in mentor_view
         send(aws, cmd="poll_answer", poll=poll_id, text="Mine")
-        anna_view = region(receive_until(aws, "Your answer was received"), "polls")
+        frame = receive_until(aws, "Your answer was received")
+        anna_view = region(frame, "polls") + region(frame, "polls-results")
         assert "secret" in anna_view and "Bram" not in anna_view.replace("Bram&#39;s", "")
         # A named poll: the mentor sees who, participants still do not.
         named = create_poll(browsers, code, mws, kind="single", question="Named?", options="x\ny",
@@ -291,7 +292,9 @@ def test_hidden_words_leave_the_projector_and_the_participants(session: tuple[Br
         while "rude" in stage:  # an earlier render may still be queued; the next one must drop it
             stage = receive_until(pws, 'id="stage"')
         assert "kind" in stage
-        mine = region(receive_until(aws, 'id="polls"'), "polls")
+        mine = region(receive_until(aws, 'id="polls-results"'), "polls-results")
+        while "rude" in mine:  # as on the stage: the next render must drop it
+            mine = region(receive_until(aws, 'id="polls-results"'), "polls-results")
         cloud = mine.split('class="poll-cloud"')[1].split("</ul>")[0]
         assert "kind" in cloud and "rude" not in cloud
     words = export(browsers, code)["polls"][0]["words"]
@@ -328,3 +331,19 @@ def test_open_answers_one_by_one_on_the_projector(session: tuple[Browsers, str])
         while "is-spotlight" in stage:
             stage = receive_until(pws, "poll-texts")
         assert "Listen first" in stage and "Ask more" in stage
+
+
+def test_results_csv_download_is_for_the_mentor_only(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
+            browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
+        for ws in (mws, aws):
+            receive_until(ws, 'data-state="live"')
+        poll_id = create_poll(browsers, code, mws, kind="single", question="Tea?", options="Tea\nCoffee")
+        send(aws, cmd="poll_answer", poll=poll_id, choice="1")
+        receive_until(aws, "Your answer was received")
+    mentor = browsers.as_("mentor")
+    csv = mentor.get(f"/m/{code}/polls/{poll_id}.csv")
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "Coffee" in csv.text
+    assert browsers.as_("stranger").get(f"/m/{code}/polls/{poll_id}.csv").status_code == 403

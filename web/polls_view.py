@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime import polls
+from realtime import events, polls
 from realtime.events import Role
 from realtime.polls import Poll
 from realtime.room import Room
@@ -204,7 +204,8 @@ def _limits() -> Mapping[str, int]:
 
 
 NEW_REGION = "polls-new"
-_ALL = frozenset({STAGE, MENTOR_REGION, PARTICIPANT_REGION})
+RESULTS_REGION = "polls-results"
+_ALL = frozenset({STAGE, MENTOR_REGION, PARTICIPANT_REGION, RESULTS_REGION})
 
 FEATURE = WebFeature(
     name="polls",
@@ -217,6 +218,8 @@ FEATURE = WebFeature(
         # they are typing. Status and reveal events carry no pid, so they reach everyone.
         Region(PARTICIPANT_REGION, frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True,
                order=40, on_pages=frozenset({Role.PARTICIPANT})),
+        # The results participants may see: shared, so every answer updates them for everyone.
+        Region(RESULTS_REGION, frozenset({Role.PARTICIPANT}), order=41, on_pages=frozenset({Role.PARTICIPANT})),
     ),
     event_regions={
         polls.PollCreated: frozenset({NEW_REGION, MENTOR_REGION}),
@@ -227,6 +230,8 @@ FEATURE = WebFeature(
         polls.PollEntryHidden: _ALL,
         polls.PollSpotlighted: frozenset({MENTOR_REGION, STAGE}),
         polls.PollDeleted: _ALL,
+        # An ended session takes the answer forms away.
+        events.SessionEnded: frozenset({PARTICIPANT_REGION}),
     },
     context=context,
 )

@@ -50,6 +50,11 @@ def poll_card(page: Page, question: str) -> Locator:
     return page.locator("#polls article").filter(has=page.get_by_role("heading", name=question))
 
 
+def results_card(page: Page, question: str) -> Locator:
+    """The shared results of a poll on a participant's page (regions/polls-results.html)."""
+    return page.locator("#polls-results article").filter(has=page.get_by_role("heading", name=question))
+
+
 async def expect_received(card: Locator) -> None:
     await expect(card.locator(".poll-received")).to_contain_text("Your answer was received", timeout=LIVE_MS)
 
@@ -166,6 +171,7 @@ async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> Non
     await card.get_by_role("button", name="Close poll").click()
     await card.get_by_role("button", name="Reveal results").click()
     await card.get_by_role("button", name="Reveal the correct answer").click()
-    await expect(answer.locator(".poll-bar.is-correct")).to_contain_text("4")
-    await expect(answer.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
+    results = results_card(phone, "2 + 2?")
+    await expect(results.locator(".poll-bar.is-correct")).to_contain_text("4")
+    await expect(results.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
     await axe_check(phone)
