@@ -168,8 +168,12 @@ async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> Non
     answer = poll_card(phone, "2 + 2?")
     await answer.get_by_text("4", exact=True).click()
     await expect(answer.locator(".poll-received")).to_contain_text("Je antwoord is binnen")
+    # Each click re-renders the mentor's poll card: wait for its outcome before the next click, so
+    # that no click lands on a button that the previous re-render is about to change.
     await card.get_by_role("button", name="Close poll").click()
+    await expect(card.get_by_role("button", name="Reopen")).to_be_visible()
     await card.get_by_role("button", name="Reveal results").click()
+    await expect(card.get_by_role("button", name="Hide results")).to_be_visible()
     await card.get_by_role("button", name="Reveal the correct answer").click()
     results = results_card(phone, "2 + 2?")
     await expect(results.locator(".poll-bar.is-correct")).to_contain_text("4")
