@@ -73,7 +73,6 @@ async def create(request: Request) -> Response:
 
 
 async def read(request: Request) -> Response:
-    k = kring(request)
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():

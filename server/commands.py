@@ -13,7 +13,6 @@ from realtime.errors import Rejected
 from realtime.events import Command, EndSession, SetProjectorView, SetTitle, UpdateProfile
 from server import polls_commands, queue_commands, wall_commands
 
-
 Parser = Callable[[Mapping[str, Any]], Command]
 
 

@@ -9,10 +9,9 @@ connections show it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -22,7 +21,7 @@ from realtime import codes, events
 from realtime.events import Role
 from realtime.room import Change, Room
 from web import polls_view, queue_view, wall_view
-from web.feature import ALL_ROLES, Region, WebFeature
+from web.feature import Region, WebFeature
 from web.i18n import Translator
 from web.viewer import Viewer, counts, people
 
