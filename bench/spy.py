@@ -41,7 +41,7 @@ def summarize(path: Path, top: int) -> str:
             if not frames[-1].startswith("_worker (concurrent/futures/thread.py"):
                 other_threads += count
             continue
-        if frames[-1].startswith(IDLE_LEAVES):
+        if len(frames) == 1 or frames[-1].startswith(IDLE_LEAVES):  # no Python frame: waiting in C
             idle += count
             continue
         busy += count

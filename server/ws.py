@@ -88,7 +88,10 @@ class Connection:
             if not parts:
                 continue
             try:
-                await asyncio.wait_for(self.ws.send_text("".join(parts)), timeout)
+                # asyncio.timeout, not wait_for: wait_for makes a task per send (8% of the
+                # server's CPU in the benchmark, docs/performance.md).
+                async with asyncio.timeout(timeout):
+                    await self.ws.send_text("".join(parts))
             except TimeoutError:
                 log.info("slow client on %s cut off", self.room.code)
                 await self._close(errors.CLOSE_SLOW)
