@@ -26,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from bench.fanout import code_version, log, log_text, percentile
 from bench.load import Phase, Plan, box_busy_s, cores
 from realtime import limits
 from server.settings import Settings
-from tests.serverproc import ROOT, ServerProcess, free_port
+from tests.serverproc import ROOT, ServerProcess, free_port, stop_process, wait_healthy
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
@@ -159,28 +158,11 @@ class Floor:
         with self.log_path.open("ab") as out:
             self.proc = subprocess.Popen([sys.executable, "-m", "bench.floor", "--port", str(self.port)],
                                          cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"floor exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("floor did not answer /healthz")
+        wait_healthy(self.proc, self.url, timeout, lambda: self.log_path.read_text()[-2000:])
+        return self
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
         self.proc = None
 
 
