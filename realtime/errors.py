@@ -68,6 +68,12 @@ REASONS: Mapping[str, str] = {
     "poll_quiz_open": "Close the poll before you reveal the correct answers.",
     "poll_answer_gone": "That answer has been changed or removed.",
     # -- polls reasons --
+    "out_of_range": "{field} must be a whole number from {min} to {max}.",
+    "bad_date": "{field} must be a date (year-month-day).",
+    "trajectory_not_planned": "Plan the trajectory first.",
+    # -- trajectory reasons --
+    # -- intake and goals reasons --
+    # -- evaluation, topics, agenda and assignments reasons --
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from realtime import codes, polls, queue, wall
+from realtime import codes, polls, queue, trajectory, wall
 from realtime.state import RoomState
 
 EXPORT_VERSION = 1
@@ -31,4 +31,6 @@ def export_session(state: RoomState) -> dict[str, Any]:
         "queue": queue.export(state),
         "walls": wall.export(state),
         "polls": polls.export(state),
+        "trajectory": trajectory.export(state),
+        # -- trajectory feature exports --
     }

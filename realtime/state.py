@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 
-from realtime import limits, polls, queue, wall
+from realtime import limits, polls, queue, trajectory, wall
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
     SESSION_EVENTS,
@@ -49,6 +49,7 @@ from realtime.guards import require_member, require_mentor, require_open
 from realtime.polls import PollsState
 from realtime.queue import QueueState
 from realtime.text import clean_line, one_of
+from realtime.trajectory import TrajectoryState
 from realtime.wall import WallState
 
 
@@ -63,7 +64,14 @@ class Feature(Protocol):
     def evolve(self, state: RoomState, stamped: Stamped) -> RoomState: ...
 
 
-FEATURES: tuple[Feature, ...] = (queue, wall, polls)
+# Trajectory features (issue 8) are appended after `trajectory` at this anchor.
+FEATURES: tuple[Feature, ...] = (
+    queue,
+    wall,
+    polls,
+    trajectory,
+    # -- trajectory features --
+)
 PROJECTOR_VIEWS = ("join", "wall", "queue", "poll")
 
 _EMPTY: Mapping[str, Participant] = MappingProxyType({})
@@ -96,6 +104,8 @@ class RoomState:
     queue: QueueState = field(default_factory=QueueState)
     wall: WallState = field(default_factory=WallState)
     polls: PollsState = field(default_factory=PollsState)
+    trajectory: TrajectoryState = field(default_factory=TrajectoryState)
+    # -- trajectory feature states --
 
     @property
     def exists(self) -> bool:

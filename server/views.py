@@ -294,6 +294,19 @@ async def participant_page(request: Request) -> Response:
     return live_page(request, room, Viewer(Role.PARTICIPANT, lang, pid, base_url(request)), "participant.html")
 
 
+async def participant_trajectory_page(request: Request) -> Response:
+    """The participant's side of the whole trajectory: their intake, goals, topics, assignments."""
+    room = await load_room(request, request.path_params["code"])
+    lang = browser_lang(request, room.state.language if room else None)
+    if room is None:
+        return not_found(request, lang)
+    pid = participant_of(request, room)
+    if pid is None:
+        return RedirectResponse(f"/s/{room.code}/join", status_code=303)
+    viewer = Viewer(Role.PARTICIPANT, lang, pid, base_url(request), page="trajectory")
+    return live_page(request, room, viewer, "participant_trajectory.html")
+
+
 async def mentor_link(request: Request) -> Response:
     code, key = request.path_params["code"], request.path_params["key"]
     room = await load_room(request, code)
@@ -327,6 +340,18 @@ async def mentor_page(request: Request) -> Response:
         mentor_url=mentor_url,
         qr_mentor=qr_svg(mentor_url, t("QR code with the mentor link")),
     )
+
+
+async def mentor_trajectory_page(request: Request) -> Response:
+    """The mentor's side of the whole trajectory: plan, group profile, goals, evaluations."""
+    room = await load_room(request, request.path_params["code"])
+    lang = browser_lang(request, room.state.language if room else None)
+    if room is None:
+        return not_found(request, lang)
+    if not mentor_ok(request, room):
+        return forbidden_mentor(request, lang)
+    viewer = Viewer(Role.MENTOR, lang, base_url=base_url(request), page="trajectory")
+    return live_page(request, room, viewer, "mentor_trajectory.html")
 
 
 async def end_session(request: Request) -> Response:

@@ -69,7 +69,7 @@ class Connection:
     def catch_up(self, since: int | None) -> None:
         missed = self.room.since(since) if since is not None else None
         if missed is None:
-            names = all_regions(self.viewer.role)
+            names = all_regions(self.viewer.role, self.viewer.page)
         else:
             names = regions_for(Change(events=missed, presence=True), self.viewer)
         self.dirty |= names
@@ -198,6 +198,11 @@ def _since(ws: WebSocket) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
+def _page(ws: WebSocket) -> str:
+    """Which kind of page opened this socket: it gets only that page's regions."""
+    return "trajectory" if ws.query_params.get("page") == "trajectory" else "live"
+
+
 async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
     k = kring(ws)
     await ws.accept()
@@ -231,7 +236,7 @@ async def participant_socket(ws: WebSocket) -> None:
     if found is None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws))
+    viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws), _page(ws))
     await Connection(ws, k, room, viewer).run(_since(ws))
 
 
@@ -244,7 +249,7 @@ async def mentor_socket(ws: WebSocket) -> None:
     if not key or not security.same_secret(security.hash_secret(key), room.state.mentor_key_hash):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
+    viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws), page=_page(ws))
     await Connection(ws, k, room, viewer).run(_since(ws))
 
 

@@ -12,6 +12,10 @@ from realtime.room import Room
 from web.viewer import Viewer
 
 ALL_ROLES = frozenset(Role)
+PAGES = ("live", "trajectory")
+LIVE_ONLY = frozenset({"live"})
+TRAJECTORY_ONLY = frozenset({"trajectory"})
+BOTH_PAGES = frozenset(PAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,9 @@ class Region:
     `personal`: the HTML differs per participant (rendered per pid instead of once per role).
     `own_events_only`: it changes only on events about the viewer themselves (event.pid).
     `order`: where it sits on the pages of `roles` (see Renderer.page_regions).
+    `pages`: which kinds of page carry it: "live" (the session pages: phone, console, projector)
+    and/or "trajectory" (the pages about the whole trajectory: plan, intake, goals, evaluations).
+    A socket only gets the regions of the page it was opened from.
     """
 
     name: str
@@ -30,6 +37,7 @@ class Region:
     order: int = 50
     # Roles whose page lists this region in its main flow; others include it by hand (or not).
     on_pages: frozenset[Role] = frozenset()
+    pages: frozenset[str] = LIVE_ONLY
 
 
 def no_context(room: Room, viewer: Viewer) -> Mapping[str, Any]:

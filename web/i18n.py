@@ -62,6 +62,19 @@ FIELD_LABELS: Mapping[str, str] = {
     "word": "Word",
     "status": "Status",
     # -- polls fields --
+    "trajectory_name": "Name of the trajectory",
+    "trajectory_theme": "Theme",
+    "trajectory_target": "Target group",
+    "trajectory_sessions": "Number of sessions",
+    "trajectory_cadence": "How often",
+    "trajectory_format": "Format",
+    "trajectory_first_date": "Date of the first session",
+    "trajectory_session": "Session",
+    "trajectory_date": "Date",
+    "trajectory_session_title": "Title of the session",
+    # -- trajectory fields --
+    # -- intake and goals fields --
+    # -- evaluation, topics, agenda and assignments fields --
 }
 
 

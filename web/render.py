@@ -73,9 +73,9 @@ EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = _merge_event_regions()
 PRESENCE_REGIONS = frozenset({"presence", "stage", "polls-mentor", "queue"})
 
 
-def page_regions(role: Role) -> list[str]:
-    """The feature regions a role's page lists in its main flow, in order."""
-    listed = [r for r in REGIONS.values() if role in r.on_pages]
+def page_regions(role: Role, page: str = "live") -> list[str]:
+    """The feature regions a role's page of kind `page` lists in its main flow, in order."""
+    listed = [r for r in REGIONS.values() if role in r.on_pages and page in r.pages]
     return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
 
 
@@ -97,11 +97,11 @@ def regions_for(change: Change, viewer: Viewer) -> set[str]:
             names |= {n for n in EVENT_REGIONS[type(stamped.event)] if _touches(n, stamped.event, viewer)}
         if change.presence:
             names |= PRESENCE_REGIONS
-    return {n for n in names if viewer.role in REGIONS[n].roles}
+    return {n for n in names if viewer.role in REGIONS[n].roles and viewer.page in REGIONS[n].pages}
 
 
-def all_regions(role: Role) -> set[str]:
-    return {n for n, r in REGIONS.items() if role in r.roles}
+def all_regions(role: Role, page: str = "live") -> set[str]:
+    return {n for n, r in REGIONS.items() if role in r.roles and page in r.pages}
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -158,7 +158,7 @@ class Renderer:
         return {
             **self.links(room, viewer),
             **feature_context,
-            "page_regions": page_regions(viewer.role),
+            "page_regions": page_regions(viewer.role, viewer.page),
             "t": self.translator.gettext(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,

@@ -21,6 +21,9 @@ class Viewer:
     pid: str = ""
     # Where this viewer reached Kring (for links and QR codes shown to them).
     base_url: str = ""
+    # Which kind of page they look at: "live" (the session) or "trajectory" (web/feature.py PAGES).
+    # Regions do not render differently per page, so it is not part of the cache key.
+    page: str = "live"
 
     def cache_key(self, personal: bool) -> str:
         """Viewers that see the same HTML of a region share one render of it."""
