@@ -1,7 +1,7 @@
 """`python -m bench --scenario NAME --json`: run one scenario, print one result on stdout.
 
-Scenarios: fanout (bench/fanout.py), and typical, burst, scaleout, soak (bench/scenarios.py,
-each measured against the floor of bench/floor.py in the same run). Sizes and durations default
+Scenarios: fanout, typical, burst, scaleout, soak (bench/scenarios.py, each measured against the
+floor of bench/floor.py in the same run), and media (bench/media.py). Sizes and durations default
 to those of issue 7; --rooms, --per-room, --rate and --seconds make short smoke runs possible:
 
     python -m bench --scenario typical --rooms 2 --per-room 5 --rate 10 --seconds 3 --json
@@ -18,15 +18,13 @@ import sys
 
 import orjson
 
-from bench import fanout, scenarios
-
-FANOUT_DEFAULTS = {"rooms": 10, "per_room": 20, "rate": 100.0, "seconds": 15.0}
+from bench import scenarios
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenario", choices=["fanout", *scenarios.DEFAULTS], default="fanout")
+    parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media"], default="typical")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.add_argument("--rooms", type=int, help="sessions (fanout 10, typical/scaleout/soak 50)")
     parser.add_argument("--per-room", type=int,
@@ -45,13 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--floor-seconds", type=float,
                         help="the floor's measured window (default: --seconds; soak: 30)")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor (no cpu_ratio_to_floor)")
-    parser.add_argument("--store", choices=["sqlite", "memory"], default="sqlite",
-                        help="fanout only: the server's event store; memory takes SQLite out of the path")
     parser.add_argument("--profile", default="", metavar="FILE",
                         help="record the (first) Kring server with py-spy over the measured window "
                              "(collapsed stacks; a profiled run's numbers are for diagnosis only)")
-    parser.add_argument("--trace", action="store_true",
-                        help="fanout only: time the command path inside the server (diagnosis)")
     return parser.parse_args(argv)
 
 
@@ -60,27 +54,25 @@ def main(argv: list[str] | None = None) -> int:
     # `timeout` and friends send SIGTERM: unwind, so the servers and client processes we started
     # are stopped by their `finally` blocks instead of being left listening.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    if args.scenario == "media":  # hybrid media (bench/media.py): its own relay and aiortc peers
+        from bench import media
+
+        result = media.run(media.Options(seconds=args.seconds or 10.0, warmup=args.warmup))
+        sys.stdout.write((orjson.dumps(result).decode() if args.json else repr(result)) + "\n")
+        return 0
     try:
-        if args.scenario == "fanout":
-            size = {k: getattr(args, k) if getattr(args, k) is not None else v for k, v in FANOUT_DEFAULTS.items()}
-            config = fanout.Config(rooms=int(size["rooms"]), per_room=int(size["per_room"]),
-                                   rate=float(size["rate"]), seconds=float(size["seconds"]), warmup=args.warmup,
-                                   workers=args.workers, drain=args.drain, store=args.store,
-                                   profile=args.profile, trace=args.trace)
-            config.check()
-        else:
-            base = {"rooms": 1, "big_room": 1000, "floor_seconds": None, **scenarios.DEFAULTS[args.scenario]}
-            chosen = {k: getattr(args, k) if getattr(args, k, None) is not None else v for k, v in base.items()}
-            if chosen["floor_seconds"] is None:
-                chosen["floor_seconds"] = chosen["seconds"]
-            options = scenarios.Options(scenario=args.scenario, warmup=args.warmup, drain=args.drain,
-                                        workers=args.workers, floor=not args.no_floor,
-                                        profile=args.profile, **chosen)
-            scenarios.check(options)
+        base = {"rooms": 1, "big_room": 1000, "floor_seconds": None, **scenarios.DEFAULTS[args.scenario]}
+        chosen = {k: getattr(args, k) if getattr(args, k, None) is not None else v for k, v in base.items()}
+        if chosen["floor_seconds"] is None:
+            chosen["floor_seconds"] = chosen["seconds"]
+        options = scenarios.Options(scenario=args.scenario, warmup=args.warmup, drain=args.drain,
+                                    workers=args.workers, floor=not args.no_floor,
+                                    profile=args.profile, **chosen)
+        scenarios.check(options)
     except ValueError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
-    result = fanout.run(config) if args.scenario == "fanout" else scenarios.run(options)
+    result = scenarios.run(options)
     if args.json:
         sys.stdout.write(orjson.dumps(result).decode() + "\n")
     else:

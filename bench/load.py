@@ -1,9 +1,10 @@
 """One load phase: simulated participants in client processes, driven by a schedule, against a
 target (Kring, one or more processes, or the floor in bench/floor.py).
 
-The machinery is the one of bench/fanout.py (joining like a browser, open-loop sending, latency
-from unique names seen in frames, /proc CPU and RSS), generalised so that the scenarios in
-bench/scenarios.py can describe their load as data:
+Participants join like a browser (join form, form token, cookie, then the live websocket),
+actions are sent open loop (on schedule, whatever the server does, so a slow server shows up as
+latency), and latency is measured from unique names seen in frames; CPU and RSS come from /proc
+(bench/common.py). The scenarios in bench/scenarios.py describe their load as data:
 
 - a room plan: how many participants each room has;
 - a schedule: (seconds after start, room, slot) for every action, made by the parent, so every
@@ -24,6 +25,7 @@ broadcasts that same message as-is; Kring re-renders `#presence`, where the name
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import multiprocessing
 import os
@@ -43,7 +45,7 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from bench.fanout import CSRF_RE, SYNC_MARKER, Probe, cpu_seconds, log, rss_kb
+from bench.common import CSRF_RE, SYNC_MARKER, Probe, cpu_seconds, log, rss_kb
 
 KRING_NAME_RE = re.compile(r'class="person-name">P(\d+) v(\d+)</span>')
 FLOOR_NAME_RE = re.compile(r'"name":"P(\d+) v(\d+)"')
@@ -382,6 +384,11 @@ class Worker:
 
 
 def worker_main(wid: int, plan: Plan, pipe: Pipe) -> None:
+    # A client holds hundreds of thousands of arrival records by the end of a run; the cyclic
+    # garbage collector walking them paused the whole client loop for up to half a second, which
+    # showed up as latency of Kring and of the floor alike. A client process lives for one run and
+    # makes little cyclic garbage: no collector.
+    gc.disable()
     try:
         try:
             import uvloop

@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from bench.fanout import code_version, log, log_text, percentile
+from bench.common import code_version, log, log_text, percentile
 from bench.load import Phase, Plan, box_busy_s, cores
 from realtime import limits
 from server.settings import Settings
@@ -60,6 +60,8 @@ class Options:
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
+    # The first benchmark's size: 10 sessions of 20 (200 sockets), 100 renames/s in all.
+    "fanout": {"rooms": 10, "per_room": 20, "rate": 100.0, "seconds": 15.0},
     # 50 sessions of 20 (1,000 sockets), 500 renames/s in all: each participant once every 2 s.
     "typical": {"rooms": 50, "per_room": 20, "rate": 500.0, "seconds": 20.0},
     # One session of 500 answering within 10 s; one of 1,000 at 35 actions/s.
@@ -71,7 +73,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 
 def check(o: Options) -> None:
     per_client_10s = 0.0
-    if o.scenario in ("typical", "scaleout", "soak"):
+    if o.scenario in ("fanout", "typical", "scaleout", "soak"):
         if not 1 <= o.rooms <= 500:
             raise ValueError("--rooms must be 1..500")
         if o.rooms * o.rate and o.per_room * o.rooms / o.rate < 0.5:

@@ -72,8 +72,32 @@ REASONS: Mapping[str, str] = {
     "bad_date": "{field} must be a date (year-month-day).",
     "trajectory_not_planned": "Plan the trajectory first.",
     # -- trajectory reasons --
+    "carry_too_many": "{field}: at most {max} lines.",
+    "carry_not_started": "Choose a session that has started.",
+    "return_meetings_full": "You can plan at most {max} return meetings.",
     # -- intake and goals reasons --
+    "goals_too_many": "You can set at most {max} goals. Change or remove one to add another.",
+    "group_goals_too_many": "The group can have at most {max} shared goals.",
+    "goal_not_found": "That goal does not exist (any more).",
+    "goal_not_yours": "You can only change your own goals.",
+    "goal_checkin_closed": "There is no check-in open right now.",
+    "goal_rate_one": "Rate at least one goal.",
     # -- evaluation, topics, agenda and assignments reasons --
+    "evaluation_not_open": "The evaluation is not open (any more).",
+    "evaluation_already_sent": "You have already sent your evaluation of this session. Thank you!",
+    "evaluation_full": "No more evaluations can be stored in this room ({max}).",
+    "topic_not_found": "That topic does not exist (any more).",
+    "topic_not_yours": "You can only change your own topics.",
+    "topic_discussed": "That topic has been discussed already.",
+    "topics_full": "There is no room for more topics ({max}).",
+    "agenda_block_not_found": "That agenda block does not exist (any more).",
+    "agenda_full": "An agenda can have at most {max} blocks.",
+    "agenda_empty": "This session has no agenda yet.",
+    "assignment_not_found": "That assignment does not exist (any more).",
+    "assignment_closed": "The session this assignment was due has ended: it can no longer be changed.",
+    "assignments_full": "There is no room for more assignments ({max}).",
+    "assignment_wall_exists": "These reflections are on a wall already.",
+    "assignment_no_reflections": "Nobody has written a reflection yet.",
 }
 
 

@@ -86,7 +86,26 @@ class SetProjectorView(Command):
     ref: str = ""
 
 
-SESSION_COMMANDS = (CreateSession, Join, UpdateProfile, SetTitle, SetLanguage, EndSession, SetProjectorView)
+@dataclass(frozen=True, slots=True)
+class ReissueLink(Command):
+    """The mentor gives a participant a new personal link; the old one stops working. The token
+    is made in the shell and shown once to the mentor; only its hash is stored."""
+
+    pid: str
+    token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class EraseParticipant(Command):
+    """A participant deletes their own data (or the mentor does it for them, on request)."""
+
+    pid: str
+
+
+SESSION_COMMANDS = (
+    CreateSession, Join, UpdateProfile, SetTitle, SetLanguage, EndSession, SetProjectorView, ReissueLink,
+    EraseParticipant,
+)
 
 # ---------------------------------------------------------------- session events
 
@@ -136,8 +155,29 @@ class ProjectorViewChanged(Event):
     ref: str
 
 
+@dataclass(frozen=True, slots=True)
+class LinkReissued(Event):
+    pid: str
+    token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantErased(Event):
+    """Someone's data was deleted: they leave the room's state. The shell then rewrites their own
+    events in the log into `Redacted` markers (realtime/erasure.py) and reloads the room."""
+
+    pid: str
+
+
+@dataclass(frozen=True, slots=True)
+class Redacted(Event):
+    """What an erased person's event becomes in the log: a marker that keeps the seq, carries
+    nothing, and that evolve skips."""
+
+
 SESSION_EVENTS = (
-    SessionCreated, ParticipantJoined, ProfileUpdated, TitleChanged, LanguageChanged, SessionEnded
+    SessionCreated, ParticipantJoined, ProfileUpdated, TitleChanged, LanguageChanged, SessionEnded,
+    LinkReissued, ParticipantErased, Redacted,
 )
 
 

@@ -8,7 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from realtime import codes, polls, queue, trajectory, wall
+from realtime import (
+    agenda,
+    assignments,
+    carryover,
+    codes,
+    contacts,
+    evaluation,
+    goals,
+    intake,
+    polls,
+    queue,
+    topics,
+    trajectory,
+    wall,
+)
 from realtime.state import RoomState
 
 EXPORT_VERSION = 1
@@ -33,4 +47,12 @@ def export_session(state: RoomState) -> dict[str, Any]:
         "polls": polls.export(state),
         "trajectory": trajectory.export(state),
         # -- trajectory feature exports --
+        "carryover": carryover.export(state),
+        "after": contacts.export(state),
+        "evaluations": evaluation.export(state),
+        "topics": topics.export(state),
+        "agendas": agenda.export(state),
+        "assignments": assignments.export(state),
+        "intake": intake.export(state),
+        "goals": goals.export(state),
     }

@@ -55,6 +55,8 @@ def presence_channel_for(code: str) -> str:
 # a short delay), and every PRESENCE_HEARTBEAT_S; a process not heard of for PRESENCE_EXPIRY_S is
 # taken to be gone, and the people connected through it show as away until they reconnect.
 PRESENCE_DELAY_S = 0.05
+# This process's pages hear of presence changes at most once per tick (see Hub._tell_presence).
+PRESENCE_TICK_S = 0.05
 PRESENCE_HEARTBEAT_S = 5.0
 PRESENCE_EXPIRY_S = 15.0
 
@@ -80,6 +82,7 @@ class Hub:
         self._tasks: set[asyncio.Task[None]] = set()
         self._presence_subs: dict[str, Subscription] = {}
         self._presence_pending: set[str] = set()
+        self._presence_batch: dict[str, set[str]] = {}  # room -> who came or went, not yet told
         self._heard: dict[tuple[str, str], float] = {}  # (room, node) -> when we last heard it
         self._heartbeat: asyncio.Task[None] | None = None
 
@@ -137,6 +140,58 @@ class Hub:
     def rooms(self) -> list[Room]:
         """The rooms this process holds right now."""
         return list(self._rooms.values())
+
+    # ------------------------------------------------------------ rewrites: erasure and deletion
+
+    async def reload(self, code: str, tell_others: bool = True) -> None:
+        """Fold the room again from its whole log, after the store rewrote it (someone's data
+        was erased): the state and the catch-up buffer must not keep what the log lost. Watchers
+        re-render everything; other processes are told to do the same."""
+        room = self._rooms.get(code)
+        if room is not None:
+            async with room.lock:
+                full = await self.store.read(code)
+                room.state = fold(full)
+                room.recent.clear()
+                room.recent.extend(full)
+            room.notify(Change(reset=True))
+        if tell_others:
+            await self._control(code, "reload")
+
+    async def forget(self, code: str, tell_others: bool = True) -> None:
+        """Drop a room that was deleted from the store: its state leaves this process's memory at
+        once. A page still open on it finds no room on its next message or reconnect."""
+        self._rooms.pop(code, None)
+        timer = self._unload_timers.pop(code, None)
+        if timer is not None:
+            timer.cancel()
+        for subs in (self._subs, self._presence_subs):
+            sub = subs.pop(code, None)
+            if sub is not None:
+                await sub.close()
+        for key in [k for k in self._heard if k[0] == code]:
+            del self._heard[key]
+        if tell_others:
+            await self._control(code, "forget")
+
+    async def _control(self, code: str, action: str) -> None:
+        try:
+            await self.broker.publish(channel_for(code), orjson.dumps({"control": action, "room": code}))
+        except Exception:  # the others fall back on their idle unload
+            log.warning("could not tell other processes to %s %s", action, code)
+
+    def _on_control(self, code: str, message: bytes) -> bool:
+        if not message.startswith(b'{"control"'):
+            return False
+        try:
+            action = str(orjson.loads(message)["control"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return True
+        if action == "reload":
+            self._spawn(self.reload(code, tell_others=False))
+        elif action == "forget":
+            self._spawn(self.forget(code, tell_others=False))
+        return True
 
     # ------------------------------------------------------------ commands
 
@@ -239,6 +294,8 @@ class Hub:
         if message is None:
             self._spawn(self._catch_up_locked(room))
             return
+        if self._on_control(code, message):
+            return
         try:
             _, stamped = decode_stamped(message)
         except DecodeError:
@@ -280,13 +337,29 @@ class Hub:
 
     def connect(self, room: Room, pid: str) -> None:
         if room.presence.connect(self.node, pid):
-            room.notify(Change(presence=True))
+            self._tell_presence(room, {pid})
             self._presence_changed(room.code)
 
     def disconnect(self, room: Room, pid: str) -> None:
         if room.presence.disconnect(self.node, pid, self.clock()):
-            room.notify(Change(presence=True))
+            self._tell_presence(room, {pid})
             self._presence_changed(room.code)
+
+    def _tell_presence(self, room: Room, pids: set[str]) -> None:
+        """Tell the room's pages who came or went, once per PRESENCE_TICK_S: a class opening the
+        page at once (or a wifi drop) is a few updates for everyone, not one per person, each
+        carrying only the lines of the people who changed (docs/performance.md, burst)."""
+        pending = self._presence_batch.get(room.code)
+        if pending is not None:
+            pending |= pids
+            return
+        self._presence_batch[room.code] = set(pids)
+        asyncio.get_running_loop().call_later(PRESENCE_TICK_S, self._flush_presence, room)
+
+    def _flush_presence(self, room: Room) -> None:
+        pids = self._presence_batch.pop(room.code, None)
+        if pids:
+            room.notify(Change(presence=True, pids=frozenset(pids)))
 
     # ------------------------------------------------------------ presence between processes
 
@@ -328,8 +401,9 @@ class Hub:
         if node == self.node:
             return
         self._heard[(code, node)] = self.clock()
-        if room.presence.replace_node(node, {str(k): int(v) for k, v in counts.items()}, self.clock()):
-            room.notify(Change(presence=True))
+        changed = room.presence.replace_node(node, {str(k): int(v) for k, v in counts.items()}, self.clock())
+        if changed:
+            self._tell_presence(room, changed)
         if ask:
             self._spawn(self._send_presence(code))
 
@@ -341,8 +415,9 @@ class Hub:
                 if now - heard > PRESENCE_EXPIRY_S:
                     del self._heard[(code, node)]
                     room = self._rooms.get(code)
-                    if room is not None and room.presence.replace_node(node, {}, now):
-                        room.notify(Change(presence=True))
+                    changed = room.presence.replace_node(node, {}, now) if room is not None else set()
+                    if room is not None and changed:
+                        self._tell_presence(room, changed)
             for code, room in tuple(self._rooms.items()):
                 if room.presence.node_counts(self.node):
                     await self._send_presence(code)

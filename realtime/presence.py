@@ -43,8 +43,8 @@ class Presence:
         self.version += 1
         return True
 
-    def replace_node(self, node: str, counts: Mapping[str, int], now: float) -> bool:
-        """Take another process's whole view of its connections; True if anyone's presence changed."""
+    def replace_node(self, node: str, counts: Mapping[str, int], now: float) -> set[str]:
+        """Take another process's whole view of its connections; who came or went (empty: nobody)."""
         before = self.online()
         self._counts[node] = {pid: n for pid, n in counts.items() if n > 0}
         after = self.online()
@@ -54,7 +54,7 @@ class Presence:
             self._away_since.pop(pid, None)
         if before != after:
             self.version += 1
-        return before != after
+        return before ^ after
 
     def node_counts(self, node: str) -> dict[str, int]:
         return dict(self._counts.get(node, {}))

@@ -21,20 +21,44 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Protocol
 
-from realtime import limits, polls, queue, trajectory, wall
+from realtime import (
+    agenda,
+    assignments,
+    carryover,
+    contacts,
+    evaluation,
+    goals,
+    intake,
+    limits,
+    polls,
+    queue,
+    topics,
+    trajectory,
+    wall,
+)
+from realtime.agenda import AgendaState
+from realtime.assignments import AssignmentsState
+from realtime.carryover import CarryOverState
+from realtime.contacts import ContactsState
 from realtime.errors import Forbidden, Rejected
+from realtime.evaluation import EvaluationState
 from realtime.events import (
     SESSION_EVENTS,
     Actor,
     Command,
     CreateSession,
     EndSession,
+    EraseParticipant,
     Event,
     Join,
     LanguageChanged,
+    LinkReissued,
+    ParticipantErased,
     ParticipantJoined,
     ProfileUpdated,
     ProjectorViewChanged,
+    Redacted,
+    ReissueLink,
     Role,
     SessionCreated,
     SessionEnded,
@@ -45,10 +69,13 @@ from realtime.events import (
     TitleChanged,
     UpdateProfile,
 )
+from realtime.goals import GoalsState
 from realtime.guards import require_member, require_mentor, require_open
+from realtime.intake import IntakeState
 from realtime.polls import PollsState
 from realtime.queue import QueueState
 from realtime.text import clean_line, one_of
+from realtime.topics import TopicsState
 from realtime.trajectory import TrajectoryState
 from realtime.wall import WallState
 
@@ -71,8 +98,16 @@ FEATURES: tuple[Feature, ...] = (
     polls,
     trajectory,
     # -- trajectory features --
+    evaluation,
+    topics,
+    agenda,
+    assignments,
+    carryover,
+    contacts,
+    intake,
+    goals,
 )
-PROJECTOR_VIEWS = ("join", "wall", "queue", "poll")
+PROJECTOR_VIEWS = ("join", "wall", "queue", "poll", "agenda", "evaluation")
 
 _EMPTY: Mapping[str, Participant] = MappingProxyType({})
 
@@ -106,6 +141,14 @@ class RoomState:
     polls: PollsState = field(default_factory=PollsState)
     trajectory: TrajectoryState = field(default_factory=TrajectoryState)
     # -- trajectory feature states --
+    evaluation: EvaluationState = field(default_factory=EvaluationState)
+    topics: TopicsState = field(default_factory=TopicsState)
+    agenda: AgendaState = field(default_factory=AgendaState)
+    assignments: AssignmentsState = field(default_factory=AssignmentsState)
+    carryover: CarryOverState = field(default_factory=CarryOverState)
+    contacts: ContactsState = field(default_factory=ContactsState)
+    intake: IntakeState = field(default_factory=IntakeState)
+    goals: GoalsState = field(default_factory=GoalsState)
 
     @property
     def exists(self) -> bool:
@@ -189,6 +232,22 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     if isinstance(command, EndSession):
         _require_mentor(actor)
         return [] if state.ended else [SessionEnded()]
+    if isinstance(command, ReissueLink):
+        _require_mentor(actor)
+        if command.pid not in state.participants:
+            raise Rejected("not_a_member")
+        if not command.token_hash:
+            raise Rejected("bad_message")
+        return [LinkReissued(pid=command.pid, token_hash=command.token_hash)]
+    if isinstance(command, EraseParticipant):
+        # Deleting one's data works in an ended room too: consent does not expire.
+        if actor.role is not Role.MENTOR:
+            me = _require_member(state, actor)
+            if me.pid != command.pid:
+                raise Forbidden("not_mentor")
+        if command.pid not in state.participants:
+            raise Rejected("not_a_member")
+        return [ParticipantErased(pid=command.pid)]
     raise Rejected("unknown_command")
 
 
@@ -233,6 +292,19 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         return dataclasses.replace(state, language=event.language)
     if isinstance(event, SessionEnded):
         return dataclasses.replace(state, ended_at=stamped.at)
+    if isinstance(event, LinkReissued):
+        person = state.participants.get(event.pid)
+        if person is None:
+            return state
+        updated = dataclasses.replace(person, token_hash=event.token_hash)
+        return dataclasses.replace(state, participants=_with_participant(state, updated))
+    if isinstance(event, ParticipantErased):
+        # Their own events become Redacted in the log (realtime/erasure.py); until the room is
+        # reloaded from that log, they at least leave the participants (and so every view).
+        remaining = {pid: p for pid, p in state.participants.items() if pid != event.pid}
+        return dataclasses.replace(state, participants=MappingProxyType(remaining))
+    if isinstance(event, Redacted):
+        return state
     raise TypeError(f"evolve: unknown event {event!r}")  # a new event type without a fold
 
 

@@ -191,8 +191,9 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_open(state)
     trajectory = state.trajectory
     if isinstance(command, PlanTrajectory):
-        # A trajectory cannot shrink below the sessions that already ran.
-        low = max(SESSIONS_MIN, trajectory.current)
+        # A trajectory cannot shrink below the sessions that already ran (any of them: the mentor
+        # may have run session 5 before going back to 3).
+        low = max(SESSIONS_MIN, trajectory.current, *(s.number for s in trajectory.sessions if s.started))
         count = _number(command.sessions, "trajectory_sessions", low, SESSIONS_MAX)
         cadence = one_of(command.cadence, "trajectory_cadence", CADENCES)
         first = dates.parse_date(command.first_date, "trajectory_first_date")

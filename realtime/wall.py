@@ -134,6 +134,7 @@ class Wall:
     arrange: bool = False  # participants may move and group any note
     sort: str = "manual"
     voting: Voting = field(default_factory=Voting)
+    created_seq: int = 0  # the room's seq of WallCreated: its session is trajectory.session_of_seq
 
     def column(self, cid: str) -> Column | None:
         return next((c for c in self.columns if c.cid == cid), None)
@@ -249,6 +250,13 @@ class CreateGroup(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class RenameGroup(Command):
+    wall: str
+    group: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class RemoveGroup(Command):
     wall: str
     group: str
@@ -292,7 +300,7 @@ class SortWall(Command):
 
 COMMANDS: tuple[type[Command], ...] = (
     CreateWall, ConfigureWall, AddColumn, RenameColumn, MoveColumn, RemoveColumn, AddNote, EditNote,
-    DeleteNote, HideNote, MoveNote, CreateGroup, RemoveGroup, StartVote, EndVote, RevealVotes,
+    DeleteNote, HideNote, MoveNote, CreateGroup, RenameGroup, RemoveGroup, StartVote, EndVote, RevealVotes,
     CastVote, WithdrawVote, SortWall,
 )
 
@@ -403,6 +411,13 @@ class WallGroupCreated(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class WallGroupRenamed(Event):
+    wall: str
+    group: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class WallGroupRemoved(Event):
     wall: str
     group: str
@@ -449,7 +464,7 @@ class WallSorted(Event):
 EVENTS: tuple[type[Event], ...] = (
     WallCreated, WallConfigured, WallColumnAdded, WallColumnRenamed, WallColumnsReordered,
     WallColumnRemoved, WallNoteAdded, WallNoteEdited, WallNoteDeleted, WallNoteHidden, WallNoteMoved,
-    WallGroupCreated, WallGroupRemoved, WallVoteStarted, WallVoteEnded, WallVotesRevealed,
+    WallGroupCreated, WallGroupRenamed, WallGroupRemoved, WallVoteStarted, WallVoteEnded, WallVotesRevealed,
     WallVoteCast, WallVoteWithdrawn, WallSorted,
 )
 
@@ -691,6 +706,14 @@ def _create_group(state: RoomState, c: CreateGroup, actor: Actor) -> list[Event]
     return created
 
 
+def _rename_group(state: RoomState, c: RenameGroup, actor: Actor) -> list[Event]:
+    wall = _wall(state, c.wall)
+    _require_arranger(state, actor, wall, None)  # as creating one: groups are shared
+    group = _group(wall, c.group)
+    label = clean_line(c.label, "wall_group_label", GROUP_LABEL_MAX)
+    return [] if label == group.label else [WallGroupRenamed(wall.wid, group.gid, label)]
+
+
 def _remove_group(state: RoomState, c: RemoveGroup, actor: Actor) -> list[Event]:
     wall = _wall(state, c.wall)
     _require_arranger(state, actor, wall, None)
@@ -758,7 +781,7 @@ _DECIDERS: Mapping[type[Command], Any] = {
     CreateWall: _create_wall, ConfigureWall: _configure, AddColumn: _add_column,
     RenameColumn: _rename_column, MoveColumn: _move_column, RemoveColumn: _remove_column,
     AddNote: _add_note, EditNote: _edit_note, DeleteNote: _delete_note, HideNote: _hide_note,
-    MoveNote: _move_note, CreateGroup: _create_group, RemoveGroup: _remove_group,
+    MoveNote: _move_note, CreateGroup: _create_group, RenameGroup: _rename_group, RemoveGroup: _remove_group,
     StartVote: _start_vote, EndVote: _end_vote, RevealVotes: _reveal_votes, CastVote: _cast_vote,
     WithdrawVote: _withdraw_vote, SortWall: _sort,
 }
@@ -845,6 +868,9 @@ def _fold_wall(wall: Wall, event: Event, at: float) -> Wall:  # noqa: C901 (one 
     if isinstance(event, WallGroupCreated):
         group = Group(event.group, event.label, event.column)
         return dataclasses.replace(wall, groups=_put(wall.groups, group.gid, group))
+    if isinstance(event, WallGroupRenamed):
+        group = dataclasses.replace(wall.groups[event.group], label=event.label)
+        return dataclasses.replace(wall, groups=_put(wall.groups, group.gid, group))
     if isinstance(event, WallGroupRemoved):
         notes = {
             nid: dataclasses.replace(n, group="") if n.group == event.group else n for nid, n in wall.notes.items()
@@ -876,7 +902,8 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
     if isinstance(event, WallCreated):
         columns = tuple(Column(cid, name) for cid, name in zip(event.column_ids, event.column_names, strict=True))
-        wall = Wall(event.wall, event.title, stamped.at, columns, anonymous=event.anonymous, blind=event.blind)
+        wall = Wall(event.wall, event.title, stamped.at, columns, anonymous=event.anonymous, blind=event.blind,
+                    created_seq=stamped.seq)
         return _with_wall(state, wall)
     wid = getattr(event, "wall", None)
     if not isinstance(wid, str) or wid not in state.wall.walls:

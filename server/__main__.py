@@ -34,7 +34,8 @@ def main() -> None:
     if workers > 1 and not settings.broker_url.startswith(("redis://", "rediss://", "unix://")):
         # Workers are separate processes: only a shared broker lets them see each other's events.
         raise SystemExit("KRING_WORKERS > 1 needs KRING_BROKER_URL=redis://... (and a Redis store)")
-    shown = settings.public_url or f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
+    local = settings.host in ("127.0.0.1", "0.0.0.0")
+    shown = settings.public_url or f"http://{'localhost' if local else settings.host}:{settings.port}"
     print(f"\n  Kring is running. Open {shown}/ in your browser.\n", flush=True)
     common = dict(
         host=settings.host,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TypedDict
@@ -11,9 +12,10 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server import api, exports, polls_commands, views, ws
+from server import api, exports, polls_commands, trajectory_exports, views, ws
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
+from server.media import signalling
 from server.settings import Settings
 from web.render import STATIC
 
@@ -28,6 +30,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         k = build(settings)
+        # Everything loaded so far (modules, templates, catalogs) lives as long as the process:
+        # moved out of the collector's sight, a full collection under load has less to walk
+        # (the pauses showed as latency spikes, docs/performance.md).
+        gc.collect()
+        gc.freeze()
         try:
             yield {"kring": k}
         finally:
@@ -52,15 +59,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/m/{code}/walls/{wid}.csv", exports.wall_csv, methods=["GET"]),
         Route("/m/{code}/polls/{poll}.csv", polls_commands.poll_csv, methods=["GET"]),
         Route("/p/{code}/{token}", views.projector_page, methods=["GET"]),
+        # -- trajectory (T1): personal links, downloads, deleting --
+        Route("/r/{code}/{token}", trajectory_exports.personal_link, methods=["GET"]),
+        Route("/s/{code}/welcome", trajectory_exports.welcome, methods=["GET"]),
+        Route("/s/{code}/erase", trajectory_exports.erase_me, methods=["POST"]),
+        Route("/m/{code}/people/{pid}/link", trajectory_exports.reissue_link, methods=["POST"]),
+        Route("/m/{code}/people/{pid}/erase", trajectory_exports.erase_person, methods=["POST"]),
+        Route("/m/{code}/delete", trajectory_exports.delete_trajectory, methods=["POST"]),
+        Route("/m/{code}/trajectory.md", trajectory_exports.trajectory_markdown, methods=["GET"]),
+        Route("/m/{code}/trajectory.csv", trajectory_exports.trajectory_csv, methods=["GET"]),
         Mount("/api/v1", routes=api.routes()),
         WebSocketRoute("/ws/s/{code}", ws.participant_socket),
         WebSocketRoute("/ws/m/{code}", ws.mentor_socket),
         WebSocketRoute("/ws/p/{code}/{token}", ws.projector_socket),
+        WebSocketRoute("/media/s/{code}", signalling.participant_media),
+        WebSocketRoute("/media/m/{code}", signalling.mentor_media),
+        WebSocketRoute("/media/p/{code}/{token}", signalling.projector_media),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
         lifespan=lifespan,
         exception_handlers=views.exception_handlers(),
     )

@@ -11,7 +11,18 @@ from typing import Any
 
 from realtime.errors import Rejected
 from realtime.events import Command, EndSession, SetProjectorView, SetTitle, UpdateProfile
-from server import polls_commands, queue_commands, wall_commands
+from server import (
+    agenda_commands,
+    assignments_commands,
+    evaluation_commands,
+    goals_commands,
+    intake_commands,
+    polls_commands,
+    queue_commands,
+    topics_commands,
+    trajectory_commands,
+    wall_commands,
+)
 
 Parser = Callable[[Mapping[str, Any]], Command]
 
@@ -44,6 +55,13 @@ PARSERS: Mapping[str, Parser] = {
     **queue_commands.PARSERS,
     **wall_commands.PARSERS,
     **polls_commands.PARSERS,
+    **intake_commands.PARSERS,
+    **goals_commands.PARSERS,
+    **evaluation_commands.PARSERS,
+    **topics_commands.PARSERS,
+    **agenda_commands.PARSERS,
+    **assignments_commands.PARSERS,
+    **trajectory_commands.PARSERS,
 }
 
 

@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from realtime import wall
-from realtime.errors import Rejected
 from realtime.export import export_session
 from realtime.state import RoomState
-from server.views import browser_lang, forbidden_mentor, load_room, mentor_ok, not_found
+from server.kring import kring
+from server.views import browser_lang, forbidden_mentor, load_room, mentor_ok, message, not_found
+
+Missing = Callable[[Request, str, str], HTMLResponse]
 
 
 def _download(body: bytes | str, media_type: str, filename: str) -> Response:
@@ -22,17 +24,37 @@ def _download(body: bytes | str, media_type: str, filename: str) -> Response:
     })
 
 
-async def _mentor_file(request: Request, make: Callable[[RoomState], tuple[bytes | str, str, str]]) -> Response:
+def _gone(request: Request, lang: str, code: str, heading: str) -> HTMLResponse:
+    t = kring(request).translator.gettext(lang)
+    return message(request, lang, heading, status=404, back_url=f"/m/{code}", back_label=t("Mentor console"))
+
+
+def wall_missing(request: Request, lang: str, code: str) -> HTMLResponse:
+    """404 for a download of a wall the (existing) session does not have: says so, not "Session not found"."""
+    return _gone(request, lang, code, kring(request).translator.gettext(lang)("That wall does not exist."))
+
+
+def poll_missing(request: Request, lang: str, code: str) -> HTMLResponse:
+    """404 for a download of a poll the (existing) session does not have (server/polls_commands.py)."""
+    return _gone(request, lang, code, kring(request).translator.gettext(lang)("That poll does not exist."))
+
+
+async def _mentor_file(
+    request: Request,
+    make: Callable[[RoomState], tuple[bytes | str, str, str]],
+    exists: Callable[[RoomState], bool] = lambda state: True,
+    missing: Missing = wall_missing,
+) -> Response:
     room = await load_room(request, request.path_params["code"])
     lang = browser_lang(request, room.state.language if room else None)
     if room is None:
         return not_found(request, lang)
+    # Only the mentor learns whether a wall exists: anyone else is refused first.
     if not mentor_ok(request, room):
         return forbidden_mentor(request, lang)
-    try:
-        body, media_type, filename = make(room.state)
-    except Rejected:
-        return not_found(request, lang)
+    if not exists(room.state):
+        return missing(request, lang, room.code)
+    body, media_type, filename = make(room.state)
     return _download(body, media_type, filename)
 
 
@@ -45,10 +67,12 @@ async def session_json(request: Request) -> Response:
 async def wall_markdown(request: Request) -> Response:
     wid = request.path_params["wid"]
     return await _mentor_file(request, lambda state: (
-        wall.to_markdown(state, wid), "text/markdown; charset=utf-8", f"kring-{state.code}-{wid}.md"))
+        wall.to_markdown(state, wid), "text/markdown; charset=utf-8", f"kring-{state.code}-{wid}.md"),
+        lambda state: wid in state.wall.walls)
 
 
 async def wall_csv(request: Request) -> Response:
     wid = request.path_params["wid"]
     return await _mentor_file(request, lambda state: (
-        wall.to_csv(state, wid), "text/csv; charset=utf-8", f"kring-{state.code}-{wid}.csv"))
+        wall.to_csv(state, wid), "text/csv; charset=utf-8", f"kring-{state.code}-{wid}.csv"),
+        lambda state: wid in state.wall.walls)

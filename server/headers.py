@@ -24,9 +24,15 @@ HEADERS = [
 ]
 
 
+def csp_with_connect(extra: tuple[str, ...]) -> str:
+    """The CSP with more connect-src sources (the media process's origin, KRING_MEDIA_URL)."""
+    return CSP.replace("connect-src 'self'", " ".join(("connect-src 'self'", *extra))) if extra else CSP
+
+
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, connect_extra: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.headers = [(b"content-security-policy", csp_with_connect(connect_extra).encode()), *HEADERS[1:]]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -37,7 +43,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in HEADERS if h[0] not in present)
+                headers.extend(h for h in self.headers if h[0] not in present)
                 message["headers"] = headers
             await send(message)
 

@@ -15,6 +15,8 @@ from realtime.hub import Hub
 from realtime.store import EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server.away import AwayTimer
+from server.media.sfu import MediaRooms
+from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.settings import Settings
 from web.i18n import Translator
@@ -33,8 +35,14 @@ class Kring:
     join_limiter: RateLimiter
     create_limiter: RateLimiter
     away: AwayTimer
+    media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
+    retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
 
     async def close(self) -> None:
+        if self.media is not None:
+            await self.media.close()
+        if self.retention is not None:
+            await self.retention.stop()
         await self.away.stop()
         await self.hub.close()
         await self.broker.close()
@@ -62,6 +70,8 @@ def build(settings: Settings) -> Kring:
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()
+    retention = RetentionTimer(store, hub, time.time, settings.retention_days)
+    retention.start()
     return Kring(
         settings=settings,
         store=store,
@@ -73,6 +83,8 @@ def build(settings: Settings) -> Kring:
         join_limiter=RateLimiter(settings.join_attempts_per_minute),
         create_limiter=RateLimiter(30),
         away=away,
+        retention=retention,
+        media=MediaRooms(settings.ice_servers) if settings.media_serve else None,
     )
 
 

@@ -120,7 +120,8 @@ PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Command]] = {
 
 
 def results_csv(poll: polls.Poll) -> str:
-    """One poll's results as CSV (GET /m/{code}/polls/{id}.csv). One row per option / value / word with its count; anonymity as in the export."""
+    """One poll's results as CSV (GET /m/{code}/polls/{id}.csv). One row per option / value / word
+    with its count; anonymity as in the export."""
     import csv
     import io
 
@@ -154,7 +155,7 @@ async def poll_csv(request: Any) -> Any:
     Routed in server/app.py."""
     from starlette.responses import Response
 
-    from server import views
+    from server import exports, views
 
     room = await views.load_room(request, request.path_params["code"])
     lang = views.browser_lang(request, room.state.language if room else None)
@@ -164,7 +165,7 @@ async def poll_csv(request: Any) -> Any:
         return views.forbidden_mentor(request, lang)
     poll = room.state.polls.polls.get(request.path_params["poll"])
     if poll is None:
-        return views.not_found(request, lang)
+        return exports.poll_missing(request, lang, room.code)
     return Response(results_csv(poll), media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f'attachment; filename="kring-{room.code}-poll-{poll.poll_id}.csv"',
         "cache-control": "no-store",

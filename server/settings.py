@@ -12,15 +12,23 @@
 | KRING_ALLOWED_ORIGINS   | (same origin only)                | extra origins allowed to open the websocket    |
 | KRING_SQLITE_SYNC       | NORMAL                            | NORMAL or FULL (see realtime/store/sqlite.py)  |
 | KRING_QUEUE_GRACE_S     | 120                               | seconds a dropped person keeps a raised hand   |
+| KRING_RETENTION_DAYS    | 180                               | days after the last activity / the last planned|
+|                         |                                   | session that a room is deleted (0 = never)     |
+| KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
+| KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
+| KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,13 @@ class Settings:
     ws_send_timeout_s: float = 10.0
     # How long a raised hand waits for someone whose connection dropped (issue 4).
     queue_grace_s: float = 120.0
+    # Rooms are deleted this many days after their last activity or last planned session,
+    # whichever is later (server/retention.py, docs/privacy.md); 0 keeps them forever.
+    retention_days: int = 180
+    # Hybrid media (server/media): where pages find it, whether this process serves it, ICE servers.
+    media_url: str = ""
+    media_serve: bool = True
+    ice_servers: tuple[Mapping[str, Any], ...] = ()
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -61,7 +76,25 @@ class Settings:
             ),
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
+            retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
+            media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
+            # One process per session's media: with several workers, only a media process serves it.
+            media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
+                                or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
+            ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
         )
+
+    @property
+    def media_connect_sources(self) -> tuple[str, ...]:
+        """CSP connect-src sources for KRING_MEDIA_URL (its websocket), or () when same-origin."""
+        if not self.media_url:
+            return ()
+        if self.media_url.startswith(":"):  # ":8001": the page's own host, another port
+            port = self.media_url[1:]
+            return (f"ws://*:{port}", f"wss://*:{port}")
+        parts = urlsplit(self.media_url)
+        ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
+        return (f"{ws}://{parts.netloc}",)
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first run and kept in the data dir."""
@@ -85,3 +118,17 @@ class Settings:
         finally:
             tmp.unlink()
         return key
+
+
+def parse_ice_servers(raw: str) -> tuple[Mapping[str, Any], ...]:
+    """KRING_ICE_SERVERS: a JSON list in the browser's RTCIceServer shape, e.g.
+    [{"urls": "stun:stun.example.org:3478"},
+     {"urls": "turn:turn.example.org:3478", "username": "kring", "credential": "secret"}]."""
+    if not raw.strip():
+        return ()
+    servers = json.loads(raw)
+    if not isinstance(servers, list) or not all(isinstance(s, dict) and "urls" in s for s in servers):
+        raise ValueError("KRING_ICE_SERVERS must be a JSON list of objects with \"urls\"")
+    return tuple(
+        {k: v for k, v in s.items() if k in ("urls", "username", "credential")} for s in servers
+    )

@@ -22,6 +22,8 @@ from web.render import qr_svg
 from web.viewer import Viewer
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 180  # half a year: a trajectory's length and some
+# Set by joining a planned trajectory, spent by the page that shows the personal link once.
+WELCOME_COOKIE = "kring_welcome"
 
 
 # ------------------------------------------------------------------ helpers
@@ -267,8 +269,13 @@ async def join_form(request: Request) -> Response:
     except Rejected as exc:
         context["error"] = k.translator.reason(lang, exc.code, exc.params)
         return page(request, "join.html", lang, http_status(exc), **context)
-    response = RedirectResponse(f"/s/{room.code}", status_code=303)
+    # In a trajectory, the personal link is shown once first (server/trajectory_exports.welcome).
+    after = f"/s/{room.code}/welcome" if room.state.trajectory.planned else f"/s/{room.code}"
+    response = RedirectResponse(after, status_code=303)
     _set_cookie(request, response, security.participant_cookie(room.code), token)
+    if room.state.trajectory.planned:
+        response.set_cookie(WELCOME_COOKIE, room.code, max_age=600, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", path=f"/s/{room.code}/welcome")
     return response
 
 
@@ -351,7 +358,8 @@ async def mentor_trajectory_page(request: Request) -> Response:
     if not mentor_ok(request, room):
         return forbidden_mentor(request, lang)
     viewer = Viewer(Role.MENTOR, lang, base_url=base_url(request), page="trajectory")
-    return live_page(request, room, viewer, "mentor_trajectory.html")
+    return live_page(request, room, viewer, "mentor_trajectory.html",
+                     retention_days=kring(request).settings.retention_days)
 
 
 async def end_session(request: Request) -> Response:

@@ -75,6 +75,7 @@ PARSERS: Mapping[str, Callable[[Data], Command]] = {
     "wall_group_create": lambda d: wall.CreateGroup(
         _text(d, "wall"), new_id(), _text(d, "label"), _text(d, "column"), _text(d, "note")
     ),
+    "wall_group_rename": lambda d: wall.RenameGroup(_text(d, "wall"), _text(d, "group"), _text(d, "label")),
     "wall_group_remove": lambda d: wall.RemoveGroup(_text(d, "wall"), _text(d, "group")),
     "wall_vote_start": lambda d: wall.StartVote(
         _text(d, "wall"), _text(d, "per_person"), _flag(d, "multiple"), _flag(d, "live")

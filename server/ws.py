@@ -53,7 +53,7 @@ class Connection:
     # -- outgoing
 
     def on_change(self, change: Change) -> None:
-        names = regions_for(change, self.viewer)
+        names = regions_for(change, self.viewer, self.room.state)
         if names:
             self.dirty |= names
             self.wake.set()

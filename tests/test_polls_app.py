@@ -347,3 +347,47 @@ def test_results_csv_download_is_for_the_mentor_only(session: tuple[Browsers, st
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert "Coffee" in csv.text
     assert browsers.as_("stranger").get(f"/m/{code}/polls/{poll_id}.csv").status_code == 403
+
+
+def test_ranking_results_are_a_bar_chart_best_first_with_a_table(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
+    assert token
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
+            browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws, \
+            browsers.as_("bram").websocket_connect(f"/ws/s/{code}") as bws, \
+            browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}") as pws:
+        for ws in (mws, aws, bws, pws):
+            receive_until(ws, 'data-state="live"')
+        poll_id = create_poll(browsers, code, mws, kind="rank", question="Order?", options="Alpha\nBeta\nGamma",
+                              live="yes")
+        send(mws, cmd="projector", view="poll", ref=poll_id)
+        send(aws, cmd="poll_answer", poll=poll_id, rank_0="2", rank_1="3", rank_2="1")  # Gamma, Alpha, Beta
+        receive_until(aws, "Your answer was received")
+        send(bws, cmd="poll_answer", poll=poll_id, rank_0="1", rank_1="3", rank_2="2")  # Alpha, Gamma, Beta
+        receive_until(bws, "Your answer was received")
+        stage = receive_until(pws, "poll-rank-bars")
+        while "2 of 2 answered" not in stage:
+            stage = receive_until(pws, 'id="stage"')
+    # Alpha and Gamma share first place (average 1.5; a bar of (3 + 1 - 1.5) / 3 = 83%), Beta is third.
+    bars = re.findall(
+        r'poll-rank-place">(\d+)\.</span> (\w+)</span>.*?class="poll-bar-rank"[^>]*width="(\d+)".*?'
+        r'average place ([\d.]+)</span>', stage, re.S)
+    assert bars == [("1", "Alpha", "83", "1.5"), ("1", "Gamma", "83", "1.5"), ("3", "Beta", "33", "3.0")]
+    assert '<ol class="poll-bars poll-rank-bars" role="list" aria-hidden="true">' in stage  # the table speaks
+    table = stage.split('<table class="visually-hidden">')[1].split("</table>")[0]
+    rows = re.findall(r'<th scope="row">(\w+)</th><td>([\d.]+)</td><td>(\d+)</td>', table)
+    assert rows == [("Alpha", "1.5", "1"), ("Gamma", "1.5", "1"), ("Beta", "3.0", "0")]
+    assert "Average place" in table and "Times put first" in table
+
+
+def test_an_unknown_poll_download_says_that_poll_does_not_exist(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    mentor = browsers.as_("mentor")
+    missing = mentor.get(f"/m/{code}/polls/nope.csv")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "That poll does not exist." in missing.text and "Session not found" not in missing.text
+    mentor.cookies.set("kring_lang", "nl", domain="testserver.local")
+    dutch = mentor.get(f"/m/{code}/polls/nope.csv")
+    assert dutch.status_code == 404 and "Die peiling bestaat niet." in dutch.text
+    assert browsers.as_("anna").get(f"/m/{code}/polls/nope.csv").status_code == 403

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 
+from realtime import events
 from realtime.events import Role
+from realtime.room import Change
 from realtime.state import ALL_EVENTS
-from web.render import EVENT_REGIONS, REGIONS, TEMPLATES, page_regions
+from web.render import EVENT_REGIONS, PERSON_ITEM, REGIONS, TEMPLATES, page_regions, regions_for
+from web.viewer import Viewer
 
 
 def test_every_event_type_says_which_regions_it_changes() -> None:
     missing = [cls.__name__ for cls in ALL_EVENTS if cls not in EVENT_REGIONS]
     assert missing == []
-    unknown = {cls.__name__: sorted(names - set(REGIONS)) for cls, names in EVENT_REGIONS.items() if names - set(REGIONS)}
+    unknown = {
+        cls.__name__: sorted(names - set(REGIONS)) for cls, names in EVENT_REGIONS.items() if names - set(REGIONS)
+    }
     assert unknown == {}
 
 
@@ -29,3 +34,109 @@ def test_page_regions_are_ordered_and_role_specific() -> None:
         names = page_regions(role)
         assert all(role in REGIONS[n].on_pages for n in names)
         assert len(names) == len(set(names))
+
+
+def _viewer(role: Role, pid: str = "", page: str = "live") -> Viewer:
+    return Viewer(role, "en", pid, "http://k", page)
+
+
+def _stamped(event: events.Event, seq: int = 5) -> events.Stamped:
+    return events.Stamped(seq=seq, at=1.0, event=event)
+
+
+def test_a_rename_dirties_only_that_persons_line_of_presence() -> None:
+    change = Change(events=(_stamped(events.ProfileUpdated(pid="p1", name="Ann", location="room")),))
+    seen = regions_for(change, _viewer(Role.PARTICIPANT, "p2"))
+    assert PERSON_ITEM + "p1" in seen and "presence" not in seen
+    assert "me" not in seen  # someone else's rename leaves my own region alone
+    assert "me" in regions_for(change, _viewer(Role.PARTICIPANT, "p1"))
+
+
+def test_presence_of_known_people_sends_lines_and_unknown_sends_the_list() -> None:
+    viewer = _viewer(Role.PARTICIPANT, "p2")
+    known = regions_for(Change(presence=True, pids=frozenset({"p1", "p3"})), viewer)
+    assert {PERSON_ITEM + "p1", PERSON_ITEM + "p3"} <= known and "presence" not in known
+    assert "presence" in regions_for(Change(presence=True), viewer)
+    # The projector has no #presence region: person lines never reach it.
+    projector = regions_for(Change(presence=True, pids=frozenset({"p1"})), _viewer(Role.PROJECTOR))
+    assert not {n for n in projector if n.startswith(PERSON_ITEM)} and "stage" in projector
+
+
+def test_a_trajectory_page_gets_no_live_regions() -> None:
+    change = Change(events=(_stamped(events.ProfileUpdated(pid="p1", name="Ann", location="room")),))
+    assert not {n for n in regions_for(change, _viewer(Role.PARTICIPANT, "p2", "trajectory"))
+                if n in ("presence", "queue", "wall") or n.startswith(PERSON_ITEM)}
+
+
+def test_a_rename_skips_the_queue_unless_that_person_is_in_it() -> None:
+    from realtime import queue
+    from realtime.state import Participant, RoomState
+
+    ann = Participant("p1", "Ann", "room", "h", 0.0)
+    state = RoomState(seq=5, participants={"p1": ann})
+    # A change is told with the one state it led to: each case gets its own Change.
+    def rename() -> Change:
+        return Change(events=(_stamped(events.ProfileUpdated(pid="p1", name="Anna", location="room")),))
+
+    def coming() -> Change:
+        return Change(presence=True, pids=frozenset({"p1"}))
+
+    viewer = _viewer(Role.MENTOR)
+    assert "queue" not in regions_for(rename(), viewer, state)
+    waiting = RoomState(seq=5, participants={"p1": ann},
+                        queue=queue.QueueState(entries=(queue.Entry("p1", "", 1.0),)))
+    assert "queue" in regions_for(rename(), viewer, waiting)
+    assert "queue" in regions_for(rename(), viewer)  # no state: assume it shows everyone
+    assert "queue" not in regions_for(coming(), viewer, state)
+    assert "queue" in regions_for(coming(), viewer, waiting)
+
+
+def test_counts_of_agrees_with_counting_the_people() -> None:
+    from realtime.presence import Presence
+    from realtime.state import Participant, RoomState
+    from web.viewer import counts, counts_of, people
+
+    everyone = {
+        pid: Participant(pid, pid.upper(), location, "h", 0.0)
+        for pid, location in (("a", "room"), ("b", "remote"), ("c", "room"), ("d", "remote"))
+    }
+    state = RoomState(seq=4, participants=everyone)
+    presence = Presence()
+    for pid in ("a", "b", "c"):
+        presence.connect("n1", pid)
+    presence.disconnect("n1", "c", 1.0)
+    assert counts_of(state, presence) == counts(people(state, presence, _viewer(Role.MENTOR)))
+    assert counts_of(state, presence).away == 2
+
+
+def _template_with_includes(name: str, seen: set[str] | None = None) -> str:
+    seen = set() if seen is None else seen
+    if name in seen or not (TEMPLATES / name).exists():
+        return ""
+    seen.add(name)
+    text = (TEMPLATES / name).read_text()
+    included = re.findall(r'(?:include|import|from) "([^"]+)"', text)
+    return text + "".join(_template_with_includes(i, seen) for i in included)
+
+
+def test_a_region_uses_only_the_contexts_it_declares() -> None:
+    """A region update builds only its own feature's context and those of Region.context_from;
+    a template that used another feature's names would fail (StrictUndefined) on updates only."""
+    from realtime.room import Room
+    from realtime.state import RoomState
+    from web.render import FEATURE_OF, FEATURES
+
+    room = Room("ABCDEFGH", RoomState(seq=1, code="ABCDEFGH"))
+    provided: dict[str, set[str]] = {}
+    for feature in FEATURES:
+        for role in Role:
+            for key in feature.context(room, _viewer(role, "p1" if role is Role.PARTICIPANT else "")):
+                provided.setdefault(key, set()).add(feature.name)
+    for name, region in REGIONS.items():
+        if "*" in region.context_from:
+            continue
+        text = _template_with_includes(f"regions/{name}.html")
+        used = {f for key, owners in provided.items() if re.search(rf"\b{re.escape(key)}\b", text)
+                for f in owners}
+        allowed = {FEATURE_OF[name].name} | region.context_from
+        assert used <= allowed, f"regions/{name}.html uses the context of {sorted(used - allowed)}"

@@ -69,8 +69,10 @@ async def test_two_processes_share_sessions_and_survive_a_kill(servers: tuple[Se
     code, secret = created["code"], created["mentor_secret"]
     anna = join(a, code, "Anna")
     bram = join(b, code, "Bram", "remote")
-    async with websockets.connect(ws_url(b, f"/ws/s/{code}?since=0"), additional_headers={"cookie": anna}) as anna_on_b, \
-            websockets.connect(ws_url(a, f"/ws/s/{code}?since=0"), additional_headers={"cookie": bram}) as bram_on_a:
+    async with (
+        websockets.connect(ws_url(b, f"/ws/s/{code}?since=0"), additional_headers={"cookie": anna}) as anna_on_b,
+        websockets.connect(ws_url(a, f"/ws/s/{code}?since=0"), additional_headers={"cookie": bram}) as bram_on_a,
+    ):
         await until(anna_on_b, "Bram")  # joined on the other process, seen here
         await until(bram_on_a, 'data-state="live"')
         await anna_on_b.send(json.dumps({"cmd": "profile", "name": "Anna on B", "location": "room"}))

@@ -154,6 +154,41 @@ def test_hidden_until_reveal_sends_nothing_of_others_post_its(session: Session) 
         assert "Secret first thought" in region(receive_until(bws, "Secret first thought"), "wall")
 
 
+def test_a_renamed_group_reaches_everyone_and_participants_rename_only_when_allowed(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+        receive_until(mws, 'data-state="live"')
+        send(mws, cmd="projector", view="wall", ref=wid)
+        ok(mws)
+        send(mws, cmd="wall_group_create", wall=wid, label="Time", column=cid)
+        ok(mws)
+        gid = columns(browsers, code, wid)[0]["groups"][0]["id"]
+        with browsers.client.websocket_connect(projector + "?since=0") as pws:
+            receive_until(pws, 'data-state="live"')
+            with browsers.as_("bram").websocket_connect(f"/ws/s/{code}") as bws:
+                shown = region(receive_until(bws, 'id="wall"'), "wall")
+                assert "Time" in shown and "wall_group_rename" not in shown  # no control for him
+                send(bws, cmd="wall_group_rename", wall=wid, group=gid, label="Hijack")
+                refused(bws, "only the mentor arranges")
+                send(mws, cmd="wall_group_rename", wall=wid, group=gid, label=" Time <b>and</b>  pace ")
+                ok(mws)
+                for ws, name in ((bws, "wall"), (pws, "stage")):
+                    html = region(receive_until(ws, "pace"), name)
+                    assert ">Time &lt;b&gt;and&lt;/b&gt; pace</h4>" in html and "<b>and" not in html, name
+                    assert "Hijack" not in html
+                send(mws, cmd="wall_group_rename", wall=wid, group=gid, label="x" * 61)
+                refused(mws, "Group label can be at most 60 characters")
+                # Once the mentor lets participants arrange, Bram gets the control and may rename.
+                send(mws, cmd="wall_configure", wall=wid, title="What went well?", arrange="on")
+                ok(mws)
+                receive_until(bws, "wall_group_rename")
+                send(bws, cmd="wall_group_rename", wall=wid, group=gid, label="Pace")
+                assert ">Pace</h4>" in region(receive_until(pws, ">Pace</h4>"), "stage")
+    assert columns(browsers, code, wid)[0]["groups"] == [{"id": gid, "label": "Pace"}]
+
+
 def test_voting_limits_hold_with_two_tabs_and_crafted_messages(session: Session) -> None:
     browsers, code, _ = session
     wid = make_wall(browsers, code)
@@ -302,7 +337,10 @@ def test_hide_tells_the_author_and_removes_it_for_others(session: Session) -> No
                 frame = receive_until(bws, 'id="wall"')
                 while "Off topic" in region(frame, "wall"):  # the edit may come first
                     frame = receive_until(bws, 'id="wall"')
-                assert "is-hidden" in receive_until(mws, "Off topic, edited")
+                # The mentor too may get the edit in a frame before the one with the hide.
+                frame = receive_until(mws, "Off topic, edited")
+                while "is-hidden" not in region(frame, "wall"):
+                    frame = receive_until(mws, "Off topic, edited")
                 send(mws, cmd="wall_note_delete", wall=wid, note=nid)
                 assert "The mentor removed this post-it" in receive_until(aws, "removed this")
     assert columns(browsers, code, wid)[0]["notes"] == []
@@ -352,3 +390,57 @@ def test_wall_exports_are_mentor_only_files(client: TestClient) -> None:
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert mentor.get(f"/m/{code}/walls/nope.md").status_code == 404
     assert browsers.as_("stranger").get(f"/m/{code}/walls/{wid}.csv").status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["md", "csv"])
+def test_an_unknown_wall_download_says_that_wall_does_not_exist(client: TestClient, suffix: str) -> None:
+    browsers = Browsers(client)
+    mentor = browsers.as_("mentor")
+    code = create_session(mentor, "Downloads")
+    missing = mentor.get(f"/m/{code}/walls/nope.{suffix}")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "That wall does not exist." in missing.text and "Session not found" not in missing.text
+    assert f'href="/m/{code}"' in missing.text  # back to the console
+    mentor.cookies.set("kring_lang", "nl", domain="testserver.local")
+    dutch = mentor.get(f"/m/{code}/walls/nope.{suffix}")
+    assert dutch.status_code == 404 and "Die muur bestaat niet." in dutch.text
+    # Someone without the mentor key does not learn whether a wall exists: refused first.
+    assert browsers.as_("stranger").get(f"/m/{code}/walls/nope.{suffix}").status_code == 403
+    # An unknown session stays "Session not found".
+    gone = browsers.as_("mentor").get(f"/m/ZZZZZZZZ/walls/nope.{suffix}")
+    assert gone.status_code == 404 and "Sessie niet gevonden" in gone.text
+
+
+def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
+    from realtime import wall
+    from realtime.events import Actor, CreateSession, Join, Role, Stamped
+    from realtime.room import Room
+    from realtime.state import RoomState, decide, evolve
+    from web.wall_view import RECENT_S, wall_view
+
+    mentor, anna = Actor(Role.MENTOR), Actor(Role.PARTICIPANT, "pa")
+    state = RoomState()
+
+    def run(command: Any, actor: Actor, at: float) -> None:
+        nonlocal state
+        for event in decide(state, command, actor):
+            state = evolve(state, Stamped(state.seq + 1, at, event))
+
+    run(CreateSession("W", "en", "ACDEFGHJ", "jt", "mk"), mentor, 1.0)
+    run(Join("pa", "Anna", "room", "ha"), anna, 1.0)
+    run(wall.CreateWall("w1", "Q", ("c1",), ("Ideas",)), mentor, 1.0)
+    for nid, at in (("old", 100.0), ("edge", 200.0), ("mid", 205.5), ("hidden", 209.0), ("new", 210.0)):
+        run(wall.AddNote("w1", nid, nid, "yellow", "c1"), anna, at)
+    run(wall.HideNote("w1", "hidden", True), mentor, 211.0)
+    assert RECENT_S == 10
+
+    def marks(role: Role) -> dict[str, tuple[int | None, bool]]:
+        view = wall_view(Room("ACDEFGHJ", state), state.wall.walls["w1"], role)
+        return {n.text: (n.recent, n.newest) for c in view.columns for n in c.loose}
+
+    # Seconds older than the newest shown post-it (a hidden one is not shown: not the newest).
+    assert marks(Role.PROJECTOR) == {
+        "old": (None, False), "edge": (10, False), "mid": (4, False), "new": (0, True),
+    }
+    assert all(recent is None for recent, _ in marks(Role.MENTOR).values())
+    assert all(recent is None for recent, _ in marks(Role.PARTICIPANT).values())

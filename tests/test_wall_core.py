@@ -240,6 +240,50 @@ def test_groups_live_in_a_column_and_ungroup_on_removal(room: RoomState) -> None
     assert w(room).groups == {} and w(room).notes["a"].group == ""
 
 
+def test_the_mentor_renames_a_group_and_its_post_its_stay_in_it(room: RoomState) -> None:
+    room = add(room, "a", column="c2")
+    room = run(room, wall.CreateGroup("w1", "g1", "Time", "", "a"), MENTOR)
+    room = run(room, wall.RenameGroup("w1", "g1", "  Time \n and   pace "), MENTOR)
+    assert w(room).groups["g1"] == wall.Group("g1", "Time and pace", "c2")
+    assert w(room).notes["a"].group == "g1"
+    assert decide(room, wall.RenameGroup("w1", "g1", "Time and pace"), MENTOR) == []  # unchanged
+    refused(room, wall.RenameGroup("w1", "g1", "x" * 61), MENTOR, "too_long")
+    refused(room, wall.RenameGroup("w1", "g1", " \t "), MENTOR, "missing_field")
+    refused(room, wall.RenameGroup("w1", "nope", "Pace"), MENTOR, "wall_group_not_found")
+    refused(room, wall.RenameGroup("nope", "g1", "Pace"), MENTOR, "wall_not_found")
+    room = run(room, wall.RemoveGroup("w1", "g1"), MENTOR)
+    refused(room, wall.RenameGroup("w1", "g1", "Pace"), MENTOR, "wall_group_not_found")
+
+
+def test_participants_rename_groups_only_when_the_wall_allows_arranging(room: RoomState) -> None:
+    room = add(room, "a")  # Anna's own post-it in the group is not enough: groups are shared
+    room = run(room, wall.CreateGroup("w1", "g1", "Time", "", "a"), MENTOR)
+    refused(room, wall.RenameGroup("w1", "g1", "Mine now"), ANNA, "wall_arrange_mentor")
+    refused(room, wall.RenameGroup("w1", "g1", "Mine now"), BRAM, "wall_arrange_mentor")
+    with pytest.raises(Forbidden):
+        decide(room, wall.RenameGroup("w1", "g1", "Projected"), PROJECTOR)
+    room = run(room, wall.ConfigureWall("w1", "What went well?", False, False, True), MENTOR)
+    room = run(room, wall.RenameGroup("w1", "g1", "Our time"), BRAM)
+    assert w(room).groups["g1"].label == "Our time"
+    room = run(room, EndSession(), MENTOR)
+    refused(room, wall.RenameGroup("w1", "g1", "Too late"), MENTOR, "session_ended")
+
+
+def test_two_renames_of_one_group_end_with_the_later(room: RoomState) -> None:
+    room = run(room, wall.CreateGroup("w1", "g1", "Time", "c1"), MENTOR)
+    room = run(room, wall.ConfigureWall("w1", "What went well?", False, False, True), MENTOR)
+    first = decide(room, wall.RenameGroup("w1", "g1", "Pace"), MENTOR)
+    second = decide(room, wall.RenameGroup("w1", "g1", "Rhythm"), ANNA)
+    state = room
+    for event in first + second:
+        state = evolve(state, Stamped(state.seq + 1, 3.0, event))
+    assert w(state).groups["g1"].label == "Rhythm"
+    assert wall.to_csv(state, "w1").count("Rhythm") == 0  # no post-its in it: nothing exported
+    state = add(state, "b")
+    state = run(state, wall.MoveNote("w1", "b", "c1", "", "g1"), MENTOR)
+    assert "Rhythm" in wall.to_csv(state, "w1") and "### Rhythm" in wall.to_markdown(state, "w1")
+
+
 # ---------------------------------------------------------------- voting
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from realtime.events import Event, Role
 from realtime.room import Room
+from realtime.state import RoomState
 from web.viewer import Viewer
 
 ALL_ROLES = frozenset(Role)
@@ -16,6 +17,7 @@ PAGES = ("live", "trajectory")
 LIVE_ONLY = frozenset({"live"})
 TRAJECTORY_ONLY = frozenset({"trajectory"})
 BOTH_PAGES = frozenset(PAGES)
+ALL_CONTEXTS = frozenset({"*"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class Region:
     # Roles whose page lists this region in its main flow; others include it by hand (or not).
     on_pages: frozenset[Role] = frozenset()
     pages: frozenset[str] = LIVE_ONLY
+    # Other features whose context its template uses (web/render.py builds only the contexts the
+    # dirty regions need; tests/test_render.py checks the templates against this).
+    # ALL_CONTEXTS: every feature's (the projector's stage shows any of them).
+    context_from: frozenset[str] = frozenset()
 
 
 def no_context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
@@ -50,3 +56,8 @@ class WebFeature:
     regions: tuple[Region, ...] = ()
     event_regions: Mapping[type[Event], frozenset[str]] = field(default_factory=dict)
     context: Callable[[Room, Viewer], Mapping[str, Any]] = no_context
+    # Whether this feature's regions show person `pid` right now (a name, an away mark). When it
+    # says no, that person's rename or coming and going does not re-render them: in a session of
+    # 20 a rename otherwise re-sent the queue and the wall to everyone (docs/performance.md).
+    # None: the regions always count as showing everyone.
+    shows_person: Callable[[RoomState, str], bool] | None = None

@@ -39,6 +39,17 @@ class Bar:
 
 
 @dataclass(frozen=True, slots=True)
+class RankBar:
+    """One option of a ranking poll, best first: a longer bar is a better (lower) average place."""
+
+    label: str
+    place: int  # 1 = best; options with the same average share a place
+    average: float  # average place, counted from 1
+    width: int  # bar length in percent: (options + 1 - average) / options
+    first: int  # how many put it first
+
+
+@dataclass(frozen=True, slots=True)
 class Word:
     text: str
     count: int
@@ -67,7 +78,7 @@ class PollView:
     median: float | None = None
     words: list[Word] = field(default_factory=list)
     texts: list[TextAnswer] = field(default_factory=list)
-    ranking: list[tuple[str, float]] = field(default_factory=list)
+    ranks: list[RankBar] = field(default_factory=list)
     quiz_right: int = 0
     # The viewer's own ballot (participants only).
     mine: tuple[int, ...] = ()
@@ -90,6 +101,21 @@ def _bars(poll: Poll, show_correct: bool) -> list[Bar]:
             room[i], remote[i], show_correct and i in poll.correct)
         for i, (label, n) in enumerate(zip(labels, counts, strict=True))
     ]
+
+
+def _ranks(poll: Poll) -> list[RankBar]:
+    averages = polls.rank_averages(poll)
+    n = len(poll.options)
+    firsts = [0] * n
+    for ballot in poll.ballots.values():
+        if ballot.choices and 0 <= ballot.choices[0] < n:
+            firsts[ballot.choices[0]] += 1
+    bars: list[RankBar] = []
+    for i, avg in averages:
+        # Competition ranking: options with the same average share a place (1, 1, 3).
+        place = bars[-1].place if bars and bars[-1].average == avg else len(bars) + 1
+        bars.append(RankBar(poll.options[i], place, avg, round(100 * (n + 1 - avg) / n), firsts[i]))
+    return bars
 
 
 def _words(poll: Poll, mentor: bool) -> list[Word]:
@@ -152,7 +178,7 @@ def poll_view(room: Room, viewer: Viewer, poll: Poll) -> PollView:
     if poll.kind == "text":
         extra["texts"] = _texts(poll, mentor, names)
     if poll.kind == "rank":
-        extra["ranking"] = [(poll.options[i], avg) for i, avg in polls.rank_averages(poll)]
+        extra["ranks"] = _ranks(poll)
     if show_correct:
         extra["quiz_right"] = polls.quiz_score(poll)[0]
     if mentor and not poll.anonymous:

@@ -16,6 +16,7 @@ from realtime import events, queue
 from realtime.events import Role
 from realtime.queue import QueueState, Tally
 from realtime.room import Room
+from realtime.state import RoomState
 from web.feature import Region, WebFeature
 from web.viewer import Viewer
 
@@ -177,6 +178,12 @@ def _with(view: QueueView, **changes: Any) -> QueueView:
 
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 
+def shows_person(state: RoomState, pid: str) -> bool:
+    """Whether the queue's shared regions name `pid`: waiting, speaking or in the balance."""
+    q = state.queue
+    return q.entry(pid) is not None or (q.current is not None and q.current.pid == pid) or pid in q.tally
+
+
 FEATURE = WebFeature(
     name="queue",
     regions=(
@@ -194,8 +201,9 @@ FEATURE = WebFeature(
         # Only the person it is about sees the notice go; the shared regions do not change.
         queue.LoweredNoticeSeen: frozenset({"queue-me"}),
         # The list shows names and room/remote: a rename or a move touches it too.
-        events.ProfileUpdated: frozenset({"queue", "stage"}),
+        events.ProfileUpdated: frozenset({"queue", "queue-balance", "stage"}),
         events.SessionEnded: frozenset({"queue", "queue-me"}),
     },
     context=context,
+    shows_person=shows_person,
 )

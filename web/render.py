@@ -20,10 +20,23 @@ from markupsafe import Markup
 from realtime import codes, events
 from realtime.events import Role
 from realtime.room import Change, Room
-from web import polls_view, queue_view, wall_view
-from web.feature import Region, WebFeature
+from realtime.state import RoomState
+from web import (
+    agenda_view,
+    assignments_view,
+    evaluation_view,
+    goals_view,
+    intake_view,
+    media_view,
+    polls_view,
+    queue_view,
+    topics_view,
+    trajectory_view,
+    wall_view,
+)
+from web.feature import ALL_CONTEXTS, Region, WebFeature
 from web.i18n import Translator
-from web.viewer import Viewer, counts, people
+from web.viewer import PersonView, Viewer, counts, counts_of, people
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -36,7 +49,7 @@ SESSION = WebFeature(
         Region("session-head", frozenset({Role.MENTOR, Role.PARTICIPANT})),
         Region("presence", frozenset({Role.MENTOR, Role.PARTICIPANT})),
         Region("me", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True),
-        Region("stage", frozenset({Role.PROJECTOR})),
+        Region("stage", frozenset({Role.PROJECTOR}), context_from=ALL_CONTEXTS),
         Region("projector-control", frozenset({Role.MENTOR})),
     ),
     event_regions={
@@ -50,9 +63,14 @@ SESSION = WebFeature(
     },
 )
 
-FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATURE, polls_view.FEATURE)
+FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATURE, polls_view.FEATURE,
+                                       intake_view.FEATURE, goals_view.FEATURE,
+                                       trajectory_view.FEATURE,
+                                       evaluation_view.FEATURE, topics_view.FEATURE, agenda_view.FEATURE,
+                                       assignments_view.FEATURE, media_view.FEATURE)
 
 REGIONS: Mapping[str, Region] = {r.name: r for f in FEATURES for r in f.regions}
+FEATURE_OF: Mapping[str, WebFeature] = {r.name: f for f in FEATURES for r in f.regions}
 
 # Which regions an event changes. Every event type must be listed (tests/test_render.py checks).
 def _merge_event_regions() -> dict[type[Any], frozenset[str]]:
@@ -79,25 +97,81 @@ def page_regions(role: Role, page: str = "live") -> list[str]:
     return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
 
 
-def _touches(region: str, event: object, viewer: Viewer) -> bool:
-    """Personal regions change only for the person an event is about: re-rendering everyone's
-    `me` region on each rename would also morph away what others are typing in it."""
-    if not REGIONS[region].own_events_only:
-        return True
-    pid = getattr(event, "pid", None)
-    return pid is None or pid == viewer.pid
+# A change about one person (their rename, their coming or going) re-renders only their line of
+# #presence and its counts, sent as "person:<pid>" items: the whole list of a session of 500 is
+# 150 kB, one line a few hundred bytes (docs/performance.md, burst).
+PERSON_ITEM = "person:"
 
 
-def regions_for(change: Change, viewer: Viewer) -> set[str]:
+def _region_of(name: str) -> Region:
+    return REGIONS["presence"] if name.startswith(PERSON_ITEM) else REGIONS[name]
+
+
+def _about_person(names: set[str], pid: str, state: RoomState | None) -> set[str]:
+    """`names` without the regions of features that do not show `pid` now (a change about them)."""
+    if state is None:
+        return names
+    kept = set()
+    for name in names:
+        feature = FEATURE_OF.get(name)
+        if feature is None or feature.shows_person is None or feature.shows_person(state, pid):
+            kept.add(name)
+    return kept
+
+
+def regions_for(change: Change, viewer: Viewer, state: RoomState | None = None) -> frozenset[str]:
+    """What `change` makes dirty for `viewer`: region names, and person items (PERSON_ITEM).
+
+    With `state` (the room's state after the change), a change about one person skips the
+    regions that do not show that person (WebFeature.shows_person). The work that does not depend
+    on who the viewer is happens once per change and kind of page (Change.memo)."""
+    key = (viewer.role, viewer.page, state is None)
+    shared = change.memo.get(key)
+    if shared is None:
+        shared = change.memo[key] = _shared_regions(change, viewer.role, viewer.page, state)
+    names, personal = shared
+    if not personal:
+        return names
+    mine = {name for name, pid in personal if pid is None or pid == viewer.pid}
+    return names | mine if mine else names
+
+
+def _shared_regions(
+    change: Change, role: Role, page: str, state: RoomState | None
+) -> tuple[frozenset[str], tuple[tuple[str, str | None], ...]]:
+    """The regions every viewer of `role` on `page` gets, and the personal ones with whose they are
+    (a region that changes only on events about the viewer, with that event's pid; None = anyone's)."""
+    names: set[str] = set()
+    personal: set[tuple[str, str | None]] = set()
     if change.reset:
-        names: set[str] = set(REGIONS)
+        names = set(REGIONS)
     else:
-        names = set()
         for stamped in change.events:
-            names |= {n for n in EVENT_REGIONS[type(stamped.event)] if _touches(n, stamped.event, viewer)}
+            event = stamped.event
+            touched = set(EVENT_REGIONS[type(event)])
+            if isinstance(event, events.ProfileUpdated):
+                touched = _about_person(touched, event.pid, state)
+                if "presence" in touched:
+                    touched.discard("presence")
+                    names.add(PERSON_ITEM + event.pid)
+            for name in touched:
+                if REGIONS[name].own_events_only:
+                    personal.add((name, getattr(event, "pid", None)))
+                else:
+                    names.add(name)
         if change.presence:
-            names |= PRESENCE_REGIONS
-    return {n for n in names if viewer.role in REGIONS[n].roles and viewer.page in REGIONS[n].pages}
+            if change.pids:
+                for pid in change.pids:
+                    names |= _about_person(set(PRESENCE_REGIONS - {"presence"}), pid, state)
+                names |= {PERSON_ITEM + pid for pid in change.pids}
+            else:
+                names |= PRESENCE_REGIONS
+
+    def visible(name: str) -> bool:
+        region = _region_of(name)
+        return role in region.roles and page in region.pages
+
+    return frozenset(n for n in names if visible(n)), tuple(p for p in personal if visible(p[0]))
 
 
 def all_regions(role: Role, page: str = "live") -> set[str]:
@@ -129,6 +203,10 @@ class Renderer:
         self.env.globals["display_code"] = codes.display
         self._cache: dict[tuple[str, str, str, int, int], str] = {}
         self._qr_cache: dict[tuple[str, str], Markup] = {}
+        # One rendered line of #presence per (kind of viewer, person as shown): a class connecting
+        # at once changes presence every tick, and the whole list of 1,000 was rendered again each
+        # time; now only the lines of the people who changed are (docs/performance.md, burst).
+        self._line_cache: dict[tuple[str, str, str, str, bool], str] = {}
 
     def links(self, room: Room, viewer: Viewer) -> dict[str, Any]:
         state, base = room.state, viewer.base_url
@@ -150,14 +228,22 @@ class Renderer:
             svg = self._qr_cache[key] = qr_svg(url, label)
         return svg
 
-    def context(self, room: Room, viewer: Viewer, **extra: Any) -> dict[str, Any]:
+    def context(
+        self, room: Room, viewer: Viewer, features: frozenset[str] | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """What templates get. `features`: whose contexts to build (None: all, for a whole page);
+        a region update builds only those of its regions (Region.context_from): with a dozen
+        features, building them all for every update was an eighth of the server's CPU."""
         persons = people(room.state, room.presence, viewer)
         feature_context: dict[str, Any] = {}
+        chosen = None if features is None or "*" in features else features
         for feature in FEATURES:
-            feature_context.update(feature.context(room, viewer))
+            if chosen is None or feature.name in chosen:
+                feature_context.update(feature.context(room, viewer))
         return {
             **self.links(room, viewer),
             **feature_context,
+            "presence_lines": lambda: self.presence_lines(persons, viewer),
             "page_regions": page_regions(viewer.role, viewer.page),
             "t": self.translator.gettext(viewer.lang),
             "lang": viewer.lang,
@@ -185,19 +271,79 @@ class Renderer:
         """The OOB fragments for `names`, in a stable order, plus the seq marker."""
         parts: list[str] = []
         context: dict[str, Any] | None = None
+        items = sorted(n for n in names if n.startswith(PERSON_ITEM))
+        if items:
+            names = [n for n in names if not n.startswith(PERSON_ITEM)]
+            if "presence" not in names:  # the whole list, when it is sent anyway, has them
+                parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items]))
         for name in sorted(names):
             region = REGIONS[name]
             key = (room.code, name, viewer.cache_key(region.personal), room.state.seq, room.presence.version)
             html = self._cache.get(key)
             if html is None:
                 if context is None:
-                    context = self.context(room, viewer, oob=True)
+                    wanted = frozenset().union(
+                        *({FEATURE_OF[n].name} | REGIONS[n].context_from for n in names)
+                    )
+                    context = self.context(room, viewer, wanted, oob=True)
                 html = self.env.get_template(f"regions/{name}.html").render(context).strip()
                 if len(self._cache) > 4096:
                     self._cache.clear()  # bounded; renders are cheap to redo
                 self._cache[key] = html
             parts.append(html)
         parts.append(self.sync_marker(room.state.seq))
+        return "".join(parts)
+
+    def presence_lines(self, persons: list[PersonView], viewer: Viewer) -> Markup:
+        """Every line of #presence, each from the line cache (fragments/person.html)."""
+        kind = viewer.cache_key(False)
+        template = self.env.get_template("fragments/person.html")
+        lines = []
+        base: dict[str, Any] | None = None
+        for person in persons:
+            key = (kind, person.pid, person.name, person.location, person.online)
+            line = self._line_cache.get(key)
+            if line is None:
+                if base is None:
+                    base = {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang,
+                            "role": viewer.role.value, "oob": False}
+                line = template.render(base, person=person).strip()
+                if len(self._line_cache) > 20_000:
+                    self._line_cache.clear()
+                self._line_cache[key] = line
+            lines.append(line)
+        return Markup("\n".join(lines))  # noqa: S704 - each line is an autoescaped template render
+
+    def people_items(self, room: Room, viewer: Viewer, pids: list[str]) -> str:
+        """The lines of #presence of `pids`, and its counts, as OOB fragments.
+
+        Each line and the counts are cached on their own: in a class that connects at once, every
+        page gets a different set of people per frame, but each line is rendered once."""
+        state, version = room.state, room.presence.version
+        kind = viewer.cache_key(False)
+        base: dict[str, Any] | None = None
+        parts: list[str] = []
+        for pid in ["", *pids]:  # "" = the counts
+            key = (room.code, PERSON_ITEM + pid, kind, state.seq, version)
+            html = self._cache.get(key)
+            if html is None:
+                if base is None:
+                    base = {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang,
+                            "role": viewer.role.value, "oob": True}
+                if not pid:
+                    html = self.env.get_template("fragments/presence_counts.html").render(
+                        base, counts=counts_of(state, room.presence))
+                elif (participant := state.participants.get(pid)) is not None:
+                    person = PersonView(pid, participant.name, participant.location,
+                                        room.presence.is_online(pid), pid == viewer.pid)
+                    html = self.env.get_template("fragments/person.html").render(base, person=person)
+                else:
+                    html = ""  # gone from the room (erased): the next full render drops the line
+                html = html.strip()
+                if len(self._cache) > 4096:
+                    self._cache.clear()
+                self._cache[key] = html
+            parts.append(html)
         return "".join(parts)
 
     def sync_marker(self, seq: int) -> str:

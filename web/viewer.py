@@ -57,6 +57,19 @@ class Counts:
     away: int
 
 
+def counts_of(state: RoomState, presence: Presence) -> Counts:
+    """counts(people(...)) without building a view of everyone (a line of #presence needs only this)."""
+    online = presence.online()
+    room = remote = 0
+    for participant in state.participants.values():
+        if participant.pid in online:
+            if participant.location == "room":
+                room += 1
+            else:
+                remote += 1
+    return Counts(present=room + remote, room=room, remote=remote, away=len(state.participants) - room - remote)
+
+
 def counts(persons: list[PersonView]) -> Counts:
     present = [p for p in persons if p.online]
     return Counts(

@@ -22,12 +22,16 @@ from realtime import events
 from realtime import wall as core
 from realtime.events import Role
 from realtime.room import Room
+from realtime.state import RoomState
 from web.feature import Region, WebFeature
 from web.viewer import Viewer
 
 # Above these many shown post-its the projector switches to smaller cards (see kring.css).
 DENSE_NOTES = 24
 VERY_DENSE_NOTES = 48
+# The projector highlights the post-its written in the last RECENT_S seconds (wall.js lets the
+# highlight go once they are older; the server cannot, as a render has no clock).
+RECENT_S = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,9 @@ class NoteView:
     votes: int | None  # None when counts are hidden from this viewer
     hidden: bool  # only ever True in the mentor's view
     newest: bool
+    # Projector only: whole seconds this post-it is older than the newest one, while that is at
+    # most RECENT_S (None otherwise). Relative to the newest, so no clock and no clock skew.
+    recent: int | None
     up: str | None  # `before` for "move up" (None: already first)
     down: str | None  # `before` for "move down" (None: already last)
 
@@ -135,7 +142,10 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
         visible = []  # hidden until reveal: the shared view shows nobody's post-its
     else:
         visible = [n for n in existing if not n.hidden]
-    newest = max(visible, key=lambda n: n.created_at).nid if visible else ""
+    newest_note = max(visible, key=lambda n: n.created_at) if visible else None
+    newest = newest_note.nid if newest_note else ""
+    newest_at = newest_note.created_at if newest_note else 0.0
+    projector = role is Role.PROJECTOR
     manual = not (wall.sort == "votes" and wall.voting.counts_visible)
 
     def note_view(n: core.Note, moves: Mapping[str, tuple[str | None, str | None]]) -> NoteView:
@@ -146,7 +156,9 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
             n.nid, n.text, n.colour, n.column, n.group, author,
             by_mentor=not n.author and n.named and not wall.anonymous,
             votes=counts.get(n.nid, 0) if counts is not None and wall.voting.started else None,
-            hidden=n.hidden and mentor, newest=n.nid == newest, up=up, down=down,
+            hidden=n.hidden and mentor, newest=n.nid == newest,
+            recent=int(newest_at - n.created_at) if projector and newest_at - n.created_at <= RECENT_S else None,
+            up=up, down=down,
         )
 
     columns = []
@@ -230,10 +242,20 @@ class WallContext:
 
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
-    return {"wallctx": WallContext(room, viewer), "wall_colours": core.COLOURS, "wall_limits": core}
+    return {"wallctx": WallContext(room, viewer), "wall_colours": core.COLOURS, "wall_limits": core,
+            "wall_recent_s": RECENT_S}
 
 
 _REGIONS = frozenset({"wall", "wall-mine", "stage"})
+
+def shows_person(state: RoomState, pid: str) -> bool:
+    """Whether a wall shows `pid` as the author of a post-it (named walls only)."""
+    return any(
+        note.author == pid and note.named and not note.deleted
+        for board in state.wall.walls.values()
+        for note in board.notes.values()
+    )
+
 
 FEATURE = WebFeature(
     name="wall",
@@ -251,5 +273,6 @@ FEATURE = WebFeature(
         events.SessionEnded: frozenset({"wall", "wall-mine"}),
     },
     context=context,
+    shows_person=shows_person,
 )
 wall = FEATURE

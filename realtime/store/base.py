@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from realtime.events import Event, Stamped
@@ -31,3 +31,13 @@ class EventStore(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+    async def redact(self, room: str, seqs: Collection[int]) -> None:
+        """Replace the events at `seqs` by `Redacted` markers (same seq and time, no content): the
+        one rewrite of a log, for someone who deletes their data (realtime/erasure.py). Unknown
+        seqs are ignored. Afterwards the old content is gone from the store, not just hidden."""
+        ...
+
+    async def activity(self) -> list[tuple[str, float]]:
+        """Every stored room with the time of its last event (for the retention sweep)."""
+        ...

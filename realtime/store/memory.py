@@ -3,11 +3,11 @@ so that anything that could not survive serialization fails here too."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from realtime.codec import decode_event, encode_event
 from realtime.errors import Conflict
-from realtime.events import Event, Stamped
+from realtime.events import Event, Redacted, Stamped
 
 
 class MemoryStore:
@@ -38,3 +38,13 @@ class MemoryStore:
 
     async def close(self) -> None:
         self._logs.clear()
+
+    async def redact(self, room: str, seqs: Collection[int]) -> None:
+        log = self._logs.get(room, [])
+        marker = encode_event(Redacted())
+        for seq in seqs:
+            if 1 <= seq <= len(log):
+                log[seq - 1] = (seq, log[seq - 1][1], marker)
+
+    async def activity(self) -> list[tuple[str, float]]:
+        return [(room, log[-1][1]) for room, log in self._logs.items() if log]

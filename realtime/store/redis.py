@@ -12,14 +12,14 @@ persistence, everything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from realtime.codec import decode_event, encode_event
 from realtime.errors import BackendUnavailable, Conflict
-from realtime.events import Event, Stamped
+from realtime.events import Event, Redacted, Stamped
 
 APPEND = """
 local last = redis.call('LLEN', KEYS[1])
@@ -79,3 +79,32 @@ class RedisStore:
 
     async def close(self) -> None:
         await self._redis.aclose()
+
+    async def redact(self, room: str, seqs: Collection[int]) -> None:
+        # LSET keeps each item's position (its seq); the new item keeps the old time. Redis's own
+        # AOF keeps the old item until its next rewrite (docs/privacy.md: BGREWRITEAOF).
+        marker = encode_event(Redacted())
+        try:
+            for seq in sorted(seqs):
+                item = await self._redis.lindex(_key(room), seq - 1)
+                if seq < 1 or item is None:
+                    continue
+                data = item.encode() if isinstance(item, str) else item
+                at, _, _ = data.partition(b"\n")
+                await self._redis.lset(_key(room), seq - 1, at + b"\n" + marker)  # type: ignore[arg-type]
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
+    async def activity(self) -> list[tuple[str, float]]:
+        out: list[tuple[str, float]] = []
+        try:
+            async for key in self._redis.scan_iter(match="kring:log:*", count=500):
+                name = key.decode() if isinstance(key, bytes) else str(key)
+                last = await self._redis.lindex(name, -1)
+                if last is None:
+                    continue
+                data = last.encode() if isinstance(last, str) else last
+                out.append((name.removeprefix("kring:log:"), float(data.partition(b"\n")[0])))
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        return out

@@ -1,25 +1,33 @@
 """The embedded default store: one SQLite file in WAL mode.
 
-One thread owns the only write connection and runs every append as `BEGIN IMMEDIATE ... COMMIT`,
-so appends are serialized without Python locks; reads run on a second thread with its own
-connection (WAL lets them proceed while a write is open). `synchronous=NORMAL` in WAL mode keeps
-every committed transaction across a crash of the process (kill -9); only a power loss or OS crash
-can take the last transactions back. Set KRING_SQLITE_SYNC=FULL to close that gap too, at the cost of
-an fsync per append (docs/deployment.md).
+Every write is one `BEGIN IMMEDIATE ... COMMIT` on the one write connection; reads run on a
+thread with their own connection (WAL lets them proceed while a write is open).
+`synchronous=NORMAL` in WAL mode keeps every committed transaction across a crash of the process
+(kill -9); only a power loss or OS crash can take the last transactions back. Set
+KRING_SQLITE_SYNC=FULL to close that gap too, at the cost of an fsync per append
+(docs/deployment.md).
+
+Where writes run: with NORMAL a commit does no fsync and takes tens of microseconds, so writes run
+on the event loop's own thread. Handing each append to a writer thread and back cost 9-13 ms under
+load (the GIL hand-off and waiting for the loop's turn), which was most of a command's latency
+(docs/performance.md). The fsyncs of NORMAL happen at checkpoints: automatic checkpoints are off on
+the loop's connection, and a background thread runs a PASSIVE checkpoint (which never blocks a
+writer) every CHECKPOINT_EVERY appends. With FULL every commit fsyncs, so writes stay on the
+writer thread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
 from realtime.codec import decode_event, encode_event
 from realtime.errors import Conflict
-from realtime.events import Event, Stamped
+from realtime.events import Event, Redacted, Stamped
 
 T = TypeVar("T")
 
@@ -34,6 +42,10 @@ CREATE TABLE IF NOT EXISTS events (
 """
 
 
+# Appends between two background checkpoints (each a few pages); the WAL stays small.
+CHECKPOINT_EVERY = 200
+
+
 class SqliteStore:
     def __init__(self, path: str, synchronous: str = "NORMAL") -> None:
         if synchronous not in ("NORMAL", "FULL"):
@@ -44,6 +56,11 @@ class SqliteStore:
         self._reader = ThreadPoolExecutor(1, thread_name_prefix="kring-sqlite-r")
         self._wconn: sqlite3.Connection | None = None
         self._rconn: sqlite3.Connection | None = None
+        # NORMAL: writes on the loop's thread with this connection (see the module docstring).
+        self._on_loop = synchronous == "NORMAL" and path != ":memory:"
+        self._lconn: sqlite3.Connection | None = None
+        self._since_checkpoint = 0
+        self._checkpointing = False
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
 
@@ -53,6 +70,9 @@ class SqliteStore:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA busy_timeout=5000")
+        # Deleted and overwritten content is zeroed in the file, not left in free pages: a
+        # deleted room or redacted person must really be gone (docs/privacy.md).
+        conn.execute("PRAGMA secure_delete=ON")
         conn.executescript(SCHEMA)
         return conn
 
@@ -69,14 +89,41 @@ class SqliteStore:
     async def _run(self, pool: ThreadPoolExecutor, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(pool, fn)
 
+    def _loop_conn(self) -> sqlite3.Connection:
+        if self._lconn is None:
+            self._lconn = self._connect()
+            self._lconn.execute("PRAGMA wal_autocheckpoint=0")  # the background thread checkpoints
+        return self._lconn
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a write with the write connection: on the loop (NORMAL) or on the writer thread."""
+        if self._on_loop:
+            return fn(self._loop_conn())
+        return await self._run(self._writer, lambda: fn(self._write_conn()))
+
+    def _count_appends(self, n: int) -> None:
+        if not self._on_loop:
+            return
+        self._since_checkpoint += n
+        if self._since_checkpoint >= CHECKPOINT_EVERY and not self._checkpointing:
+            self._since_checkpoint = 0
+            self._checkpointing = True
+
+            def passive() -> None:
+                try:
+                    self._write_conn().execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    self._checkpointing = False
+
+            self._writer.submit(passive)
+
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]
     ) -> list[Stamped]:
         stamped = [Stamped(expected_seq + i + 1, at, ev) for i, ev in enumerate(events)]
         rows = [(room, s.seq, s.at, encode_event(s.event)) for s in stamped]
 
-        def write() -> None:
-            conn = self._write_conn()
+        def write(conn: sqlite3.Connection) -> None:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 (last,) = conn.execute(
@@ -91,7 +138,8 @@ class SqliteStore:
                 raise
 
         if rows:
-            await self._run(self._writer, write)
+            await self._write(write)
+            self._count_appends(len(rows))
         return stamped
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
@@ -113,12 +161,49 @@ class SqliteStore:
         return await self._run(self._reader, last)
 
     async def delete(self, room: str) -> None:
-        def delete() -> None:
-            self._write_conn().execute("DELETE FROM events WHERE room = ?", (room,))
+        def delete(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM events WHERE room = ?", (room,))
 
-        await self._run(self._writer, delete)
+        await self._write(delete)
+        await self._checkpoint()
+
+    async def _checkpoint(self) -> None:
+        # The WAL still holds the old pages until a checkpoint copies the new ones over them.
+        # (A TRUNCATE checkpoint makes writers wait while it runs: only after rare deletes.)
+        def checkpoint() -> None:
+            self._write_conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self._run(self._writer, checkpoint)
+
+    async def redact(self, room: str, seqs: Collection[int]) -> None:
+        marker = encode_event(Redacted())
+        rows = [(marker, room, seq) for seq in sorted(seqs)]
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany("UPDATE events SET data = ? WHERE room = ? AND seq = ?", rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+        if rows:
+            await self._write(write)
+            await self._checkpoint()
+
+    async def activity(self) -> list[tuple[str, float]]:
+        def activity() -> list[tuple[str, float]]:
+            rows = self._read_conn().execute("SELECT room, MAX(at) FROM events GROUP BY room").fetchall()
+            return [(str(room), float(at)) for room, at in rows]
+
+        return await self._run(self._reader, activity)
 
     async def close(self) -> None:
+        if self._lconn is not None:
+            self._lconn.close()
+            self._lconn = None
+
         def close_w() -> None:
             if self._wconn is not None:
                 self._wconn.close()

@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Media tests (test_media.py): fake cameras (two, to switch between) and microphones, and no
+    # permission prompt; with these getDisplayMedia also answers at once with a fake screen.
+    "--use-fake-device-for-media-stream=device-count=2",
+    "--use-fake-ui-for-media-stream",
 ]
 
 PHONE: dict[str, Any] = {

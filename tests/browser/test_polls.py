@@ -132,6 +132,18 @@ async def test_phone_answers_every_kind_projector_shows_results_late_vote_refuse
     assert (await stage.locator(".stage-question").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 48
     await axe_check(projector)
 
+    # The ranking as a bar chart, best first (Ada put Gamma first), with its table.
+    ranking = mentor.locator("#polls-mentor article").filter(has_text="Order the topics")
+    await ranking.get_by_role("button", name="Show on projector").click()
+    await expect(stage.locator(".stage-question")).to_have_text("Order the topics")
+    await ranking.get_by_role("button", name="Reveal results").click()
+    bars = stage.locator(".poll-rank-bars .poll-bar")
+    await expect(bars.locator(".poll-bar-label")).to_have_text(["1. Gamma", "2. Beta", "3. Alpha"])
+    await expect(bars.first.locator(".poll-bar-num")).to_have_text("average place 1.0")
+    await expect(stage.locator("table tbody th")).to_have_text(["Gamma", "Beta", "Alpha"])
+    assert (await bars.first.locator(".poll-bar-num").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 24
+    await axe_check(projector)
+
     # A vote that arrives after the poll closed (a phone that still shows the old form) is refused.
     snacks = poll_card(phone, "Which snacks?")
     await phone.evaluate(

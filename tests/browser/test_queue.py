@@ -4,11 +4,14 @@ show it in place, the mentor gives the turn and the phone says so; the alternate
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.async_api import Page, expect
 
+from server.away import SWEEP_S
 from tests.browser.conftest import LIVE_MS, PHONE, PROJECTOR, NewContext, axe_check, create_session, join, wait_live
+from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -100,3 +103,55 @@ async def test_alternate_policy_interleaves_room_and_remote(new_context: NewCont
     await expect(projector.locator(".stage-speaker-name")).to_have_text("Rik")
     await expect(projector.locator(".stage-entry-name")).to_have_text(["Xander", "Roos", "Xia"])
     await expect(projector.locator(".stage-why")).to_contain_text("Remote's turn")
+
+
+# A server of its own with a short grace period: the shared one keeps the default (120 s).
+GRACE_S = 4
+
+
+@pytest.fixture(scope="module")
+def short_grace_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = ServerProcess(tmp_path_factory.mktemp("kring-grace"), env={"KRING_QUEUE_GRACE_S": str(GRACE_S)})
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+async def test_a_hand_left_behind_is_lowered_after_the_grace_and_the_owner_is_told(
+    new_context: NewContext, short_grace_server: ServerProcess
+) -> None:
+    url = short_grace_server.url
+    mentor = await (await new_context(base_url=url)).new_page()
+    code = await create_session(mentor, "Grace")
+    phone = await new_context(base_url=url, **PHONE)
+    ada = await join(phone, code, "Ada", "remote")
+    bram = await join(await new_context(base_url=url, **PHONE), code, "Bram", "room")
+    await raise_hand(ada)
+    await raise_hand(bram)
+    entry = mentor.locator("#queue .queue-entry", has_text="Ada")
+    await expect(mentor.locator("#queue .queue-name")).to_have_text(["Ada", "Bram"])
+    await expect(entry).not_to_have_class(re.compile(r"\bis-away\b"))
+
+    # Ada closes the page: marked away at once, still in line; after the grace her hand is gone.
+    await ada.close()
+    await expect(entry).to_have_class(re.compile(r"\bis-away\b"))
+    await expect(entry.locator(".queue-away")).to_have_text("away")
+    # The sweep runs every SWEEP_S seconds, so allow one sweep on top of the grace period.
+    lowered_ms = LIVE_MS + (GRACE_S + SWEEP_S) * 1000
+    await expect(mentor.locator("#queue .queue-name")).to_have_text(["Bram"], timeout=lowered_ms)
+    await expect(bram.locator("#queue-me .queue-position")).to_have_text("Your hand is up: you are next.")
+
+    # Back again: told that the hand was lowered, and it is down.
+    ada = await phone.new_page()
+    await ada.goto(f"/s/{code}")
+    await wait_live(ada)
+    notice = ada.locator("#queue-me .queue-notice")
+    await expect(notice).to_contain_text("Your hand was lowered because you were away for a while.")
+    await expect(ada.locator("#queue-me .queue-position")).to_have_text("Your hand is down.")
+    await axe_check(ada)
+    await notice.get_by_role("button", name="OK").click()
+    await expect(notice).to_have_count(0)
+    await raise_hand(ada)
+    await expect(mentor.locator("#queue .queue-name")).to_have_text(["Bram", "Ada"])

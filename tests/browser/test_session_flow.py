@@ -349,3 +349,26 @@ async def test_live_page_connects_when_ws_extension_loads_late(new_context: NewC
     await page.locator("form[action$='/join'] button.btn-primary").click()
     await page.wait_for_url(re.compile(rf"/s/{code}$"))
     await wait_live(page, timeout=5_000)
+
+
+async def test_a_rename_and_a_move_update_only_that_persons_line_everywhere(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Renames")
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    bram = await join(await new_context(**LAPTOP), code, "Bram", "remote")
+    await expect_person(mentor, "Ada", "room")
+
+    me = ada.locator("#me")
+    await me.get_by_text("Change name or place").click()
+    await me.locator("input[name=name]").fill("Ada L")
+    await me.get_by_label("Remote").check()
+    await me.get_by_role("button", name="Save").click()
+
+    for page in (mentor, bram):
+        await expect_person(page, "Ada L", "remote")
+        await expect(page.locator("#presence li.person")).to_have_count(2)
+        await expect(page.locator("#presence .count-remote strong")).to_have_text("2")
+        await expect(page.locator("#presence .count-room strong")).to_have_text("0")
+    # Ada's line was replaced in place (tests/test_app_ws.py checks that only it travels):
+    # Bram's line is still the element it was.
+    await expect(person(mentor, "Bram").locator(".person-meta")).to_have_text("remote")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.browser.conftest import (
     LIVE_MS,
@@ -35,11 +35,13 @@ async def new_wall(mentor: Page, title: str, *, anonymous: bool = False) -> None
     await expect(mentor.locator("#wall .wall-title", has_text=title)).to_be_visible()
 
 
-async def projector_on_wall(new_context: NewContext, mentor: Page) -> Page:
+async def projector_on_wall(new_context: NewContext, mentor: Page, *, fake_clock: bool = False) -> Page:
     await mentor.locator("#wall .wall-card").first.get_by_role("button", name="Show on projector").click()
     href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
     assert href
     projector = await (await new_context(**PROJECTOR)).new_page()
+    if fake_clock:  # time runs as usual, and the test can jump ahead (projector.clock)
+        await projector.clock.install()
     frames = record_frames(projector)  # before the socket opens
     projector.frames_seen = frames  # type: ignore[attr-defined]
     await projector.goto(href)
@@ -118,6 +120,29 @@ async def test_keyboard_only_moving_grouping_and_votes(new_context: NewContext) 
     await expect(mentor.locator("#wall .wall-group", has_text="Energy")).to_contain_text("Second")
     await expect(ada.locator("#wall .wall-group-label", has_text="Energy")).to_be_visible()
 
+    # The mentor renames the group inline: Enter on "Rename" puts the cursor in the label (its
+    # text selected), Escape cancels, Enter sends and gives focus back to "Rename".
+    group = mentor.locator("#wall .wall-group", has_text="Energy")
+    rename = group.locator(".wall-group-rename > summary")
+    label = group.locator(".wall-group-rename input[name=label]")
+    await rename.focus()
+    await mentor.keyboard.press("Enter")
+    await expect(label).to_be_focused()
+    await mentor.keyboard.type("Never mind")
+    await mentor.keyboard.press("Escape")
+    await expect(rename).to_be_focused()
+    await expect(label).to_be_hidden()
+    await mentor.keyboard.press("Enter")
+    await expect(label).to_be_focused()
+    await expect(label).to_have_value("Energy")  # the cancelled text is gone
+    await axe_check(mentor)  # with the inline rename open
+    await mentor.keyboard.type("Energy and rest")
+    await mentor.keyboard.press("Enter")
+    await expect(ada.locator("#wall .wall-group-label")).to_have_text("Energy and rest")
+    await expect(mentor.locator("#wall .wall-group-label")).to_have_text("Energy and rest")
+    await expect(rename).to_be_focused()
+    await expect(label).to_be_hidden()
+
     # A voting round of one vote each: the second vote is refused, on the phone too.
     await mentor.locator("#wall summary", has_text="Dot voting").click()
     voting = mentor.locator("#wall form", has=mentor.locator("input[name=per_person]"))
@@ -151,3 +176,88 @@ async def test_hidden_until_reveal_shows_nothing_of_others(new_context: NewConte
     await mentor.get_by_role("button", name=re.compile(r"^Reveal the post-its")).click()
     await expect(bram.locator("#wall .note", has_text="A quiet first thought")).to_be_visible()
     await axe_check(bram)
+
+
+async def test_drag_and_drop_moves_a_post_it_for_everyone(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()  # laptop-sized
+    code = await create_session(mentor, "Drag")
+    await new_wall(mentor, "Retro")
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    await write(ada, "Drag me", column="Start")
+    await write(ada, "Stay here", column="Continue")
+    projector = await projector_on_wall(new_context, mentor)
+
+    def column(page: Page, scope: str, name: str) -> Locator:
+        return page.locator(f"{scope} .wall-col", has=page.locator("h3", has_text=name))
+
+    dragged = column(mentor, "#wall", "Start").locator(".note", has_text="Drag me")
+    await expect(dragged).to_have_attribute("draggable", "true")
+    # Dropped on the upper half of "Stay here": it lands before it, in "Continue".
+    target = column(mentor, "#wall", "Continue").locator(".note", has_text="Stay here")
+    await dragged.drag_to(target, target_position={"x": 12, "y": 6})
+    for page, scope in ((mentor, "#wall"), (ada, "#wall"), (projector, ".wall-stage")):
+        await expect(column(page, scope, "Continue").locator(".note-text")).to_have_text(["Drag me", "Stay here"])
+        await expect(column(page, scope, "Start").locator(".note")).to_have_count(0)
+    # And dropped on an empty stretch of a column: at its end.
+    dragged = column(mentor, "#wall", "Continue").locator(".note", has_text="Drag me")
+    await dragged.drag_to(column(mentor, "#wall", "Stop"))
+    await expect(column(projector, ".wall-stage", "Stop").locator(".note-text")).to_have_text(["Drag me"])
+    await expect(column(ada, "#wall", "Stop").locator(".note-text")).to_have_text(["Drag me"])
+    await expect(column(ada, "#wall", "Continue").locator(".note-text")).to_have_text(["Stay here"])
+
+
+async def test_projector_highlights_the_post_its_of_the_last_seconds(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Recent")
+    await new_wall(mentor, "Ideas?")
+    projector = await projector_on_wall(new_context, mentor, fake_clock=True)
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    bram = await join(await new_context(**PHONE), code, "Bram", "remote")
+    stage = projector.locator(".wall-stage")
+    recent = re.compile(r"\bis-recent\b")
+
+    await write(ada, "Walk and talk")
+    await write(bram, "Shorter days")
+    first, second = stage.locator(".note", has_text="Walk and talk"), stage.locator(".note", has_text="Shorter days")
+    await expect(second).to_have_class(re.compile(r"\bis-newest\b"))
+    await expect(first).to_have_class(recent)  # a few seconds old: still highlighted, calmly
+    await expect(second).to_have_class(recent)
+    await expect(first.locator(".note-new")).to_have_count(0)  # "New" only on the newest
+    await expect(second.locator(".note-new")).to_be_visible()
+
+    await projector.clock.fast_forward(11_000)  # past wall_view.RECENT_S for both
+    await expect(first).not_to_have_class(recent)
+    await expect(second).not_to_have_class(recent)
+    await expect(second.locator(".note-new")).to_be_hidden()
+
+    # A later post-it is highlighted; a re-render does not bring the old highlight back.
+    await write(ada, "Coffee first")
+    third = stage.locator(".note", has_text="Coffee first")
+    await expect(third).to_have_class(recent)
+    await expect(third.locator(".note-new")).to_be_visible()
+    await expect(second).not_to_have_class(recent)
+    await expect(first).not_to_have_class(recent)
+    await axe_check(projector)
+
+
+async def test_an_open_menu_stays_open_while_others_post(new_context: NewContext) -> None:
+    """Live updates morph the wall from the server; what a viewer opened is theirs to close."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Busy wall")
+    await new_wall(mentor, "Retro")
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    await write(ada, "First", column="Start")
+    menu = mentor.locator("#wall .note", has_text="First").locator("details.note-menu")
+    await menu.locator("summary").click()
+    settings = mentor.locator("#wall details.wall-tools", has=mentor.locator("summary", has_text="Settings"))
+    await settings.locator("summary").click()
+    await write(ada, "Second", column="Stop")
+    await expect(mentor.locator("#wall .note", has_text="Second")).to_be_visible()
+    await write(ada, "Third", column="Stop")
+    await expect(mentor.locator("#wall .note", has_text="Third")).to_be_visible()
+    assert await menu.evaluate("d => d.open") and await settings.evaluate("d => d.open")
+    # Closing is the viewer's too, and stays closed through the next update.
+    await menu.locator("summary").click()
+    await write(ada, "Fourth", column="Stop")
+    await expect(mentor.locator("#wall .note", has_text="Fourth")).to_be_visible()
+    assert not await menu.evaluate("d => d.open")

@@ -67,3 +67,30 @@ async def test_delete_forgets_a_room(store: EventStore) -> None:
     await store.delete("R")
     assert await store.read("R") == []
     assert [s.seq for s in await store.append("R", 0, 1.0, [TitleChanged("b")])] == [1]
+
+
+async def test_redact_replaces_events_by_markers_and_keeps_seqs(store: EventStore) -> None:
+    from realtime.events import Redacted
+
+    await store.append("R", 0, 1.0, [TitleChanged("keep"), ParticipantJoined("p1", "Secret Name", "room", "h")])
+    await store.append("R", 2, 2.5, [TitleChanged("keep too")])
+    await store.append("OTHER", 0, 1.0, [ParticipantJoined("p1", "Secret Name", "room", "h")])
+    await store.redact("R", [2, 99])
+    read = await store.read("R")
+    assert [s.seq for s in read] == [1, 2, 3]
+    assert [s.event for s in read] == [TitleChanged("keep"), Redacted(), TitleChanged("keep too")]
+    assert read[1].at == 1.0  # the time stays: retention still knows the room's activity
+    assert await store.last_seq("R") == 3
+    # Appends go on after a redaction as before; other rooms are untouched.
+    assert [s.seq for s in await store.append("R", 3, 3.0, [SessionEnded()])] == [4]
+    assert (await store.read("OTHER"))[0].event == ParticipantJoined("p1", "Secret Name", "room", "h")
+
+
+async def test_activity_lists_rooms_with_their_last_event_time(store: EventStore) -> None:
+    assert await store.activity() == []
+    await store.append("A", 0, 10.0, [TitleChanged("a")])
+    await store.append("A", 1, 20.0, [TitleChanged("a2")])
+    await store.append("B", 0, 15.0, [TitleChanged("b")])
+    assert sorted(await store.activity()) == [("A", 20.0), ("B", 15.0)]
+    await store.delete("A")
+    assert await store.activity() == [("B", 15.0)]

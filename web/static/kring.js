@@ -57,3 +57,45 @@
     if (form) form.reset();
   });
 })();
+
+// Open/closed state of a <details> (a post-it's menu, the agenda builder, "change name or place")
+// is the viewer's own: a live update re-renders the region from the server, and the morph would
+// fold away what someone just opened while others keep posting. `details[data-keep][id]` remember what
+// their viewer opened or closed, and get it back after every swap. `data-close-on-submit`: a form
+// inside closes its details once sent (an edit that is done).
+(() => {
+  "use strict";
+
+  const kept = new Map();
+
+  const enforce = () => {
+    for (const [id, open] of kept) {
+      const details = document.getElementById(id);
+      if (details && details.open !== open) details.open = open;
+    }
+  };
+
+  document.addEventListener("click", (event) => {
+    const summary = event.target instanceof Element ? event.target.closest("details[data-keep] > summary") : null;
+    if (!summary) return;
+    const details = summary.parentElement;
+    // Before the browser toggles it (the observer below runs before any timer would).
+    if (details.id) kept.set(details.id, !details.open);
+    setTimeout(() => { if (details.id) kept.set(details.id, details.open); }, 0);
+  });
+
+  document.addEventListener("submit", (event) => {
+    const details = event.target instanceof Element ? event.target.closest("details[data-keep][data-close-on-submit]") : null;
+    if (details && details.id) {
+      kept.set(details.id, false);
+      details.open = false;
+    }
+  });
+
+  const observer = new MutationObserver(enforce);
+  const start = () => {
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["open"] });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -18,6 +18,35 @@
     setTimeout(() => event.target.querySelectorAll("textarea[data-counter]").forEach(count));
   }, true);
 
+  // Renaming a group inline: opening "Rename" puts the cursor in the label, Escape cancels and
+  // gives focus back to "Rename", and so does sending. The details stays open through live updates
+  // (data-keep in agenda.js), so closing goes through a click on its summary, which that script
+  // listens to.
+  const renameOf = (el) => el instanceof Element && el.closest("details.wall-group-rename");
+  document.addEventListener("click", (event) => {
+    const summary = event.target instanceof Element && event.target.closest("details.wall-group-rename > summary");
+    if (!summary) return;
+    setTimeout(() => {
+      const details = summary.parentElement;
+      const input = details.open && details.querySelector("input[name=label]");
+      if (input) { input.focus(); input.select(); }
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    const details = event.key === "Escape" && renameOf(event.target);
+    if (!details || !details.open) return;
+    event.preventDefault();
+    const input = details.querySelector("input[name=label]");
+    if (input) input.value = input.defaultValue;
+    const summary = details.querySelector("summary");
+    summary.click();
+    summary.focus();
+  });
+  document.addEventListener("submit", (event) => {
+    const details = renameOf(event.target);
+    if (details) details.querySelector("summary").focus();
+  });
+
   let dragged = null;
   document.addEventListener("dragstart", (event) => {
     const note = event.target.closest && event.target.closest(".note[draggable=true]");
@@ -85,4 +114,38 @@
   new MutationObserver(later).observe(document.body, { childList: true, subtree: true, characterData: true });
   window.addEventListener("resize", later);
   later();
+})();
+
+// The projector highlights the post-its of the last few seconds (`is-recent`, data-age: seconds
+// older than the newest, from the server). A render has no clock, so the highlight is taken away
+// here: each post-it's end is fixed when this page first sees it (local time, so no clock skew
+// with the server), and kept away when a later render of the wall would bring it back.
+(() => {
+  "use strict";
+  if (!document.body || !document.body.classList.contains("projector")) return;
+  const ends = new Map(); // note id -> performance.now() at which its highlight ends
+  let timer = 0;
+  const calm = () => {
+    clearTimeout(timer);
+    timer = 0;
+    const now = performance.now();
+    let next = Infinity;
+    for (const note of document.querySelectorAll(".wall-stage .note[data-age]")) {
+      const board = note.closest(".wall-board");
+      const span = Number(board && board.dataset.recentS) || 10;
+      const id = note.dataset.note;
+      if (!ends.has(id)) ends.set(id, now + (span - Number(note.dataset.age)) * 1000);
+      const end = ends.get(id);
+      if (end > now) {
+        next = Math.min(next, end);
+      } else if (note.classList.contains("is-recent")) {  // checked: a no-op remove still mutates
+        note.classList.remove("is-recent");
+      }
+    }
+    if (next < Infinity) timer = setTimeout(calm, next - now + 20);
+  };
+  new MutationObserver(calm).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["class", "data-age"],
+  });
+  calm();
 })();

@@ -1,0 +1,596 @@
+"""The media benchmark (issue 6): `python -m bench --scenario media --json`.
+
+Three measurements in one run, each against a relay in its own process (the "server"), with aiortc
+test peers in client processes, all on loopback:
+
+1. CPU per extra receiver, Kring's forwarding relay vs stock aiortc `MediaRelay` (which decodes
+   the publisher's stream once and re-encodes it for every receiver): one publisher sends real
+   VP8 640x360 at 15 fps and Opus; the server's CPU is measured with 1 and with 1 + `extra`
+   receivers, and the difference divided by `extra`. CPU-seconds per second per receiver.
+2. A full session on one relay process: the room plus 19 remote attendees, audio from everyone,
+   video from the room and 4 speakers, everyone receiving; synthetic encoded media with a counter
+   in every frame (realistic sizes: 450 kbit/s video, Opus-sized audio), so each receiver can
+   count what it should have got (`frames_missing`). The relay applies its limits (the room plus
+   the 4 loudest for audio, the room plus 4 speakers for video). `session_cpu_pct`: the relay
+   process's CPU, percent of one core.
+3. Latency through the relay vs a direct connection between the same two test peers: the time
+   from a frame leaving the publisher's track to that frame being complete for the decoder at
+   the receiver (aiortc's own jitter buffer, as an aiortc or browser receiver has it), median over
+   the window. `latency_ratio_to_direct`; the raw transport figures (first packet to complete
+   frame, no receiver buffering) are reported beside it.
+
+The relay process runs server.media.sfu.MediaRoom (Kring's relay, without the HTTP app around it:
+signalling is a bare websocket speaking the same messages as server/media/signalling.py) or, for
+the stock figure, a minimal MediaRelay server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import multiprocessing
+import os
+import socket
+import statistics
+import struct
+import sys
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+SAMPLE_RATE = 48_000
+
+
+def log(message: str) -> None:
+    print(f"bench media: {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# ------------------------------------------------------------------ the relay process
+
+
+def serve(mode: str, port: int, ready: Any) -> None:
+    """The relay process: Kring's MediaRoom ("forward") or stock MediaRelay ("stock")."""
+    asyncio.run(_serve(mode, port, ready))
+
+
+async def _serve(mode: str, port: int, ready: Any) -> None:
+    import websockets
+
+    from server.media.sfu import Limits, MediaRoom, Member, rtc_config
+
+    room = MediaRoom("BENCH", rtc_config(()), Limits())
+    stock = StockRelay() if mode == "stock" else None
+
+    async def handler(ws: Any) -> None:
+        member_id = ws.request.path.strip("/")
+        outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        member = Member(member_id, member_id, "room" if member_id == "room" else "remote", outbox.put_nowait)
+
+        async def sender() -> None:
+            while True:
+                await ws.send(json.dumps(await outbox.get()))
+
+        task = asyncio.create_task(sender())
+        joined = stock is None and member_id != "cpu"  # "cpu": the benchmark's own probe
+        if joined:
+            room.join(member)
+        try:
+            async for raw in _messages(ws):
+                data = json.loads(raw)
+                kind = data["type"]
+                if kind == "cpu":
+                    sent = sum(t.sent for s in room.sources.values() for t in s.sinks)
+                    outbox.put_nowait({"type": "cpu", "value": time.process_time(), "sent": sent})
+                elif kind == "forwarding":
+                    sources = [f"{s.member}/{s.kind}" for s in room.sources.values() if s.forwarding]
+                    dropped = sum(t.dropped for s in room.sources.values() for t in s.sinks)
+                    sent = sum(t.sent for s in room.sources.values() for t in s.sinks)
+                    outbox.put_nowait({"type": "forwarding", "sources": sources, "dropped": dropped, "sent": sent})
+                elif stock is not None:
+                    await stock.handle(member_id, data, outbox.put_nowait)
+                elif kind == "publish":
+                    answer = await room.publish(member, data["sdp"], data.get("tracks", {}))
+                    outbox.put_nowait({"type": "answer", "sdp": answer})
+                elif kind == "subscribe":
+                    await room.subscribe(member)
+                elif kind == "answer":
+                    await room.answer(member, data["sdp"])
+        finally:
+            task.cancel()
+            if joined:
+                await room.leave(member)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**20):
+        ready.set()
+        await asyncio.Future()
+
+
+async def _messages(ws: Any) -> Any:
+    import websockets
+
+    try:
+        async for raw in ws:
+            yield raw
+    except websockets.ConnectionClosed:
+        return
+
+
+class StockRelay:
+    """aiortc's documented way to relay: MediaRelay().subscribe(track) per receiver (unbuffered)."""
+
+    def __init__(self) -> None:
+        from aiortc.contrib.media import MediaRelay
+
+        self.relay = MediaRelay()
+        self.tracks: list[Any] = []
+        self.pcs: list[Any] = []
+
+    async def handle(self, member_id: str, data: dict[str, Any], post: Any) -> None:
+        from aiortc import RTCPeerConnection, RTCSessionDescription
+
+        from server.media.sfu import rtc_config
+
+        if data["type"] == "publish":
+            pc = RTCPeerConnection(rtc_config(()))
+            self.pcs.append(pc)
+            pc.on("track", self.tracks.append)
+            await pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "offer"))
+            await pc.setLocalDescription(await pc.createAnswer())
+            post({"type": "answer", "sdp": pc.localDescription.sdp})
+        elif data["type"] == "subscribe":
+            pc = RTCPeerConnection(rtc_config(()))
+            self.pcs.append(pc)
+            tracks = {}
+            for track in self.tracks:
+                transceiver = pc.addTransceiver(self.relay.subscribe(track, buffered=False), direction="sendonly")
+                tracks[transceiver] = track.kind
+            await pc.setLocalDescription(await pc.createOffer())
+            self._pending = pc
+            info = {t.mid: {"member": "pub", "kind": kind, "label": "mic" if kind == "audio" else "camera"}
+                    for t, kind in tracks.items()}
+            post({"type": "offer", "sdp": pc.localDescription.sdp, "tracks": info})
+        elif data["type"] == "answer":
+            await self._pending.setRemoteDescription(RTCSessionDescription(data["sdp"], "answer"))
+
+
+# ------------------------------------------------------------------ real media for the CPU figure
+
+
+def real_tracks() -> tuple[Any, Any]:
+    """A moving 640x360 picture at 15 fps and a tone, for aiortc's VP8 and Opus encoders."""
+    from aiortc.mediastreams import MediaStreamTrack
+    from av import AudioFrame, VideoFrame
+
+    width, height, fps = 640, 360, 15
+    pattern = bytes((x * 7 + (x // 640) * 3) % 251 for x in range(width * height * 2))
+
+    class Picture(MediaStreamTrack):
+        kind = "video"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.n = 0
+            self.start = 0.0
+
+        async def recv(self) -> Any:
+            if not self.start:
+                self.start = time.monotonic()
+            delay = self.start + self.n / fps - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            frame = VideoFrame(width=width, height=height, format="yuv420p")
+            shift = (self.n * 1283) % (width * height)
+            frame.planes[0].update(pattern[shift:shift + width * height])
+            for plane in frame.planes[1:]:
+                plane.update(bytes([128]) * plane.buffer_size)
+            frame.pts = self.n * (90_000 // fps)
+            frame.time_base = Fraction(1, 90_000)
+            self.n += 1
+            return frame
+
+    tone = b"".join(struct.pack("<hh", v, v) for v in
+                    (int(8000 * math.sin(2 * math.pi * 440 * i / SAMPLE_RATE)) for i in range(960)))
+
+    class Tone(MediaStreamTrack):
+        kind = "audio"
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.n = 0
+            self.start = 0.0
+
+        async def recv(self) -> Any:
+            if not self.start:
+                self.start = time.monotonic()
+            delay = self.start + self.n * 0.02 - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            frame = AudioFrame(format="s16", layout="stereo", samples=960)
+            frame.planes[0].update(tone)
+            frame.sample_rate = SAMPLE_RATE
+            frame.pts = self.n * 960
+            frame.time_base = Fraction(1, SAMPLE_RATE)
+            self.n += 1
+            return frame
+
+    return Tone(), Picture()
+
+
+# ------------------------------------------------------------------ client helpers
+
+
+async def _client(port: int, member: str) -> Any:
+    import websockets
+
+    from tests.mediakit import MediaClient
+
+    ws = await websockets.connect(f"ws://127.0.0.1:{port}/{member}", max_size=2**20)
+    return MediaClient(ws)
+
+
+async def _forwarding(port: int) -> list[str]:
+    """member/kind of every source the relay forwards right now."""
+    import websockets
+
+    async with websockets.connect(f"ws://127.0.0.1:{port}/cpu") as ws:
+        await ws.send(json.dumps({"type": "forwarding"}))
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] == "forwarding":
+                log(f"relay: {message['sent']} frames sent, {message['dropped']} dropped by its queues")
+                return list(message["sources"])
+
+
+async def _cpu(port: int) -> float:
+    return (await _probe(port))[0]
+
+
+async def _probe(port: int) -> tuple[float, int]:
+    """The relay process's CPU seconds so far, and the frames its forwarding tracks handed out."""
+    import websockets
+
+    async with websockets.connect(f"ws://127.0.0.1:{port}/cpu") as ws:
+        await ws.send(json.dumps({"type": "cpu"}))
+        while True:
+            message = json.loads(await ws.recv())
+            if message["type"] == "cpu":
+                return float(message["value"]), int(message.get("sent", 0))
+
+
+def start_relay(mode: str) -> tuple[Any, int]:
+    port = free_port()
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    proc = ctx.Process(target=serve, args=(mode, port, ready), daemon=True)
+    proc.start()
+    if not ready.wait(30):
+        proc.terminate()
+        raise RuntimeError("the relay process did not start")
+    return proc, port
+
+
+def stop_relay(proc: Any) -> None:
+    proc.terminate()
+    proc.join(10)
+
+
+# ------------------------------------------------------------------ 1. CPU per receiver
+
+
+async def _publish_real(port: int) -> Any:
+    from aiortc import RTCPeerConnection, RTCSessionDescription
+
+    from tests.mediakit import CONFIG
+
+    client = await _client(port, "pub")
+    pc = RTCPeerConnection(CONFIG)
+    labels = {}
+    for track in real_tracks():
+        transceiver = pc.addTransceiver(track, direction="sendonly")
+    await pc.setLocalDescription(await pc.createOffer())
+    for transceiver in pc.getTransceivers():
+        labels[str(transceiver.mid)] = "mic" if transceiver.kind == "audio" else "camera"
+    await client.send(type="publish", sdp=pc.localDescription.sdp, tracks=labels, mic=True, camera=True)
+    answer = await asyncio.wait_for(client._answers.get(), 30)
+    await pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
+    client.pub_pc = pc
+    return client
+
+
+def _frames(client: Any) -> int:
+    return sum(len(r.frames) for r in client.sub.received.values())
+
+
+async def cpu_per_receiver(mode: str, extra: int, seconds: float, warmup: float) -> dict[str, float]:
+    proc, port = start_relay(mode)
+    clients: list[Any] = []
+    try:
+        publisher = await _publish_real(port)
+        clients.append(publisher)
+        await asyncio.sleep(1.0)
+
+        async def add_receivers(n: int) -> None:
+            for i in range(n):
+                client = await _client(port, f"sub{len(clients)}-{i}")
+                # Raw frames are enough to count: no decoding in the client process.
+                client.sub.count_only = True
+                await client.subscribe()
+                clients.append(client)
+
+        async def measure() -> tuple[float, int]:
+            await asyncio.sleep(warmup)
+            before_frames = sum(_frames(c) for c in clients[1:])
+            cpu0, t0 = await _cpu(port), time.monotonic()
+            await asyncio.sleep(seconds)
+            cpu1, t1 = await _cpu(port), time.monotonic()
+            return (cpu1 - cpu0) / (t1 - t0), sum(_frames(c) for c in clients[1:]) - before_frames
+
+        await add_receivers(1)
+        one, frames_one = await measure()
+        await add_receivers(extra)
+        many, frames_many = await measure()
+        log(f"{mode}: {one:.3f} cpu-s/s with 1 receiver ({frames_one} frames), "
+            f"{many:.3f} with {1 + extra} ({frames_many} frames)")
+        if frames_many < frames_one * (1 + extra) * 0.5:
+            log(f"{mode}: receivers got fewer frames than expected; the figure may be low")
+        return {"one": one, "many": many, "per_receiver": (many - one) / extra,
+                "frames_per_receiver_per_s": frames_many / (1 + extra) / seconds}
+    finally:
+        for client in clients:
+            await client.close()
+            if hasattr(client, "pub_pc"):
+                await client.pub_pc.close()
+        stop_relay(proc)
+
+
+# ------------------------------------------------------------------ 2. the 20-person session
+
+
+@dataclass
+class SessionResult:
+    cpu_pct: float
+    frames_missing: int
+    frames_expected: int
+    receivers: int
+    streams: dict[str, int]
+    delivery: float  # frames received / (streams x nominal frame rate x seconds)
+
+
+def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
+                    ready: Any, go: Any, out: Any) -> None:
+    out.put(asyncio.run(_session_members(port, members, seconds, warmup, ready, go)))
+
+
+async def _session_members(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
+                           ready: Any, go: Any) -> dict[str, Any]:
+    clients = []
+    for member, video in members:
+        client = await _client(port, member)
+        await client.publish(video=video, fps=15.0, size=3750)
+        clients.append(client)
+    for client in clients:
+        await client.subscribe()
+    ready.put(len(clients))
+    await asyncio.to_thread(go.wait, 300)  # everyone (both workers) is in: the window starts
+    await asyncio.sleep(warmup)
+    marks = {id(c): {mid: len(r.frames) for mid, r in c.sub.received.items()} for c in clients}
+    published = {id(c): {k: t.count for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t} for c in clients}
+    await asyncio.sleep(seconds)
+    forwarded = set(await _forwarding(port))
+    rates = {k: sum(t.count for c in clients for kk, t in (("audio", c.pub.audio), ("video", c.pub.video))
+                    if t and kk == k) - sum(p.get(k, 0) for p in published.values()) for k in ("audio", "video")}
+    expected = missing = received = 0
+    streams: dict[str, int] = {}
+    for client in clients:
+        before = marks[id(client)]
+        for mid, got in client.sub.received.items():
+            frames = got.frames[before.get(mid, 0):]
+            info = client.sub.tracks.get(mid)
+            if info is None:
+                continue  # a line the relay no longer sends on
+            kind = info["kind"]
+            nominal = int(seconds * (50 if kind == "audio" else 15))
+            if not frames:
+                if f"{info['member']}/{kind}" in forwarded:
+                    # A stream the relay forwards that delivered nothing to this receiver.
+                    expected += nominal
+                    missing += nominal
+                continue
+            span = frames[-1] - frames[0] + 1
+            expected += span
+            missing += span - len(set(frames))
+            received += len(frames)
+            streams[kind] = streams.get(kind, 0) + 1
+    for client in clients:
+        await client.close()
+    return {"expected": expected, "missing": missing, "received": received, "streams": streams,
+            "published": rates}
+
+
+async def session(seconds: float, warmup: float, remotes: int = 19, speakers: int = 4) -> SessionResult:
+    proc, port = start_relay("forward")
+    try:
+        members = [("room", True)] + [(f"p:{i}", i < speakers) for i in range(remotes)]
+        halves = [members[0::2], members[1::2]]
+        ctx = multiprocessing.get_context("spawn")
+        out, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+        workers = [ctx.Process(target=_session_worker, args=(port, half, seconds, warmup, ready, go, out))
+                   for half in halves]
+        for worker in workers:
+            worker.start()
+        for _ in workers:
+            await asyncio.to_thread(ready.get, True, 300)
+        await asyncio.sleep(3.0)  # the last re-offers settle
+        go.set()
+        await asyncio.sleep(warmup)
+        cpu0, t0 = await _cpu(port), time.monotonic()
+        await asyncio.sleep(seconds)
+        cpu1, t1 = await _cpu(port), time.monotonic()
+        results = [await asyncio.to_thread(out.get, True, 120) for _ in workers]
+        for worker in workers:
+            worker.join(30)
+        expected = sum(r["expected"] for r in results)
+        missing = sum(r["missing"] for r in results)
+        received = sum(r["received"] for r in results)
+        streams: dict[str, int] = {}
+        for r in results:
+            for k, v in r["streams"].items():
+                streams[k] = streams.get(k, 0) + v
+        nominal = seconds * (50 * streams.get("audio", 0) + 15 * streams.get("video", 0))
+        published = {k: sum(r["published"][k] for r in results) for k in ("audio", "video")}
+        log(f"session: streams received {streams}, frames expected {expected}, missing {missing}, "
+            f"received {received} of a nominal {nominal:.0f}; frames published in the window {published}")
+        return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), missing, expected, len(members),
+                             streams, received / nominal if nominal else 0.0)
+    finally:
+        stop_relay(proc)
+
+
+# ------------------------------------------------------------------ 3. latency
+
+
+class Tap:
+    """Arrival times of complete frames at a receiver: with aiortc's own jitter buffer (what a
+    decoder would get) and at the first packet of each frame (raw transport)."""
+
+    def __init__(self) -> None:
+        self.ready: dict[int, float] = {}
+
+    def hook(self, receiver: Any) -> None:
+        buffer = receiver._RTCRtpReceiver__jitter_buffer
+        add = buffer.add
+        ready = self.ready
+
+        def tapped(packet: Any) -> Any:
+            pli, frame = add(packet)
+            if frame is not None and len(frame.data) >= 5:
+                ready.setdefault(struct.unpack(">I", frame.data[1:5])[0], time.monotonic())
+            return pli, None  # nothing to decode: the synthetic frames are not VP8
+
+        buffer.add = tapped
+
+
+async def _latency_pair(port: int | None, seconds: float, warmup: float) -> tuple[float, float]:
+    """Median ms from the publisher's track to the receiver's jitter-buffer output (video)."""
+    from aiortc import RTCPeerConnection, RTCSessionDescription
+
+    from tests.mediakit import CONFIG, CounterTrack
+
+    track = CounterTrack("video", 15.0, size=3750)
+    tap = Tap()
+    raw: dict[int, float] = {}
+    if port is None:  # direct: publisher -> receiver
+        sender_pc, receiver_pc = RTCPeerConnection(CONFIG), RTCPeerConnection(CONFIG)
+        sender_pc.addTransceiver(track, direction="sendonly")
+
+        @receiver_pc.on("track")
+        def on_track(_: Any) -> None:
+            for transceiver in receiver_pc.getTransceivers():
+                tap.hook(transceiver.receiver)
+                _raw_tap(transceiver.receiver, raw)
+
+        await sender_pc.setLocalDescription(await sender_pc.createOffer())
+        await receiver_pc.setRemoteDescription(sender_pc.localDescription)
+        await receiver_pc.setLocalDescription(await receiver_pc.createAnswer())
+        await sender_pc.setRemoteDescription(RTCSessionDescription(receiver_pc.localDescription.sdp, "answer"))
+        closers = [sender_pc.close, receiver_pc.close]
+    else:
+        from tests.mediakit import Publisher
+
+        pub_client = await _client(port, "room")
+        publisher = Publisher(audio=False)
+        publisher.video = track
+        sdp, labels = await publisher.offer()
+        await pub_client.send(type="publish", sdp=sdp, tracks=labels, camera=True)
+        await publisher.on_answer(await asyncio.wait_for(pub_client._answers.get(), 30))
+        sub_client = await _client(port, "p:sub")
+        sub_client.sub.on_hook = lambda receiver: (tap.hook(receiver), _raw_tap(receiver, raw))
+        await sub_client.subscribe()
+        closers = [pub_client.close, sub_client.close, publisher.close]
+    await asyncio.sleep(warmup)
+    first = track.count
+    await asyncio.sleep(seconds)
+    last = track.count
+    buffered = [tap.ready[n] - track.sent_at[n] for n in range(first, last) if n in tap.ready]
+    transport = [raw[n] - track.sent_at[n] for n in range(first, last) if n in raw]
+    for close in closers:
+        await close()
+    if not buffered or not transport:
+        raise RuntimeError("no frames arrived for the latency measurement")
+    return 1000 * statistics.median(buffered), 1000 * statistics.median(transport)
+
+
+def _raw_tap(receiver: Any, raw: dict[int, float]) -> None:
+    handle = receiver._handle_rtp_packet
+
+    async def tapped(packet: Any, arrival_time_ms: int) -> None:
+        payload = packet.payload
+        # The first packet of a frame carries the VP8 descriptor then our header and counter.
+        if len(payload) > 10 and payload[0] & 0x10:
+            offset = 4 if payload[0] & 0x80 else 1  # X bit: extension with a 15-bit picture id
+            if len(payload) >= offset + 5:
+                raw.setdefault(struct.unpack(">I", payload[offset + 1:offset + 5])[0], time.monotonic())
+        await handle(packet, arrival_time_ms)
+
+    receiver._handle_rtp_packet = tapped
+
+
+async def latency(seconds: float, warmup: float) -> dict[str, float]:
+    direct, direct_raw = await _latency_pair(None, seconds, warmup)
+    proc, port = start_relay("forward")
+    try:
+        relayed, relayed_raw = await _latency_pair(port, seconds, warmup)
+    finally:
+        stop_relay(proc)
+    log(f"latency: direct {direct:.1f} ms ({direct_raw:.2f} raw), relayed {relayed:.1f} ms ({relayed_raw:.2f} raw)")
+    return {"direct_ms": direct, "relayed_ms": relayed, "direct_raw_ms": direct_raw, "relayed_raw_ms": relayed_raw}
+
+
+# ------------------------------------------------------------------ the scenario
+
+
+@dataclass
+class Options:
+    seconds: float = 10.0
+    warmup: float = 3.0
+    extra: int = 4  # extra receivers: the stock relay saturates a core beyond about 6
+
+
+async def _run(options: Options) -> dict[str, Any]:
+    forward = await cpu_per_receiver("forward", options.extra, options.seconds, options.warmup)
+    stock = await cpu_per_receiver("stock", options.extra, options.seconds, options.warmup)
+    full = await session(options.seconds, options.warmup)
+    lat = await latency(options.seconds, options.warmup)
+    return {
+        "scenario": "media",
+        "cpu_per_receiver": round(forward["per_receiver"], 5),
+        "stock_cpu_per_receiver": round(stock["per_receiver"], 5),
+        "cpu_ratio_stock_to_forward": round(stock["per_receiver"] / max(forward["per_receiver"], 1e-6), 1),
+        "forward_frames_per_receiver_per_s": round(forward["frames_per_receiver_per_s"], 1),
+        "stock_frames_per_receiver_per_s": round(stock["frames_per_receiver_per_s"], 1),
+        "session_cpu_pct": round(full.cpu_pct, 1),
+        "session_members": full.receivers,
+        "frames_expected": full.frames_expected,
+        "frames_missing": full.frames_missing,
+        "session_streams": full.streams,
+        "session_delivery_ratio": round(full.delivery, 3),
+        "latency_direct_ms": round(lat["direct_ms"], 2),
+        "latency_relayed_ms": round(lat["relayed_ms"], 2),
+        "latency_ratio_to_direct": round(lat["relayed_ms"] / lat["direct_ms"], 3),
+        "latency_raw_direct_ms": round(lat["direct_raw_ms"], 2),
+        "latency_raw_relayed_ms": round(lat["relayed_raw_ms"], 2),
+        "seconds": options.seconds,
+        "cores": os.cpu_count(),
+    }
+
+
+def run(options: Options) -> dict[str, Any]:
+    return asyncio.run(_run(options))

@@ -1,0 +1,168 @@
+"""Selective forwarding of encoded media: a `Source` per published track fans its frames out to a
+`ForwardTrack` per subscriber, which an RTCRtpSender packs and sends without re-encoding.
+
+Nothing here decodes. A ForwardTrack never ends when its source does (aiortc stops a sender for
+good once its track raises MediaStreamError): it waits, and can be pointed at another source; the
+timestamps it hands out keep running forward across such switches, so the browser's jitter buffer
+never sees time go back. Queues are bounded: a subscriber that falls behind loses frames (video
+then waits for the next keyframe and asks for one), it never makes the server hold more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from server.media.glue import AUDIO_TIME_BASE, VIDEO_TIME_BASE, EncodedPacket, vp8_keyframe
+
+# A frame's worth of RTP time, used where a switch of source breaks the timestamp run.
+STEP = {"audio": 960, "video": 3000}
+QUEUE_MAX = {"audio": 50, "video": 30}
+KEYFRAME_INTERVAL_S = 0.5  # at most this often a keyframe request goes back to a publisher
+SPEAKING_LEVEL = 60  # -dBov from the ssrc-audio-level extension; lower numbers are louder
+
+
+class Source:
+    """One published track (a person's microphone, camera or screen)."""
+
+    def __init__(self, key: str, member: str, kind: str, label: str,
+                 request_keyframe: Callable[[], None] = lambda: None) -> None:
+        self.key = key
+        self.member = member
+        self.kind = kind
+        self.label = label
+        self.sinks: set[ForwardTrack] = set()
+        self.forwarding = True  # the room's selection may pause a source for everyone
+        self.frames = 0
+        self.spoke_at = float("-inf")
+        self.loudness = 0.0  # smoothed 0 (silence) .. 127
+        self._request = request_keyframe
+        self._last_request = float("-inf")
+        self.ended = False
+
+    def push(self, data: bytes, timestamp: int, level: int | None) -> None:
+        """A complete encoded frame from the publisher (called on the event loop)."""
+        self.frames += 1
+        if level is not None:
+            loud = 127 - level
+            self.loudness = 0.8 * self.loudness + 0.2 * loud
+            if level <= SPEAKING_LEVEL:
+                self.spoke_at = time.monotonic()
+        if not self.forwarding or not self.sinks:
+            return
+        keyframe = self.kind == "video" and vp8_keyframe(data)
+        for sink in tuple(self.sinks):
+            sink.offer(data, timestamp, keyframe)
+
+    def ask_keyframe(self) -> None:
+        if self.kind != "video" or self.ended:
+            return
+        now = time.monotonic()
+        if now - self._last_request >= KEYFRAME_INTERVAL_S:
+            self._last_request = now
+            self._request()
+
+    def set_forwarding(self, on: bool) -> None:
+        if on == self.forwarding:
+            return
+        self.forwarding = on
+        if on:
+            for sink in self.sinks:
+                sink.restart()
+            self._last_request = float("-inf")
+            self.ask_keyframe()
+
+    def end(self) -> None:
+        self.ended = True
+        for sink in tuple(self.sinks):
+            sink.detach()
+
+
+class ForwardTrack(MediaStreamTrack):
+    """The track behind one subscriber's sender: encoded frames of whichever source it follows."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.source: Source | None = None
+        self.sent = 0
+        self.dropped = 0
+        self._queue: deque[EncodedPacket] = deque()
+        self._wake = asyncio.Event()
+        self._time_base = VIDEO_TIME_BASE if kind == "video" else AUDIO_TIME_BASE
+        self._need_keyframe = kind == "video"
+        self._fresh = True
+        self._last_in = 0
+        self._last_out = -STEP[kind]
+
+    def attach(self, source: Source) -> None:
+        if source.kind != self.kind:
+            raise ValueError(f"a {self.kind} track cannot follow a {source.kind} source")
+        if self.source is source:
+            return
+        self.detach()
+        self.source = source
+        source.sinks.add(self)
+        self.restart()
+        source.ask_keyframe()
+
+    def detach(self) -> None:
+        if self.source is not None:
+            self.source.sinks.discard(self)
+            self.source = None
+        self._queue.clear()
+
+    def restart(self) -> None:
+        """Start over at the next keyframe (after a pause, a switch, or an overflow)."""
+        self._fresh = True
+        self._need_keyframe = self.kind == "video"
+
+    def keyframe_wanted(self) -> None:
+        """The subscriber asked for a keyframe (its sender got a PLI or FIR)."""
+        if self.source is not None:
+            self.source.ask_keyframe()
+
+    def offer(self, data: bytes, timestamp: int, keyframe: bool) -> None:
+        if self._need_keyframe:
+            if not keyframe:
+                self.dropped += 1
+                if self.source is not None:
+                    self.source.ask_keyframe()
+                return
+            self._need_keyframe = False
+        delta = (timestamp - self._last_in) & 0xFFFFFFFF
+        if self._fresh or delta >= 0x80000000 or delta > 10 * 90_000:
+            delta = STEP[self.kind]  # a new run of timestamps: continue ours one frame later
+            self._fresh = False
+        self._last_in = timestamp
+        self._last_out += delta
+        if len(self._queue) >= QUEUE_MAX[self.kind]:
+            self.dropped += len(self._queue)
+            self._queue.clear()
+            if self.kind == "video":
+                self._need_keyframe = not keyframe
+                if self._need_keyframe:
+                    self.dropped += 1
+                    if self.source is not None:
+                        self.source.ask_keyframe()
+                    return
+        self._queue.append(EncodedPacket(data, self._last_out, self._time_base, keyframe))
+        self._wake.set()
+
+    async def recv(self) -> EncodedPacket:  # type: ignore[override]
+        while not self._queue:
+            if self.readyState != "live":
+                raise MediaStreamError
+            self._wake.clear()
+            await self._wake.wait()
+        self.sent += 1
+        return self._queue.popleft()
+
+    def stop(self) -> None:
+        self.detach()
+        super().stop()
+        self._wake.set()

@@ -1,0 +1,181 @@
+"""Every use of aiortc internals, in one place, pinned to one aiortc version.
+
+aiortc has no public API for forwarding encoded media: RTCRtpReceiver always decodes and
+RTCRtpSender always encodes raw frames. Three seams make it forward instead:
+
+1. the receiver's jitter buffer (`_RTCRtpReceiver__jitter_buffer`) is swapped for a
+   `FrameAssembler` that hands each complete encoded frame to the relay at once and returns
+   nothing to decode (the decoder thread idles);
+2. the sender packs pre-encoded data itself when its track returns something that is not an
+   `av.Frame` (`RTCRtpSender._next_encoded_frame` -> `Encoder.pack(packet)`); that is public-ish
+   but undocumented, so `EncodedPacket` imitates the `av.Packet` attributes that `pack` reads;
+3. keyframe requests (PLI/FIR) from a subscriber reach `RTCRtpSender._send_keyframe`, which we
+   replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`.
+
+tests/test_media_glue.py checks each seam against the installed aiortc; an upgrade that moves any
+of them fails there first. Bump AIORTC_VERSION only after those tests pass on the new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import aiortc
+from aiortc.rtcrtpreceiver import RTCRtpReceiver
+from aiortc.rtcrtpsender import RTCRtpSender
+from aiortc.rtp import RtpPacket
+
+AIORTC_VERSION = "1.16.0"
+
+if aiortc.__version__ != AIORTC_VERSION:  # pragma: no cover - only on an unreviewed upgrade
+    raise ImportError(
+        f"server.media is pinned to aiortc {AIORTC_VERSION} (found {aiortc.__version__}): "
+        "it uses aiortc internals; see server/media/glue.py"
+    )
+
+VIDEO_TIME_BASE = Fraction(1, 90_000)
+AUDIO_TIME_BASE = Fraction(1, 48_000)
+_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+
+
+class EncodedPacket:
+    """What RTCRtpSender's encoder.pack() reads of an av.Packet: bytes(), pts and time_base."""
+
+    __slots__ = ("data", "pts", "time_base", "keyframe")
+
+    def __init__(self, data: bytes, pts: int, time_base: Fraction, keyframe: bool = False) -> None:
+        self.data = data
+        self.pts = pts
+        self.time_base = time_base
+        self.keyframe = keyframe
+
+    def __bytes__(self) -> bytes:
+        return self.data
+
+
+def vp8_keyframe(frame: bytes) -> bool:
+    """RFC 6386 9.1: bit 0 of the first byte of a VP8 frame is 0 for a key frame."""
+    return bool(frame) and not frame[0] & 0x01
+
+
+def _vp8_starts_frame(payload: bytes) -> bool:
+    """RFC 7741 4.2: the first packet of a VP8 frame has S=1 and partition index 0."""
+    return bool(payload) and bool(payload[0] & 0x10) and not payload[0] & 0x07
+
+
+def _seq_after(a: int, b: int) -> bool:
+    """a comes after b in 16-bit sequence space."""
+    return a != b and ((a - b) & 0xFFFF) < 0x8000
+
+
+# A complete frame: its depayloaded bytes, RTP timestamp, audio level (-dBov, or None).
+Deliver = Callable[[bytes, int, int | None], None]
+
+
+class FrameAssembler:
+    """Stands in for aiortc's JitterBuffer on a forwarding receiver (same `add` signature).
+
+    aiortc's buffer gives a frame out only when the next frame's first packet arrives (and audio
+    waits for 4 more): a frame of delay per hop. Forwarding needs none of that: audio packets are
+    whole Opus frames, and a VP8 frame is complete when its packets from the start (S bit) to the
+    marker are all here. Frames are handed on in order; an incomplete frame that a newer complete
+    one overtakes is dropped, and a keyframe is asked for (pli_flag) so decoders recover.
+    """
+
+    MAX_PENDING = 512
+
+    def __init__(self, kind: str, deliver: Deliver) -> None:
+        self.kind = kind
+        self.deliver = deliver
+        self.ssrc: int | None = None
+        self._pending: dict[int, RtpPacket] = {}
+        self._last_seq: int | None = None  # last sequence number handed on (or dropped)
+
+    @property
+    def capacity(self) -> int:  # read by nothing we know of; kept for JitterBuffer's shape
+        return self.MAX_PENDING
+
+    def add(self, packet: RtpPacket) -> tuple[bool, None]:
+        self.ssrc = packet.ssrc
+        data: bytes = getattr(packet, "_data", b"")
+        if self.kind == "audio":
+            if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):
+                return False, None  # late or repeated
+            self._last_seq = packet.sequence_number
+            level = packet.extensions.audio_level
+            self.deliver(data, packet.timestamp, level[1] if level is not None else None)
+            return False, None
+        if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):
+            return False, None
+        self._pending[packet.sequence_number] = packet
+        pli = False
+        if len(self._pending) > self.MAX_PENDING:
+            self._pending.clear()
+            pli = True
+        return self._drain() or pli, None
+
+    def _drain(self) -> bool:
+        """Hand on every complete frame, oldest first. True when something had to be dropped."""
+        dropped = False
+        while True:
+            frame = self._complete_frame()
+            if frame is None:
+                return dropped
+            start, end = frame
+            # Anything older than this frame can no longer be used.
+            for seq in [s for s in self._pending if not _seq_after(s, (start - 1) & 0xFFFF) and s != start]:
+                del self._pending[seq]
+                dropped = True
+            packets = []
+            seq = start
+            while True:
+                packets.append(self._pending.pop(seq))
+                if seq == end:
+                    break
+                seq = (seq + 1) & 0xFFFF
+            self._last_seq = end
+            self.deliver(b"".join(getattr(p, "_data", b"") for p in packets), packets[0].timestamp, None)
+
+    def _complete_frame(self) -> tuple[int, int] | None:
+        """(first seq, last seq) of the oldest complete frame pending, if any."""
+        if not self._pending:
+            return None
+        ref = self._last_seq if self._last_seq is not None else (next(iter(self._pending)) - 1024) & 0xFFFF
+        markers = sorted((s for s, p in self._pending.items() if p.marker), key=lambda s: (s - ref) & 0xFFFF)
+        for end in markers:
+            timestamp = self._pending[end].timestamp
+            seq = end
+            while True:
+                packet = self._pending.get(seq)
+                if packet is None or packet.timestamp != timestamp:
+                    break
+                if _vp8_starts_frame(packet.payload):
+                    return seq, end
+                seq = (seq - 1) & 0xFFFF
+        return None
+
+
+def forward_receiver(receiver: RTCRtpReceiver, assembler: FrameAssembler) -> None:
+    """Make `receiver` hand encoded frames to `assembler` instead of decoding them."""
+    if not hasattr(receiver, _JITTER_ATTR):
+        raise RuntimeError("aiortc changed: RTCRtpReceiver has no jitter buffer attribute")
+    setattr(receiver, _JITTER_ATTR, assembler)
+
+
+async def request_keyframe(receiver: RTCRtpReceiver, ssrc: int) -> None:
+    """Send a PLI for `ssrc` to the publisher behind `receiver`."""
+    await receiver._send_rtcp_pli(ssrc)
+
+
+def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> None:
+    """Call `callback` when the subscriber behind `sender` asks for a keyframe (PLI or FIR)."""
+    if not callable(getattr(sender, "_send_keyframe", None)):
+        raise RuntimeError("aiortc changed: RTCRtpSender has no _send_keyframe")
+    sender._send_keyframe = callback  # type: ignore[method-assign]
+
+
+def sender_packs(sender: RTCRtpSender) -> Any:
+    """The sender's encoder (None until the first frame): for tests only."""
+    return getattr(sender, "_RTCRtpSender__encoder", None)

@@ -1,0 +1,448 @@
+"""The media of one session: who is connected, what they publish, who receives what.
+
+Each member (a remote attendee, the room's projector laptop, the mentor) talks to the server over
+one signalling socket (signalling.py) and may hold two peer connections: a publish connection
+(the browser offers, the server answers) and a subscribe connection (the server offers whenever
+the set of sources changes, the browser answers). Separate connections keep renegotiation one-way
+on each (a server re-offer on a connection the browser opened fails in current Chromium).
+
+Scaling rules (docs/performance.md, "Media"): audio is forwarded from the room and the
+`audio_max` loudest others; video from the room, screen shares, the person who has the turn in the
+hand-raise queue, and the most recent speakers up to `video_max` sources in all. The others' frames
+are dropped at the source, once, for every subscriber.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc import (
+    RTCBundlePolicy,
+    RTCConfiguration,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCSessionDescription,
+)
+from aiortc.rtcrtptransceiver import RTCRtpTransceiver
+
+from server.media import glue
+from server.media.forward import ForwardTrack, Source
+from server.media.mdns import resolve_mdns
+
+log = logging.getLogger("kring.media")
+
+LABELS = {"audio": ("mic",), "video": ("camera", "screen")}
+SELECT_INTERVAL_S = 0.5
+SPEAKING_HOLD_S = 1.5  # a speaker stays "speaking" (and selected) this long after the last loud frame
+MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
+SOURCES_PER_MEMBER = 3  # mic, camera, screen
+
+
+Post = Callable[[dict[str, Any]], None]
+
+
+def rtc_config(ice_servers: tuple[Mapping[str, Any], ...]) -> RTCConfiguration:
+    """An explicit (possibly empty) list: aiortc's default would ask a public STUN server.
+
+    max-bundle: every media line shares one transport from the start. With aiortc's default
+    (balanced), a line added by a re-offer gets a transport of its own that is never started.
+    """
+    return RTCConfiguration(
+        iceServers=[
+            RTCIceServer(urls=s["urls"], username=s.get("username"), credential=s.get("credential"))
+            for s in ice_servers
+        ],
+        bundlePolicy=RTCBundlePolicy.MAX_BUNDLE,
+    )
+
+
+@dataclass
+class Member:
+    id: str  # "p:<pid>", "room" or "mentor"
+    name: str
+    role: str  # "remote", "room" or "mentor"
+    post: Post
+    peer_address: str | None = None
+    mic: bool = False
+    camera: bool = False
+    screen: bool = False
+    publisher: Publisher | None = None
+    subscriber: Subscriber | None = None
+    listening: bool = False
+
+    def card(self, speaking: bool, video_stopped: bool) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "role": self.role, "mic": self.mic,
+                "camera": self.camera, "screen": self.screen, "speaking": speaking,
+                "publishing": self.publisher is not None, "listening": self.listening,
+                "videoStopped": video_stopped}
+
+
+class Publisher:
+    """The peer connection a member sends their microphone, camera and screen on."""
+
+    def __init__(self, room: MediaRoom, member: Member) -> None:
+        self.room = room
+        self.member = member
+        self.pc = RTCPeerConnection(room.config)
+        self.labels: dict[str, str] = {}
+        self.sources: dict[str, Source] = {}  # by mid
+        self.pc.on("connectionstatechange", self._on_state)
+
+    async def offer(self, sdp: str, labels: Mapping[str, str]) -> str:
+        self.labels.update({str(k)[:8]: str(v) for k, v in labels.items()})
+        remote = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "offer")
+        await self.pc.setRemoteDescription(remote)
+        for transceiver in self.pc.getTransceivers():
+            # Receive only: the server never sends anything back on a publish connection.
+            transceiver.direction = "recvonly" if transceiver.direction != "inactive" else "inactive"
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        self._reconcile()
+        return str(self.pc.localDescription.sdp)
+
+    def _reconcile(self) -> None:
+        live: set[str] = set()
+        for transceiver in self.pc.getTransceivers():
+            mid = transceiver.mid
+            if mid is None or transceiver.stopped:
+                continue
+            if transceiver.currentDirection not in ("recvonly", "sendrecv"):
+                continue
+            if mid in self.sources:
+                live.add(mid)
+                continue
+            kind = transceiver.kind
+            label = self.labels.get(mid, LABELS[kind][0])
+            if label not in LABELS[kind] or len(self.sources) >= SOURCES_PER_MEMBER:
+                continue
+            self.sources[mid] = self._source(transceiver, mid, label)
+            live.add(mid)
+        for mid in [m for m in self.sources if m not in live]:
+            self.room.remove_source(self.sources.pop(mid))
+        self.room.changed()
+
+    def _source(self, transceiver: RTCRtpTransceiver, mid: str, label: str) -> Source:
+        receiver = transceiver.receiver
+        key = f"{self.member.id}/{mid}"
+
+        def request() -> None:
+            if assembler.ssrc is not None:
+                task = asyncio.ensure_future(glue.request_keyframe(receiver, assembler.ssrc))
+                task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+        source = Source(key, self.member.id, transceiver.kind, label, request)
+        assembler = glue.FrameAssembler(transceiver.kind, source.push)
+        glue.forward_receiver(receiver, assembler)
+        self.room.add_source(source)
+        return source
+
+    async def _on_state(self) -> None:
+        if self.pc.connectionState in ("failed", "closed"):
+            await self.room.unpublish(self.member.id, self)
+
+    async def close(self) -> None:
+        for source in self.sources.values():
+            self.room.remove_source(source)
+        self.sources.clear()
+        await self.pc.close()
+
+
+@dataclass
+class Slot:
+    transceiver: RTCRtpTransceiver
+    track: ForwardTrack
+    key: str = ""  # the source it follows; "" when idle
+
+
+class Subscriber:
+    """The peer connection a member receives everyone else on; the server offers."""
+
+    def __init__(self, room: MediaRoom, member: Member) -> None:
+        self.room = room
+        self.member = member
+        self.pc = RTCPeerConnection(room.config)
+        self.slots: list[Slot] = []
+        self._lock = asyncio.Lock()
+        self._waiting_answer = False
+        self._again = False
+        self.pc.on("connectionstatechange", self._on_state)
+
+    def wanted(self) -> list[Source]:
+        return [s for s in self.room.sources.values() if s.member != self.member.id]
+
+    async def sync(self) -> None:
+        """Point the slots at the wanted sources; re-offer when the media lines change."""
+        async with self._lock:
+            if self._waiting_answer:
+                self._again = True
+                return
+            wanted = {s.key: s for s in self.wanted()}
+            changed = False
+            for slot in self.slots:
+                if slot.key and slot.key not in wanted:
+                    slot.track.detach()
+                    slot.key = ""
+                    slot.transceiver.direction = "inactive"
+                    changed = True
+            following = {slot.key for slot in self.slots if slot.key}
+            for key, source in wanted.items():
+                if key in following:
+                    continue
+                idle = next((s for s in self.slots if not s.key and s.track.kind == source.kind), None)
+                if idle is None:
+                    track = ForwardTrack(source.kind)
+                    transceiver = self.pc.addTransceiver(track, direction="sendonly")
+                    glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
+                    idle = Slot(transceiver, track)
+                    self.slots.append(idle)
+                slot = idle
+                slot.transceiver.direction = "sendonly"
+                slot.track.attach(source)
+                slot.key = key
+                changed = True
+            if not changed or not self.slots:
+                return
+            await self.pc.setLocalDescription(await self.pc.createOffer())
+            self._waiting_answer = True
+            self.member.post({"type": "offer", "sdp": self.pc.localDescription.sdp, "tracks": self.track_map()})
+
+    def track_map(self) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for slot in self.slots:
+            source = self.room.sources.get(slot.key) if slot.key else None
+            if source is not None and slot.transceiver.mid is not None:
+                out[slot.transceiver.mid] = {"member": source.member, "kind": source.kind, "label": source.label}
+        return out
+
+    async def answer(self, sdp: str) -> None:
+        async with self._lock:
+            if not self._waiting_answer:
+                return
+            answer = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "answer")
+            await self.pc.setRemoteDescription(answer)
+            self._waiting_answer = False
+            again, self._again = self._again, False
+        if again:
+            await self.sync()
+
+    async def _on_state(self) -> None:
+        if self.pc.connectionState in ("failed", "closed"):
+            await self.room.unsubscribe(self.member.id, self)
+
+    async def close(self) -> None:
+        for slot in self.slots:
+            slot.track.stop()
+        await self.pc.close()
+
+
+@dataclass
+class Limits:
+    audio_max: int = 4  # loudest others whose audio is forwarded (the room always is)
+    video_max: int = 5  # video sources forwarded: the room, screens, the turn, recent speakers
+
+
+@dataclass
+class MediaRoom:
+    code: str
+    config: RTCConfiguration
+    limits: Limits = field(default_factory=Limits)
+    members: dict[str, Member] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    pinned: str = ""  # member id of whoever has the turn in the hand-raise queue
+    video_stopped: set[str] = field(default_factory=set)  # members whose video the mentor stopped
+    _speaking: frozenset[str] = frozenset()
+    _seen: frozenset[str] = frozenset()  # members whose camera is forwarded now
+    _sync_task: asyncio.Task[None] | None = None
+    _select_task: asyncio.Task[None] | None = None
+
+    # -- members
+
+    def join(self, member: Member) -> Member | None:
+        """Add a member; returns the one it replaces (the same person in another tab)."""
+        old = self.members.pop(member.id, None)
+        if old is None and len(self.members) >= MEMBERS_MAX:
+            raise PermissionError("media_full")
+        self.members[member.id] = member
+        if self._select_task is None:
+            self._select_task = asyncio.create_task(self._select_loop())
+        self.roster()
+        return old
+
+    async def leave(self, member: Member) -> None:
+        if self.members.get(member.id) is member:
+            del self.members[member.id]
+        await self._drop_peers(member)
+        self.roster()
+
+    async def _drop_peers(self, member: Member) -> None:
+        publisher, subscriber = member.publisher, member.subscriber
+        member.publisher = member.subscriber = None
+        if publisher is not None:
+            await publisher.close()
+        if subscriber is not None:
+            await subscriber.close()
+        self.changed()
+
+    @property
+    def empty(self) -> bool:
+        return not self.members
+
+    async def close(self) -> None:
+        for task in (self._select_task, self._sync_task):
+            if task is not None:
+                task.cancel()
+        for member in list(self.members.values()):
+            await self._drop_peers(member)
+        self.members.clear()
+
+    # -- signalling
+
+    async def publish(self, member: Member, sdp: str, labels: Mapping[str, str]) -> str:
+        """Each publish is a fresh connection (the browser builds a new one when its set of
+        tracks changes, or after a drop): the old one and its sources go first."""
+        old, member.publisher = member.publisher, None
+        if old is not None:
+            await old.close()
+        publisher = member.publisher = Publisher(self, member)
+        return await publisher.offer(sdp, labels)
+
+    async def unpublish(self, member_id: str, publisher: Publisher | None = None) -> None:
+        member = self.members.get(member_id)
+        if member is None or member.publisher is None:
+            return
+        if publisher is not None and member.publisher is not publisher:
+            return
+        old, member.publisher = member.publisher, None
+        member.mic = member.camera = member.screen = False
+        await old.close()
+        self.roster()
+
+    async def subscribe(self, member: Member) -> None:
+        if member.subscriber is None:
+            member.subscriber = Subscriber(self, member)
+        await member.subscriber.sync()
+
+    async def unsubscribe(self, member_id: str, subscriber: Subscriber | None = None) -> None:
+        member = self.members.get(member_id)
+        if member is None or member.subscriber is None:
+            return
+        if subscriber is not None and member.subscriber is not subscriber:
+            return
+        old, member.subscriber = member.subscriber, None
+        await old.close()
+
+    async def answer(self, member: Member, sdp: str) -> None:
+        if member.subscriber is not None:
+            await member.subscriber.answer(sdp)
+
+    # -- sources
+
+    def add_source(self, source: Source) -> None:
+        self.sources[source.key] = source
+
+    def remove_source(self, source: Source) -> None:
+        if self.sources.get(source.key) is source:
+            del self.sources[source.key]
+        source.end()
+        self.changed()
+
+    def changed(self) -> None:
+        """The set of sources changed: let every subscriber catch up (once, soon)."""
+        if self._sync_task is None or self._sync_task.done():
+            self._sync_task = asyncio.ensure_future(self._sync_all())
+        self.select()
+
+    async def _sync_all(self) -> None:
+        await asyncio.sleep(0)  # several changes in one go become one re-offer
+        for member in list(self.members.values()):
+            if member.subscriber is not None:
+                try:
+                    await member.subscriber.sync()
+                except Exception:
+                    log.exception("media: re-offer to %s failed", member.id)
+
+    # -- selection and speaking
+
+    def select(self) -> None:
+        now = time.monotonic()
+        audio = [s for s in self.sources.values() if s.kind == "audio"]
+        speaking = frozenset(s.member for s in audio if now - s.spoke_at < SPEAKING_HOLD_S)
+        ranked = sorted((s for s in audio if s.member != "room"),
+                        key=lambda s: (s.member == self.pinned, s.spoke_at, s.loudness), reverse=True)
+        keep_audio = {s.key for s in ranked[: self.limits.audio_max]}
+        for source in audio:
+            source.set_forwarding(source.member == "room" or source.key in keep_audio)
+        video = [s for s in self.sources.values() if s.kind == "video"]
+        first = [s for s in video if s.member == "room" or s.label == "screen" or s.member == self.pinned]
+        # A camera that is off still has its media line (the browser swaps tracks, it does not
+        # renegotiate): the cameras that are on go first.
+        rest = sorted((s for s in video if s not in first),
+                      key=lambda s: (self._camera_on(s.member), self._last_spoke(s.member)), reverse=True)
+        keep_video = {s.key for s in (first + rest)[: max(self.limits.video_max, len(first))]}
+        for source in video:
+            stopped = source.label == "camera" and source.member in self.video_stopped
+            source.set_forwarding(source.key in keep_video and not stopped)
+        if speaking != self._speaking:
+            self._speaking = speaking
+            self.broadcast({"type": "speaking", "ids": sorted(speaking)})
+        # Pages show a name card, not a black tile, for a camera the selection leaves out.
+        seen = frozenset(s.member for s in video if s.label == "camera" and s.forwarding)
+        if seen != self._seen:
+            self._seen = seen
+            self.broadcast({"type": "video", "ids": sorted(seen)})
+
+    def _camera_on(self, member_id: str) -> bool:
+        member = self.members.get(member_id)
+        return member is None or member.camera
+
+    def _last_spoke(self, member_id: str) -> float:
+        return max((s.spoke_at for s in self.sources.values() if s.member == member_id and s.kind == "audio"),
+                   default=float("-inf"))
+
+    async def _select_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SELECT_INTERVAL_S)
+            self.select()
+
+    def roster(self) -> None:
+        cards = [m.card(m.id in self._speaking, m.id in self.video_stopped) for m in self.members.values()]
+        self.broadcast({"type": "roster", "members": cards, "pinned": self.pinned, "video": sorted(self._seen)})
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        for member in list(self.members.values()):
+            member.post(message)
+
+    def pin(self, member_id: str) -> None:
+        if member_id != self.pinned:
+            self.pinned = member_id
+            self.select()
+            self.roster()
+
+
+class MediaRooms:
+    """Every session's media in this process (one process per session: docs/deployment.md)."""
+
+    def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None) -> None:
+        self.ice_servers = ice_servers
+        self.limits = limits or Limits()
+        self.rooms: dict[str, MediaRoom] = {}
+
+    def room(self, code: str) -> MediaRoom:
+        room = self.rooms.get(code)
+        if room is None:
+            room = self.rooms[code] = MediaRoom(code, rtc_config(self.ice_servers), self.limits)
+        return room
+
+    async def release(self, room: MediaRoom) -> None:
+        if room.empty and self.rooms.get(room.code) is room:
+            del self.rooms[room.code]
+            await room.close()
+
+    async def close(self) -> None:
+        for room in list(self.rooms.values()):
+            await room.close()
+        self.rooms.clear()

@@ -1,0 +1,103 @@
+"""Retention: rooms are deleted a set number of days after they were last used.
+
+"Last used" is the later of the room's last event and the date of its last planned session (so a
+trajectory with a session planned half a year ahead is not deleted in between). The sweep asks
+the store for every room with the time of its last event (`EventStore.activity`), reads only the
+rooms that are old by that measure to find their planned dates, and deletes what is due from the
+store and from every process's memory (hub.forget). With several processes each sweeps; deleting
+twice is harmless. KRING_RETENTION_DAYS = 0 turns it off. docs/privacy.md says what this means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from realtime import dates
+from realtime.errors import KringError
+from realtime.hub import Hub
+from realtime.state import RoomState, fold
+from realtime.store.base import EventStore
+
+log = logging.getLogger("kring.retention")
+
+DAY_S = 86400.0
+SWEEP_S = 3600.0
+
+
+def last_planned_day(state: RoomState) -> float | None:
+    """The start of the day after the room's last planned session (UTC), or None."""
+    planned = [s.date for s in state.trajectory.sessions if s.date]
+    planned += [m.date for m in state.contacts.meetings]
+    if not planned:
+        return None
+    year, month, day = (int(part) for part in max(planned).split("-"))
+    return (dates.days_from_civil(year, month, day) + 1) * DAY_S
+
+
+def due(last_event_at: float, state: RoomState | None, now: float, days: int) -> bool:
+    """Whether a room whose last event was at `last_event_at` is past its retention at `now`."""
+    if days <= 0:
+        return False
+    horizon = now - days * DAY_S
+    if last_event_at >= horizon:
+        return False
+    planned = last_planned_day(state) if state is not None else None
+    return planned is None or planned < horizon
+
+
+async def sweep(store: EventStore, hub: Hub, now: float, days: int) -> list[str]:
+    """Delete every room past retention; returns their codes."""
+    if days <= 0:
+        return []
+    deleted: list[str] = []
+    for code, last_at in await store.activity():
+        if last_at >= now - days * DAY_S:
+            continue  # used recently: no need to read it
+        state = fold(await store.read(code))
+        if not due(last_at, state, now, days):
+            continue
+        try:
+            await store.delete(code)
+            await hub.forget(code)
+            deleted.append(code)
+        except KringError:
+            log.warning("could not delete %s for retention", code, exc_info=True)
+    if deleted:
+        log.info("retention: deleted %d room(s)", len(deleted))
+    return deleted
+
+
+class RetentionTimer:
+    """A background task that sweeps every `every_s` seconds until stopped (and once at start)."""
+
+    def __init__(self, store: EventStore, hub: Hub, clock: Callable[[], float], days: int,
+                 every_s: float = SWEEP_S) -> None:
+        self.store = store
+        self.hub = hub
+        self.clock = clock
+        self.days = days
+        self.every_s = every_s
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None and self.days > 0:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await sweep(self.store, self.hub, self.clock(), self.days)
+            except Exception:  # one bad sweep (the store away) must not end the timer
+                log.exception("retention sweep failed")
+            await asyncio.sleep(self.every_s)
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass

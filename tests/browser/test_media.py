@@ -1,0 +1,290 @@
+"""Hybrid media in real browsers with Chromium's fake camera and microphone: a remote attendee's
+page publishes and the projector in room mode receives, and the other way round; axe-core."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import (
+    PHONE,
+    PROJECTOR,
+    NewContext,
+    axe_check,
+    create_session,
+    join,
+    record_frames,
+    wait_live,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
+
+SHOTS = Path(os.environ.get("KRING_SHOTS", "/tmp/shots/media"))
+
+
+async def playing(page: Page, selector: str) -> None:
+    """The video at `selector` shows frames (videoWidth > 0) and its time runs forward."""
+    handle = await page.wait_for_function(
+        """(sel) => {
+            const v = document.querySelector(sel);
+            return v && v.videoWidth > 0 && v.currentTime > 0 ? v.currentTime : 0;
+        }""",
+        arg=selector, timeout=30_000,
+    )
+    start = await handle.json_value()
+    await page.wait_for_function(
+        """([sel, t]) => { const v = document.querySelector(sel); return v && v.currentTime > t + 0.5; }""",
+        arg=[selector, start], timeout=30_000,
+    )
+
+
+async def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewContext) -> None:
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Hybrid in the browser")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    # The projector laptop: the mentor's own browser (room mode wants the mentor's sign-in).
+    projector = await mentor_context.new_page()
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+
+    rik_context = await new_context()
+    rik = await join(rik_context, code, "Rik", "remote")
+    panel = rik.locator("#media-remote-panel")
+    await expect(panel).to_be_visible()
+    await panel.get_by_role("button", name="Check camera and microphone").click()
+    await playing(rik, "#media-remote-panel [data-media-preview]")
+    await expect(panel.locator("[data-media-level]")).to_be_visible()
+    await axe_check(rik)
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+
+    await projector.get_by_role("button", name="Room mode").click()
+    await expect(projector.locator("#media-room-setup")).to_be_visible()
+    await playing(projector, "#media-room-panel [data-media-preview]")
+    await shot(projector, "projector-room-mode-setup")
+    await projector.get_by_role("button", name="Start room mode").click()
+
+    # The room sees Rik; Rik sees the room.
+    await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
+    await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik")
+    await playing(rik, "#media-remote-panel .media-tile.is-room video")
+    await expect(rik.locator(".media-tile.is-room .media-name")).to_have_text("The room")
+    await expect(rik.locator("[data-media-status]")).to_have_text("Audio and video are live.")
+
+    # The mentor's console lists both, with controls.
+    await expect(mentor.locator("#media-mentor-panel .media-person")).to_have_count(2)
+    await mentor.locator("#media-mentor-panel .media-person", has_text="Rik").get_by_role(
+        "button", name="Ask to mute").click()
+    await expect(rik.locator("[data-media-status]")).to_have_text("The mentor asks you to mute your microphone.")
+    await expect(rik.locator(".media-controls [data-media-action=mic]")).to_have_text("Unmute")
+    await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik · muted")
+
+    await shot(projector, "projector-room-mode")
+    await shot(rik, "remote-laptop")
+    await mentor.locator("#media-mentor-panel").scroll_into_view_if_needed()
+    await shot(mentor, "mentor-console")
+    await axe_check(projector)
+    await axe_check(rik)
+    await axe_check(mentor)
+
+    # Rik gets the turn in the queue: his tile is highlighted on the projector, and his page
+    # prompts him to unmute.
+    await rik.locator("#queue-me").get_by_role("button", name="Raise my hand", exact=True).click()
+    await mentor.locator("#queue").get_by_role("button", name="Show on projector").click()
+    await mentor.locator("#queue").get_by_role("button", name="Next: Rik").click()
+    pinned = projector.locator(".media-tile.is-pinned[data-member^='p:']")
+    await expect(pinned.locator(".media-name")).to_have_text("Rik · muted · has the turn")
+    prompt = rik.locator("[data-media-turn]")
+    await expect(prompt).to_be_visible()
+    await prompt.get_by_role("button", name="Unmute").click()
+    await expect(prompt).to_be_hidden()
+    await expect(pinned.locator(".media-name")).to_have_text("Rik · has the turn")
+
+    await shot(projector, "projector-room-mode-turn")
+
+    # A dropped connection recovers by itself, and says so meanwhile.
+    status = rik.locator("#media-remote-panel [data-media-status]")
+    await rik.evaluate("document.querySelector('#media-remote-panel').kringMedia.ws.close()")
+    await expect(status).to_have_text("Reconnecting audio…")
+    await expect(status).to_have_text("Audio and video are live.")
+    await playing(rik, "#media-remote-panel .media-tile.is-room video")
+    await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
+
+
+async def test_in_room_phones_get_no_media_and_a_phone_remote_can_listen(new_context: NewContext) -> None:
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Phones")
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    await expect(ada.locator("#media-remote-panel")).to_have_count(0)
+    bo = await join(await new_context(**PHONE), code, "Bo", "remote")
+    panel = bo.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Listen only").click()
+    await expect(panel.locator("[data-media-stage=live]")).to_be_visible()
+    await expect(panel.locator(".media-empty")).to_have_text("Nobody else has joined audio or video yet.")
+    await shot(bo, "remote-phone")
+    await axe_check(bo)
+
+    # Another listener: each sees the other by name, "listening", with no video element.
+    cas = await join(await new_context(), code, "Cas", "remote")
+    await cas.locator("#media-remote-panel").get_by_role("button", name="Listen only").click()
+    for page, other in ((bo, "Cas"), (cas, "Bo")):
+        listener = page.locator("#media-remote-panel .media-listener")
+        await expect(listener.locator(".media-listener-name")).to_have_text(other)
+        await expect(listener.locator(".media-listener-state")).to_have_text("listening")
+        await expect(page.locator("#media-remote-panel .media-empty")).to_have_count(0)
+        await expect(page.locator("#media-remote-panel [data-media-tiles] video")).to_have_count(0)
+    await expect(mentor.locator("#media-mentor-panel .media-person", has_text="Cas")).to_contain_text("listening")
+    await shot(bo, "remote-phone-listeners")
+    await axe_check(bo)
+    # Cas leaves: Bo's list empties again.
+    await cas.locator("#media-remote-panel").get_by_role("button", name="Leave audio and video").click()
+    await expect(panel.locator(".media-listener")).to_have_count(0)
+    await expect(panel.locator(".media-empty")).to_have_text("Nobody else has joined audio or video yet.")
+
+    # The projector link alone (no mentor sign-in in this browser) gets no room mode.
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    stranger = await (await new_context(**PROJECTOR)).new_page()
+    await stranger.goto(href)
+    await wait_live(stranger)
+    await stranger.get_by_role("button", name="Room mode").click()
+    await stranger.get_by_role("button", name="Start room mode").click()
+    await expect(stranger.locator("#media-room-panel [data-media-status]")).to_contain_text(
+        "Room mode needs the mentor on this device")
+    await expect(stranger.locator("#media-room-panel [data-media-stage=live]")).to_be_hidden()
+
+
+async def test_a_shared_screen_shows_large_on_the_projector_until_the_share_stops(new_context: NewContext) -> None:
+    """Chromium's fake capture (--use-fake-ui-for-media-stream with the fake devices) answers
+    getDisplayMedia without a picker: the mentor's laptop shares its screen, the projector in room
+    mode shows it over the board, and it goes when the share stops; then a remote attendee shares."""
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Screens")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+    await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
+
+    console = mentor.locator("#media-mentor-panel")
+    share = console.get_by_role("button", name="Share screen")
+    await share.click()
+    await expect(console.get_by_role("button", name="Stop sharing")).to_have_attribute("aria-pressed", "true")
+    screen = projector.locator("#media-room-panel .media-tile.is-screen")
+    await playing(projector, "#media-room-panel .media-tile.is-screen video")
+    await expect(screen.locator(".media-name")).to_have_text("Mentor shares their screen")
+    box = await screen.bounding_box()
+    assert box is not None and box["width"] > 1920 * 0.6 and box["height"] > 1080 * 0.8, box
+    await shot(projector, "projector-screen-share")
+    await axe_check(projector)
+
+    await console.get_by_role("button", name="Stop sharing").click()
+    await expect(screen).to_have_count(0)
+    await expect(console.get_by_role("button", name="Share screen")).to_have_attribute("aria-pressed", "false")
+
+    # A remote attendee on a laptop shares too; the room and the mentor's list see it.
+    rik = await join(await new_context(), code, "Rik", "remote")
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Audio only").click()
+    await expect(panel.locator("[data-media-status]")).to_have_text("Audio and video are live.")
+    await panel.get_by_role("button", name="Share screen").click()
+    await playing(projector, "#media-room-panel .media-tile.is-screen video")
+    await expect(screen.locator(".media-name")).to_have_text("Rik shares their screen")
+    await panel.get_by_role("button", name="Stop sharing").click()
+    await expect(screen).to_have_count(0)
+    # Rik's microphone is still published: the room keeps hearing him.
+    await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik")
+
+
+async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_context: NewContext) -> None:
+    """Another device mid-session goes onto the running publish connection (replaceTrack): no new
+    publish reaches the server and the room gets no new offer (no flicker), while the new
+    device's frames keep arriving at the room (the old tracks are stopped: nothing else sends)."""
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Devices")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    room_frames = record_frames(projector)
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+
+    rik = await join(await new_context(), code, "Rik", "remote")
+    sent: list[str] = []
+    rik.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p if isinstance(p, str) else "")))
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+    tile = "#media-room-panel .media-tile[data-member^='p:'] video"
+    await playing(projector, tile)
+    media = "document.querySelector('#media-remote-panel').kringMedia"
+    await rik.evaluate(f"{media}.pub.kringFirst = true")
+    publishes = sum('"type":"publish"' in f for f in sent)
+    offers = sum('"type":"offer"' in f for f in room_frames)
+    assert publishes == 1 and offers >= 1
+
+    # The device pickers are under the controls while live.
+    await panel.locator("summary", has_text="Camera and microphone").click()
+    camera = panel.get_by_role("combobox", name="Camera", exact=True)
+    await expect(camera).to_be_visible()
+    await playing(rik, "#media-remote-panel [data-media-preview]")
+    await axe_check(rik)
+    old = await rik.evaluate(f"[{media}.local.camera.id, {media}.local.mic.id]")
+    second = await camera.locator("option").nth(3).get_attribute("value")  # default, off, device 0, device 1
+    assert second
+    await camera.select_option(second)
+    await rik.wait_for_function(
+        f"""(id) => {{ const m = {media}; const t = m.pub.getSenders().map((s) => s.track).find((t) => t && t.kind === "video");
+            return t && t.getSettings().deviceId === id && t === m.local.camera; }}""", arg=second)
+    mics = panel.get_by_role("combobox", name="Microphone", exact=True)
+    other_mic = await mics.locator("option").last.get_attribute("value")
+    assert other_mic
+    await mics.select_option(other_mic)
+    await rik.wait_for_function(
+        f"""(id) => {{ const t = {media}.pub.getSenders().map((s) => s.track).find((t) => t && t.kind === "audio");
+            return t && t.getSettings().deviceId === id; }}""", arg=other_mic)
+    assert await rik.evaluate(f"{media}.pub.kringFirst === true"), "the publish connection was rebuilt"
+    assert await rik.evaluate(f"{media}.pub.connectionState") == "connected"
+    # The old devices' tracks are stopped: whatever the room still gets comes from the new ones.
+    ended = await rik.evaluate(
+        f"""(ids) => {media}.pub.getSenders().every((s) => !s.track || !ids.includes(s.track.id))""", old)
+    assert ended
+    await playing(projector, tile)
+    await projector.wait_for_function(
+        """async () => {
+            const pc = document.querySelector('#media-room-panel').kringMedia.sub;
+            const stats = [...(await pc.getStats()).values()];
+            const audio = stats.filter((s) => s.type === "inbound-rtp" && s.kind === "audio");
+            return audio.some((s) => s.packetsReceived > 0);
+        }""")
+    assert sum('"type":"publish"' in f for f in sent) == publishes, "a new publish reached the server"
+    assert sum('"type":"offer"' in f for f in room_frames) == offers, "the room got a new offer"
+
+    # Camera off and on again: the same connection too; the room's tile shows the name meanwhile.
+    await panel.locator(".media-controls").get_by_role("button", name="Stop my video").click()
+    await expect(projector.locator(".media-tile[data-member^='p:']")).not_to_have_class(re.compile(r"has-video"))
+    await panel.locator(".media-controls").get_by_role("button", name="Start my video").click()
+    await expect(projector.locator(".media-tile[data-member^='p:']")).to_have_class(re.compile(r"has-video"))
+    await playing(projector, tile)
+    assert await rik.evaluate(f"{media}.pub.kringFirst === true")
+    assert sum('"type":"publish"' in f for f in sent) == publishes

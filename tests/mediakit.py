@@ -1,0 +1,210 @@
+"""aiortc test peers for the media tests and the media benchmark.
+
+A publisher sends synthetic encoded media: each frame carries a counter (4 bytes, big-endian)
+after a 1-byte header, so a receiver can check that it got every frame, in order, without any
+decoding. Video frames are padded to several RTP packets and every `keyframe_every`-th one is
+marked as a VP8 key frame (bit 0 of the first byte clear), which is all the server looks at.
+A subscriber answers the server's offers and reads the frames raw (server.media.glue's
+FrameAssembler on its receivers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamTrack
+
+from server.media import glue
+
+# max-bundle, as browsers do: with aiortc's default (balanced) a media line that a re-offer adds
+# gets a transport of its own that never starts.
+CONFIG = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+
+
+class CounterTrack(MediaStreamTrack):
+    """Pre-encoded frames with a counter, at a steady rate."""
+
+    def __init__(self, kind: str, fps: float, size: int = 1200, keyframe_every: int = 15) -> None:
+        super().__init__()
+        self.kind = kind
+        self.fps = fps
+        self.size = size
+        self.keyframe_every = keyframe_every
+        self.count = 0
+        self.sent_at: dict[int, float] = {}
+        self._start: float | None = None
+        self.force_key = False  # set when the receiver asks for a keyframe (PLI/FIR)
+
+    async def recv(self) -> glue.EncodedPacket:  # type: ignore[override]
+        if self._start is None:
+            self._start = time.monotonic()
+        due = self._start + self.count / self.fps
+        delay = due - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        n = self.count
+        self.count += 1
+        if self.kind == "video":
+            key = n % self.keyframe_every == 0 or self.force_key
+            self.force_key = False
+            data = bytes([0x10 if key else 0x11]) + struct.pack(">I", n) + bytes(self.size)
+            packet = glue.EncodedPacket(data, n * 6000, Fraction(1, 90_000), key)
+        else:
+            data = bytes([0xF8]) + struct.pack(">I", n) + bytes(60)
+            packet = glue.EncodedPacket(data, n * 960, Fraction(1, 48_000))
+        self.sent_at[n] = time.monotonic()
+        return packet
+
+
+def counter_of(frame: bytes) -> int:
+    return int(struct.unpack(">I", frame[1:5])[0])
+
+
+@dataclass
+class Received:
+    frames: list[int] = field(default_factory=list)
+    at: list[float] = field(default_factory=list)
+
+
+class Subscriber:
+    """Answers offers; records the counters of every frame per (member, kind)."""
+
+    def __init__(self) -> None:
+        self.pc = RTCPeerConnection(CONFIG)
+        self.tracks: dict[str, dict[str, str]] = {}
+        self.received: dict[str, Received] = {}  # by mid
+        self._hooked: set[str] = set()
+        self.offers = 0
+        self.on_hook: Callable[[Any], Any] | None = None
+
+    async def on_offer(self, sdp: str, tracks: dict[str, dict[str, str]]) -> str:
+        self.offers += 1
+        self.tracks = tracks
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+        for transceiver in self.pc.getTransceivers():
+            mid = transceiver.mid
+            if mid is not None and mid not in self._hooked:
+                self._hooked.add(mid)
+                got = self.received.setdefault(mid, Received())
+                if self.on_hook is not None:  # the caller taps the receiver itself (bench/media.py)
+                    self.on_hook(transceiver.receiver)
+                    continue
+
+                def deliver(data: bytes, ts: int, level: int | None, got: Received = got) -> None:
+                    got.frames.append(counter_of(data))
+                    got.at.append(time.monotonic())
+
+                glue.forward_receiver(transceiver.receiver, glue.FrameAssembler(transceiver.kind, deliver))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        return str(self.pc.localDescription.sdp)
+
+    def frames_from(self, member: str, kind: str) -> list[int]:
+        """Every counter received from `member`'s `kind`, over all the mids that carried it."""
+        out: list[int] = []
+        for mid, info in self.tracks.items():
+            if info["member"] == member and info["kind"] == kind:
+                out += self.received.get(mid, Received()).frames
+        return out
+
+    async def close(self) -> None:
+        await self.pc.close()
+
+
+class Publisher:
+    def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200) -> None:
+        self.pc = RTCPeerConnection(CONFIG)
+        self.audio = CounterTrack("audio", 50.0) if audio else None
+        self.video = CounterTrack("video", fps, size=size) if video else None
+        self.labels: dict[str, str] = {}
+
+    async def offer(self) -> tuple[str, dict[str, str]]:
+        for track in (self.audio, self.video):
+            if track is not None:
+                sender = self.pc.addTransceiver(track, direction="sendonly").sender
+
+                def wants_key(track: CounterTrack = track) -> None:
+                    track.force_key = True
+
+                sender._send_keyframe = wants_key  # type: ignore[method-assign]
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        for transceiver in self.pc.getTransceivers():
+            self.labels[str(transceiver.mid)] = "mic" if transceiver.kind == "audio" else "camera"
+        return str(self.pc.localDescription.sdp), self.labels
+
+    async def on_answer(self, sdp: str) -> None:
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
+
+    async def close(self) -> None:
+        await self.pc.close()
+
+
+async def wait_for(check: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
+    """Poll `check` until it is truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def in_order_without_gaps(frames: list[int]) -> bool:
+    return all(b == a + 1 for a, b in zip(frames, frames[1:], strict=False))
+
+
+class MediaClient:
+    """A page's media socket, spoken by an aiortc test peer: publish, subscribe, answer offers."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self.sub = Subscriber()
+        self.pub: Publisher | None = None
+        self.messages: list[dict[str, Any]] = []
+        self._answers: asyncio.Queue[str] = asyncio.Queue()
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        import json
+
+        async for raw in self.ws:
+            message = json.loads(raw)
+            self.messages.append(message)
+            if message["type"] == "offer":
+                answer = await self.sub.on_offer(message["sdp"], message["tracks"])
+                await self.ws.send(json.dumps({"type": "answer", "sdp": answer}))
+            elif message["type"] == "answer":
+                await self._answers.put(message["sdp"])
+
+    async def send(self, **message: Any) -> None:
+        import json
+
+        await self.ws.send(json.dumps(message))
+
+    async def publish(self, **options: Any) -> Publisher:
+        self.pub = Publisher(**options)
+        sdp, labels = await self.pub.offer()
+        await self.send(type="publish", sdp=sdp, tracks=labels, mic=self.pub.audio is not None,
+                        camera=self.pub.video is not None)
+        await self.pub.on_answer(await asyncio.wait_for(self._answers.get(), 20))
+        return self.pub
+
+    async def subscribe(self) -> None:
+        await self.send(type="subscribe")
+
+    def last(self, kind: str) -> dict[str, Any] | None:
+        return next((m for m in reversed(self.messages) if m["type"] == kind), None)
+
+    async def close(self) -> None:
+        self.task.cancel()
+        await self.sub.close()
+        if self.pub is not None:
+            await self.pub.close()

@@ -1,0 +1,104 @@
+"""Media with several processes on Redis: two web processes send pages to one media process
+(KRING_MEDIA_URL=:PORT), which reads who is in the session from the shared store; media flows
+between people who joined through different web processes, and the queue's turn (decided on
+another process) reaches the media process through the broker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+import websockets
+
+from tests.appkit import CSRF_RE
+from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
+from tests.serverproc import ServerProcess
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.timeout(120)]
+URL = "redis://127.0.0.1:6379/14"
+SECRET = "shared-by-all-three-processes"
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess, ServerProcess]]:
+    redis.Redis.from_url(URL).flushdb()
+    shared = {"KRING_STORE_URL": URL, "KRING_BROKER_URL": URL, "KRING_SECRET_KEY": SECRET}
+    media = ServerProcess(tmp_path / "media", env={**shared, "KRING_MEDIA": "1"})
+    web = [ServerProcess(tmp_path / name, env={**shared, "KRING_MEDIA_URL": f":{media.port}"}) for name in "ab"]
+    started: list[ServerProcess] = []
+    try:
+        for proc in (media, *web):
+            started.append(proc.start())
+        yield media, web[0], web[1]
+    finally:
+        for proc in started:
+            proc.stop()
+        redis.Redis.from_url(URL).flushdb()
+
+
+def cookies(client: httpx.Client) -> str:
+    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def ws(proc: ServerProcess, path: str, cookie: str, origin: str) -> websockets.connect:
+    return websockets.connect(proc.url.replace("http://", "ws://") + path,
+                              additional_headers={"cookie": cookie, "origin": origin})
+
+
+async def test_two_web_processes_one_media_process(
+        processes: tuple[ServerProcess, ServerProcess, ServerProcess]) -> None:
+    media, a, b = processes
+    created = httpx.post(a.url + "/api/v1/sessions", json={"title": "Scaled media", "language": "en"}).json()
+    code = created["code"]
+    with httpx.Client(base_url=b.url) as mentor_browser:
+        mentor_browser.get(f"/m/{code}/k/{created['mentor_secret']}")
+        page = mentor_browser.get(f"/m/{code}")
+        assert f"ws://*:{media.port}" in page.headers["content-security-policy"]
+        token = page.text.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
+        mentor = cookies(mentor_browser)
+    with httpx.Client(base_url=a.url) as rik_browser:
+        match = CSRF_RE.search(rik_browser.get(f"/s/{code}/join").text)
+        assert match
+        rik_browser.post(f"/s/{code}/join", data={"name": "Rik", "location": "remote", "csrf": match.group(1)})
+        rik_cookie = cookies(rik_browser)
+
+    # A web process does not serve media: it says where it is, and closes.
+    async with ws(a, f"/media/s/{code}", rik_cookie, a.url) as socket:
+        assert json.loads(await socket.recv()) == {"type": "elsewhere", "url": f":{media.port}"}
+        await socket.wait_closed()
+        assert socket.close_code == 4003
+
+    # Pages of a and b (other ports of the same host) reach the media process.
+    async with ws(media, f"/media/p/{code}/{token}", mentor, b.url) as room_ws, \
+            ws(media, f"/media/s/{code}", rik_cookie, a.url) as rik_ws, \
+            ws(a, f"/ws/s/{code}", rik_cookie, a.url) as rik_page, \
+            ws(b, f"/ws/m/{code}", mentor, b.url) as console:
+        room, rik = MediaClient(room_ws), MediaClient(rik_ws)
+        try:
+            rik_id = await wait_for(lambda: (rik.last("welcome") or {}).get("id"), what="welcome")
+            await room.publish()
+            await rik.publish(video=False)
+            await rik.subscribe()
+            await room.subscribe()
+            await wait_for(lambda: len(rik.sub.frames_from("room", "video")) >= 15, what="Rik sees the room")
+            await wait_for(lambda: len(room.sub.frames_from(rik_id, "audio")) >= 40, what="the room hears Rik")
+            assert in_order_without_gaps(rik.sub.frames_from("room", "video"))
+            assert in_order_without_gaps(room.sub.frames_from(rik_id, "audio"))
+            # Rik raises his hand through a; the mentor gives the next turn through b.
+            await rik_page.send(json.dumps({"cmd": "queue_raise", "kind": ""}))
+            await wait_for(lambda: True, timeout=0.1)
+            for _ in range(50):
+                await console.send(json.dumps({"cmd": "queue_next", "expected": ""}))
+                try:
+                    await wait_for(lambda: (room.last("roster") or {}).get("pinned") == rik_id, timeout=0.5)
+                    break
+                except AssertionError:
+                    continue
+            assert (room.last("roster") or {}).get("pinned") == rik_id
+        finally:
+            await room.close()
+            await rik.close()

@@ -1,0 +1,410 @@
+"""Unit tests of the trajectory in the pure core: planning, dates, sessions, carry-over, contacts
+and return meetings, personal links and erasure (realtime/trajectory.py, dates.py, carryover.py,
+contacts.py, erasure.py, and the session commands in state.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtime import carryover, contacts, dates, queue, trajectory, wall
+from realtime.codec import decode_event, encode_event
+from realtime.erasure import is_personal, redaction_plan
+from realtime.errors import Forbidden, Rejected
+from realtime.events import (
+    Actor,
+    Command,
+    CreateSession,
+    EndSession,
+    EraseParticipant,
+    Join,
+    ParticipantErased,
+    Redacted,
+    ReissueLink,
+    Role,
+    Stamped,
+    UpdateProfile,
+)
+from realtime.export import export_session
+from realtime.state import RoomState, decide, evolve, fold
+
+MENTOR = Actor(Role.MENTOR)
+PROJECTOR = Actor(Role.PROJECTOR)
+
+
+class Log:
+    """A room built by commands, keeping its log (for erasure) as the store would."""
+
+    def __init__(self) -> None:
+        self.state = RoomState()
+        self.log: list[Stamped] = []
+
+    def run(self, command: Command, actor: Actor = MENTOR, at: float = 1000.0) -> Log:
+        for event in decide(self.state, command, actor):
+            stamped = Stamped(self.state.seq + 1, at, event)
+            self.state = evolve(self.state, stamped)
+            self.log.append(stamped)
+        return self
+
+
+def who(pid: str) -> Actor:
+    return Actor(Role.PARTICIPANT, pid)
+
+
+def plan(
+    sessions: str = "6", first: str = "2026-09-07", cadence: str = "weekly", **kw: str
+) -> trajectory.PlanTrajectory:
+    fields = {"name": "Starters", "theme": "Feedback", "target_group": "New teachers", "format": "hybrid"}
+    fields.update(kw)
+    return trajectory.PlanTrajectory(sessions=sessions, cadence=cadence, first_date=first, **fields)
+
+
+def room(*pids: str) -> Log:
+    built = Log().run(CreateSession("Group", "en", "ACDEFGHJ", "jt", "mk"))
+    for pid in pids:
+        built.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid))
+    return built
+
+
+def planned(*pids: str, sessions: str = "6") -> Log:
+    return room(*pids).run(plan(sessions))
+
+
+def start(n: int) -> trajectory.StartTrajectorySession:
+    return trajectory.StartTrajectorySession(str(n))
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(("first", "days", "expected"), [
+    ("2026-01-28", 7, "2026-02-04"),  # across a month end
+    ("2026-12-28", 7, "2027-01-04"),  # across a year end
+    ("2028-02-24", 7, "2028-03-02"),  # leap year: Feb 29 exists
+    ("2027-02-24", 7, "2027-03-03"),  # no Feb 29
+    ("2028-02-22", 7, "2028-02-29"),
+    ("2100-02-22", 7, "2100-03-01"),  # 2100 is not a leap year
+    ("2000-02-22", 7, "2000-02-29"),  # 2000 is (divisible by 400)
+    ("2026-03-01", -1, "2026-02-28"),
+])
+def test_add_days_crosses_months_years_and_leap_days(first: str, days: int, expected: str) -> None:
+    assert dates.add_days(first, days) == expected
+
+
+def test_weekday_of_known_dates() -> None:
+    assert dates.weekday("2026-11-28") == 5  # a Saturday
+    assert dates.weekday("1970-01-01") == 3  # a Thursday
+    assert dates.weekday("2028-02-29") == 1  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    "typed", ["2027-02-29", "2026-13-01", "2026-04-31", "28-11-2026", "2026-1-5", "", "1999-01-01", "tomorrow"])
+def test_parse_date_rejects_what_is_not_a_calendar_date(typed: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        dates.parse_date(typed, "trajectory_first_date")
+    assert caught.value.code == "bad_date" and caught.value.params == {"field": "trajectory_first_date"}
+
+
+def test_parse_date_normalises_and_optional_empty() -> None:
+    assert dates.parse_date(" 2028-02-29 ", "d") == "2028-02-29"
+    assert dates.parse_date("", "d", required=False) == ""
+
+
+# ---------------------------------------------------------------- planning
+
+
+def test_plan_six_weekly_sessions_with_dates() -> None:
+    state = planned().state.trajectory
+    assert state.planned and state.current == 0 and not state.running
+    assert [s.date for s in state.sessions] == [
+        "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12"]
+    assert [s.number for s in state.sessions] == [1, 2, 3, 4, 5, 6]
+    assert (state.name, state.theme, state.target_group, state.format) == (
+        "Starters", "Feedback", "New teachers", "hybrid")
+
+
+def test_fortnightly_over_a_leap_day() -> None:
+    state = room().run(plan("3", "2028-02-15", "fortnightly")).state.trajectory
+    assert [s.date for s in state.sessions] == ["2028-02-15", "2028-02-29", "2028-03-14"]
+
+
+def test_replan_keeps_titles_and_runs_and_can_grow() -> None:
+    built = planned()
+    built.run(trajectory.PlanSession("2", "2026-09-15", "Giving feedback"))
+    built.run(start(1)).run(trajectory.EndTrajectorySession())
+    built.run(plan("8", "2026-09-08", "weekly", name="Starters 2026"))
+    state = built.state.trajectory
+    assert len(state.sessions) == 8 and state.name == "Starters 2026"
+    assert state.sessions[0].started and state.sessions[0].date == "2026-09-08"
+    assert state.sessions[1].title == "Giving feedback"  # the title stays, the date is re-planned
+    assert state.sessions[7].date == "2026-10-27"
+
+
+def test_replan_cannot_drop_sessions_that_ran() -> None:
+    built = planned().run(start(5)).run(start(3))  # session 5 ran, then the mentor went back to 3
+    with pytest.raises(Rejected) as caught:
+        decide(built.state, plan("4"), MENTOR)
+    assert caught.value.code == "out_of_range"
+    assert caught.value.params == {"field": "trajectory_sessions", "min": 5, "max": trajectory.SESSIONS_MAX}
+    assert decide(built.state, plan("5"), MENTOR)  # keeping all that ran is fine
+
+
+@pytest.mark.parametrize(("command", "code", "field"), [
+    (plan("0"), "out_of_range", "trajectory_sessions"),
+    (plan("17"), "out_of_range", "trajectory_sessions"),
+    (plan("six"), "out_of_range", "trajectory_sessions"),
+    (plan("-3"), "out_of_range", "trajectory_sessions"),
+    (plan(cadence="monthly"), "bad_choice", "trajectory_cadence"),
+    (plan(first="2026-02-30"), "bad_date", "trajectory_first_date"),
+    (plan(name="  "), "missing_field", "trajectory_name"),
+    (plan(name="x" * 121), "too_long", "trajectory_name"),
+    (plan(format="on the moon"), "bad_choice", "trajectory_format"),
+    (plan(theme="t" * 201), "too_long", "trajectory_theme"),
+])
+def test_bad_plans_are_rejected_with_a_reason(command: Command, code: str, field: str) -> None:
+    with pytest.raises(Rejected) as caught:
+        decide(room().state, command, MENTOR)
+    assert caught.value.code == code and caught.value.params["field"] == field
+
+
+def test_plan_session_changes_date_and_title_and_checks_them() -> None:
+    built = planned()
+    built.run(trajectory.PlanSession("3", "2026-09-23", "Cases"))
+    assert built.state.trajectory.session(3) == trajectory.PlannedSession(3, "2026-09-23", "Cases")
+    assert decide(built.state, trajectory.PlanSession("3", "2026-09-23", "Cases"), MENTOR) == []
+    for number in ("0", "7", "x"):
+        with pytest.raises(Rejected, match="out_of_range"):
+            decide(built.state, trajectory.PlanSession(number, "", ""), MENTOR)
+    with pytest.raises(Rejected, match="bad_date"):
+        decide(built.state, trajectory.PlanSession("1", "2026-9-1", ""), MENTOR)
+    with pytest.raises(Rejected, match="trajectory_not_planned"):
+        decide(room().state, trajectory.PlanSession("1", "", "x"), MENTOR)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+def test_start_and_end_a_session() -> None:
+    built = planned("ann").run(start(1), at=2000.0)
+    traj = built.state.trajectory
+    assert traj.current == 1 and traj.running and traj.sessions[0].started_at == 2000.0
+    built.run(trajectory.EndTrajectorySession(), at=5000.0)
+    traj = built.state.trajectory
+    assert not traj.running and traj.current == 1 and traj.sessions[0].ended_at == 5000.0
+    assert not built.state.ended  # ending a session does not close the room
+    assert decide(built.state, trajectory.EndTrajectorySession(), MENTOR) == []  # nothing runs
+
+
+def test_starting_the_next_ends_the_running_one() -> None:
+    built = planned().run(start(1))
+    events = decide(built.state, start(2), MENTOR)
+    assert events == [trajectory.TrajectorySessionEnded(1), trajectory.TrajectorySessionStarted(2)]
+    built.run(start(2))
+    assert built.state.trajectory.sessions[0].ended_at is not None
+    assert built.state.trajectory.current == 2 and built.state.trajectory.running
+    assert decide(built.state, start(2), MENTOR) == []  # already running
+
+
+def test_session_of_seq_places_things_in_their_session() -> None:
+    built = planned()
+    before = built.state.seq + 1
+    built.run(wall.CreateWall("w0", "Before", ("c",), ("Ideas",)))
+    built.run(start(1))
+    built.run(wall.CreateWall("w1", "Week 1", ("c",), ("Ideas",)))
+    built.run(trajectory.EndTrajectorySession())
+    built.run(wall.CreateWall("wb", "Between", ("c",), ("Ideas",)))
+    built.run(start(2))
+    built.run(wall.CreateWall("w2", "Week 2", ("c",), ("Ideas",)))
+    traj, walls = built.state.trajectory, built.state.wall.walls
+    assert traj.session_of_seq(before) == 0
+    assert traj.session_of_seq(walls["w0"].created_seq) == 0
+    assert traj.session_of_seq(walls["w1"].created_seq) == 1
+    assert traj.session_of_seq(walls["w2"].created_seq) == 2
+    assert traj.session_of_seq(walls["wb"].created_seq) == 1  # after 1 ended, before 2: still 1's
+
+
+def test_participants_and_projector_may_not_plan_or_run_sessions() -> None:
+    built = planned("ann")
+    for command in (plan(), trajectory.PlanSession("1", "", "x"), start(1), trajectory.EndTrajectorySession(),
+                    carryover.SetCarryOver("1", "a", ""),
+                    contacts.PlanReturnMeeting("m1", "2027-01-01", "")):
+        for actor in (who("ann"), PROJECTOR):
+            with pytest.raises(Forbidden):
+                decide(built.state, command, actor)
+
+
+def test_a_closed_room_cannot_be_planned_or_started() -> None:
+    built = planned().run(EndSession())
+    for command in (plan(), start(1)):
+        with pytest.raises(Rejected, match="session_ended"):
+            decide(built.state, command, MENTOR)
+
+
+def test_start_before_planning_is_rejected() -> None:
+    with pytest.raises(Rejected, match="trajectory_not_planned"):
+        decide(room().state, start(1), MENTOR)
+    with pytest.raises(Rejected, match="out_of_range"):
+        decide(planned().state, start(7), MENTOR)
+
+
+# ---------------------------------------------------------------- carry-over
+
+
+def test_carry_over_is_shown_at_the_next_session() -> None:
+    built = planned("ann").run(start(1))
+    written = "- Try the 3-2-1 feedback\n\n* Read chapter 2\n"
+    built.run(carryover.SetCarryOver("1", written, "How do we handle silence?"))
+    note = built.state.carryover.of(1)
+    assert note is not None
+    assert note.action_points == ("Try the 3-2-1 feedback", "Read chapter 2")
+    assert note.open_questions == ("How do we handle silence?",)
+    assert carryover.shown(built.state) is None  # during session 1 nothing carries into it
+    built.run(trajectory.EndTrajectorySession())
+    assert carryover.shown(built.state) == note  # between sessions: what to take to next time
+    built.run(start(2))
+    assert carryover.shown(built.state) == note  # the start of session 2
+    assert decide(built.state, carryover.SetCarryOver("1", "Try the 3-2-1 feedback\nRead chapter 2",
+                                                      "How do we handle silence?"), MENTOR) == []
+
+
+def test_carry_over_checks_session_and_size() -> None:
+    built = planned().run(start(1))
+    with pytest.raises(Rejected, match="carry_not_started"):
+        decide(built.state, carryover.SetCarryOver("2", "x", ""), MENTOR)
+    with pytest.raises(Rejected, match="carry_too_many"):
+        decide(built.state, carryover.SetCarryOver("1", "\n".join("x" * 13), ""), MENTOR)
+    with pytest.raises(Rejected, match="too_long"):
+        decide(built.state, carryover.SetCarryOver("1", "x" * 201, ""), MENTOR)
+    with pytest.raises(Rejected, match="trajectory_not_planned"):
+        decide(room().state, carryover.SetCarryOver("1", "x", ""), MENTOR)
+
+
+# ---------------------------------------------------------------- after the trajectory
+
+
+def test_contacts_only_by_consent_and_withdrawable_after_closing() -> None:
+    built = planned("ann", "bo")
+    assert contacts.visible(built.state) == []
+    built.run(contacts.ShareContact("Ann J.", "ann@example.org"), who("ann"))
+    built.run(EndSession())  # the trajectory is closed: consent still works
+    assert [c.name for c in contacts.visible(built.state)] == ["Ann J."]
+    built.run(contacts.WithdrawContact(), who("ann"))
+    assert contacts.visible(built.state) == []
+    assert decide(built.state, contacts.WithdrawContact(), who("ann")) == []
+    with pytest.raises(Forbidden):
+        decide(built.state, contacts.ShareContact("M", "m@x"), MENTOR)
+    with pytest.raises(Rejected, match="missing_field"):
+        decide(built.state, contacts.ShareContact("Ann", " "), who("ann"))
+    with pytest.raises(Rejected, match="too_long"):
+        decide(built.state, contacts.ShareContact("Ann", "x" * 161), who("ann"))
+
+
+def test_return_meetings_sorted_by_date_and_cancelled() -> None:
+    built = planned()
+    built.run(contacts.PlanReturnMeeting("m2", "2027-06-01", "Half a year on"))
+    built.run(contacts.PlanReturnMeeting("m1", "2027-03-01", "Three months on"))
+    assert [m.mid for m in built.state.contacts.meetings] == ["m1", "m2"]
+    built.run(contacts.CancelReturnMeeting("m1"))
+    assert [m.mid for m in built.state.contacts.meetings] == ["m2"]
+    with pytest.raises(Rejected, match="bad_date"):
+        decide(built.state, contacts.PlanReturnMeeting("m3", "soon", ""), MENTOR)
+    with pytest.raises(Rejected, match="bad_message"):
+        decide(built.state, contacts.PlanReturnMeeting("m2", "2027-01-01", ""), MENTOR)  # id taken
+
+
+# ---------------------------------------------------------------- personal links
+
+
+def test_reissue_link_replaces_the_token_hash() -> None:
+    built = planned("ann")
+    built.run(ReissueLink("ann", "new-hash"))
+    assert built.state.participant_by_token_hash("h-ann") is None
+    found = built.state.participant_by_token_hash("new-hash")
+    assert found is not None and found.pid == "ann"
+
+
+def test_only_the_mentor_reissues_links_for_members() -> None:
+    built = planned("ann", "bo")
+    with pytest.raises(Forbidden):
+        decide(built.state, ReissueLink("ann", "x"), who("ann"))
+    with pytest.raises(Forbidden):
+        decide(built.state, ReissueLink("bo", "x"), who("ann"))
+    with pytest.raises(Rejected, match="not_a_member"):
+        decide(built.state, ReissueLink("zed", "x"), MENTOR)
+    with pytest.raises(Rejected, match="bad_message"):
+        decide(built.state, ReissueLink("ann", ""), MENTOR)
+
+
+# ---------------------------------------------------------------- erasure
+
+
+def test_erase_me_redacts_my_events_and_the_log_still_folds() -> None:
+    built = planned("ann", "bo").run(start(1))
+    built.run(UpdateProfile("Ann Jansen", "remote"), who("ann"))
+    built.run(queue.RaiseHand("question"), who("ann"))
+    built.run(queue.RaiseHand(), who("bo"))
+    built.run(queue.NextTurn("t1", ""))  # Ann gets the turn (the mentor's event names her)
+    built.run(queue.EndTurn("t1"))  # no pid: only makes sense with Ann's turn
+    built.run(wall.CreateWall("w1", "Ideas", ("c1",), ("Ideas",)))
+    built.run(wall.AddNote("w1", "n1", "Ann's secret idea", "yellow", "c1"), who("ann"))
+    built.run(wall.AddNote("w1", "n2", "Bo's idea", "yellow", "c1"), who("bo"))
+    built.run(contacts.ShareContact("Ann J.", "ann@example.org"), who("ann"))
+    built.run(EraseParticipant("ann"), who("ann"))
+    assert "ann" not in built.state.participants
+    seqs, state = redaction_plan(built.log, "ann")
+    rewritten = [Stamped(s.seq, s.at, Redacted()) if s.seq in seqs else s for s in built.log]
+    # The rewritten log folds to the planned state, without anything of Ann's.
+    assert fold(rewritten) == state
+    assert "ann" not in state.participants and "bo" in state.participants
+    assert contacts.visible(state) == []
+    notes = state.wall.walls["w1"].notes
+    assert set(notes) == {"n2"}
+    kept = [s for s in rewritten if not isinstance(s.event, ParticipantErased)]
+    dump = repr([encode_event(s.event) for s in kept]) + repr(export_session(state))
+    for secret in ("Ann Jansen", "Ann's secret idea", "ann@example.org", "h-ann", '"ann"'):
+        assert secret not in dump
+    assert "Bo's idea" in dump
+    # The erase event itself stays (it carries only a random id), so other processes know.
+    assert any(isinstance(s.event, ParticipantErased) for s in rewritten)
+
+
+def test_is_personal_looks_at_pid_and_author_only() -> None:
+    assert is_personal(contacts.ContactShared("ann", "A", "x"), "ann")
+    assert not is_personal(contacts.ContactShared("bo", "A", "x"), "ann")
+    assert not is_personal(ParticipantErased("ann"), "ann")
+    assert not is_personal(trajectory.TrajectorySessionStarted(1), "ann")
+
+
+def test_only_oneself_or_the_mentor_may_erase() -> None:
+    built = planned("ann", "bo").run(EndSession())
+    with pytest.raises(Forbidden):
+        decide(built.state, EraseParticipant("bo"), who("ann"))
+    with pytest.raises(Forbidden):
+        decide(built.state, EraseParticipant("ann"), PROJECTOR)
+    assert decide(built.state, EraseParticipant("ann"), who("ann")) == [ParticipantErased("ann")]
+    assert decide(built.state, EraseParticipant("bo"), MENTOR) == [ParticipantErased("bo")]
+    with pytest.raises(Rejected, match="not_a_member"):
+        decide(built.state, EraseParticipant("zed"), MENTOR)
+
+
+# ---------------------------------------------------------------- codec and export
+
+
+def test_new_events_round_trip_the_codec() -> None:
+    for event in (
+        trajectory.TrajectoryPlanned("n", "t", "g", "weekly", "room", ("2026-01-01",)),
+        carryover.CarryOverSet(1, ("a",), ("q",)),
+        contacts.ContactShared("p", "n", "l"), contacts.ReturnMeetingPlanned("m", "2027-01-01", "x"),
+        Redacted(), ParticipantErased("p"),
+    ):
+        assert decode_event(encode_event(event)) == event
+
+
+def test_export_carries_the_trajectory_and_no_secrets() -> None:
+    built = planned("ann").run(start(1))
+    built.run(carryover.SetCarryOver("1", "Read", ""))
+    built.run(contacts.ShareContact("Ann", "ann@example.org"), who("ann"))
+    data = export_session(built.state)
+    assert data["trajectory"]["sessions"][0]["started_at"] == 1000.0
+    assert data["carryover"] == [{"session": 1, "action_points": ["Read"], "open_questions": []}]
+    assert data["after"]["shared_contacts"] == [{"name": "Ann", "contact": "ann@example.org"}]
+    assert "h-ann" not in repr(data)

@@ -1,0 +1,167 @@
+"""The web side of the agenda: the running agenda on the live pages and the projector, and the
+agenda builder for every planned session on the mentor's trajectory page.
+
+Everyone in the room may see the agenda (it is the plan of the session they are in); only the
+mentor gets the controls. The countdown of the running block is done by web/static/agenda.js from
+the block's start time (data-ends-at), so the server sends nothing while time passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from realtime import agenda, evaluation, events, topics, trajectory
+from realtime.agenda import Block, SessionAgenda
+from realtime.events import Role
+from realtime.room import Room
+from realtime.state import RoomState
+from web.feature import TRAJECTORY_ONLY, Region, WebFeature
+from web.trajectory_view import date_label
+from web.viewer import Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class BlockView:
+    bid: str
+    kind: str
+    title: str
+    minutes: int
+    state: str  # "done", "current", "next" (after the current one) or "planned" (none runs)
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunningAgenda:
+    session: int
+    blocks: tuple[BlockView, ...]
+    current: BlockView | None
+    ends_at: float  # epoch seconds the current block's planned time runs out (0: none runs)
+    started_at: float
+    upcoming: tuple[BlockView, ...]
+    finished: bool
+    planned_minutes: int
+    position: int  # 1-based place of the current block (0: none runs)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicChoice:
+    tid: str
+    title: str
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSession:
+    number: int
+    date: str
+    title: str
+    blocks: tuple[Block, ...]
+    planned_minutes: int
+    topics: tuple[TopicChoice, ...]  # topics not on this agenda yet, most votes first
+    is_current: bool
+    done: bool  # the session has run
+
+
+def running(state: RoomState, session: int) -> RunningAgenda:
+    plan: SessionAgenda = state.agenda.of(session)
+    at = plan.index(plan.current) if plan.current else -1
+    views = []
+    for index, block in enumerate(plan.blocks):
+        if plan.finished or (at >= 0 and index < at):
+            kind = "done"
+        elif index == at:
+            kind = "current"
+        elif at >= 0:
+            kind = "next"
+        else:
+            kind = "planned"
+        views.append(BlockView(block.bid, block.kind, block.title, block.minutes, kind, block.topic))
+    current = views[at] if at >= 0 else None
+    started = plan.started_at or 0.0
+    return RunningAgenda(
+        session=session,
+        blocks=tuple(views),
+        current=current,
+        ends_at=started + current.minutes * 60 if current is not None else 0.0,
+        started_at=started,
+        upcoming=tuple(v for v in views if v.state in ("next", "planned")),
+        finished=plan.finished,
+        planned_minutes=plan.planned_minutes,
+        position=at + 1,
+    )
+
+
+def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
+    state = room.state
+    ranked = [t for t in state.topics.by_votes() if t.status != "discussed"]
+    sessions = state.trajectory.sessions
+    numbers = [s.number for s in sessions] if sessions else [0]
+    result = []
+    for number in numbers:
+        plan = state.agenda.of(number)
+        planned = state.trajectory.session(number)
+        used = {b.topic for b in plan.blocks}
+        result.append(
+            PlanSession(
+                number=number,
+                date=date_label(planned.date, lang) if planned is not None else "",
+                title=planned.title if planned is not None else "",
+                blocks=plan.blocks,
+                planned_minutes=plan.planned_minutes,
+                topics=tuple(TopicChoice(t.tid, t.title, t.votes) for t in ranked if t.tid not in used)[:8],
+                is_current=number == state.trajectory.current,
+                done=planned is not None and planned.ended_at is not None,
+            )
+        )
+    return tuple(result)
+
+
+def _open_session(plan: tuple[PlanSession, ...]) -> int:
+    """The session whose builder opens first: the next one that has not run yet."""
+    return next((p.number for p in plan if not p.done), plan[-1].number if plan else 0)
+
+
+def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
+    data: dict[str, Any] = {
+        "agenda_kinds": agenda.KINDS,
+        "agenda_templates": tuple(agenda.TEMPLATES),
+        "agenda_minutes_max": agenda.MINUTES_MAX,
+    }
+    if viewer.page == "trajectory":
+        if viewer.role is Role.MENTOR:
+            plan = _plan(room, viewer.lang)
+            data["agenda_plan"] = plan
+            data["agenda_plan_open"] = _open_session(plan)
+        return data
+    data["agenda_view"] = running(room.state, room.state.trajectory.current)
+    return data
+
+
+_LIVE = frozenset({"agenda", "stage"})
+_ALL = _LIVE | {"agenda-plan"}
+_BOTH = frozenset({Role.MENTOR, Role.PARTICIPANT})
+_MENTOR = frozenset({Role.MENTOR})
+
+FEATURE = WebFeature(
+    name="agenda",
+    regions=(
+        Region("agenda", _BOTH, order=8, on_pages=_BOTH, context_from=frozenset({"evaluation"})),
+        Region("agenda-plan", _MENTOR, order=51, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
+    ),
+    event_regions={
+        **{cls: _ALL for cls in agenda.EVENTS},
+        # A topic's title or votes show in the builder's "add a topic" list.
+        **{cls: frozenset({"agenda-plan"}) for cls in topics.EVENTS},
+        trajectory.TrajectoryPlanned: _ALL,
+        trajectory.SessionPlanned: frozenset({"agenda-plan"}),
+        trajectory.TrajectorySessionStarted: _ALL,
+        trajectory.TrajectorySessionEnded: frozenset({"agenda-plan"}),
+        events.SessionEnded: _LIVE,
+        # The mentor's "now" box offers to open the evaluation during an evaluation block.
+        evaluation.EvaluationOpened: frozenset({"agenda"}),
+        evaluation.EvaluationClosed: frozenset({"agenda"}),
+    },
+    context=context,
+)

@@ -1,0 +1,724 @@
+// Hybrid media (server/media): the remote attendee's panel, the projector's room mode and the
+// mentor's controls. Each panel ([data-media-path]) gets one Media object. The browser publishes
+// on one RTCPeerConnection (it offers) and receives on another (the server offers, again whenever
+// the set of tracks changes). A dropped socket or connection is rebuilt by itself, with
+// "reconnecting audio..." shown meanwhile. All texts come from the panel's data-msg-* attributes.
+(() => {
+  "use strict";
+
+  // Caps: the server forwards without re-encoding, so every receiver gets what the sender sends.
+  const CAPS = {
+    remote: { width: 640, height: 360, frameRate: 15, maxBitrate: 450_000 },
+    room: { width: 1280, height: 720, frameRate: 15, maxBitrate: 1_200_000 },
+    screen: { frameRate: 5, maxBitrate: 1_500_000 },
+  };
+  const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+
+  const gathered = (pc) => new Promise((resolve) => {
+    if (pc.iceGatheringState === "complete") return resolve();
+    const done = () => {
+      if (pc.iceGatheringState === "complete") {
+        pc.removeEventListener("icegatheringstatechange", done);
+        resolve();
+      }
+    };
+    pc.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, 2000); // never wait for a slow STUN server longer than this
+  });
+
+  const el = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+
+  class Media {
+    constructor(root) {
+      this.root = root;
+      this.role = root.dataset.mediaRole;
+      this.path = root.dataset.mediaPath;
+      this.base = "";
+      this.ws = null;
+      this.me = "";
+      this.ice = [];
+      this.local = { mic: null, camera: null, screen: null };
+      this.want = { mic: false, camera: false, screen: false };
+      this.live = false; // joined (publishing and/or listening)
+      this.pub = null;
+      this.sub = null;
+      this.tracks = {}; // mid -> {member, kind, label}
+      this.roster = [];
+      this.pinned = "";
+      this.speaking = new Set();
+      this.seen = new Set(); // members whose camera the server forwards now
+      this.retry = 0;
+      this.closedForGood = false;
+      this.audioContext = null;
+      this.meterFrame = 0;
+      root.addEventListener("click", (event) => this.onClick(event));
+      root.addEventListener("change", (event) => this.onChange(event));
+      if (navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia && !/Mobi|Android/i.test(navigator.userAgent)) {
+        for (const button of root.querySelectorAll("[data-media-action=screen]")) button.hidden = false;
+      }
+      if ("mediaAuto" in root.dataset) this.connect(); // the mentor's panel: controls only
+    }
+
+    msg(key) {
+      const name = "msg" + key.replace(/(^|-)([a-z])/g, (_, __, c) => c.toUpperCase());
+      return this.root.dataset[name] || "";
+    }
+
+    status(text) {
+      const node = this.root.querySelector("[data-media-status]");
+      if (node && node.textContent !== text) node.textContent = text;
+    }
+
+    stage(name) {
+      for (const node of this.root.querySelectorAll("[data-media-stage]")) node.hidden = node.dataset.mediaStage !== name;
+      const toggle = this.root.querySelector(".media-room-toggle");
+      if (toggle) {
+        toggle.hidden = name === "live" || name === "setup";
+        toggle.setAttribute("aria-expanded", String(name === "setup"));
+      }
+      document.body.classList.toggle("media-on", name === "live" && this.role === "room");
+      // One camera and microphone check: in the setup while joining, under the controls while live.
+      const check = this.root.querySelector("[data-media-check]");
+      const home = this.root.querySelector(name === "live" ? "[data-media-check-live]" : "[data-media-check-home]");
+      if (check && home && check.parentElement !== home) {
+        home.append(check);
+        if (name === "live") {
+          check.hidden = false;
+          this.fillDevices().catch(() => {});
+        }
+        const preview = check.querySelector("[data-media-preview]");
+        if (preview && preview.srcObject) preview.play().catch(() => {}); // a moved video pauses
+      }
+    }
+
+    // ---------------------------------------------------------------- devices
+
+    device(kind) {
+      const select = this.root.querySelector(`[data-media-device=${kind}]`);
+      return select ? select.value : "";
+    }
+
+    async fillDevices() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      for (const select of this.root.querySelectorAll("[data-media-device]")) {
+        const kind = select.dataset.mediaDevice;
+        const keep = select.value;
+        for (const option of [...select.options]) if (option.value && option.value !== "off") option.remove();
+        let n = 0;
+        for (const device of devices) {
+          if (device.kind !== kind || !device.deviceId || device.deviceId === "default") continue;
+          n += 1;
+          const option = el("option", "", device.label || `${kind === "videoinput" ? "Camera" : "Microphone"} ${n}`);
+          option.value = device.deviceId;
+          select.append(option);
+        }
+        if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+      }
+    }
+
+    async getMic() {
+      const id = this.device("audioinput");
+      if (id === "off") return null;
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: { deviceId: id ? { exact: id } : undefined, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+      });
+      return stream.getAudioTracks()[0] || null;
+    }
+
+    async getCamera() {
+      const id = this.device("videoinput");
+      if (id === "off") return null;
+      const cap = CAPS[this.role === "room" ? "room" : "remote"];
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { deviceId: id ? { exact: id } : undefined, width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { ideal: cap.frameRate, max: cap.frameRate } },
+      });
+      return stream.getVideoTracks()[0] || null;
+    }
+
+    async openDevices(kinds) {
+      if (!navigator.mediaDevices) {
+        this.status(this.msg("no-devices"));
+        return;
+      }
+      try {
+        if (kinds.includes("mic") && !this.local.mic) this.local.mic = await this.getMic();
+        if (kinds.includes("camera") && !this.local.camera) this.local.camera = await this.getCamera();
+      } catch (error) {
+        this.status(this.msg(error && error.name === "NotAllowedError" ? "denied" : "no-devices"));
+      }
+      await this.fillDevices().catch(() => {});
+      for (const check of this.root.querySelectorAll("[data-media-check]")) check.hidden = false;
+      this.showPreview();
+    }
+
+    stopLocal(kind) {
+      const track = this.local[kind];
+      if (track) track.stop();
+      this.local[kind] = null;
+    }
+
+    showPreview() {
+      const video = this.root.querySelector("[data-media-preview]");
+      if (video) {
+        const tracks = this.local.camera ? [this.local.camera] : [];
+        video.srcObject = tracks.length ? new MediaStream(tracks) : null;
+        const off = this.root.querySelector("[data-media-preview-off]");
+        if (off) off.hidden = tracks.length > 0;
+      }
+      this.meter();
+    }
+
+    meter() {
+      cancelAnimationFrame(this.meterFrame);
+      const meters = this.root.querySelectorAll("[data-media-level]");
+      if (!this.local.mic || !meters.length) {
+        for (const m of meters) m.value = 0;
+        return;
+      }
+      try {
+        this.audioContext = this.audioContext || new AudioContext();
+        const source = this.audioContext.createMediaStreamSource(new MediaStream([this.local.mic]));
+        const analyser = this.audioContext.createAnalyser();
+        analyser.fftSize = 512;
+        source.connect(analyser);
+        const data = new Float32Array(analyser.fftSize);
+        const tick = () => {
+          analyser.getFloatTimeDomainData(data);
+          let sum = 0;
+          for (const v of data) sum += v * v;
+          const level = Math.min(1, Math.sqrt(sum / data.length) * 4);
+          const shown = this.local.mic && this.local.mic.enabled ? level : 0;
+          for (const m of meters) m.value = shown;
+          this.meterFrame = requestAnimationFrame(tick);
+        };
+        tick();
+      } catch (_) { /* no Web Audio: no meter */ }
+    }
+
+    // ---------------------------------------------------------------- socket
+
+    socketUrl() {
+      // KRING_MEDIA_URL may be ":8001": this page's host, another port (docs/deployment.md).
+      const base = !this.base ? location.origin
+        : this.base.startsWith(":") ? `${location.protocol}//${location.hostname}${this.base}` : this.base;
+      return base.replace(/^http/, "ws") + this.path;
+    }
+
+    connect() {
+      if (this.ws || this.closedForGood) return;
+      const ws = new WebSocket(this.socketUrl());
+      this.ws = ws;
+      ws.addEventListener("message", (event) => {
+        let message;
+        try { message = JSON.parse(event.data); } catch (_) { return; }
+        this.onMessage(message).catch((error) => console.warn("media:", error));
+      });
+      ws.addEventListener("close", (event) => {
+        if (this.ws !== ws) return;
+        this.ws = null;
+        this.dropPeers();
+        if (event.code === 4001 || event.code === 4003 || event.code === 1008) {
+          if (this.base === "" && event.code === 4003 && this.elsewhere) return; // moving to the media process
+          this.closedForGood = true;
+          if (this.live) this.leave(false);
+          this.status(this.msg(this.role === "room" && event.code === 4001 ? "need-mentor" : "not-allowed"));
+          return;
+        }
+        if (this.live || this.role === "mentor") {
+          this.status(this.live ? this.msg("reconnecting") : "");
+          const delay = RETRY_MS[Math.min(this.retry, RETRY_MS.length - 1)];
+          this.retry += 1;
+          setTimeout(() => this.connect(), delay);
+        }
+      });
+    }
+
+    send(message) {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+    }
+
+    async onMessage(m) {
+      switch (m.type) {
+        case "elsewhere": // this process does not serve media: go to the one that does
+          this.elsewhere = true;
+          this.base = m.url;
+          setTimeout(() => { this.ws = null; this.connect(); }, 0);
+          break;
+        case "welcome":
+          this.me = m.id;
+          this.ice = m.ice || [];
+          this.retry = 0;
+          if (this.live) {
+            if (this.hasLocal()) await this.publish();
+            if (this.role !== "mentor") this.send({ type: "subscribe" });
+            this.status(this.msg("live"));
+          } else if (this.hasLocal()) {
+            await this.publish(); // the mentor's screen share after a reconnect
+          }
+          break;
+        case "roster":
+          this.roster = m.members || [];
+          this.pinned = m.pinned || "";
+          this.seen = new Set(m.video || []);
+          this.render();
+          break;
+        case "video":
+          this.seen = new Set(m.ids || []);
+          if (this.role !== "mentor") this.renderTiles();
+          break;
+        case "speaking":
+          this.speaking = new Set(m.ids || []);
+          this.renderSpeaking();
+          break;
+        case "answer":
+          if (this.pub && this.pub.signalingState === "have-local-offer") {
+            await this.pub.setRemoteDescription({ type: "answer", sdp: m.sdp });
+          }
+          break;
+        case "offer":
+          await this.onOffer(m);
+          break;
+        case "mute-request":
+          this.setMic(false);
+          this.status(this.msg("mute-request"));
+          break;
+        case "video-stopped":
+          this.setCamera(false);
+          this.status(this.msg("video-stopped"));
+          break;
+        case "replaced":
+          this.closedForGood = true;
+          this.leave(false);
+          this.status(this.msg("replaced"));
+          break;
+        case "ended":
+          this.closedForGood = true;
+          this.leave(false);
+          this.status(this.msg("ended"));
+          break;
+        default:
+          break;
+      }
+    }
+
+    // ---------------------------------------------------------------- publish
+
+    hasLocal() {
+      return Boolean(this.local.mic || this.local.camera || this.local.screen);
+    }
+
+    // A new publish connection: for the first track of a kind, a screen share, or after a drop.
+    // Everything else (another device, camera off and on) swaps tracks on the running one.
+    async publish() {
+      if (this.pub) this.pub.close();
+      this.pub = null;
+      this.senders = {};
+      if (!this.hasLocal()) {
+        this.send({ type: "unpublish" }); // nothing left to send (a share stopped): say so
+        return;
+      }
+      const pc = new RTCPeerConnection({ iceServers: this.ice });
+      this.pub = pc;
+      const labels = {};
+      const transceivers = [];
+      for (const label of ["mic", "camera", "screen"]) {
+        const track = this.local[label];
+        if (!track) continue;
+        const cap = label === "screen" ? CAPS.screen : CAPS[this.role === "room" ? "room" : "remote"];
+        const init = { direction: "sendonly", streams: [] };
+        if (track.kind === "video") init.sendEncodings = [{ maxBitrate: cap.maxBitrate, maxFramerate: cap.frameRate }];
+        const transceiver = pc.addTransceiver(track, init);
+        if (track.kind === "video" && transceiver.setCodecPreferences && RTCRtpReceiver.getCapabilities) {
+          const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
+          const vp8 = codecs.filter((c) => /vp8/i.test(c.mimeType));
+          if (vp8.length) transceiver.setCodecPreferences(vp8); // one codec set: Opus and VP8
+        }
+        transceivers.push([transceiver, label]);
+        this.senders[label] = transceiver.sender;
+      }
+      pc.addEventListener("connectionstatechange", () => this.watch(pc));
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      for (const [transceiver, label] of transceivers) labels[transceiver.mid] = label;
+      this.send({ type: "publish", sdp: pc.localDescription.sdp, tracks: labels, ...this.flags() });
+    }
+
+    // Put `track` (null: nothing) on the running publish connection in place of `label`'s track,
+    // without renegotiating: the others see no flicker. False when a new connection is needed.
+    async swap(label, track) {
+      const sender = this.pub && this.senders && this.senders[label];
+      if (!sender || ["failed", "closed"].includes(this.pub.connectionState)) return false;
+      try {
+        await sender.replaceTrack(track);
+      } catch (_) {
+        return false;
+      }
+      return true;
+    }
+
+    // `label`'s track changed (or went): swap it in, or publish anew.
+    async republish(label) {
+      if (this.live && !(await this.swap(label, this.local[label]))) await this.publish();
+    }
+
+    flags() {
+      const on = (t) => Boolean(t && t.enabled && t.readyState === "live");
+      return { mic: on(this.local.mic), camera: on(this.local.camera), screen: on(this.local.screen) };
+    }
+
+    // ---------------------------------------------------------------- subscribe
+
+    async onOffer(m) {
+      if (!this.sub) {
+        const pc = new RTCPeerConnection({ iceServers: this.ice, bundlePolicy: "max-bundle" });
+        this.sub = pc;
+        pc.addEventListener("track", () => this.render());
+        pc.addEventListener("connectionstatechange", () => this.watch(pc));
+      }
+      const pc = this.sub;
+      this.tracks = m.tracks || {};
+      await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc);
+      this.send({ type: "answer", sdp: pc.localDescription.sdp });
+      this.render();
+    }
+
+    // A peer connection that fails (or stays disconnected) is rebuilt with the socket.
+    watch(pc) {
+      if (pc.connectionState === "connected") {
+        if (this.live) this.status(this.msg("live"));
+        clearTimeout(pc.kringTimer);
+      } else if (pc.connectionState === "failed" || pc.connectionState === "disconnected") {
+        this.status(this.msg("reconnecting"));
+        clearTimeout(pc.kringTimer);
+        pc.kringTimer = setTimeout(() => {
+          if (pc.connectionState !== "connected" && this.ws) this.ws.close(); // -> reconnect
+        }, pc.connectionState === "failed" ? 0 : 3000);
+      }
+    }
+
+    dropPeers() {
+      for (const pc of [this.pub, this.sub]) if (pc) pc.close();
+      this.pub = null;
+      this.sub = null;
+    }
+
+    // ---------------------------------------------------------------- controls
+
+    async join(kinds) {
+      this.status(this.msg("connecting"));
+      if (kinds.length) await this.openDevices(kinds);
+      for (const kind of ["mic", "camera"]) if (!kinds.includes(kind)) this.stopLocal(kind);
+      this.live = true;
+      this.closedForGood = false;
+      this.stage("live");
+      this.render();
+      if (this.audioContext && this.audioContext.state === "suspended") this.audioContext.resume();
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+        if (this.hasLocal()) await this.publish();
+        this.send({ type: "subscribe" });
+      } else {
+        this.connect();
+      }
+    }
+
+    leave(tell = true) {
+      this.live = false;
+      for (const kind of ["mic", "camera", "screen"]) this.stopLocal(kind);
+      if (tell) this.send({ type: "unpublish" });
+      if (tell) this.send({ type: "unsubscribe" });
+      this.dropPeers();
+      if (this.ws && tell && this.role !== "mentor") {
+        const ws = this.ws;
+        this.ws = null;
+        ws.close();
+      }
+      this.showPreview();
+      this.stage(this.role === "room" ? "none" : "setup");
+      for (const tiles of this.root.querySelectorAll("[data-media-tiles]")) tiles.replaceChildren();
+      if (tell) this.status("");
+    }
+
+    async setMic(on) {
+      if (on && !this.local.mic) {
+        // Listening only so far: open the microphone now (the turn came, or they want to speak).
+        await this.openDevices(["mic"]);
+        if (this.local.mic && this.live) await this.republish("mic");
+      } else if (this.local.mic) {
+        this.local.mic.enabled = on;
+      }
+      if (on && this.live) this.status(this.msg("live")); // the mentor's mute request is answered
+      this.send({ type: "state", ...this.flags() });
+      this.render();
+    }
+
+    async setCamera(on) {
+      if (on && !this.local.camera) {
+        await this.openDevices(["camera"]);
+        if (this.local.camera && this.live) await this.republish("camera");
+      } else if (!on && this.local.camera) {
+        this.stopLocal("camera");
+        if (this.live) await this.republish("camera");
+      }
+      this.send({ type: "state", ...this.flags() });
+      this.showPreview();
+      this.render();
+    }
+
+    async toggleScreen() {
+      if (this.local.screen) {
+        this.stopLocal("screen");
+      } else {
+        try {
+          const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: CAPS.screen.frameRate }, audio: false });
+          this.local.screen = stream.getVideoTracks()[0];
+          this.local.screen.addEventListener("ended", () => { this.local.screen = null; this.publish(); this.render(); });
+        } catch (_) {
+          return;
+        }
+      }
+      if (!this.ws) this.connect();
+      else await this.publish();
+      this.render();
+    }
+
+    async onClick(event) {
+      const button = event.target.closest("[data-media-action]");
+      if (!button || !this.root.contains(button)) return;
+      const action = button.dataset.mediaAction;
+      if (action === "check") {
+        await this.openDevices(["mic", "camera"]);
+      } else if (action === "setup") {
+        this.stage("setup");
+        await this.openDevices(["mic", "camera"]);
+      } else if (action === "close-setup") {
+        this.leave(false);
+      } else if (action === "join") {
+        const kinds = (button.dataset.mediaWith || "").split(",").filter(Boolean);
+        await this.join(kinds);
+      } else if (action === "leave") {
+        this.leave(true);
+      } else if (action === "mic") {
+        await this.setMic(!(this.local.mic && this.local.mic.enabled));
+      } else if (action === "camera") {
+        await this.setCamera(!this.local.camera);
+      } else if (action === "screen") {
+        await this.toggleScreen();
+      } else if (action === "ask-mute" || action === "stop-video" || action === "allow-video") {
+        this.send({ type: action, id: button.dataset.id });
+        if (action === "ask-mute") button.textContent = this.msg("asked");
+      }
+    }
+
+    async onChange(event) {
+      const select = event.target.closest("[data-media-device]");
+      if (!select) return;
+      const kind = select.dataset.mediaDevice === "videoinput" ? "camera" : "mic";
+      // While live, a device that is off stays off: the choice is used when it is turned on.
+      if (this.live && !this.local[kind] && select.value !== "off") return;
+      const muted = kind === "mic" && this.local.mic && !this.local.mic.enabled;
+      this.stopLocal(kind);
+      await this.openDevices([kind]);
+      if (muted && this.local.mic) this.local.mic.enabled = false; // another microphone, still muted
+      if (this.live) {
+        await this.republish(kind);
+        this.send({ type: "state", ...this.flags() });
+      }
+      this.render();
+    }
+
+    // ---------------------------------------------------------------- tiles
+
+    name(card) {
+      if (card.role === "room") return this.msg("room");
+      if (card.role === "mentor") return this.msg("mentor");
+      return card.name;
+    }
+
+    streamsOf(member) {
+      const out = { camera: null, screen: null, audio: null };
+      if (!this.sub) return out;
+      for (const transceiver of this.sub.getTransceivers()) {
+        const info = this.tracks[transceiver.mid];
+        if (!info || info.member !== member) continue;
+        const track = transceiver.receiver.track;
+        if (info.kind === "audio") out.audio = track;
+        else out[info.label === "screen" ? "screen" : "camera"] = track;
+      }
+      return out;
+    }
+
+    render() {
+      this.renderControls();
+      if (this.role === "mentor") this.renderPeople();
+      else this.renderTiles();
+    }
+
+    renderControls() {
+      const mic = Boolean(this.local.mic && this.local.mic.enabled);
+      const cam = Boolean(this.local.camera);
+      for (const b of this.root.querySelectorAll(".media-controls [data-media-action=mic]")) {
+        b.textContent = this.msg(mic ? "mic-on" : "mic-off");
+        b.setAttribute("aria-pressed", String(!mic));
+      }
+      for (const b of this.root.querySelectorAll(".media-controls [data-media-action=camera]")) {
+        b.textContent = this.msg(cam ? "cam-on" : "cam-off");
+        b.setAttribute("aria-pressed", String(!cam));
+      }
+      for (const b of this.root.querySelectorAll("[data-media-action=screen]")) {
+        b.textContent = this.msg(this.local.screen ? "stop-share" : "share");
+        b.setAttribute("aria-pressed", String(Boolean(this.local.screen)));
+      }
+      const turn = this.root.querySelector("[data-media-turn]");
+      if (turn) turn.hidden = !(this.live && this.pinned && this.pinned === this.me && !mic);
+    }
+
+    renderTiles() {
+      const box = this.root.querySelector("[data-media-tiles]");
+      if (!box || !this.live) return;
+      const others = this.roster.filter((c) => c.id !== this.me && c.publishing);
+      const listeners = this.roster.filter((c) => c.id !== this.me && !c.publishing && c.listening);
+      // The room first, then whoever has the turn, then the others in join order.
+      others.sort((a, b) => (b.role === "room") - (a.role === "room") || (b.id === this.pinned) - (a.id === this.pinned));
+      const seen = new Set();
+      for (const card of others) {
+        const media = this.streamsOf(card.id);
+        // A camera tile (also a name card for a person with only a microphone), and their screen.
+        const views = card.camera || card.mic || media.camera || media.audio ? [["camera", media.camera]] : [];
+        if (card.screen || media.screen) views.unshift(["screen", media.screen]);
+        for (const [label, track] of views) {
+          const key = `${card.id}/${label}`;
+          seen.add(key);
+          let tile = box.querySelector(`[data-tile="${CSS.escape(key)}"]`);
+          if (!tile) {
+            tile = el("figure", "media-tile");
+            tile.dataset.tile = key;
+            const video = el("video");
+            video.autoplay = true;
+            video.playsInline = true;
+            video.muted = true; // sound plays through the tile's own <audio>
+            tile.append(video, el("figcaption", "media-name"));
+            if (label === "camera") tile.append(el("audio"));
+            box.append(tile);
+          }
+          tile.dataset.member = card.id;
+          tile.classList.toggle("is-screen", label === "screen");
+          tile.classList.toggle("is-room", card.role === "room");
+          tile.classList.toggle("is-pinned", card.id === this.pinned);
+          tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id))));
+          const video = tile.querySelector("video");
+          if (track && video.srcObject?.getTracks()[0] !== track) video.srcObject = new MediaStream([track]);
+          const audio = tile.querySelector("audio");
+          if (audio && media.audio && audio.srcObject?.getTracks()[0] !== media.audio) {
+            audio.srcObject = new MediaStream([media.audio]);
+            audio.autoplay = true;
+            audio.play().catch(() => {});
+          }
+          const caption = tile.querySelector("figcaption");
+          const name = this.name(card);
+          const bits = [label === "screen" ? this.msg("screen").replace("{name}", name) : name];
+          if (label === "camera" && !card.mic) bits.push(this.msg("muted"));
+          if (card.id === this.pinned) bits.push(this.msg("has-turn"));
+          caption.textContent = bits.join(" · ");
+          tile.setAttribute("aria-label", bits.join(", "));
+        }
+      }
+      for (const tile of [...box.querySelectorAll(".media-tile")]) if (!seen.has(tile.dataset.tile)) tile.remove();
+      this.renderListeners(box, listeners);
+      let empty = box.querySelector(".media-empty");
+      const nobody = !others.length && !listeners.length;
+      if (nobody && !empty) box.append(el("p", "media-empty hint", this.msg("nobody")));
+      else if (!nobody && empty) empty.remove();
+      this.renderSpeaking();
+    }
+
+    // People who only listen: a name and "listening", no video, after the tiles.
+    renderListeners(box, listeners) {
+      let list = box.querySelector(".media-listeners");
+      if (!listeners.length) {
+        if (list) list.remove();
+        return;
+      }
+      if (!list) {
+        list = el("ul", "media-listeners");
+        list.setAttribute("aria-label", this.msg("listeners"));
+      }
+      box.append(list); // stays last, after tiles added since
+      list.replaceChildren(...listeners.map((card) => {
+        const item = el("li", "media-listener");
+        item.dataset.member = card.id;
+        item.append(el("span", "media-listener-name", this.name(card)), el("span", "media-listener-state", this.msg("listening")));
+        return item;
+      }));
+    }
+
+    renderSpeaking() {
+      for (const tile of this.root.querySelectorAll(".media-tile[data-member]")) {
+        tile.classList.toggle("is-speaking", this.speaking.has(tile.dataset.member));
+      }
+      for (const row of this.root.querySelectorAll(".media-person[data-member]")) {
+        row.classList.toggle("is-speaking", this.speaking.has(row.dataset.member));
+      }
+    }
+
+    renderPeople() {
+      const list = this.root.querySelector("[data-media-people]");
+      if (!list) return;
+      list.replaceChildren();
+      const others = this.roster.filter((c) => c.id !== this.me);
+      if (!others.length) {
+        list.append(el("li", "hint", this.msg("nobody")));
+        return;
+      }
+      for (const card of others) {
+        const row = el("li", "media-person");
+        row.dataset.member = card.id;
+        const who = el("span", "media-person-name", this.name(card));
+        const state = [];
+        if (!card.publishing && card.listening) state.push(this.msg("listening"));
+        else if (!card.mic) state.push(this.msg("muted"));
+        if (card.id === this.pinned) state.push(this.msg("has-turn"));
+        row.append(who, el("span", "media-person-state hint", state.join(" · ")));
+        if (card.role !== "mentor") {
+          const actions = el("span", "media-person-actions");
+          const ask = el("button", "btn btn-small", this.msg("ask-mute"));
+          ask.type = "button";
+          ask.dataset.mediaAction = "ask-mute";
+          ask.dataset.id = card.id;
+          ask.disabled = !card.mic;
+          const stopped = card.videoStopped;
+          const video = el("button", "btn btn-small", this.msg(stopped ? "allow-video" : "stop-video"));
+          video.type = "button";
+          video.dataset.mediaAction = stopped ? "allow-video" : "stop-video";
+          video.disabled = !stopped && !card.camera;
+          video.dataset.id = card.id;
+          actions.append(ask, video);
+          row.append(actions);
+        }
+        list.append(row);
+      }
+      this.renderSpeaking();
+    }
+  }
+
+  // Panels come with the page or with a region swap; each gets one Media object.
+  const start = () => {
+    for (const root of document.querySelectorAll("[data-media-path]")) {
+      if (!root.kringMedia) root.kringMedia = new Media(root);
+    }
+  };
+  const observer = new MutationObserver(start);
+  const boot = () => {
+    start();
+    observer.observe(document.body, { childList: true, subtree: true });
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();

@@ -1,0 +1,213 @@
+"""The web side of the trajectory: the session bar and carry-over on the live pages, the plan, the
+overview, the people (personal links, deleting data) and "after the trajectory" on the trajectory
+pages; which events touch them; and what each viewer may see.
+
+Privacy lives here:
+- contact details: only of people who shared them (realtime/contacts.py), only to the group
+  (participants and the mentor), never on the projector; a participant's own share form is in
+  the personal `trajectory-after` region;
+- the people list with personal-link and delete buttons is the mentor's only;
+- the projector gets the session number and nothing else of the trajectory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from realtime import carryover, contacts, dates, events, trajectory, wall
+from realtime.carryover import CarryOver
+from realtime.events import Role
+from realtime.room import Room
+from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, WebFeature
+from web.viewer import Viewer
+
+# Short day and month names per language: calendar data rather than UI sentences.
+_DAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+}
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+}
+
+
+def date_label(iso: str, lang: str, year: bool = False) -> str:
+    """"Mon 7 Sep" / "ma 7 sep" (with the year when asked); "" for no date."""
+    if not iso:
+        return ""
+    y, m, d = (int(part) for part in iso.split("-"))
+    days, months = _DAYS.get(lang, _DAYS["en"]), _MONTHS.get(lang, _MONTHS["en"])
+    label = f"{days[dates.weekday(iso)]} {d} {months[m - 1]}"
+    return f"{label} {y}" if year else label
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    number: int
+    date: str
+    date_label: str
+    title: str
+    status: str  # "running", "done", "next" (the one to start next), "planned"
+
+
+@dataclass(frozen=True, slots=True)
+class WallLink:
+    wid: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    pid: str
+    name: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectoryView:
+    planned: bool
+    name: str
+    theme: str
+    target_group: str
+    cadence: str
+    format: str
+    sessions: tuple[SessionView, ...]
+    total: int
+    current: int
+    running: bool
+    next_number: int  # 0 when every session has run
+    first_date: str
+    ended: bool
+    # Carry-over: what participants see now, and for the mentor the session to write it for.
+    carry: CarryOver | None
+    carry_source: int
+    carry_walls: tuple[WallLink, ...]
+    carry_edit: int
+    carry_edit_note: CarryOver | None
+    started: tuple[int, ...]
+    # After the trajectory.
+    shared: tuple[contacts.Contact, ...]
+    my_contact: contacts.Contact | None
+    meetings: tuple[tuple[contacts.ReturnMeeting, str], ...]
+    # The mentor only.
+    people: tuple[PersonRow, ...]
+    carry_all: tuple[CarryOver, ...]
+
+
+def _sessions(state: trajectory.TrajectoryState, lang: str) -> tuple[tuple[SessionView, ...], int]:
+    upcoming = [s.number for s in state.sessions if not s.started and s.number > state.current]
+    next_number = upcoming[0] if upcoming else next((s.number for s in state.sessions if not s.started), 0)
+    views = []
+    for s in state.sessions:
+        if s.running:
+            status = "running"
+        elif s.started:
+            status = "done"
+        elif s.number == next_number:
+            status = "next"
+        else:
+            status = "planned"
+        views.append(SessionView(s.number, s.date, date_label(s.date, lang), s.title, status))
+    return tuple(views), next_number
+
+
+def _walls_of(room: Room, session: int) -> tuple[WallLink, ...]:
+    traj = room.state.trajectory
+    walls: list[wall.Wall] = list(room.state.wall.walls.values())
+    return tuple(
+        WallLink(w.wid, w.title)
+        for w in walls
+        if session and traj.session_of_seq(w.created_seq) == session
+    )
+
+
+def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
+    state = room.state
+    traj = state.trajectory
+    sessions, next_number = _sessions(traj, viewer.lang)
+    shown = carryover.shown(state)
+    source = shown.session if shown else 0
+    started = tuple(s.number for s in traj.sessions if s.started)
+    mentor = viewer.role is Role.MENTOR
+    participant = viewer.role is Role.PARTICIPANT
+    group = mentor or participant
+    view = TrajectoryView(
+        planned=traj.planned,
+        name=traj.name,
+        theme=traj.theme,
+        target_group=traj.target_group,
+        cadence=traj.cadence,
+        format=traj.format,
+        sessions=sessions,
+        total=len(traj.sessions),
+        current=traj.current,
+        running=traj.running,
+        next_number=next_number,
+        first_date=traj.sessions[0].date if traj.sessions else "",
+        ended=state.ended,
+        carry=shown if group else None,
+        carry_source=source,
+        carry_walls=_walls_of(room, source) if group and shown else (),
+        carry_edit=traj.current if mentor else 0,
+        carry_edit_note=state.carryover.notes.get(traj.current) if mentor else None,
+        started=started if mentor else (),
+        shared=tuple(contacts.visible(state)) if group else (),
+        my_contact=state.contacts.shared.get(viewer.pid) if participant else None,
+        meetings=tuple((m, date_label(m.date, viewer.lang, year=True)) for m in state.contacts.meetings)
+        if group else (),
+        people=tuple(PersonRow(p.pid, p.name, p.location) for p in state.participants.values()) if mentor else (),
+        carry_all=tuple(sorted((n for n in state.carryover.notes.values() if not n.empty),
+                               key=lambda n: n.session)) if mentor else (),
+    )
+    return {"traj": view, "traj_limits": trajectory, "traj_date": date_label}
+
+
+_GROUP = frozenset({Role.MENTOR, Role.PARTICIPANT})
+_MENTOR = frozenset({Role.MENTOR})
+_PARTICIPANT = frozenset({Role.PARTICIPANT})
+
+# What a change of plan or of the running session touches, on every page.
+_PLAN = frozenset({"trajectory-bar", "trajectory-carry", "trajectory-plan", "trajectory-overview", "trajectory-after",
+                   "stage"})
+_PEOPLE = frozenset({"trajectory-people", "trajectory-after"})
+
+FEATURE = WebFeature(
+    name="trajectory",
+    regions=(
+        # The live pages: "Session 3 of 6" (with start/end for the mentor), then the carry-over.
+        # (mentor.html puts the bar at the top of the console itself, above the invite card)
+        Region("trajectory-bar", _GROUP, order=1, on_pages=_PARTICIPANT, pages=LIVE_ONLY),
+        Region("trajectory-carry", _GROUP, order=2, on_pages=_GROUP, pages=LIVE_ONLY),
+        # The trajectory pages: the plan (mentor) or the overview (participant) first ...
+        Region("trajectory-plan", _MENTOR, order=1, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
+        Region("trajectory-overview", _PARTICIPANT, order=1, on_pages=_PARTICIPANT, pages=TRAJECTORY_ONLY),
+        # ... and at the end the people (mentor) and what comes after the trajectory.
+        Region("trajectory-people", _MENTOR, order=90, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
+        Region("trajectory-after", _GROUP, personal=True, order=91, on_pages=_GROUP, pages=TRAJECTORY_ONLY),
+    ),
+    event_regions={
+        trajectory.TrajectoryPlanned: _PLAN,
+        trajectory.SessionPlanned: _PLAN,
+        trajectory.TrajectorySessionStarted: _PLAN,
+        trajectory.TrajectorySessionEnded: _PLAN,
+        carryover.CarryOverSet: frozenset({"trajectory-carry"}),
+        contacts.ContactShared: frozenset({"trajectory-after"}),
+        contacts.ContactWithdrawn: frozenset({"trajectory-after"}),
+        contacts.ReturnMeetingPlanned: frozenset({"trajectory-after"}),
+        contacts.ReturnMeetingCancelled: frozenset({"trajectory-after"}),
+        wall.WallCreated: frozenset({"trajectory-carry"}),
+        wall.WallConfigured: frozenset({"trajectory-carry"}),
+        events.ParticipantJoined: _PEOPLE,
+        events.ProfileUpdated: frozenset({"trajectory-people"}),
+        events.SessionEnded: _PLAN | _PEOPLE,
+        events.LinkReissued: frozenset({"trajectory-people"}),
+        # Someone's data went: the room is reloaded from the rewritten log (a reset) right after;
+        # meanwhile they leave every list at once.
+        events.ParticipantErased: _PEOPLE | {"presence", "stage", "me"},
+        events.Redacted: frozenset(),
+    },
+    context=context,
+)
