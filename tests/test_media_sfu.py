@@ -191,10 +191,16 @@ async def test_only_the_loudest_are_forwarded_when_there_are_many() -> None:
 async def test_a_camera_that_is_off_yields_its_video_slot() -> None:
     """A browser turns its camera off by swapping the track out, so the media line (and the
     source) stays: with more cameras than video slots, one that is on goes first, even when the
-    one that is off spoke more recently."""
+    one that is off spoke more recently. Pages hear whose camera is forwarded (the others get a
+    name card, not a black tile)."""
     room = MediaRoom("ROOM", rtc_config(()), Limits(video_max=1))
-    off = Member("p:off", "Off", "remote", lambda m: None, camera=False)
+    heard: list[dict[str, Any]] = []
+    off = Member("p:off", "Off", "remote", heard.append, camera=False)
     on = Member("p:on", "On", "remote", lambda m: None, camera=True)
+
+    def seen() -> list[str]:
+        return [m for m in heard if m["type"] == "video"][-1]["ids"]  # type: ignore[no-any-return]
+
     try:
         for member in (off, on):
             room.join(member)
@@ -205,8 +211,12 @@ async def test_a_camera_that_is_off_yields_its_video_slot() -> None:
         room.select()
         assert {k: s.forwarding for k, s in room.sources.items() if s.kind == "video"} == {
             "p:off/1": False, "p:on/1": True}
+        assert seen() == ["p:on"]
         on.camera, off.camera = False, True  # they swap
         room.select()
         assert room.sources["p:off/1"].forwarding and not room.sources["p:on/1"].forwarding
+        assert seen() == ["p:off"]
+        room.roster()
+        assert heard[-1]["type"] == "roster" and heard[-1]["video"] == ["p:off"]
     finally:
         await room.close()

@@ -147,7 +147,10 @@ async def join(
     await page.locator("input[name=name]").fill(name)
     await page.locator(f"input[name=location][value={location}]").check()
     await page.locator("form[action$='/join'] button.btn-primary").click()
-    await page.wait_for_url(re.compile(rf"/s/{code}$"))
+    await page.wait_for_url(re.compile(rf"/s/{code}(/welcome)?$"))
+    if page.url.endswith("/welcome"):  # a planned trajectory shows the personal link once first
+        await page.get_by_role("link", name=re.compile("Continue to the session|Door naar de bijeenkomst")).click()
+        await page.wait_for_url(re.compile(rf"/s/{code}$"))
     await wait_live(page)
     return page
 

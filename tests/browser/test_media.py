@@ -1,5 +1,7 @@
-"""Hybrid media in real browsers with Chromium's fake camera and microphone: a remote attendee's
-page publishes and the projector in room mode receives, and the other way round; axe-core."""
+"""Hybrid media in real browsers with Chromium's fake cameras, microphone and screen: a remote
+attendee's page publishes and the projector in room mode receives, and the other way round; a
+shared screen shows large on the projector; switching devices keeps the publish connection;
+listeners are listed; axe-core."""
 
 from __future__ import annotations
 
@@ -78,6 +80,10 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     # The room sees Rik; Rik sees the room.
     await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
     await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik")
+    # Readable from the back of the room: names at least 24px on a 1920x1080 projector.
+    size = await projector.locator(".media-tile[data-member^='p:'] .media-name").evaluate(
+        "(node) => parseFloat(getComputedStyle(node).fontSize)")
+    assert size >= 24, size
     await playing(rik, "#media-remote-panel .media-tile.is-room video")
     await expect(rik.locator(".media-tile.is-room .media-name")).to_have_text("The room")
     await expect(rik.locator("[data-media-status]")).to_have_text("Audio and video are live.")
@@ -254,7 +260,8 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     assert second
     await camera.select_option(second)
     await rik.wait_for_function(
-        f"""(id) => {{ const m = {media}; const t = m.pub.getSenders().map((s) => s.track).find((t) => t && t.kind === "video");
+        f"""(id) => {{ const m = {media};
+            const t = m.pub.getSenders().map((s) => s.track).find((t) => t && t.kind === "video");
             return t && t.getSettings().deviceId === id && t === m.local.camera; }}""", arg=second)
     mics = panel.get_by_role("combobox", name="Microphone", exact=True)
     other_mic = await mics.locator("option").last.get_attribute("value")
