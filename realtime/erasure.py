@@ -16,10 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from realtime import agenda, topics
 from realtime.events import Event, ParticipantErased, Redacted, Stamped
 from realtime.state import RoomState, evolve
 
 PERSONAL_FIELDS = ("pid", "author")
+# Things a person's event creates that other events copy from or refer to without an author: a
+# topic of theirs turned into an agenda block carries its title, and the block's later edits refer
+# to the block. When the creating event goes, the events that refer to what it made (by this
+# field) go too.
+CREATES: dict[type[Event], str] = {topics.TopicAdded: "topic", agenda.AgendaBlockAdded: "block"}
+LINKS = ("topic", "block")
 
 
 def is_personal(event: Event, pid: str) -> bool:
@@ -32,8 +39,16 @@ def redaction_plan(log: Sequence[Stamped], pid: str) -> tuple[frozenset[int], Ro
     """The seqs to rewrite as Redacted, and the state the rewritten log folds to."""
     state = RoomState()
     redact: set[int] = set()
+    gone: set[tuple[str, str]] = set()  # (field, id) of things the person made
     for item in log:
-        if not is_personal(item.event, pid):
+        event = item.event
+        personal = is_personal(event, pid) or any(
+            (name, getattr(event, name, None)) in gone for name in LINKS
+        )
+        made = CREATES.get(type(event))
+        if personal and made is not None:
+            gone.add((made, getattr(event, made)))
+        if not personal:
             try:
                 state = evolve(state, item)
                 continue

@@ -11,8 +11,9 @@ import uvicorn
 from server.app import create_app
 from server.settings import Settings
 
-# Secrets travel in a few URL paths (the mentor link, the QR/projector links): keep them out of logs.
-_SECRET_PATH = re.compile(r"(/m/[A-Z0-9]+/k/|/j/[A-Z0-9]+/|/p/[A-Z0-9]+/|/ws/p/[A-Z0-9]+/)[^\s/?\"]+")
+# Secrets travel in a few URL paths (the mentor link, the QR/projector links, a participant's
+# personal link): keep them out of logs.
+_SECRET_PATH = re.compile(r"(/m/[A-Z0-9]+/k/|/j/[A-Z0-9]+/|/p/[A-Z0-9]+/|/ws/p/[A-Z0-9]+/|/r/[A-Z0-9]+/)[^\s/?\"]+")
 
 
 class RedactSecrets(logging.Filter):

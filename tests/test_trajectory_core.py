@@ -408,3 +408,24 @@ def test_export_carries_the_trajectory_and_no_secrets() -> None:
     assert data["carryover"] == [{"session": 1, "action_points": ["Read"], "open_questions": []}]
     assert data["after"]["shared_contacts"] == [{"name": "Ann", "contact": "ann@example.org"}]
     assert "h-ann" not in repr(data)
+
+
+def test_erasure_takes_the_agenda_block_made_from_my_topic_and_its_edits() -> None:
+    from realtime import agenda, topics
+
+    built = planned("ann", "bo")
+    built.run(topics.AddTopic("t-ann", "Ann's burn-out story", ""), who("ann"))
+    built.run(topics.AddTopic("t-bo", "Bo's case", ""), who("bo"))
+    built.run(topics.VoteTopic("t-bo"), who("ann"))  # Ann's vote on Bo's topic: hers, not Bo's topic
+    built.run(agenda.AddTopicBlock("1", "b-ann", "t-ann"))
+    built.run(agenda.AddTopicBlock("1", "b-bo", "t-bo"))
+    built.run(agenda.EditBlock("1", "b-ann", "case", "Ann's burn-out story, part 1", "25"))
+    built.run(EraseParticipant("ann"), who("ann"))
+    seqs, state = redaction_plan(built.log, "ann")
+    rewritten = [Stamped(s.seq, s.at, Redacted()) if s.seq in seqs else s for s in built.log]
+    assert fold(rewritten) == state
+    dump = repr([encode_event(s.event) for s in rewritten]) + repr(export_session(state))
+    assert "burn-out" not in dump
+    # Bo's topic and the block made from it stay, without Ann's vote.
+    assert "Bo's case" in dump
+    assert [b.bid for b in state.agenda.of(1).blocks] == ["b-bo"]
