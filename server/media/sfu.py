@@ -28,6 +28,7 @@ from aiortc import (
     RTCPeerConnection,
     RTCSessionDescription,
 )
+from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 
 from server.media import glue
@@ -206,6 +207,8 @@ class Subscriber:
                 changed = True
             if not changed or not self.slots:
                 return
+            if self.pc.signalingState == "closed":
+                return  # this subscriber left meanwhile (several people leaving at once)
             await self.pc.setLocalDescription(await self.pc.createOffer())
             self._waiting_answer = True
             self.member.post({"type": "offer", "sdp": self.pc.localDescription.sdp, "tracks": self.track_map()})
@@ -362,6 +365,8 @@ class MediaRoom:
             if member.subscriber is not None:
                 try:
                     await member.subscriber.sync()
+                except InvalidStateError:  # closed while the offer was being made: it left
+                    log.info("media: %s left during a re-offer", member.id)
                 except Exception:
                     log.exception("media: re-offer to %s failed", member.id)
 
