@@ -552,7 +552,7 @@ def spy_on(pid: int, seconds: float, path: str) -> subprocess.Popen[bytes]:
     CPU itself, so a profiled run's numbers are for diagnosis only."""
     spy = Path(sys.executable).with_name("py-spy")
     return subprocess.Popen(
-        [str(spy), "record", "--pid", str(pid), "--duration", str(max(1, int(seconds))), "--rate", "50",
+        [str(spy), "record", "--pid", str(pid), "--duration", str(max(1, int(seconds))), "--rate", "200",
          "--idle", "--threads", "--format", "raw", "--output", path, "--nonblocking"],
         stdout=subprocess.DEVNULL, stderr=sys.stderr,
     )

@@ -91,7 +91,8 @@ class Connection:
                 # asyncio.timeout, not wait_for: wait_for makes a task per send (8% of the
                 # server's CPU in the benchmark, docs/performance.md).
                 async with asyncio.timeout(timeout):
-                    await self.ws.send_text("".join(parts))
+                    # The ASGI message itself (WebSocket.send), one layer less than send_text.
+                    await self.ws.send({"type": "websocket.send", "text": "".join(parts)})
             except TimeoutError:
                 log.info("slow client on %s cut off", self.room.code)
                 await self._close(errors.CLOSE_SLOW)

@@ -22,7 +22,8 @@ class StuckSocket:
         self.closed_with: int | None = None
         self.sends = 0
 
-    async def send_text(self, text: str) -> None:
+    async def send(self, message: dict[str, Any]) -> None:
+        assert message["type"] == "websocket.send" and isinstance(message["text"], str)
         self.sends += 1
         await asyncio.Event().wait()
 

@@ -230,34 +230,51 @@ class Renderer:
         return svg
 
     def context(
-        self, room: Room, viewer: Viewer, features: frozenset[str] | None = None, **extra: Any
+        self, room: Room, viewer: Viewer, features: frozenset[str] | None = None, *,
+        with_people: bool = True, **extra: Any
     ) -> dict[str, Any]:
         """What templates get. `features`: whose contexts to build (None: all, for a whole page);
         a region update builds only those of its regions (Region.context_from): with a dozen
-        features, building them all for every update was an eighth of the server's CPU."""
-        persons = people(room.state, room.presence, viewer)
+        features, building them all for every update was an eighth of the server's CPU.
+        `with_people`: the list of everyone (`people`, `counts`, `presence_lines`), which only
+        #presence and the projector's stage show; without it those names are undefined, so a
+        template that uses them anyway fails loudly."""
         feature_context: dict[str, Any] = {}
         chosen = None if features is None or "*" in features else features
         for feature in FEATURES:
             if chosen is None or feature.name in chosen:
                 feature_context.update(feature.context(room, viewer))
+        listing: dict[str, Any] = {}
+        if with_people:
+            persons = people(room.state, room.presence, viewer)
+            listing = {
+                "people": persons,
+                "counts": counts(persons),
+                "presence_lines": lambda: self.presence_lines(persons, viewer),
+            }
         return {
             **self.links(room, viewer),
             **feature_context,
-            "presence_lines": lambda: self.presence_lines(persons, viewer),
+            **listing,
             "page_regions": page_regions(viewer.role, viewer.page),
             "t": self.translator.gettext(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,
             "role": viewer.role.value,
             "state": room.state,
-            "people": persons,
-            "counts": counts(persons),
-            "me": next((p for p in persons if p.is_me), None),
+            "me": self.me(room, viewer),
             "static_version": self.static_version,
             "oob": False,
             **extra,
         }
+
+    @staticmethod
+    def me(room: Room, viewer: Viewer) -> PersonView | None:
+        participant = room.state.participants.get(viewer.pid) if viewer.pid else None
+        if participant is None:
+            return None
+        return PersonView(participant.pid, participant.name, participant.location,
+                          room.presence.is_online(participant.pid), True)
 
     def page(self, template: str, context: Mapping[str, Any]) -> str:
         return self.env.get_template(template).render(context)
@@ -303,7 +320,8 @@ class Renderer:
                     wanted = frozenset().union(
                         *({FEATURE_OF[n].name} | REGIONS[n].context_from for n in names)
                     )
-                    context = self.context(room, viewer, wanted, oob=True)
+                    listed = "presence" in names or "stage" in names
+                    context = self.context(room, viewer, wanted, with_people=listed, oob=True)
                 html = self.env.get_template(f"regions/{name}.html").render(context).strip()
                 if len(self._cache) > 4096:
                     self._cache.clear()  # bounded; renders are cheap to redo
