@@ -9,7 +9,6 @@ the same command finds the hand already lowered: nothing happens twice.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
@@ -18,6 +17,7 @@ from realtime.errors import KringError
 from realtime.events import Actor, Role
 from realtime.hub import Hub
 from realtime.room import Room
+from server.periodic import Periodic
 
 log = logging.getLogger("kring.away")
 
@@ -63,25 +63,13 @@ class AwayTimer:
         self.clock = clock
         self.every_s = every_s
         self.grace_s = grace_s
-        self._task: asyncio.Task[None] | None = None
+        self._timer = Periodic("away sweep", every_s, self._sweep)
+
+    async def _sweep(self) -> None:
+        await sweep(self.hub, loaded_rooms(self.hub), self.clock(), self.grace_s)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.every_s)
-            try:
-                await sweep(self.hub, loaded_rooms(self.hub), self.clock(), self.grace_s)
-            except Exception:  # one bad sweep must not end the timer
-                log.exception("away sweep failed")
+        self._timer.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await self._timer.stop()

@@ -12,7 +12,7 @@ from realtime import wall
 from realtime.export import export_session
 from realtime.state import RoomState
 from server.kring import kring
-from server.views import browser_lang, forbidden_mentor, load_room, mentor_ok, message, not_found
+from server.views import for_mentor, message
 
 Missing = Callable[[Request, str, str], HTMLResponse]
 
@@ -45,15 +45,13 @@ async def _mentor_file(
     exists: Callable[[RoomState], bool] = lambda state: True,
     missing: Missing = wall_missing,
 ) -> Response:
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
     # Only the mentor learns whether a wall exists: anyone else is refused first.
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
-    if not exists(room.state):
-        return missing(request, lang, room.code)
+    got = await for_mentor(request)
+    if isinstance(got, Response):
+        return got
+    if not exists(got.room.state):
+        return missing(request, got.lang, got.room.code)
+    room = got.room
     body, media_type, filename = make(room.state)
     return _download(body, media_type, filename)
 

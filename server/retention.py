@@ -10,7 +10,6 @@ twice is harmless. KRING_RETENTION_DAYS = 0 turns it off. docs/privacy.md says w
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -19,6 +18,7 @@ from realtime.errors import KringError
 from realtime.hub import Hub
 from realtime.state import RoomState, fold
 from realtime.store.base import EventStore
+from server.periodic import Periodic
 
 log = logging.getLogger("kring.retention")
 
@@ -79,25 +79,14 @@ class RetentionTimer:
         self.clock = clock
         self.days = days
         self.every_s = every_s
-        self._task: asyncio.Task[None] | None = None
+        self._timer = Periodic("retention sweep", every_s, self._sweep, at_start=True)
+
+    async def _sweep(self) -> None:
+        await sweep(self.store, self.hub, self.clock(), self.days)
 
     def start(self) -> None:
-        if self._task is None and self.days > 0:
-            self._task = asyncio.get_running_loop().create_task(self._run())
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await sweep(self.store, self.hub, self.clock(), self.days)
-            except Exception:  # one bad sweep (the store away) must not end the timer
-                log.exception("retention sweep failed")
-            await asyncio.sleep(self.every_s)
+        if self.days > 0:
+            self._timer.start()
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await self._timer.stop()

@@ -30,10 +30,9 @@ from server.views import (
     base_url,
     browser_lang,
     client_key,
-    forbidden_mentor,
+    for_mentor,
     guarded_form,
     load_room,
-    mentor_ok,
     message,
     not_found,
     page,
@@ -168,32 +167,24 @@ def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
 async def trajectory_markdown(request: Request) -> Response:
     from web.trajectory_view import date_label
 
-    room, denied = await _mentor_room(request)
-    if room is None:
-        return denied
+    got = await for_mentor(request)
+    if isinstance(got, Response):
+        return got
+    room = got.room
     t = kring(request).translator.gettext(room.state.language)
     return _download(to_markdown(room.state, t, date_label), "text/markdown; charset=utf-8",
                      f"kring-{room.code}-trajectory.md")
 
 
 async def trajectory_csv(request: Request) -> Response:
-    room, denied = await _mentor_room(request)
-    if room is None:
-        return denied
+    got = await for_mentor(request)
+    if isinstance(got, Response):
+        return got
+    room = got.room
     return _download(to_csv(room.state), "text/csv; charset=utf-8", f"kring-{room.code}-trajectory.csv")
 
 
 # ------------------------------------------------------------------ helpers
-
-
-async def _mentor_room(request: Request) -> tuple[Room | None, Response]:
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return None, not_found(request, lang)
-    if not mentor_ok(request, room):
-        return None, forbidden_mentor(request, lang)
-    return room, Response(status_code=204)
 
 
 def personal_url(request: Request, code: str, token: str) -> str:
@@ -262,13 +253,10 @@ async def welcome(request: Request) -> Response:
 async def reissue_link(request: Request) -> Response:
     """The mentor makes someone a new personal link; the old one stops working at once."""
     k = kring(request)
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    await guarded_form(request)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
+    got = await for_mentor(request, post=True)
+    if isinstance(got, Response):
+        return got
+    room, lang = got.room, got.lang
     pid = request.path_params["pid"]
     person = room.state.participants.get(pid)
     if person is None:
@@ -311,13 +299,10 @@ async def erase_me(request: Request) -> Response:
 
 async def erase_person(request: Request) -> Response:
     k = kring(request)
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    form = await guarded_form(request)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
+    got = await for_mentor(request, post=True)
+    if isinstance(got, Response):
+        return got
+    room, form = got.room, got.form
     pid = request.path_params["pid"]
     if form.get("confirm") == "yes" and pid in room.state.participants:
         await erase(k, room, pid, Actor(Role.MENTOR))
@@ -327,13 +312,10 @@ async def erase_person(request: Request) -> Response:
 async def delete_trajectory(request: Request) -> Response:
     """The mentor deletes the whole room, after typing its code: gone from the store and memory."""
     k = kring(request)
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    form = await guarded_form(request)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
+    got = await for_mentor(request, post=True)
+    if isinstance(got, Response):
+        return got
+    room, lang, form = got.room, got.lang, got.form
     t = k.translator.gettext(lang)
     typed = codes.normalize(form.get("confirm_code", "")[:40])
     if typed != room.code:

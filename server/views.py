@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -331,14 +332,35 @@ def forbidden_mentor(request: Request, lang: str) -> HTMLResponse:
                    t("Open the mentor link on this device to get the console here."), status=403)
 
 
-async def mentor_page(request: Request) -> Response:
-    k = kring(request)
+@dataclass(frozen=True, slots=True)
+class ForMentor:
+    """A request that passed a mentor-only route's checks: the room, the page's language, and the
+    posted form (empty for a GET)."""
+
+    room: Room
+    lang: str
+    form: dict[str, str]
+
+
+async def for_mentor(request: Request, *, post: bool = False) -> ForMentor | Response:
+    """The room of a mentor-only route, or the page to answer instead (no such session, or not the
+    mentor). With `post` the form is read and its token checked first, as for any form post."""
     room = await load_room(request, request.path_params["code"])
     lang = browser_lang(request, room.state.language if room else None)
     if room is None:
         return not_found(request, lang)
+    form = await guarded_form(request) if post else {}
     if not mentor_ok(request, room):
         return forbidden_mentor(request, lang)
+    return ForMentor(room, lang, form)
+
+
+async def mentor_page(request: Request) -> Response:
+    k = kring(request)
+    got = await for_mentor(request)
+    if isinstance(got, Response):
+        return got
+    room, lang = got.room, got.lang
     t = k.translator.gettext(lang)
     key = request.cookies.get(security.mentor_cookie(room.code), "")
     mentor_url = f"{base_url(request)}/m/{room.code}/k/{key}"
@@ -351,12 +373,10 @@ async def mentor_page(request: Request) -> Response:
 
 async def mentor_trajectory_page(request: Request) -> Response:
     """The mentor's side of the whole trajectory: plan, group profile, goals, evaluations."""
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
+    got = await for_mentor(request)
+    if isinstance(got, Response):
+        return got
+    room, lang = got.room, got.lang
     viewer = Viewer(Role.MENTOR, lang, base_url=base_url(request), page="trajectory")
     return live_page(request, room, viewer, "mentor_trajectory.html",
                      retention_days=kring(request).settings.retention_days)
@@ -364,13 +384,10 @@ async def mentor_trajectory_page(request: Request) -> Response:
 
 async def end_session(request: Request) -> Response:
     k = kring(request)
-    room = await load_room(request, request.path_params["code"])
-    lang = browser_lang(request, room.state.language if room else None)
-    if room is None:
-        return not_found(request, lang)
-    form = await guarded_form(request)
-    if not mentor_ok(request, room):
-        return forbidden_mentor(request, lang)
+    got = await for_mentor(request, post=True)
+    if isinstance(got, Response):
+        return got
+    room, form = got.room, got.form
     if form.get("confirm") == "yes":
         await k.hub.execute(room.code, EndSession(), Actor(Role.MENTOR))
     return RedirectResponse(f"/m/{room.code}", status_code=303)
