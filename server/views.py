@@ -256,7 +256,9 @@ async def join_form(request: Request) -> Response:
     if room.state.ended:
         return message(request, lang, t("This session has ended"),
                        t("You can no longer join it. Thank you for being there!"), status=410)
-    context = {"code": room.code, "title": room.state.title, "name": "", "location": "room", "error": ""}
+    context: dict[str, Any] = {
+        "code": room.code, "title": room.state.title, "name": "", "location": "room", "error": "",
+    }
     if request.method == "GET":
         return page(request, "join.html", lang, **context)
     form = await guarded_form(request)

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Collection
 from typing import Any
 
 import orjson
@@ -68,6 +69,7 @@ class Connection:
 
     def catch_up(self, since: int | None) -> None:
         missed = self.room.since(since) if since is not None else None
+        names: Collection[str]
         if missed is None:
             names = all_regions(self.viewer.role, self.viewer.page)
         else:
