@@ -18,6 +18,7 @@ from server.away import AwayTimer
 from server.media.sfu import MediaRooms
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
+from server.send_watch import SendWatch
 from server.settings import Settings
 from web.i18n import Translator
 from web.render import STATIC, Renderer
@@ -35,6 +36,7 @@ class Kring:
     join_limiter: RateLimiter
     create_limiter: RateLimiter
     away: AwayTimer
+    send_watch: SendWatch
     media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
 
@@ -44,6 +46,7 @@ class Kring:
         if self.retention is not None:
             await self.retention.stop()
         await self.away.stop()
+        await self.send_watch.stop()
         await self.hub.close()
         await self.broker.close()
         await self.store.close()
@@ -70,6 +73,8 @@ def build(settings: Settings) -> Kring:
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()
+    send_watch = SendWatch(settings.ws_send_timeout_s)
+    send_watch.start()
     retention = RetentionTimer(store, hub, time.time, settings.retention_days)
     retention.start()
     return Kring(
@@ -83,6 +88,7 @@ def build(settings: Settings) -> Kring:
         join_limiter=RateLimiter(settings.join_attempts_per_minute),
         create_limiter=RateLimiter(30),
         away=away,
+        send_watch=send_watch,
         retention=retention,
         media=MediaRooms(settings.ice_servers) if settings.media_serve else None,
     )

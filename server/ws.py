@@ -14,10 +14,11 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 import orjson
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from realtime import codes, limits
@@ -38,14 +39,24 @@ MAX_BAD_MESSAGES = 50
 
 
 class Connection:
-    def __init__(self, ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> None:
+    def __init__(self, ws: WebSocket, k: Kring, room: Room, viewer: Viewer, send: Send | None = None) -> None:
         self.ws = ws
+        # Frames go out through the ASGI `send` itself when the route gives it (Socket below):
+        # Starlette's WebSocket.send checks the socket's state on every frame, a few percent of
+        # the server's CPU at 10,000 frames a second (docs/performance.md).
+        self._send: Send = send if send is not None else ws.send
         self.k = k
         self.room = room
         self.viewer = viewer
         self.dirty: set[str] = set()
         self.notices: deque[str] = deque(maxlen=4)  # one-off fragments; old ones are superseded
-        self.wake = asyncio.Event()
+        # The sender task waits on this future when there is nothing to send (cheaper than an
+        # asyncio.Event per connection); on_change and notice resolve it.
+        self._wakeup: asyncio.Future[None] | None = None
+        # When the send in progress began (server/send_watch.py cuts off a client that stalls).
+        self.sending_since: float | None = None
+        self.too_slow = False
+        self._sender_task: asyncio.Task[None] | None = None
         self.allowance = float(k.settings.ws_messages_per_10s)
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
@@ -57,11 +68,26 @@ class Connection:
         names = regions_for(change, self.viewer, self.room.state)
         if names:
             self.dirty |= names
-            self.wake.set()
+            self._wake()
 
     def notice(self, html: str) -> None:
         self.notices.append(html)
-        self.wake.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._wakeup
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def start_sending(self) -> asyncio.Task[None]:
+        self._sender_task = asyncio.get_running_loop().create_task(self.sender())
+        return self._sender_task
+
+    def cut_off(self) -> None:
+        """The client stopped taking frames (server/send_watch.py): end the stalled send."""
+        self.too_slow = True
+        if self._sender_task is not None:
+            self._sender_task.cancel()
 
     def flash(self, text: str) -> None:
         self.flash_shown = bool(text)
@@ -78,10 +104,12 @@ class Connection:
         self.notice(self.k.renderer.fragment("fragments/conn.html", self.viewer, conn_state="live"))
 
     async def sender(self) -> None:
-        timeout = self.k.settings.ws_send_timeout_s
+        loop = asyncio.get_running_loop()
         while True:
-            await self.wake.wait()
-            self.wake.clear()
+            if not (self.dirty or self.notices):
+                self._wakeup = loop.create_future()
+                await self._wakeup
+                self._wakeup = None
             parts = list(self.notices)
             self.notices.clear()
             if self.dirty:
@@ -89,16 +117,19 @@ class Connection:
                 parts.append(self.k.renderer.regions(self.room, self.viewer, names))
             if not parts:
                 continue
+            self.sending_since = time.monotonic()
             try:
-                # asyncio.timeout, not wait_for: wait_for makes a task per send (8% of the
-                # server's CPU in the benchmark, docs/performance.md).
-                async with asyncio.timeout(timeout):
-                    # The ASGI message itself (WebSocket.send), one layer less than send_text.
-                    await self.ws.send({"type": "websocket.send", "text": "".join(parts)})
-            except TimeoutError:
+                await self._send({"type": "websocket.send", "text": "".join(parts)})
+            except OSError:  # the client is gone (uvicorn's ClientDisconnected); the receiver ends
+                return
+            except asyncio.CancelledError:
+                if not self.too_slow:
+                    raise
                 log.info("slow client on %s cut off", self.room.code)
                 await self._close(errors.CLOSE_SLOW)
                 return
+            finally:
+                self.sending_since = None
 
     # -- incoming
 
@@ -173,7 +204,8 @@ class Connection:
         if self.viewer.role is Role.PARTICIPANT:
             hub.connect(self.room, self.viewer.pid)
         self.catch_up(since)
-        tasks = [asyncio.create_task(self.sender()), asyncio.create_task(self.receiver())]
+        tasks = [self.start_sending(), asyncio.create_task(self.receiver())]
+        self.k.send_watch.register(self)
         try:
             done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
@@ -190,6 +222,7 @@ class Connection:
                 # be running under cancellation).
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
                 task.cancel()
+            self.k.send_watch.unregister(self)
             unwatch()
             if self.viewer.role is Role.PARTICIPANT:
                 hub.disconnect(self.room, self.viewer.pid)
@@ -229,7 +262,7 @@ async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
     return k, room
 
 
-async def participant_socket(ws: WebSocket) -> None:
+async def participant_socket(ws: WebSocket, send: Send) -> None:
     opened = await _open(ws, ws.path_params["code"])
     if opened is None:
         return
@@ -240,10 +273,10 @@ async def participant_socket(ws: WebSocket) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws), _page(ws))
-    await Connection(ws, k, room, viewer).run(_since(ws))
+    await Connection(ws, k, room, viewer, send).run(_since(ws))
 
 
-async def mentor_socket(ws: WebSocket) -> None:
+async def mentor_socket(ws: WebSocket, send: Send) -> None:
     opened = await _open(ws, ws.path_params["code"])
     if opened is None:
         return
@@ -253,10 +286,10 @@ async def mentor_socket(ws: WebSocket) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws), page=_page(ws))
-    await Connection(ws, k, room, viewer).run(_since(ws))
+    await Connection(ws, k, room, viewer, send).run(_since(ws))
 
 
-async def projector_socket(ws: WebSocket) -> None:
+async def projector_socket(ws: WebSocket, send: Send) -> None:
     opened = await _open(ws, ws.path_params["code"])
     if opened is None:
         return
@@ -265,4 +298,15 @@ async def projector_socket(ws: WebSocket) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
-    await Connection(ws, k, room, viewer).run(_since(ws))
+    await Connection(ws, k, room, viewer, send).run(_since(ws))
+
+
+class Socket:
+    """A websocket route's endpoint as a plain ASGI app: the handler gets the WebSocket and the
+    ASGI `send`, which Connection uses for its frames (see Connection.__init__)."""
+
+    def __init__(self, handler: Callable[[WebSocket, Send], Awaitable[None]]) -> None:
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.handler(WebSocket(scope, receive=receive, send=send), send)

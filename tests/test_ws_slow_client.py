@@ -11,6 +11,7 @@ from realtime.events import Role, Stamped, TitleChanged
 from realtime.room import Change, Room
 from realtime.state import RoomState
 from server import errors
+from server.send_watch import SendWatch
 from server.ws import Connection
 from web.viewer import Viewer
 
@@ -38,19 +39,47 @@ async def test_a_stuck_client_is_cut_off_with_1013_and_its_backlog_stays_bounded
         renders.append(set(names))
         return "<div></div>"
 
+    watch = SendWatch(timeout_s=0.2, every_s=0.05)
     k: Any = SimpleNamespace(
         settings=SimpleNamespace(ws_send_timeout_s=0.2, ws_messages_per_10s=100),
         renderer=SimpleNamespace(regions=regions, fragment=lambda *a, **kw: ""),
+        send_watch=watch,
     )
     ws = StuckSocket()
     room = Room("ACDEFGHJ", RoomState(seq=1, code="ACDEFGHJ"))
     conn = Connection(ws, k, room, Viewer(Role.MENTOR, "en"))  # type: ignore[arg-type]
-    sender = asyncio.get_running_loop().create_task(conn.sender())
+    watch.register(conn)
+    watch.start()
+    sender = conn.start_sending()
     conn.on_change(Change(presence=True))
     await asyncio.sleep(0.05)  # the first send is now stuck
     for seq in range(2, 1002):  # a thousand changes while the client does not read
         conn.on_change(Change(events=(Stamped(seq, 1.0, TitleChanged(f"t{seq}")),)))
     assert conn.dirty == {"session-head"}  # a set of region names, not a queue of messages
     await asyncio.wait_for(sender, 2.0)
+    await watch.stop()
     assert ws.closed_with == errors.CLOSE_SLOW
     assert ws.sends == 1 and len(renders) == 1
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.sending_since: float | None = None
+        self.cut = False
+
+    def cut_off(self) -> None:
+        self.cut = True
+
+
+def test_the_watch_cuts_off_only_sends_pending_longer_than_the_timeout() -> None:
+    now = [100.0]
+    watch = SendWatch(timeout_s=10.0, clock=lambda: now[0])
+    idle, quick, stuck = FakeConnection(), FakeConnection(), FakeConnection()
+    for connection in (idle, quick, stuck):
+        watch.register(connection)
+    quick.sending_since, stuck.sending_since = 99.0, 85.0
+    watch.check()
+    assert (idle.cut, quick.cut, stuck.cut) == (False, False, True)
+    now[0] = 120.0  # the quick one's send is long stuck too by now
+    watch.check()
+    assert quick.cut and not idle.cut

@@ -71,6 +71,7 @@ FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATU
 
 REGIONS: Mapping[str, Region] = {r.name: r for f in FEATURES for r in f.regions}
 FEATURE_OF: Mapping[str, WebFeature] = {r.name: f for f in FEATURES for r in f.regions}
+PERSONAL_REGIONS = frozenset(r.name for r in REGIONS.values() if r.personal)
 
 # Which regions an event changes. Every event type must be listed (tests/test_render.py checks).
 def _merge_event_regions() -> dict[type[Any], frozenset[str]]:
@@ -292,7 +293,7 @@ class Renderer:
         dirty regions, so all but the first get the frame with one lookup (per region and per
         connection, building it again was a tenth of the loop in the benchmark)."""
         dirty = frozenset(names)
-        personal = any(_region_of(n).personal for n in dirty)
+        personal = not dirty.isdisjoint(PERSONAL_REGIONS)
         frame_key = ("frame", room.code, dirty, viewer.cache_key(personal), room.state.seq,
                      room.presence.version)
         frame = self._frames.get(frame_key)

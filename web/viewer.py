@@ -7,7 +7,7 @@ what only the mentor may see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from realtime.events import Role
 from realtime.presence import Presence
@@ -24,12 +24,19 @@ class Viewer:
     # Which kind of page they look at: "live" (the session) or "trajectory" (web/feature.py PAGES).
     # Regions do not render differently per page, so it is not part of the cache key.
     page: str = "live"
+    # Both cache keys, made once: they are looked up for every frame sent to this viewer.
+    _shared_key: str = field(init=False, repr=False, compare=False)
+    _own_key: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shared = f"{self.role.value}:{self.lang}:{self.base_url}"
+        own = f"p:{self.pid}:{self.lang}:{self.base_url}" if self.role is Role.PARTICIPANT else shared
+        object.__setattr__(self, "_shared_key", shared)
+        object.__setattr__(self, "_own_key", own)
 
     def cache_key(self, personal: bool) -> str:
         """Viewers that see the same HTML of a region share one render of it."""
-        if personal and self.role is Role.PARTICIPANT:
-            return f"p:{self.pid}:{self.lang}:{self.base_url}"
-        return f"{self.role.value}:{self.lang}:{self.base_url}"
+        return self._own_key if personal else self._shared_key
 
 
 @dataclass(frozen=True, slots=True)
