@@ -179,6 +179,15 @@ def all_regions(role: Role, page: str = "live") -> set[str]:
     return {n for n, r in REGIONS.items() if role in r.roles and page in r.pages}
 
 
+def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
+    """Store `value` in a render cache that is emptied when it grows past `limit` (renders are
+    cheap to redo; the caches only spare doing the same one for every connection)."""
+    if len(cache) > limit:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 def qr_svg(url: str, label: str) -> Markup:
     """An inline SVG QR code for `url`; `url` is ours, segno escapes it in the title anyway."""
     svg = segno.make(url, error="m").svg_inline(
@@ -225,9 +234,7 @@ class Renderer:
         key = (url, label)
         svg = self._qr_cache.get(key)
         if svg is None:
-            if len(self._qr_cache) > 256:
-                self._qr_cache.clear()
-            svg = self._qr_cache[key] = qr_svg(url, label)
+            svg = _keep(self._qr_cache, key, qr_svg(url, label), 256)
         return svg
 
     def context(
@@ -298,10 +305,7 @@ class Renderer:
                      room.presence.version)
         frame = self._frames.get(frame_key)
         if frame is None:
-            frame = self._regions(room, viewer, dirty)
-            if len(self._frames) > 1024:
-                self._frames.clear()
-            self._frames[frame_key] = frame
+            frame = _keep(self._frames, frame_key, self._regions(room, viewer, dirty), 1024)
         return frame
 
     def _regions(self, room: Room, viewer: Viewer, names: Iterable[str]) -> str:
@@ -323,13 +327,16 @@ class Renderer:
                     )
                     listed = "presence" in names or "stage" in names
                     context = self.context(room, viewer, wanted, with_people=listed, oob=True)
-                html = self.env.get_template(f"regions/{name}.html").render(context).strip()
-                if len(self._cache) > 4096:
-                    self._cache.clear()  # bounded; renders are cheap to redo
-                self._cache[key] = html
+                html = _keep(self._cache, key, self.env.get_template(f"regions/{name}.html").render(context).strip(),
+                             4096)
             parts.append(html)
         parts.append(self.sync_marker(room.state.seq))
         return "".join(parts)
+
+    def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
+        """What a line of #presence and its counts need: far less than a region's context."""
+        return {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
+                "oob": oob}
 
     def presence_lines(self, persons: list[PersonView], viewer: Viewer) -> Markup:
         """Every line of #presence, each from the line cache (fragments/person.html)."""
@@ -341,13 +348,8 @@ class Renderer:
             key = (kind, person.pid, person.name, person.location, person.online)
             line = self._line_cache.get(key)
             if line is None:
-                if base is None:
-                    base = {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang,
-                            "role": viewer.role.value, "oob": False}
-                line = template.render(base, person=person).strip()
-                if len(self._line_cache) > 20_000:
-                    self._line_cache.clear()
-                self._line_cache[key] = line
+                base = base or self._line_context(viewer, oob=False)
+                line = _keep(self._line_cache, key, template.render(base, person=person).strip(), 20_000)
             lines.append(line)
         return Markup("\n".join(lines))  # noqa: S704 - each line is an autoescaped template render
 
@@ -364,9 +366,7 @@ class Renderer:
             key = (room.code, PERSON_ITEM + pid, kind, state.seq, version)
             html = self._cache.get(key)
             if html is None:
-                if base is None:
-                    base = {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang,
-                            "role": viewer.role.value, "oob": True}
+                base = base or self._line_context(viewer, oob=True)
                 if not pid:
                     html = self.env.get_template("fragments/presence_counts.html").render(
                         base, counts=counts_of(state, room.presence))
@@ -376,10 +376,7 @@ class Renderer:
                     html = self.env.get_template("fragments/person.html").render(base, person=person)
                 else:
                     html = ""  # gone from the room (erased): the next full render drops the line
-                html = html.strip()
-                if len(self._cache) > 4096:
-                    self._cache.clear()
-                self._cache[key] = html
+                html = _keep(self._cache, key, html.strip(), 4096)
             parts.append(html)
         return "".join(parts)
 
