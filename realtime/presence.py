@@ -17,10 +17,13 @@ class Presence:
         self._away_since: dict[str, float] = {}
         # Bumped on every change of who is online: part of the render cache key.
         self.version = 0
+        # online(), kept until the counts change: every render of a region with people asks.
+        self._online: frozenset[str] | None = None
 
     def connect(self, node: str, pid: str) -> bool:
         """Count a new connection; True when the person just became present."""
         was_online = self.is_online(pid)
+        self._online = None
         per_node = self._counts.setdefault(node, {})
         per_node[pid] = per_node.get(pid, 0) + 1
         self._away_since.pop(pid, None)
@@ -32,6 +35,7 @@ class Presence:
     def disconnect(self, node: str, pid: str, now: float) -> bool:
         """Count a closed connection; True when the person just went away."""
         per_node = self._counts.get(node, {})
+        self._online = None
         left = per_node.get(pid, 0) - 1
         if left > 0:
             per_node[pid] = left
@@ -47,6 +51,7 @@ class Presence:
         """Take another process's whole view of its connections; who came or went (empty: nobody)."""
         before = self.online()
         self._counts[node] = {pid: n for pid, n in counts.items() if n > 0}
+        self._online = None
         after = self.online()
         for pid in before - after:
             self._away_since[pid] = now
@@ -54,7 +59,7 @@ class Presence:
             self._away_since.pop(pid, None)
         if before != after:
             self.version += 1
-        return before ^ after
+        return set(before ^ after)
 
     def node_counts(self, node: str) -> dict[str, int]:
         return dict(self._counts.get(node, {}))
@@ -62,8 +67,12 @@ class Presence:
     def is_online(self, pid: str) -> bool:
         return any(per_node.get(pid, 0) > 0 for per_node in self._counts.values())
 
-    def online(self) -> set[str]:
-        return {pid for per_node in self._counts.values() for pid, n in per_node.items() if n > 0}
+    def online(self) -> frozenset[str]:
+        if self._online is None:
+            self._online = frozenset(
+                pid for per_node in self._counts.values() for pid, n in per_node.items() if n > 0
+            )
+        return self._online
 
     def away_since(self, pid: str) -> float | None:
         return self._away_since.get(pid)

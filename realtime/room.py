@@ -69,7 +69,7 @@ class Room:
         return len(self._watchers)
 
     def notify(self, change: Change) -> None:
-        # Watchers only mark work for later (a connection's sender task), so this stays cheap and
+        # Watchers are cheap (a page marks work, or writes a cached frame) and
         # one failing watcher cannot stop the others.
         for watcher in tuple(self._watchers):
             watcher(change)

@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
+        middleware=[Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
         lifespan=lifespan,
         exception_handlers=views.exception_handlers(),
     )

@@ -217,7 +217,7 @@ class Renderer:
         # One rendered line of #presence per (kind of viewer, person as shown): a class connecting
         # at once changes presence every tick, and the whole list of 1,000 was rendered again each
         # time; now only the lines of the people who changed are (docs/performance.md, burst).
-        self._line_cache: dict[tuple[str, str, str, str, bool], str] = {}
+        self._line_cache: dict[tuple[Any, ...], str] = {}
 
     def links(self, room: Room, viewer: Viewer) -> dict[str, Any]:
         state, base = room.state, viewer.base_url
@@ -345,7 +345,7 @@ class Renderer:
         lines = []
         base: dict[str, Any] | None = None
         for person in persons:
-            key = (kind, person.pid, person.name, person.location, person.online)
+            key = (kind, person.pid, person.name, person.location, person.online, False)
             line = self._line_cache.get(key)
             if line is None:
                 base = base or self._line_context(viewer, oob=False)
@@ -356,27 +356,32 @@ class Renderer:
     def people_items(self, room: Room, viewer: Viewer, pids: list[str]) -> str:
         """The lines of #presence of `pids`, and its counts, as OOB fragments.
 
-        Each line and the counts are cached on their own: in a class that connects at once, every
-        page gets a different set of people per frame, but each line is rendered once."""
-        state, version = room.state, room.presence.version
+        Each line and the counts are cached by what they show, not by the room's seq: in a class
+        that connects at once, every page gets a different set of people per frame, and every
+        rename or arrival would otherwise render the (unchanged) counts again."""
+        state = room.state
         kind = viewer.cache_key(False)
         base: dict[str, Any] | None = None
-        parts: list[str] = []
-        for pid in ["", *pids]:  # "" = the counts
-            key = (room.code, PERSON_ITEM + pid, kind, state.seq, version)
-            html = self._cache.get(key)
+        counts_now = counts_of(state, room.presence)
+        key: tuple[Any, ...] = ("counts", kind, counts_now)
+        html = self._line_cache.get(key)
+        if html is None:
+            base = self._line_context(viewer, oob=True)
+            html = self.env.get_template("fragments/presence_counts.html").render(base, counts=counts_now).strip()
+            _keep(self._line_cache, key, html, 20_000)
+        parts = [html]
+        template = self.env.get_template("fragments/person.html")
+        for pid in pids:
+            participant = state.participants.get(pid)
+            if participant is None:
+                continue  # gone from the room (erased): the next full render drops the line
+            online = room.presence.is_online(pid)
+            key = (kind, pid, participant.name, participant.location, online, True)
+            html = self._line_cache.get(key)
             if html is None:
                 base = base or self._line_context(viewer, oob=True)
-                if not pid:
-                    html = self.env.get_template("fragments/presence_counts.html").render(
-                        base, counts=counts_of(state, room.presence))
-                elif (participant := state.participants.get(pid)) is not None:
-                    person = PersonView(pid, participant.name, participant.location,
-                                        room.presence.is_online(pid), pid == viewer.pid)
-                    html = self.env.get_template("fragments/person.html").render(base, person=person)
-                else:
-                    html = ""  # gone from the room (erased): the next full render drops the line
-                html = _keep(self._cache, key, html.strip(), 4096)
+                person = PersonView(pid, participant.name, participant.location, online, pid == viewer.pid)
+                html = _keep(self._line_cache, key, template.render(base, person=person).strip(), 20_000)
             parts.append(html)
         return "".join(parts)
 
