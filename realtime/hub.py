@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,12 @@ class _Pending:
 
 def channel_for(code: str) -> str:
     return f"kring:room:{code}"
+
+
+def announcement(code: str, stamped: Sequence[Stamped]) -> tuple[str, bytes]:
+    """The channel and the broker message of a room's newly committed events (what the hub
+    publishes, or the store when it publishes its own appends)."""
+    return channel_for(code), encode_stamped(code, stamped)
 
 
 def presence_channel_for(code: str) -> str:
@@ -263,7 +269,8 @@ class Hub:
             if stamped:
                 if not room.apply(stamped):
                     await self._catch_up(room)
-                await self._publish(room.code, stamped)
+                if not self.store.publishes_appends:
+                    await self._publish(room.code, stamped)
             position = 0
             for item, outcome in planned:
                 if item.future.done():
@@ -281,7 +288,7 @@ class Hub:
 
     async def _publish(self, code: str, stamped: list[Stamped]) -> None:
         try:
-            await self.broker.publish(channel_for(code), encode_stamped(code, stamped))
+            await self.broker.publish(*announcement(code, stamped))
         except Exception:  # committed is committed: other processes will see the gap later
             log.exception("publish failed for %s", code)
 

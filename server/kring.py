@@ -11,8 +11,8 @@ from typing import cast
 from starlette.requests import HTTPConnection
 
 from realtime.broker import Broker, open_broker
-from realtime.hub import Hub
-from realtime.store import EventStore, open_store
+from realtime.hub import Hub, announcement
+from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server.away import AwayTimer
 from server.media.sfu import MediaRooms
@@ -65,6 +65,11 @@ def static_version() -> str:
 def build(settings: Settings) -> Kring:
     if settings.store_url.startswith("sqlite:///"):
         store: EventStore = SqliteStore(settings.store_url.removeprefix("sqlite:///"), settings.sqlite_sync)
+    elif settings.store_url == settings.broker_url and settings.store_url.startswith(REDIS_SCHEMES):
+        # One Redis for both: the append script publishes the events itself (one round trip).
+        from realtime.store.redis import RedisStore
+
+        store = RedisStore(settings.store_url, announce=announcement)
     else:
         store = open_store(settings.store_url)
     broker = open_broker(settings.broker_url)

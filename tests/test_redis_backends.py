@@ -11,8 +11,10 @@ import pytest_asyncio
 import redis.asyncio as aioredis
 
 from realtime.broker.redis import RedisBroker
+from realtime.codec import decode_stamped
+from realtime.errors import Conflict
 from realtime.events import Actor, CreateSession, Join, Role
-from realtime.hub import Hub
+from realtime.hub import Hub, announcement, channel_for
 from realtime.store.redis import RedisStore
 
 pytestmark = pytest.mark.redis
@@ -50,6 +52,35 @@ async def test_two_hubs_on_one_redis_agree_on_one_order(admin: aioredis.Redis) -
         assert rooms[0].state == rooms[1].state
         assert [s.seq for s in await hubs[0].store.read("ACDEFGHJ")] == list(range(1, 42))
     finally:
+        for hub in hubs:
+            await hub.close()
+            await hub.broker.close()
+            await hub.store.close()
+
+
+async def test_a_store_that_announces_its_appends_publishes_each_commit_once(admin: aioredis.Redis) -> None:
+    # Store and broker on one Redis (server/kring.py): the append script publishes, the hub not.
+    ticks = itertools.count(1)
+    hubs = [Hub(RedisStore(URL, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}")
+            for i in range(2)]
+    listener = RedisBroker(URL)
+    heard: list[bytes | None] = []
+    try:
+        await hubs[0].create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))
+        await listener.subscribe(channel_for("ACDEFGHJ"), heard.append)
+        other = await hubs[1].room("ACDEFGHJ")
+        await hubs[0].execute("ACDEFGHJ", Join("p1", "Ann", "room", "h1"), Actor(Role.PARTICIPANT, "p1"))
+        await eventually(lambda: other.state.seq == 2)  # only the store's message can have told it
+        assert other.state.participants["p1"].name == "Ann"
+        await asyncio.sleep(0.2)
+        assert len(heard) == 1 and heard[0] is not None
+        assert decode_stamped(heard[0])[1][0].seq == 2
+        with pytest.raises(Conflict):  # a refused append announces nothing
+            await hubs[0].store.append("ACDEFGHJ", 0, 1.0, [Join("p2", "Bo", "room", "h2")])
+        await asyncio.sleep(0.2)
+        assert len(heard) == 1
+    finally:
+        await listener.close()
         for hub in hubs:
             await hub.close()
             await hub.broker.close()

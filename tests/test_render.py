@@ -140,3 +140,23 @@ def test_a_region_uses_only_the_contexts_it_declares() -> None:
                 for f in owners}
         allowed = {FEATURE_OF[name].name} | region.context_from
         assert used <= allowed, f"regions/{name}.html uses the context of {sorted(used - allowed)}"
+
+
+def test_current_renders_keep_only_the_rooms_current_state() -> None:
+    from realtime.room import Room
+    from realtime.state import RoomState
+    from web.render import CurrentRenders
+
+    renders = CurrentRenders()
+    room = Room("ABCDEF", RoomState(seq=3))
+    renders.of(room)["frame"] = "old"
+    assert renders.of(room) == {"frame": "old"}  # same state: kept for the next page
+    room.state = RoomState(seq=4)
+    assert renders.of(room) == {}  # the room moved on: what was rendered of seq 3 is gone
+    renders.of(room)["frame"] = "new"
+    room.presence.connect("node", "p1")
+    assert renders.of(room) == {}  # someone came online: another state
+    reloaded = Room("ABCDEF", room.state)
+    reloaded.presence.version = room.presence.version
+    renders.of(room)["frame"] = "x"
+    assert renders.of(reloaded) == {}  # a reloaded room is another object: never its old renders

@@ -8,6 +8,7 @@ connections show it.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -188,6 +189,27 @@ def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
     return value
 
 
+class CurrentRenders:
+    """What was rendered of each room's current state (its seq and who is online), for the other
+    pages that want the same. Everything rendered of an older state is dropped as soon as the room
+    moves on: only the current state is ever rendered again, and a frame of a session of 1,000
+    carries its whole list of people, so a cache bounded by count alone held hundreds of MB of
+    stale frames (docs/performance.md, burst)."""
+
+    def __init__(self, rooms_limit: int = 4096) -> None:
+        self._rooms: dict[str, tuple[weakref.ref[Room], int, int, dict[Any, str]]] = {}
+        self._rooms_limit = rooms_limit
+
+    def of(self, room: Room) -> dict[Any, str]:
+        held = self._rooms.get(room.code)
+        # The same Room object too: a room reloaded from the store (after an erasure) is a new
+        # one whose presence version starts again at 0.
+        if held is None or held[1] != room.state.seq or held[2] != room.presence.version or held[0]() is not room:
+            held = _keep(self._rooms, room.code, (weakref.ref(room), room.state.seq, room.presence.version, {}),
+                         self._rooms_limit)
+        return held[3]
+
+
 def qr_svg(url: str, label: str) -> Markup:
     """An inline SVG QR code for `url`; `url` is ours, segno escapes it in the title anyway."""
     svg = segno.make(url, error="m").svg_inline(
@@ -211,9 +233,8 @@ class Renderer:
             auto_reload=False,
         )
         self.env.globals["display_code"] = codes.display
-        self._cache: dict[tuple[str, str, str, int, int], str] = {}
+        self._current = CurrentRenders()
         self._qr_cache: dict[tuple[str, str], Markup] = {}
-        self._frames: dict[tuple[Any, ...], str] = {}
         # One rendered line of #presence per (kind of viewer, person as shown): a class connecting
         # at once changes presence every tick, and the whole list of 1,000 was rendered again each
         # time; now only the lines of the people who changed are (docs/performance.md, burst).
@@ -301,11 +322,11 @@ class Renderer:
         connection, building it again was a tenth of the loop in the benchmark)."""
         dirty = frozenset(names)
         personal = not dirty.isdisjoint(PERSONAL_REGIONS)
-        frame_key = ("frame", room.code, dirty, viewer.cache_key(personal), room.state.seq,
-                     room.presence.version)
-        frame = self._frames.get(frame_key)
+        current = self._current.of(room)
+        frame_key = ("frame", dirty, viewer.cache_key(personal))
+        frame = current.get(frame_key)
         if frame is None:
-            frame = _keep(self._frames, frame_key, self._regions(room, viewer, dirty), 1024)
+            frame = current[frame_key] = self._regions(room, viewer, dirty)
         return frame
 
     def _regions(self, room: Room, viewer: Viewer, names: Iterable[str]) -> str:
@@ -316,10 +337,11 @@ class Renderer:
             names = [n for n in names if not n.startswith(PERSON_ITEM)]
             if "presence" not in names:  # the whole list, when it is sent anyway, has them
                 parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items]))
+        current = self._current.of(room)
         for name in sorted(names):
             region = REGIONS[name]
-            key = (room.code, name, viewer.cache_key(region.personal), room.state.seq, room.presence.version)
-            html = self._cache.get(key)
+            key = (name, viewer.cache_key(region.personal))
+            html = current.get(key)
             if html is None:
                 if context is None:
                     wanted = frozenset().union(
@@ -327,8 +349,7 @@ class Renderer:
                     )
                     listed = "presence" in names or "stage" in names
                     context = self.context(room, viewer, wanted, with_people=listed, oob=True)
-                html = _keep(self._cache, key, self.env.get_template(f"regions/{name}.html").render(context).strip(),
-                             4096)
+                html = current[key] = self.env.get_template(f"regions/{name}.html").render(context).strip()
             parts.append(html)
         parts.append(self.sync_marker(room.state.seq))
         return "".join(parts)

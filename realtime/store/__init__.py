@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from realtime.store.base import EventStore
 
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
 
 def open_store(url: str) -> EventStore:
     """The store for `url`. Backends are imported lazily so the embedded default needs no Redis."""
@@ -15,11 +17,11 @@ def open_store(url: str) -> EventStore:
         from realtime.store.memory import MemoryStore
 
         return MemoryStore()
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    if url.startswith(REDIS_SCHEMES):
         from realtime.store.redis import RedisStore
 
         return RedisStore(url)
     raise ValueError(f"unsupported store URL {url!r} (use sqlite:///path, memory:// or redis://)")
 
 
-__all__ = ["EventStore", "open_store"]
+__all__ = ["REDIS_SCHEMES", "EventStore", "open_store"]

@@ -14,7 +14,12 @@ class EventStore(Protocol):
     `append` succeeds only when the room's last seq is `expected_seq`; otherwise it raises
     `Conflict` and stores nothing. So two writers can never give two events the same seq, and
     a writer that lost the race reloads and decides again. An append that returned is durable.
+
+    `publishes_appends`: the store itself publishes each append on the broker (RedisStore when
+    store and broker are one Redis), so the hub does not.
     """
+
+    publishes_appends: bool
 
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]

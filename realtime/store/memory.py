@@ -11,6 +11,8 @@ from realtime.events import Event, Redacted, Stamped
 
 
 class MemoryStore:
+    publishes_appends = False  # the hub publishes (realtime/store/base.py)
+
     def __init__(self) -> None:
         self._logs: dict[str, list[tuple[int, float, bytes]]] = {}
 

@@ -12,7 +12,7 @@ persistence, everything.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -21,12 +21,19 @@ from realtime.codec import decode_event, encode_event
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Event, Redacted, Stamped
 
+# ARGV: the expected seq, a channel and a message to publish once the items are appended ("" and
+# "" for none), then the items. Publishing from the script saves a round trip per event (see
+# RedisStore's `announce`).
 APPEND = """
 local last = redis.call('LLEN', KEYS[1])
 if last ~= tonumber(ARGV[1]) then return -1 - last end
-for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return last
 """
+
+# What an append is announced with: the channel and the message for a room's new events.
+Announce = Callable[[str, Sequence[Stamped]], tuple[str, bytes]]
 
 
 def _key(room: str) -> str:
@@ -34,9 +41,14 @@ def _key(room: str) -> str:
 
 
 class RedisStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, announce: Announce | None = None) -> None:
+        """`announce`: when the broker is this same Redis, each append also publishes its events,
+        inside the script. One command per event instead of two: Redis's CPU per event (a goal of
+        issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
+        self._announce = announce
+        self.publishes_appends = announce is not None
 
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]
@@ -45,8 +57,9 @@ class RedisStore:
         if not stamped:
             return []
         items = [repr(at).encode() + b"\n" + encode_event(s.event) for s in stamped]
+        channel, message = self._announce(room, stamped) if self._announce else ("", b"")
         try:
-            result = int(await self._append(keys=[_key(room)], args=[expected_seq, *items]))
+            result = int(await self._append(keys=[_key(room)], args=[expected_seq, channel, message, *items]))
         except RedisError as exc:
             raise BackendUnavailable(str(exc)) from exc
         if result < 0:

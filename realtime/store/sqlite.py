@@ -47,6 +47,8 @@ CHECKPOINT_EVERY = 200
 
 
 class SqliteStore:
+    publishes_appends = False  # the hub publishes (realtime/store/base.py)
+
     def __init__(self, path: str, synchronous: str = "NORMAL") -> None:
         if synchronous not in ("NORMAL", "FULL"):
             raise ValueError("synchronous must be NORMAL or FULL")
