@@ -8,19 +8,13 @@ import time
 
 from starlette.testclient import TestClient
 
-from tests.appkit import Browsers, create_session, join
-from tests.test_evaluation_app import exported, section
-from tests.test_queue_app import live
+from tests.appkit import exported, live, new_session, projector_path, regions
 
 
 def test_the_projector_shows_the_current_block_its_end_time_and_what_comes_next(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Agenda test")
-    token = re.search(r"/p/" + code + r"/([\w-]+)", browsers.client.get(f"/m/{code}").text)
-    assert token
-    join(browsers.as_("ann"), code, "Ann", "room")
+    browsers, code = new_session(client, "Agenda test", [("ann", "Ann", "room")])
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor, \
-            live(browsers, "mentor", f"/ws/p/{code}/{token.group(1)}") as screen, \
+            live(browsers, "mentor", "/ws" + projector_path(browsers, code)) as screen, \
             live(browsers, "ann", f"/ws/s/{code}") as ann:
         mentor.ok(cmd="agenda_template", session="0", template="standard")
         mentor.ok(cmd="agenda_edit", session="0", block=exported(browsers, code)["agendas"][0]["blocks"][1]["id"],
@@ -43,7 +37,7 @@ def test_the_projector_shows_the_current_block_its_end_time_and_what_comes_next(
         frame = screen.until("Active listening</p>")
         assert 'class="sa-title">Active listening</p>' in frame
         # Participants read the agenda on their phone, with no controls; they cannot move it on.
-        phone = section(ann.until('<p class="agenda-now-title">Active listening</p>'), "agenda")[-1]
+        phone = regions(ann.until('<p class="agenda-now-title">Active listening</p>'), "agenda")[-1]
         assert "Active listening" in phone.split('aria-current="step"')[1].split("</li>")[0]
         assert "agenda_next" not in phone and "agenda_start" not in phone
         for cmd in ("agenda_next", "agenda_finish"):
@@ -55,9 +49,7 @@ def test_the_projector_shows_the_current_block_its_end_time_and_what_comes_next(
 
 
 def test_an_agenda_planned_ahead_runs_when_its_session_starts(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Trajectory agenda")
-    join(browsers.as_("ann"), code, "Ann", "room")
+    browsers, code = new_session(client, "Trajectory agenda", [("ann", "Ann", "room")])
     with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as plan:
         plan.ok(cmd="traj_plan", name="Starters", theme="", target_group="", sessions="6", cadence="weekly",
                 format="hybrid", first_date="2026-09-07")
@@ -65,14 +57,14 @@ def test_an_agenda_planned_ahead_runs_when_its_session_starts(client: TestClient
         topic = exported(browsers, code)["topics"][0]["id"]
         plan.ok(cmd="agenda_template", session="2", template="intervision")
         plan.ok(cmd="agenda_add_topic", session="2", topic=topic)
-        builder = section(plan.until("Saying no</span>"), "agenda-plan")[-1]
+        builder = regions(plan.until("Saying no</span>"), "agenda-plan")[-1]
         assert "agenda_add_topic" in builder
         plan.send(cmd="agenda_template", session="7", template="standard")
         assert "Session must be a whole number from 0 to 6." in plan.done()
     with live(browsers, "ann", f"/ws/s/{code}") as ann, live(browsers, "mentor", f"/ws/m/{code}") as console:
         assert "Agenda of session" not in "".join(ann.frames)
         console.ok(cmd="traj_start", number="2")
-        phone = section(ann.until("Agenda of session 2"), "agenda")[-1]
+        phone = regions(ann.until("Agenda of session 2"), "agenda")[-1]
         assert "Saying no" in phone and "Case discussion" in phone
         console.ok(cmd="agenda_next", expected="")
         ann.until('<p class="agenda-now-title">Check-in</p>')

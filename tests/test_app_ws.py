@@ -9,32 +9,12 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from tests.appkit import Browsers, create_session, join
-
-
-def receive_until(ws: object, needle: str, limit: int = 20) -> str:
-    """Frames until one contains `needle` (updates may come split over several frames)."""
-    seen = []
-    for _ in range(limit):
-        frame = ws.receive_text()  # type: ignore[attr-defined]
-        seen.append(frame)
-        if needle in frame:
-            return frame
-    raise AssertionError(f"{needle!r} not in {seen!r}")
-
-
-def seq_of(frame: str) -> int:
-    match = re.search(r'id="kring-sync" hx-swap-oob="true" data-seq="(\d+)"', frame)
-    assert match, frame
-    return int(match.group(1))
+from tests.appkit import Browsers, exported, new_session, projector_path, receive_until, send, seq_of
 
 
 @pytest.fixture
 def session(client: TestClient) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Live test")
-    join(browsers.as_("anna"), code, "Anna", "room")
-    return browsers, code
+    return new_session(client, "Live test", [("anna", "Anna", "room")])
 
 
 def test_first_frame_catches_up_and_says_live(session: tuple[Browsers, str]) -> None:
@@ -55,7 +35,7 @@ def test_two_clients_see_each_others_changes(session: tuple[Browsers, str]) -> N
         with anna.websocket_connect(f"/ws/s/{code}?since=2") as aws:
             receive_until(aws, 'data-state="live"')
             receive_until(mws, "presence")  # Anna came online
-            aws.send_text(json.dumps({"cmd": "profile", "name": "Anna B", "location": "remote"}))
+            send(aws, cmd="profile", name="Anna B", location="remote")
             update = receive_until(mws, "Anna B")
             # Only Anna's line of the list and the counts travel, not the whole list.
             assert seq_of(update) == 3 and 'id="presence"' not in update
@@ -97,20 +77,18 @@ def test_bad_messages_get_an_error_fragment_and_the_connection_stays(
         ws.send_text(message)
         frame = receive_until(ws, 'id="flash"')
         assert expected in frame and 'role="alert"' in frame
-        ws.send_text(json.dumps({"cmd": "profile", "name": "Still here", "location": "room"}))
+        send(ws, cmd="profile", name="Still here", location="room")
         receive_until(ws, "Still here")
-    state = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
+    state = exported(browsers, code)
     assert state["title"] == "Live test" and state["ended_at"] is None
     assert [p["name"] for p in state["participants"]] == ["Still here"]
 
 
 def test_errors_speak_the_viewers_language(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "NL", "nl")
-    join(browsers.as_("joop"), code, "Joop")
+    browsers, code = new_session(client, "NL", [("joop", "Joop", "room")], language="nl")
     with browsers.client.websocket_connect(f"/ws/s/{code}?since=2") as ws:
         receive_until(ws, 'data-state="live"')
-        ws.send_text(json.dumps({"cmd": "end_session"}))
+        send(ws, cmd="end_session")
         frame = receive_until(ws, 'id="flash"')
         assert "Only the mentor can do that" not in frame
         assert 'lang="nl"' not in frame  # a fragment, not a page
@@ -152,7 +130,7 @@ def test_mentor_can_end_over_the_socket_and_everyone_sees_it(session: tuple[Brow
         receive_until(aws, 'data-state="live"')
         with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=2") as mws:
             receive_until(mws, 'data-state="live"')
-            mws.send_text(json.dumps({"cmd": "end_session"}))
+            send(mws, cmd="end_session")
             receive_until(mws, "badge-ended")
         frame = receive_until(aws, "badge-ended")
         assert 'id="session-head"' in frame
@@ -160,21 +138,19 @@ def test_mentor_can_end_over_the_socket_and_everyone_sees_it(session: tuple[Brow
 
 def test_mentor_switches_the_projector_and_only_the_mentor_may(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    state = browsers.as_("mentor").get(f"/m/{code}")
-    token = re.search(r"/p/" + code + r"/([\w-]+)", state.text)
-    assert token
-    with browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}?since=2") as pws:
+    projector = projector_path(browsers, code)
+    with browsers.client.websocket_connect(f"/ws{projector}?since=2") as pws:
         receive_until(pws, 'data-state="live"')
         with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=2") as aws:
             receive_until(aws, 'data-state="live"')
-            aws.send_text(json.dumps({"cmd": "projector", "view": "queue"}))
+            send(aws, cmd="projector", view="queue")
             assert "Only the mentor can do that" in receive_until(aws, 'id="flash"')
         with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=2") as mws:
             receive_until(mws, 'data-state="live"')
-            mws.send_text(json.dumps({"cmd": "projector", "view": "queue"}))
+            send(mws, cmd="projector", view="queue")
             control = receive_until(mws, 'id="projector-control"')
             assert re.search(r'value="queue" aria-pressed="true"', control)
-            mws.send_text(json.dumps({"cmd": "projector", "view": "disco"}))
+            send(mws, cmd="projector", view="disco")
             assert 'role="alert"' in receive_until(mws, "not one of the choices")
         stage = receive_until(pws, 'class="stage stage-queue"')
         assert 'id="stage"' in stage

@@ -11,36 +11,20 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.appkit import Browsers, create_session, join
-from tests.test_queue_app import live
+from tests.appkit import Browsers, exported, live, new_session, projector_path, regions
 
 Session = tuple[Browsers, str, str]  # browsers, code, projector socket path
 
 ANON_TEXT = "Anonymous-worked-zebra"
 ANON_BETTER = "Anonymous-better-quokka"
 NAMED_TEXT = "Named-worked-okapi"
+PEOPLE = [("ann", "Annabel", "room"), ("bo", "Bartholomew", "remote")]
 
 
 @pytest.fixture
 def session(client: TestClient) -> Session:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Evaluation test")
-    token = re.search(r"/p/" + code + r"/([\w-]+)", browsers.client.get(f"/m/{code}").text)
-    assert token
-    join(browsers.as_("ann"), code, "Annabel", "room")
-    join(browsers.as_("bo"), code, "Bartholomew", "remote")
-    return browsers, code, f"/ws/p/{code}/{token.group(1)}"
-
-
-def section(html: str, name: str) -> list[str]:
-    """Every copy of region `name` (a <section>) in `html`."""
-    return re.findall(r'<section id="' + re.escape(name) + r'".*?</section>', html, re.S)
-
-
-def exported(browsers: Browsers, code: str) -> dict[str, Any]:
-    data = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
-    assert isinstance(data, dict)
-    return data
+    browsers, code = new_session(client, "Evaluation test", PEOPLE)
+    return browsers, code, "/ws" + projector_path(browsers, code)
 
 
 def test_anonymous_answers_carry_no_author_in_any_frame_or_the_export(session: Session) -> None:
@@ -75,7 +59,7 @@ def test_anonymous_answers_carry_no_author_in_any_frame_or_the_export(session: S
         }
     ann_pid = next(p["id"] for p in exported(browsers, code)["participants"] if p["name"] == "Annabel")
     # The mentor's results show both answers, the named one with its name, the anonymous one with none.
-    shown = section(frames["results"], "evaluation-results")
+    shown = regions(frames["results"], "evaluation-results")
     assert shown and all(ANON_TEXT in html and NAMED_TEXT in html for html in shown[-1:])
     for html in shown:
         assert "Annabel" not in html and ann_pid not in html
@@ -83,7 +67,7 @@ def test_anonymous_answers_carry_no_author_in_any_frame_or_the_export(session: S
     # Nothing anywhere ties the anonymous answer to Ann: not the console, the projector or the phones.
     for who, html in frames.items():
         for name in ("evaluation", "evaluation-console", "evaluation-results"):
-            for copy in section(html, name):
+            for copy in regions(html, name):
                 assert "Annabel" not in copy and ann_pid not in copy, (who, name)
     # Participants and the projector never see anyone's answers, their own texts included.
     for who in ("ann", "bo", "projector"):
@@ -156,7 +140,7 @@ def test_the_change_note_and_the_trend_chart_on_the_mentors_trajectory_page(sess
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor:
         mentor.ok(cmd="evaluation_close")
     page = browsers.as_("mentor").get(f"/m/{code}/trajectory").text
-    results = section(page, "evaluation-results")[0]
+    results = regions(page, "evaluation-results")[0]
     assert 'class="evaluation-trend-svg"' in results and "<table" in results
     assert re.search(r"<td>4\.0</td><td>1</td>", results)
     assert data_changes(browsers, code) == [{"session": 0, "text": "Less theory, more cases"}]

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.appkit import Browsers, create_session, join
-from tests.test_intake_app import pages, plan
-from tests.test_queue_app import exported, live
+from tests.appkit import Browsers, exported, full_render, live, new_session, pages, plan
 
 PEOPLE = [("ann", "Ann", "room"), ("bo", "Bo", "remote")]
 SECRETS = ("ANNGOAL", "ANNNOTE")
@@ -20,20 +18,11 @@ SECRETS = ("ANNGOAL", "ANNNOTE")
 
 @pytest.fixture
 def session(client: TestClient) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Goals test")
-    for jar, name, location in PEOPLE:
-        join(browsers.as_(jar), code, name, location)
-    return browsers, code
+    return new_session(client, "Goals test", PEOPLE)
 
 
 def goal_ids(browsers: Browsers, code: str, name: str) -> list[str]:
     return [g["id"] for g in exported(browsers, code)["goals"]["goals"] if g["name"] == name]
-
-
-def full_render(browsers: Browsers, who: str, path: str) -> str:
-    with live(browsers, who, path) as socket:
-        return "".join(socket.frames)
 
 
 def test_goals_and_check_in_reach_only_their_owner_and_the_mentor(session: tuple[Browsers, str]) -> None:

@@ -4,14 +4,12 @@ page HTML and socket frames of every role), whatever they send."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from tests.appkit import Browsers, create_session, join
-from tests.test_queue_app import exported, live
+from tests.appkit import Browsers, exported, full_render, live, new_session, pages, plan
 
 PEOPLE = [("ann", "Ann", "room"), ("bo", "Bo", "remote")]
 ANN_INTAKE = {
@@ -24,40 +22,7 @@ SECRETS = ("ANNLEARN", "ANNNOTE", "ANNBRINGS", "ANNACCESS")
 
 @pytest.fixture
 def session(client: TestClient) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Intake test")
-    for jar, name, location in PEOPLE:
-        join(browsers.as_(jar), code, name, location)
-    return browsers, code
-
-
-def plan(browsers: Browsers, code: str, sessions: str = "6") -> None:
-    with live(browsers, "mentor", f"/ws/m/{code}") as mentor:
-        mentor.ok(cmd="traj_plan", name="Leading teams", theme="", target_group="", sessions=sessions,
-                  cadence="weekly", format="hybrid", first_date="2026-12-01")
-
-
-def projector_path(browsers: Browsers, code: str) -> str:
-    page = browsers.as_("mentor").get(f"/m/{code}").text
-    match = re.search(rf'href="[^"]*(/p/{code}/[^"]+)"', page)
-    assert match, "no projector link on the console"
-    return match.group(1)
-
-
-def pages(browsers: Browsers, code: str) -> dict[str, str]:
-    """The raw HTML of every page of every role."""
-    seen = {
-        f"{who}{path}": browsers.as_(who).get(f"/{prefix}/{code}{path}").text
-        for who, prefix in (("mentor", "m"), ("ann", "s"), ("bo", "s"))
-        for path in ("", "/trajectory")
-    }
-    seen["projector"] = browsers.as_("nobody").get(projector_path(browsers, code)).text
-    return seen
-
-
-def full_render(browsers: Browsers, who: str, path: str) -> str:
-    with live(browsers, who, path) as socket:
-        return "".join(socket.frames)
+    return new_session(client, "Intake test", PEOPLE)
 
 
 def test_saved_intake_reaches_only_its_author_and_the_mentor(session: tuple[Browsers, str]) -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.appkit import CSRF_RE
+from tests.appkit import connect, cookie_header, join_server
 from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
 from tests.serverproc import ServerProcess
 
@@ -33,31 +33,13 @@ def session(server: ServerProcess) -> tuple[str, str, str]:
     with httpx.Client(base_url=server.url) as browser:
         browser.get(f"/m/{code}/k/{key}")
         page = browser.get(f"/m/{code}").text
-        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+        cookie = cookie_header(browser)
     token = page.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
     return code, token, cookie
 
 
-def join(server: ServerProcess, code: str, name: str, location: str) -> str:
-    with httpx.Client(base_url=server.url) as browser:
-        match = CSRF_RE.search(browser.get(f"/s/{code}/join").text)
-        assert match
-        response = browser.post(f"/s/{code}/join", data={"name": name, "location": location, "csrf": match.group(1)})
-        assert response.status_code == 303, response.text
-        return "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
-
-
-def ws_url(server: ServerProcess, path: str) -> str:
-    return server.url.replace("http://", "ws://") + path
-
-
-def connect(server: ServerProcess, path: str, cookie: str) -> websockets.connect:
-    return websockets.connect(ws_url(server, path), additional_headers={"cookie": cookie})
-
-
 async def close_code(server: ServerProcess, path: str, cookie: str = "") -> int | None:
-    headers = {"cookie": cookie} if cookie else {}
-    async with websockets.connect(ws_url(server, path), additional_headers=headers) as ws:
+    async with connect(server, path, cookie) as ws:
         try:
             await ws.recv()
         except websockets.ConnectionClosed:
@@ -68,8 +50,8 @@ async def close_code(server: ServerProcess, path: str, cookie: str = "") -> int 
 
 async def test_only_members_of_the_session_get_media(server: ServerProcess) -> None:
     code, token, mentor = session(server)
-    in_room = join(server, code, "Ines", "room")
-    remote = join(server, code, "Rik", "remote")
+    in_room = join_server(server, code, "Ines", "room")
+    remote = join_server(server, code, "Rik", "remote")
     _, _, other_mentor = session(server)
     assert await close_code(server, f"/media/s/{code}") == 4001  # no cookie
     assert await close_code(server, f"/media/s/{code}", in_room) == 4003  # in the room: no media
@@ -86,7 +68,7 @@ async def test_only_members_of_the_session_get_media(server: ServerProcess) -> N
 
 async def test_the_room_and_a_remote_attendee_see_and_hear_each_other(server: ServerProcess) -> None:
     code, token, mentor = session(server)
-    remote = join(server, code, "Rik", "remote")
+    remote = join_server(server, code, "Rik", "remote")
     async with connect(server, f"/media/p/{code}/{token}", mentor) as room_ws, \
             connect(server, f"/media/s/{code}", remote) as rik_ws:
         room, rik = MediaClient(room_ws), MediaClient(rik_ws)
@@ -113,7 +95,7 @@ async def test_the_room_and_a_remote_attendee_see_and_hear_each_other(server: Se
 
 async def test_the_turn_in_the_queue_pins_the_remote_attendee_and_the_mentor_controls(server: ServerProcess) -> None:
     code, token, mentor = session(server)
-    remote = join(server, code, "Rik", "remote")
+    remote = join_server(server, code, "Rik", "remote")
     async with connect(server, f"/media/s/{code}", remote) as rik_ws, \
             connect(server, f"/media/m/{code}", mentor) as mentor_media, \
             connect(server, f"/ws/s/{code}", remote) as rik_page, \
@@ -142,8 +124,8 @@ async def test_the_turn_in_the_queue_pins_the_remote_attendee_and_the_mentor_con
 
 def test_only_remote_attendees_pages_carry_the_media_panel(server: ServerProcess) -> None:
     code, token, mentor = session(server)
-    in_room = join(server, code, "Ines", "room")
-    remote = join(server, code, "Rik", "remote")
+    in_room = join_server(server, code, "Ines", "room")
+    remote = join_server(server, code, "Rik", "remote")
     ines_page = httpx.get(f"{server.url}/s/{code}", headers={"cookie": in_room}).text
     rik_page = httpx.get(f"{server.url}/s/{code}", headers={"cookie": remote}).text
     assert 'id="media-remote"' in ines_page and "data-media-path" not in ines_page
@@ -159,8 +141,8 @@ def test_only_remote_attendees_pages_carry_the_media_panel(server: ServerProcess
 async def test_listeners_are_in_the_roster_without_media(server: ServerProcess) -> None:
     """Someone who only listens publishes nothing but is listed, so others know who is there."""
     code, token, mentor = session(server)
-    bo_cookie = join(server, code, "Bo", "remote")
-    rik_cookie = join(server, code, "Rik", "remote")
+    bo_cookie = join_server(server, code, "Bo", "remote")
+    rik_cookie = join_server(server, code, "Rik", "remote")
     async with connect(server, f"/media/s/{code}", bo_cookie) as bo_ws, \
             connect(server, f"/media/s/{code}", rik_cookie) as rik_ws:
         bo, rik = MediaClient(bo_ws), MediaClient(rik_ws)

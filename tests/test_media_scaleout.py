@@ -12,9 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
-import websockets
 
-from tests.appkit import CSRF_RE
+from tests.appkit import connect, cookie_header, join_server
 from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
 from tests.serverproc import ServerProcess
 
@@ -40,15 +39,6 @@ def processes(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess, Se
         redis.Redis.from_url(URL).flushdb()
 
 
-def cookies(client: httpx.Client) -> str:
-    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-
-
-def ws(proc: ServerProcess, path: str, cookie: str, origin: str) -> websockets.connect:
-    return websockets.connect(proc.url.replace("http://", "ws://") + path,
-                              additional_headers={"cookie": cookie, "origin": origin})
-
-
 async def test_two_web_processes_one_media_process(
         processes: tuple[ServerProcess, ServerProcess, ServerProcess]) -> None:
     media, a, b = processes
@@ -59,24 +49,20 @@ async def test_two_web_processes_one_media_process(
         page = mentor_browser.get(f"/m/{code}")
         assert f"ws://*:{media.port}" in page.headers["content-security-policy"]
         token = page.text.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
-        mentor = cookies(mentor_browser)
-    with httpx.Client(base_url=a.url) as rik_browser:
-        match = CSRF_RE.search(rik_browser.get(f"/s/{code}/join").text)
-        assert match
-        rik_browser.post(f"/s/{code}/join", data={"name": "Rik", "location": "remote", "csrf": match.group(1)})
-        rik_cookie = cookies(rik_browser)
+        mentor = cookie_header(mentor_browser)
+    rik_cookie = join_server(a, code, "Rik", "remote")
 
     # A web process does not serve media: it says where it is, and closes.
-    async with ws(a, f"/media/s/{code}", rik_cookie, a.url) as socket:
+    async with connect(a, f"/media/s/{code}", rik_cookie, origin=a.url) as socket:
         assert json.loads(await socket.recv()) == {"type": "elsewhere", "url": f":{media.port}"}
         await socket.wait_closed()
         assert socket.close_code == 4003
 
     # Pages of a and b (other ports of the same host) reach the media process.
-    async with ws(media, f"/media/p/{code}/{token}", mentor, b.url) as room_ws, \
-            ws(media, f"/media/s/{code}", rik_cookie, a.url) as rik_ws, \
-            ws(a, f"/ws/s/{code}", rik_cookie, a.url) as rik_page, \
-            ws(b, f"/ws/m/{code}", mentor, b.url) as console:
+    async with connect(media, f"/media/p/{code}/{token}", mentor, origin=b.url) as room_ws, \
+            connect(media, f"/media/s/{code}", rik_cookie, origin=a.url) as rik_ws, \
+            connect(a, f"/ws/s/{code}", rik_cookie, origin=a.url) as rik_page, \
+            connect(b, f"/ws/m/{code}", mentor, origin=b.url) as console:
         room, rik = MediaClient(room_ws), MediaClient(rik_ws)
         try:
             rik_id = await wait_for(lambda: (rik.last("welcome") or {}).get("id"), what="welcome")

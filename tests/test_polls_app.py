@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -14,9 +13,16 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.polls_commands import results_csv
-from tests.appkit import Browsers, create_session, join
+from tests.appkit import (
+    Browsers,
+    exported,
+    new_session,
+    projector_path,
+    receive_until,
+    region,
+    send,
+)
 from tests.conftest import make_settings
-from tests.test_app_ws import receive_until
 
 VOTERS = 20
 
@@ -29,36 +35,17 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def region(frame: str, name: str) -> str:
-    """The HTML of one region out of a frame ("" when the frame does not carry it)."""
-    match = re.search(rf'<(\w+) id="{re.escape(name)}"', frame)
-    if not match:
-        return ""
-    tag = match.group(1)
-    end = frame.find(f'<{tag} id="', match.end())  # next region of the same tag, if any
-    return frame[match.start(): end if end != -1 else len(frame)]
-
-
-def send(ws: Any, **message: Any) -> None:
-    ws.send_text(json.dumps(message))
-
-
-def export(browsers: Browsers, code: str) -> dict[str, Any]:
-    data: dict[str, Any] = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
-    return data
-
-
 def create_poll(browsers: Browsers, code: str, mws: Any, **fields: Any) -> str:
     """Create (and open) a poll from the mentor's socket; returns its id.
 
     Frames from earlier changes may still be queued on the socket, so wait for markers that only
     this poll can produce: its id in the store, then its own card in the open state."""
-    before = {p["id"] for p in export(browsers, code)["polls"]}
+    before = {p["id"] for p in exported(browsers, code)["polls"]}
     send(mws, cmd="poll_create", **fields)
     new: set[str] = set()
     for _ in range(50):
         receive_until(mws, 'id="polls-mentor"')
-        new = {p["id"] for p in export(browsers, code)["polls"]} - before
+        new = {p["id"] for p in exported(browsers, code)["polls"]} - before
         if new:
             break
     (poll_id,) = new
@@ -69,18 +56,12 @@ def create_poll(browsers: Browsers, code: str, mws: Any, **fields: Any) -> str:
 
 @pytest.fixture
 def session(client: TestClient) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Polls")
-    join(browsers.as_("anna"), code, "Anna", "room")
-    join(browsers.as_("bram"), code, "Bram", "remote")
-    return browsers, code
+    return new_session(client, "Polls", [("anna", "Anna", "room"), ("bram", "Bram", "remote")])
 
 
 def test_twenty_simultaneous_voters_are_counted_exactly(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Twenty")
-    for i in range(VOTERS):
-        join(browsers.as_(f"v{i}"), code, f"Voter {i}", "room" if i % 4 else "remote")
+    voters = [(f"v{i}", f"Voter {i}", "room" if i % 4 else "remote") for i in range(VOTERS)]
+    browsers, code = new_session(client, "Twenty", voters)
     with ExitStack() as stack:
         mws = stack.enter_context(browsers.as_("mentor").websocket_connect(f"/ws/m/{code}"))
         receive_until(mws, 'data-state="live"')
@@ -99,7 +80,7 @@ def test_twenty_simultaneous_voters_are_counted_exactly(client: TestClient) -> N
         for ws in sockets:  # each voter's own answer comes back to them: they were received
             receive_until(ws, "Your answer was received", limit=50)
         receive_until(mws, f"{VOTERS} of {VOTERS} answered", limit=500)
-    poll = export(browsers, code)["polls"][0]
+    poll = exported(browsers, code)["polls"][0]
     changed = {i for i in range(VOTERS) if i % 5 == 0}
     expected = [0, 0, 0]
     for i in range(VOTERS):
@@ -111,11 +92,10 @@ def test_twenty_simultaneous_voters_are_counted_exactly(client: TestClient) -> N
 
 def test_results_stay_on_the_server_until_revealed(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    projector_token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
-    assert projector_token
+    projector = projector_path(browsers, code)
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
             browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws, \
-            browsers.client.websocket_connect(f"/ws/p/{code}/{projector_token.group(1)}") as pws:
+            browsers.client.websocket_connect(f"/ws{projector}") as pws:
         for ws in (mws, aws, pws):
             receive_until(ws, 'data-state="live"')
         poll_id = create_poll(browsers, code, mws, kind="single", question="Tea?", options="Tea\nCoffee")
@@ -149,7 +129,7 @@ def test_a_vote_after_close_is_refused_with_a_clear_message(session: tuple[Brows
         send(aws, cmd="poll_answer", poll=poll_id, value="1")
         flash = receive_until(aws, 'id="flash"')
         assert "This poll is closed: answers are no longer accepted." in flash
-    assert export(browsers, code)["polls"][0]["counts"] == [0, 0, 0, 1, 0]
+    assert exported(browsers, code)["polls"][0]["counts"] == [0, 0, 0, 1, 0]
 
 
 def test_anonymous_polls_send_no_names_to_anyone(session: tuple[Browsers, str]) -> None:
@@ -198,13 +178,13 @@ def test_a_participant_can_never_do_a_mentor_action(session: tuple[Browsers, str
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws:
         receive_until(mws, 'data-state="live"')
         poll_id = create_poll(browsers, code, mws, kind="single", question="Q", options="a\nb")
-    before = export(browsers, code)["polls"]
+    before = exported(browsers, code)["polls"]
     with browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
         receive_until(aws, 'data-state="live"')
         for message in MENTOR_ONLY:
             send(aws, **{"poll": poll_id, "ref": poll_id, **message})
             assert "Only the mentor can do that" in receive_until(aws, 'id="flash"'), message
-    assert export(browsers, code)["polls"] == before
+    assert exported(browsers, code)["polls"] == before
 
 
 CRAFTED = [
@@ -229,12 +209,11 @@ def test_crafted_answers_are_refused_and_store_nothing(session: tuple[Browsers, 
         for fields, expected in CRAFTED:
             send(aws, **{"cmd": "poll_answer", "poll": poll_id, **fields})
             assert expected in receive_until(aws, 'id="flash"'), fields
-    assert export(browsers, code)["polls"][0]["answers"] == 0
+    assert exported(browsers, code)["polls"][0]["answers"] == 0
 
 
 def test_mentor_input_errors_come_back_translated(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "NL", "nl")
+    browsers, code = new_session(client, "NL", language="nl")
     with browsers.client.websocket_connect(f"/ws/m/{code}") as mws:
         receive_until(mws, 'data-state="live"')
         send(mws, cmd="poll_create", kind="single", question="Q", options="alleen een")
@@ -242,21 +221,20 @@ def test_mentor_input_errors_come_back_translated(client: TestClient) -> None:
         assert "A poll needs" not in flash and "keuzes" in flash
         send(mws, cmd="poll_create", kind="single", question="x" * 201, options="a\nb")
         assert "200" in receive_until(mws, 'id="flash"')
-    assert export(browsers, code)["polls"] == []
+    assert exported(browsers, code)["polls"] == []
 
 
 def test_duplicate_and_both_runs_on_the_projector(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
-    assert token
+    projector = projector_path(browsers, code)
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
-            browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}") as pws:
+            browsers.client.websocket_connect(f"/ws{projector}") as pws:
         receive_until(mws, 'data-state="live"')
         receive_until(pws, 'data-state="live"')
         first = create_poll(browsers, code, mws, kind="scale", question="Confident?", scale_max="10", live="yes")
         send(mws, cmd="poll_duplicate", poll=first)
         receive_until(mws, "Both runs on projector")
-        second = next(p["id"] for p in export(browsers, code)["polls"] if p["copy_of"] == first)
+        second = next(p["id"] for p in exported(browsers, code)["polls"] if p["copy_of"] == first)
         send(mws, cmd="projector", view="poll", ref=f"cmp-{second}")
         stage = receive_until(pws, "stage-polls-2")
         assert "First run" in stage and "Second run" in stage and stage.count("Confident?") >= 2
@@ -273,11 +251,10 @@ def test_results_csv_has_counts_and_defuses_formulas() -> None:
 
 def test_hidden_words_leave_the_projector_and_the_participants(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
-    assert token
+    projector = projector_path(browsers, code)
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
             browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws, \
-            browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}") as pws:
+            browsers.client.websocket_connect(f"/ws{projector}") as pws:
         for ws in (mws, aws, pws):
             receive_until(ws, 'data-state="live"')
         poll_id = create_poll(browsers, code, mws, kind="words", question="A word?", max_words="3", live="yes")
@@ -297,18 +274,17 @@ def test_hidden_words_leave_the_projector_and_the_participants(session: tuple[Br
             mine = region(receive_until(aws, 'id="polls-results"'), "polls-results")
         cloud = mine.split('class="poll-cloud"')[1].split("</ul>")[0]
         assert "kind" in cloud and "rude" not in cloud
-    words = export(browsers, code)["polls"][0]["words"]
+    words = exported(browsers, code)["polls"][0]["words"]
     assert words == [{"word": "kind", "count": 1}]
 
 
 def test_open_answers_one_by_one_on_the_projector(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
-    assert token
+    projector = projector_path(browsers, code)
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
             browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws, \
             browsers.as_("bram").websocket_connect(f"/ws/s/{code}") as bws, \
-            browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}") as pws:
+            browsers.client.websocket_connect(f"/ws{projector}") as pws:
         for ws in (mws, aws, bws, pws):
             receive_until(ws, 'data-state="live"')
         poll_id = create_poll(browsers, code, mws, kind="text", question="Try?", live="yes")
@@ -351,12 +327,11 @@ def test_results_csv_download_is_for_the_mentor_only(session: tuple[Browsers, st
 
 def test_ranking_results_are_a_bar_chart_best_first_with_a_table(session: tuple[Browsers, str]) -> None:
     browsers, code = session
-    token = re.search(rf"/p/{code}/([\w-]+)", browsers.as_("mentor").get(f"/m/{code}").text)
-    assert token
+    projector = projector_path(browsers, code)
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
             browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws, \
             browsers.as_("bram").websocket_connect(f"/ws/s/{code}") as bws, \
-            browsers.client.websocket_connect(f"/ws/p/{code}/{token.group(1)}") as pws:
+            browsers.client.websocket_connect(f"/ws{projector}") as pws:
         for ws in (mws, aws, bws, pws):
             receive_until(ws, 'data-state="live"')
         poll_id = create_poll(browsers, code, mws, kind="rank", question="Order?", options="Alpha\nBeta\nGamma",

@@ -3,10 +3,8 @@ messages, privacy of what each socket receives, and the away timer."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -14,102 +12,21 @@ from starlette.testclient import TestClient
 
 from realtime import queue
 from server import away
-from tests.appkit import Browsers, create_session, join
+from tests.appkit import Browsers, exported, live, new_session
 from web import queue_view
 
-BARRIER = {"cmd": "test_barrier"}
 PEOPLE = [("ann", "Ann", "room"), ("bo", "Bo", "remote"), ("cy", "Cy", "room"), ("di", "Di", "remote")]
 
 
 @pytest.fixture
 def session(client: TestClient) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Queue test")
-    for jar, name, location in PEOPLE:
-        join(browsers.as_(jar), code, name, location)
-    return browsers, code
-
-
-def exported(browsers: Browsers, code: str) -> dict[str, Any]:
-    data = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
-    assert isinstance(data, dict)
-    return data
+    return new_session(client, "Queue test", PEOPLE)
 
 
 def names_waiting(browsers: Browsers, code: str) -> list[str]:
     data = exported(browsers, code)
     names = {p["id"]: p["name"] for p in data["participants"]}
     return [names[w["person"]] for w in data["queue"]["waiting"]]
-
-
-class Live:
-    """A socket that keeps every frame: a frame may carry the flash and regions together, so
-    waiting for one must not swallow the other. Region waits may match the same frame again;
-    flash waits move past it (one flash answers each message)."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ws = ws
-        self.frames: list[str] = []
-        self.cursor = 0
-        # Error notices in the order they came (one frame may hold several).
-        self.flashes: list[str] = []
-        self.flash_cursor = 0
-
-    def _find(self, needle: str, start: int, limit: int = 30) -> int:
-        index = start
-        while True:
-            while index < len(self.frames):
-                if needle in self.frames[index]:
-                    return index
-                index += 1
-            if len(self.frames) - start > limit:
-                raise AssertionError(f"{needle!r} not in {self.frames[start:]!r}")
-            self._receive()
-
-    def _receive(self) -> None:
-        frame = self.ws.receive_text()
-        self.frames.append(frame)
-        self.flashes.extend(re.findall(r'<div id="flash".*?</div>', frame, re.S))
-
-    def until(self, needle: str) -> str:
-        self.cursor = self._find(needle, self.cursor)
-        return self.frames[self.cursor]
-
-    def send(self, **message: Any) -> None:
-        self.ws.send_text(json.dumps(message))
-
-    def done(self) -> str:
-        """The next error notice (#flash); a refused message always gets one."""
-        for _ in range(30):
-            if self.flash_cursor < len(self.flashes):
-                self.flash_cursor += 1
-                return self.flashes[self.flash_cursor - 1]
-            self._receive()
-        raise AssertionError(f"no notice in {self.frames!r}")
-
-    def sync(self) -> None:
-        """Wait until the server handled everything sent so far, and check none of it was refused.
-
-        A success sends nothing back when it changes nothing, so a message the server surely
-        refuses is the barrier: one socket's messages are handled in order."""
-        self.send(**BARRIER)
-        while True:
-            flash = self.done()
-            if "Unknown action." in flash:
-                return
-            assert "is-shown" not in flash, flash
-
-    def ok(self, **message: Any) -> None:
-        self.send(**message)
-        self.sync()
-
-
-@contextmanager
-def live(browsers: Browsers, who: str, path: str) -> Iterator[Live]:
-    with browsers.as_(who).websocket_connect(path) as ws:
-        socket = Live(ws)
-        socket.until('data-state="live"')
-        yield socket
 
 
 def test_raise_shows_position_to_me_and_the_list_to_everyone(session: tuple[Browsers, str]) -> None:

@@ -6,10 +6,9 @@ import json
 import urllib.request
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.appkit import CSRF_RE
+from tests.appkit import join_server
 from tests.serverproc import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -33,13 +32,7 @@ def test_kill_9_and_restart_keeps_everything(tmp_path: Path) -> None:
             assert status == 201
             sessions.append(json.loads(raw))
         for name, location in [("Anna", "room"), ("Bram", "remote")]:
-            with httpx.Client(base_url=server.url) as browser:
-                code = sessions[0]["code"]
-                token = CSRF_RE.search(browser.get(f"/s/{code}/join").text)
-                assert token
-                joined = browser.post(f"/s/{code}/join", data={"name": name, "location": location,
-                                                               "csrf": token.group(1)})
-                assert joined.status_code == 303
+            join_server(server, sessions[0]["code"], name, location)  # asserts the 303
         before = {s["code"]: call("GET", f"{server.url}/api/v1/sessions/{s['code']}", secret=s["mentor_secret"])[1]
                   for s in sessions}
         server.kill9()

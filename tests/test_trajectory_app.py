@@ -10,7 +10,6 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -23,8 +22,7 @@ from realtime.store.memory import MemoryStore
 from realtime.trajectory import PlanTrajectory, SessionPlanned, TrajectoryPlanned
 from server import retention
 from server.settings import Settings
-from tests.appkit import Browsers, create_session, csrf, join
-from tests.test_queue_app import Live, live
+from tests.appkit import Browsers, Live, csrf, exported, live, new_session, projector_path
 
 PLAN = {"cmd": "traj_plan", "name": "Starters 2026", "theme": "Feedback", "target_group": "New teachers",
         "sessions": "6", "cadence": "weekly", "format": "hybrid", "first_date": "2026-09-07"}
@@ -34,8 +32,7 @@ LINK_RE = re.compile(r'value="(http://testserver/r/[A-Z0-9]+/[^"]+)"')
 
 
 def planned_room(client: TestClient, people: tuple[str, ...] = ("ann", "bo")) -> tuple[Browsers, str]:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Group")
+    browsers, code = new_session(client, "Group")
     with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
         mentor.ok(**PLAN)
     for name in people:
@@ -60,12 +57,6 @@ def _join(browsers: Browsers, code: str, name: str) -> str:
     return match.group(1)
 
 
-def export(browsers: Browsers, code: str) -> dict[str, Any]:
-    data = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
-    assert isinstance(data, dict)
-    return data
-
-
 def all_frames(socket: Live) -> str:
     return "".join(socket.frames)
 
@@ -75,10 +66,9 @@ def all_frames(socket: Live) -> str:
 
 def test_mentor_plans_six_sessions_and_everyone_sees_the_session_number(client: TestClient) -> None:
     browsers, code = planned_room(client)
-    data = export(browsers, code)["trajectory"]
+    data = exported(browsers, code)["trajectory"]
     assert [s["date"] for s in data["sessions"]][:2] == ["2026-09-07", "2026-09-14"] and len(data["sessions"]) == 6
-    projector_url = re.search(r'href="http://testserver(/p/[^"]+)"', browsers.as_("mentor").get(f"/m/{code}").text)
-    assert projector_url
+    projector = projector_path(browsers, code)
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor, live(browsers, "ann", f"/ws/s/{code}") as ann:
         mentor.ok(cmd="traj_session", number="1", date="2026-09-08", title="Getting to know each other")
         mentor.ok(cmd="traj_start", number="1")
@@ -87,9 +77,9 @@ def test_mentor_plans_six_sessions_and_everyone_sees_the_session_number(client: 
         assert "End session 1" not in all_frames(ann)  # no controls for participants
         mentor.ok(cmd="traj_start", number="2")  # starting the next ends the running one
         ann.until("Session 2 of 6")
-    stage = browsers.as_("mentor").get(projector_url.group(1)).text
+    stage = browsers.as_("mentor").get(projector).text
     assert "Session 2 of 6" in stage
-    sessions = export(browsers, code)["trajectory"]["sessions"]
+    sessions = exported(browsers, code)["trajectory"]["sessions"]
     assert sessions[0]["title"] == "Getting to know each other" and sessions[0]["ended_at"] is not None
     assert sessions[1]["started_at"] is not None and sessions[1]["ended_at"] is None
 
@@ -102,23 +92,21 @@ def test_participant_cannot_plan_start_or_write_carry_over(client: TestClient) -
                         {"cmd": "return_plan", "date": "2027-01-01", "note": "x"}):
             ann.send(**message)
             assert "Only the mentor can do that." in ann.done()
-    assert export(browsers, code)["trajectory"]["current"] == 0
+    assert exported(browsers, code)["trajectory"]["current"] == 0
 
 
 def test_bad_plan_is_refused_with_a_reason_in_dutch(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Groep", language="nl")
+    browsers, code = new_session(client, "Groep", language="nl")
     with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
         mentor.send(**{**PLAN, "sessions": "40"})
         assert "Aantal bijeenkomsten moet een heel getal zijn van 1 tot 16." in mentor.done()
         mentor.send(**{**PLAN, "first_date": "2026-02-30"})
         assert "Datum van de eerste bijeenkomst moet een datum zijn" in mentor.done()
-    assert export(browsers, code)["trajectory"]["planned"] is False
+    assert exported(browsers, code)["trajectory"]["planned"] is False
 
 
 def test_console_says_end_session_or_close_the_trajectory(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Single")
+    browsers, code = new_session(client, "Single")
     single = browsers.as_("mentor").get(f"/m/{code}").text
     assert "End the session" in single and "Close the trajectory" not in single
     with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
@@ -140,7 +128,7 @@ def test_personal_link_brings_me_back_and_a_reissue_replaces_it(client: TestClie
     response = phone.get(path, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == f"/s/{code}"
     assert "Ann" in phone.get(f"/s/{code}").text
-    pid = export(browsers, code)["participants"][0]["id"]
+    pid = exported(browsers, code)["participants"][0]["id"]
     # A participant cannot re-issue anyone's link.
     ann = browsers.as_("ann")
     refused = ann.post(f"/m/{code}/people/{pid}/link", data={"csrf": csrf(ann, f"/s/{code}")})
@@ -160,9 +148,7 @@ def test_personal_link_brings_me_back_and_a_reissue_replaces_it(client: TestClie
 
 
 def test_single_session_join_goes_straight_to_the_session(client: TestClient) -> None:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Once")
-    join(browsers.as_("ann"), code, "Ann")  # asserts the redirect to /s/{code}
+    browsers, code = new_session(client, "Once", [("ann", "Ann", "room")])  # join asserts the redirect to /s/{code}
     assert browsers.as_("ann").get(f"/s/{code}/welcome", follow_redirects=False).headers["location"] == f"/s/{code}"
 
 
@@ -177,7 +163,7 @@ def test_carry_over_and_last_sessions_wall_reach_participants_at_the_next_sessio
         mentor.ok(cmd="carry_set", session="1", action_points="Try the 3-2-1 feedback\nRead chapter 2",
                   open_questions="How do we handle silence?")
         mentor.ok(cmd="traj_start", number="2")
-    wid = export(browsers, code)["walls"][0]["id"]
+    wid = exported(browsers, code)["walls"][0]["id"]
     page = browsers.as_("ann").get(f"/s/{code}").text
     carry = page[page.index('id="trajectory-carry"'):]
     carry = carry[:carry.index("</section>")]
@@ -191,8 +177,7 @@ def test_carry_over_and_last_sessions_wall_reach_participants_at_the_next_sessio
 
 def test_contacts_only_of_those_who_opted_in_and_never_on_the_projector(client: TestClient) -> None:
     browsers, code = planned_room(client, ("ann", "bo", "cy"))
-    projector = re.search(r'href="http://testserver(/p/[^"]+)"', browsers.as_("mentor").get(f"/m/{code}").text)
-    assert projector
+    projector = projector_path(browsers, code)
     with live(browsers, "bo", f"/ws/s/{code}?page=trajectory") as bo, \
             live(browsers, "ann", f"/ws/s/{code}?page=trajectory") as ann:
         ann.ok(cmd="contact_share", name="Ann Jansen", line="ann@example.org", consent="yes")
@@ -205,11 +190,11 @@ def test_contacts_only_of_those_who_opted_in_and_never_on_the_projector(client: 
         ann.ok(cmd="contact_withdraw")
         bo.until("Nobody has shared their details yet.")
     # Cy never shared: their name is in the group, but no contact line of theirs exists anywhere.
-    assert export(browsers, code)["after"] == {
+    assert exported(browsers, code)["after"] == {
         "shared_contacts": [], "return_meetings": [{"date": "2027-01-11", "note": "Three months on"}]}
     with live(browsers, "ann", f"/ws/s/{code}?page=trajectory") as ann:
         ann.ok(cmd="contact_share", name="Ann", line="+31 6 1234 5678")
-    stage = browsers.as_("projector").get(projector.group(1)).text
+    stage = browsers.as_("projector").get(projector).text
     assert "1234 5678" not in stage
     bo_page = browsers.as_("bo").get(f"/s/{code}/trajectory").text
     assert "+31 6 1234 5678" in bo_page
@@ -271,7 +256,7 @@ def test_deleting_my_data_removes_it_from_the_store_file(client: TestClient, set
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor:
         mentor.ok(cmd="traj_start", number="1")
         mentor.ok(cmd="wall_create", title="Ideas", template="Ideas", columns="")
-    wall = export(browsers, code)["walls"][0]
+    wall = exported(browsers, code)["walls"][0]
     wid, cid = wall["id"], wall["columns"][0]["id"]
     with live(browsers, "ann", f"/ws/s/{code}") as ann:
         ann.ok(cmd="profile", name="Annemarie Zwart", location="remote")
@@ -296,7 +281,7 @@ def test_deleting_my_data_removes_it_from_the_store_file(client: TestClient, set
     for secret in secrets:
         assert secret not in stored, secret
     assert b"Bo's idea" in stored
-    data = export(browsers, code)
+    data = exported(browsers, code)
     assert [p["name"] for p in data["participants"]] == ["Bo"]
     assert "Annemarie" not in str(data) and data["queue"]["waiting"] == []
     for where in (browsers.as_("mentor").get(f"/m/{code}").text, browsers.as_("bo").get(f"/s/{code}").text):
@@ -309,15 +294,15 @@ def test_erase_needs_consent_and_the_right_person(client: TestClient) -> None:
     browsers, code = planned_room(client)
     ann = browsers.as_("ann")
     ann.post(f"/s/{code}/erase", data={"csrf": csrf(ann, f"/s/{code}/trajectory")})  # no confirm box
-    bo_pid = next(p["id"] for p in export(browsers, code)["participants"] if p["name"] == "Bo")
+    bo_pid = next(p["id"] for p in exported(browsers, code)["participants"] if p["name"] == "Bo")
     ann = browsers.as_("ann")
     assert ann.post(f"/m/{code}/people/{bo_pid}/erase",
                     data={"csrf": csrf(ann, f"/s/{code}"), "confirm": "yes"}).status_code == 403
-    assert [p["name"] for p in export(browsers, code)["participants"]] == ["Ann", "Bo"]
+    assert [p["name"] for p in exported(browsers, code)["participants"]] == ["Ann", "Bo"]
     mentor = browsers.as_("mentor")
     token = csrf(mentor, f"/m/{code}/trajectory")
     mentor.post(f"/m/{code}/people/{bo_pid}/erase", data={"csrf": token, "confirm": "yes"})
-    assert [p["name"] for p in export(browsers, code)["participants"]] == ["Ann"]
+    assert [p["name"] for p in exported(browsers, code)["participants"]] == ["Ann"]
 
 
 def test_delete_the_trajectory_after_typing_its_code(client: TestClient, settings: Settings) -> None:

@@ -3,7 +3,6 @@ viewer receives (the raw HTML, not what a browser would show), crafted messages,
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -12,25 +11,24 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.settings import Settings
-from tests.appkit import Browsers, create_session, join
-from tests.test_app_ws import receive_until
+from tests.appkit import (
+    Browsers,
+    create_session,
+    exported,
+    new_session,
+    projector_path,
+    receive_until,
+    region,
+    send,
+)
 
 Session = tuple[Browsers, str, str]  # browsers, code, projector path
 
 
 @pytest.fixture
 def session(client: TestClient) -> Session:
-    browsers = Browsers(client)
-    code = create_session(browsers.as_("mentor"), "Wall test")
-    token = re.search(r"/p/" + code + r"/([\w-]+)", browsers.client.get(f"/m/{code}").text)
-    assert token
-    join(browsers.as_("anna"), code, "Annabel", "room")
-    join(browsers.as_("bram"), code, "Brammetje", "remote")
-    return browsers, code, f"/ws/p/{code}/{token.group(1)}"
-
-
-def send(ws: Any, **message: object) -> None:
-    ws.send_text(json.dumps(message))
+    browsers, code = new_session(client, "Wall test", [("anna", "Annabel", "room"), ("bram", "Brammetje", "remote")])
+    return browsers, code, "/ws" + projector_path(browsers, code)
 
 
 def ok(ws: Any) -> str:
@@ -48,31 +46,17 @@ def refused(ws: Any, text: str) -> None:
     assert re.search(r'class="flash is-shown"[^>]*><p>[^<]*' + re.escape(text), frame), frame
 
 
-def region(frame: str, name: str) -> str:
-    """One region's HTML out of a frame (regions come in name order, then #kring-sync)."""
-    start = frame.find(f'id="{name}"')
-    assert start >= 0, f"{name} not in frame"
-    rest = frame[start:]
-    ends = [rest.find(m) for m in ('<section id="wall-mine"', 'id="kring-sync"') if rest.find(m) > 0]
-    return rest[: min(ends)] if ends else rest
-
-
-def export(browsers: Browsers, code: str) -> dict[str, Any]:
-    data: dict[str, Any] = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
-    return data
-
-
 def make_wall(browsers: Browsers, code: str, **options: str) -> str:
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=3") as mws:
         receive_until(mws, 'data-state="live"')
         send(mws, cmd="wall_create", title="What went well?", template="Good|Better|Ideas", **options)
         ok(mws)
-    walls = export(browsers, code)["walls"]
+    walls = exported(browsers, code)["walls"]
     return str(walls[-1]["id"])
 
 
 def columns(browsers: Browsers, code: str, wid: str) -> list[dict[str, Any]]:
-    wall = next(w for w in export(browsers, code)["walls"] if w["id"] == wid)
+    wall = next(w for w in exported(browsers, code)["walls"] if w["id"] == wid)
     result: list[dict[str, Any]] = wall["columns"]
     return result
 
@@ -280,7 +264,7 @@ def test_a_participant_can_never_do_a_mentor_action(session: Session) -> None:
         refused(bws, "only change your own post-its")
         send(bws, cmd="wall_move", wall=wid, note=nid, column=cols[1]["id"])
         refused(bws, "only the mentor arranges")
-    wall = next(w for w in export(browsers, code)["walls"] if w["id"] == wid)
+    wall = next(w for w in exported(browsers, code)["walls"] if w["id"] == wid)
     assert wall["title"] == "What went well?" and not wall["anonymous"] and wall["vote"] is None
     assert [c["name"] for c in wall["columns"]] == ["Good", "Better", "Ideas"]
     assert wall["columns"][0]["notes"][0]["text"] == "mine"
@@ -361,17 +345,15 @@ def test_reconnect_sees_the_wall_as_everyone_does_and_it_survives_a_restart(
     with browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
         anna_view = region(receive_until(aws, 'id="wall"'), "wall")
     assert "Persistent" in anna_view and anna_view == bram_view  # one shared render per role
-    before = export(browsers, code)["walls"]
+    before = exported(browsers, code)["walls"]
     with TestClient(create_app(settings), base_url="http://testserver") as again:
         restarted = Browsers(again)
         restarted.jars = browsers.jars
-        assert export(restarted, code)["walls"] == before
+        assert exported(restarted, code)["walls"] == before
 
 
 
 def test_wall_exports_are_mentor_only_files(client: TestClient) -> None:
-    from tests.appkit import Browsers, create_session
-
     browsers = Browsers(client)
     mentor = browsers.as_("mentor")
     code = create_session(mentor, "Export")
@@ -381,7 +363,7 @@ def test_wall_exports_are_mentor_only_files(client: TestClient) -> None:
         for _ in range(10):
             if "wall" in ws.receive_text():
                 break
-    export = mentor.get(f"/m/{code}/export.json").json()
+    export = exported(browsers, code)
     wid = export["walls"][0]["id"] if isinstance(export["walls"], list) else next(iter(export["walls"]))
     md = mentor.get(f"/m/{code}/walls/{wid}.md")
     csv = mentor.get(f"/m/{code}/walls/{wid}.csv")

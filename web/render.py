@@ -366,7 +366,7 @@ class Renderer:
         lines = []
         base: dict[str, Any] | None = None
         for person in persons:
-            key = (kind, person.pid, person.name, person.location, person.online, False)
+            key = (kind, person.pid, person.name, person.location, person.online)
             line = self._line_cache.get(key)
             if line is None:
                 base = base or self._line_context(viewer, oob=False)
@@ -377,9 +377,9 @@ class Renderer:
     def people_items(self, room: Room, viewer: Viewer, pids: list[str]) -> str:
         """The lines of #presence of `pids`, and its counts, as OOB fragments.
 
-        Each line and the counts are cached by what they show, not by the room's seq: in a class
-        that connects at once, every page gets a different set of people per frame, and every
-        rename or arrival would otherwise render the (unchanged) counts again."""
+        The counts are cached by what they show (a rename or an arrival leaves them as they were);
+        each line with the room's current state, for the other pages of the same kind (a line
+        keyed by its content would pile up a new entry for every rename)."""
         state = room.state
         kind = viewer.cache_key(False)
         base: dict[str, Any] | None = None
@@ -391,18 +391,20 @@ class Renderer:
             html = self.env.get_template("fragments/presence_counts.html").render(base, counts=counts_now).strip()
             _keep(self._line_cache, key, html, 20_000)
         parts = [html]
-        template = self.env.get_template("fragments/person.html")
+        current = self._current.of(room)
         for pid in pids:
-            participant = state.participants.get(pid)
-            if participant is None:
-                continue  # gone from the room (erased): the next full render drops the line
-            online = room.presence.is_online(pid)
-            key = (kind, pid, participant.name, participant.location, online, True)
-            html = self._line_cache.get(key)
+            key = ("person", kind, pid)
+            html = current.get(key)
             if html is None:
-                base = base or self._line_context(viewer, oob=True)
-                person = PersonView(pid, participant.name, participant.location, online, pid == viewer.pid)
-                html = _keep(self._line_cache, key, template.render(base, person=person).strip(), 20_000)
+                participant = state.participants.get(pid)
+                if participant is None:
+                    html = ""  # gone from the room (erased): the next full render drops the line
+                else:
+                    base = base or self._line_context(viewer, oob=True)
+                    person = PersonView(pid, participant.name, participant.location,
+                                        room.presence.is_online(pid), pid == viewer.pid)
+                    html = self.env.get_template("fragments/person.html").render(base, person=person).strip()
+                current[key] = html
             parts.append(html)
         return "".join(parts)
 
