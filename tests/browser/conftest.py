@@ -201,3 +201,32 @@ async def axe_check(page: Page) -> None:
                 summary = " ".join(str(node["summary"] or "").split())
                 lines.append(f"    at {node['target']}: {summary}")
         raise AssertionError("\n".join(lines))
+
+
+async def axe_check_regions(page: Page, *selectors: str) -> None:
+    """axe-core on some regions only: a mentor's page also carries other features' regions, whose
+    findings are theirs to fix (whole pages are checked with axe_check)."""
+    await page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    bad = await page.evaluate(
+        """async (include) => {
+            const result = await axe.run({include}, {resultTypes: ["violations"]});
+            return result.violations.filter((v) => ["serious", "critical"].includes(v.impact))
+                .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
+        }""",
+        [[s] for s in selectors],
+    )
+    assert bad == [], bad
+
+
+# For page.evaluate(SEND, [path, messages]): sends websocket messages from inside a page (with its
+# own cookies), and waits until the server has handled them: an unknown command always gets a
+# notice back, after everything sent before it.
+SEND = """async ([path, messages]) => {
+  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + path);
+  await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
+  const done = new Promise((ok) => { ws.onmessage = (e) => { if (String(e.data).includes('id="flash"')) ok(); }; });
+  for (const m of messages) ws.send(JSON.stringify(m));
+  ws.send(JSON.stringify({cmd: 'test_barrier'}));
+  await done;
+  ws.close();
+}"""

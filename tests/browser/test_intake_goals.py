@@ -9,21 +9,17 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import AXE_JS, PHONE, NewContext, axe_check, create_session, join
+from tests.browser.conftest import (
+    PHONE,
+    SEND,
+    NewContext,
+    axe_check,
+    axe_check_regions,
+    create_session,
+    join,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
-
-# Sends websocket messages from inside a page (its own cookies), and waits until the server has
-# handled them: an unknown command always gets a notice back, after everything sent before it.
-SEND = """async ([path, messages]) => {
-  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + path);
-  await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
-  const done = new Promise((ok) => { ws.onmessage = (e) => { if (String(e.data).includes('id="flash"')) ok(); }; });
-  for (const m of messages) ws.send(JSON.stringify(m));
-  ws.send(JSON.stringify({cmd: 'test_barrier'}));
-  await done;
-  ws.close();
-}"""
 
 TEXT = {
     "en": {"prompt": "Fill in your intake", "filled": "Filled in", "saved": "your check-in is saved",
@@ -31,21 +27,6 @@ TEXT = {
     "nl": {"prompt": "Vul je intake in", "filled": "Ingevuld", "saved": "je check-in is opgeslagen",
            "open": "Nu een check-in openen", "mine": "Je leerdoelen", "progress": "Je voortgang op:"},
 }
-
-
-async def axe_check_regions(page: Page, *selectors: str) -> None:
-    """axe-core on some regions only: the mentor's trajectory page also carries other features'
-    regions, whose findings are theirs to fix (the whole phone pages are checked with axe_check)."""
-    await page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    bad = await page.evaluate(
-        """async (include) => {
-            const result = await axe.run({include}, {resultTypes: ["violations"]});
-            return result.violations.filter((v) => ["serious", "critical"].includes(v.impact))
-                .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
-        }""",
-        [[s] for s in selectors],
-    )
-    assert bad == [], bad
 
 
 async def fill_intake(phone: Page) -> None:

@@ -8,21 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import AXE_JS, NewContext, create_session, join, wait_live
+from tests.browser.conftest import SEND, NewContext, axe_check_regions, create_session, join, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
-
-# Sends websocket messages from inside a page (its own cookies), and waits until the server has
-# handled them: an unknown command always gets a notice back, after everything sent before it.
-SEND = """async ([path, messages]) => {
-  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + path);
-  await new Promise((ok, bad) => { ws.onopen = ok; ws.onerror = bad; });
-  const done = new Promise((ok) => { ws.onmessage = (e) => { if (String(e.data).includes('id="flash"')) ok(); }; });
-  for (const m of messages) ws.send(JSON.stringify(m));
-  ws.send(JSON.stringify({cmd: 'test_barrier'}));
-  await done;
-  ws.close();
-}"""
 
 TYPED = "Everyone is heard, in the room and online"
 
@@ -31,18 +19,16 @@ async def is_open(details: Locator) -> bool:
     return bool(await details.evaluate("d => d.open"))
 
 
-async def axe_check_regions(page: Page, *selectors: str) -> None:
-    """axe-core on the regions this test touches (the page's other regions are other tests')."""
-    await page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
-    bad = await page.evaluate(
-        """async (include) => {
-            const result = await axe.run({include}, {resultTypes: ["violations"]});
-            return result.violations.filter((v) => ["serious", "critical"].includes(v.impact))
-                .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`);
-        }""",
-        [[s] for s in selectors],
-    )
-    assert bad == [], bad
+async def planned_with_a_group_goal(new_context: NewContext, title: str) -> tuple[Page, str]:
+    """A mentor's page and the code of a planned trajectory with one group goal."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, title)
+    await mentor.evaluate(SEND, [f"/ws/m/{code}", [
+        {"cmd": "traj_plan", "name": "Feedback", "theme": "", "target_group": "", "sessions": "6",
+         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-01"},
+        {"cmd": "goal_group_add", "text": "Everyone is heard"},
+    ]])
+    return mentor, code
 
 
 async def add_goal(participant: Page, text: str) -> None:
@@ -53,13 +39,7 @@ async def add_goal(participant: Page, text: str) -> None:
 
 
 async def test_open_forms_survive_live_updates_and_close_when_sent(new_context: NewContext) -> None:
-    mentor = await (await new_context()).new_page()
-    code = await create_session(mentor, "Keep it open")
-    await mentor.evaluate(SEND, [f"/ws/m/{code}", [
-        {"cmd": "traj_plan", "name": "Feedback", "theme": "", "target_group": "", "sessions": "6",
-         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-01"},
-        {"cmd": "goal_group_add", "text": "Everyone is heard"},
-    ]])
+    mentor, code = await planned_with_a_group_goal(new_context, "Keep it open")
     ada = await join(await new_context(), code, "Ada")
     await mentor.goto(f"/m/{code}/trajectory")
     await wait_live(mentor)
@@ -95,4 +75,23 @@ async def test_open_forms_survive_live_updates_and_close_when_sent(new_context: 
     await add_goal(ada, "I give feedback once a week")
     ada_goals = mentor.locator("#goals-group .goals-person", has_text="Ada")
     await expect(ada_goals).to_contain_text("I give feedback once a week")
+    assert not await is_open(change)
+
+
+async def test_an_edit_the_server_refuses_opens_again_with_the_notice(new_context: NewContext) -> None:
+    mentor, code = await planned_with_a_group_goal(new_context, "Refused edit")
+    await mentor.goto(f"/m/{code}/trajectory")
+    await wait_live(mentor)
+    change = mentor.locator("#goals-group details.goal-change")
+    await change.locator("summary").click()
+    # Only spaces: the browser's `required` lets it through, the server refuses an empty goal.
+    await change.locator("textarea[name=text]").fill("   ")
+    await change.get_by_role("button", name="Save").click()
+    await expect(mentor.locator("#flash")).to_have_class("flash is-shown")
+    await expect(change).to_have_attribute("open", "")  # open again, to fix it
+    await expect(mentor.locator("#goals-group .goal-list-group .goal-text")).to_have_text("Everyone is heard")
+    # Fixed and sent again: accepted, so it closes and stays closed.
+    await change.locator("textarea[name=text]").fill(TYPED)
+    await change.get_by_role("button", name="Save").click()
+    await expect(mentor.locator("#goals-group .goal-list-group .goal-text")).to_have_text(TYPED)
     assert not await is_open(change)

@@ -62,13 +62,22 @@
 // is the viewer's own: a live update re-renders the region from the server, and the morph would
 // fold away what someone just opened while others keep posting. `details[data-keep][id]` remember what
 // their viewer opened or closed, and get it back after every swap. `data-close-on-submit`: a form
-// inside closes its details once sent (an edit that is done).
+// inside closes its details once sent (an edit that is done), and opens it again when the server
+// refuses it.
 (() => {
   "use strict";
 
   const kept = new Map();
+  // The edit form closed on submit, until the server answers: if the answer is an error notice
+  // (a new #flash that shows something), the form opens again, so the viewer sees what to fix.
+  let sent = null;
 
   const enforce = () => {
+    if (sent) {
+      const flash = document.getElementById("flash");
+      if (flash && flash !== sent.flash && flash.classList.contains("is-shown")) kept.set(sent.id, true);
+      if (flash !== sent.flash || Date.now() - sent.at > 5000) sent = null;
+    }
     for (const [id, open] of kept) {
       const details = document.getElementById(id);
       if (details && details.open !== open) details.open = open;
@@ -89,6 +98,7 @@
     if (details && details.id) {
       kept.set(details.id, false);
       details.open = false;
+      sent = { id: details.id, flash: document.getElementById("flash"), at: Date.now() };
     }
   });
 
