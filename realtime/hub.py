@@ -239,7 +239,7 @@ class Hub:
     async def _commit_batch(self, room: Room, batch: list[_Pending]) -> None:
         for attempt in range(MAX_ATTEMPTS):
             at = self.clock()
-            state = room.state
+            base = state = room.state
             planned: list[tuple[_Pending, list[Event] | BaseException]] = []
             all_events: list[Event] = []
             for item in batch:
@@ -267,7 +267,7 @@ class Hub:
                         item.future.set_exception(exc)
                 return
             if stamped:
-                if not room.apply(stamped):
+                if not room.apply(stamped, folded=(base, state)):
                     await self._catch_up(room)
                 if not self.store.publishes_appends:
                     await self._publish(room.code, stamped)

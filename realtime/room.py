@@ -76,22 +76,31 @@ class Room:
 
     # -- events
 
-    def apply(self, stamped: Sequence[Stamped]) -> bool:
+    def apply(self, stamped: Sequence[Stamped], folded: tuple[RoomState, RoomState] | None = None) -> bool:
         """Fold events that follow the current state. Already-known ones are skipped.
 
         Returns False when there is a gap (an event is missing before these): the caller must
         read the missing events from the store. Nothing is applied in that case.
+
+        `folded`: (a state, the state after folding exactly `stamped` onto it), which the hub
+        already worked out while deciding; used as is when the room is still at that very state
+        object (not merely at its seq: a room reloaded after an erasure has another state at the
+        same seq), sparing a second fold of every event this process commits.
         """
         fresh = [s for s in stamped if s.seq > self.state.seq]
         if not fresh:
             return True
         if fresh[0].seq != self.state.seq + 1:
             return False
-        state = self.state
-        for item in fresh:
-            if item.seq != state.seq + 1:
-                return False
-            state = evolve(state, item)
+        if folded is not None and folded[0] is self.state and len(fresh) == len(stamped) \
+                and folded[1].seq == fresh[-1].seq:
+            state = folded[1]
+        else:
+            state = self.state
+            for item in fresh:
+                if item.seq != state.seq + 1:
+                    return False
+                state = evolve(state, item)
         self.state = state
         self.recent.extend(fresh)
         self._tell_events(fresh)

@@ -42,3 +42,23 @@ async def test_a_big_room_is_told_once_per_tick_with_everything_in_order() -> No
     assert room.apply([titled(4, "Four")])
     await asyncio.sleep(EVENT_TICK_S * 3)
     assert [[s.seq for s in c.events] for c in seen] == [[1, 2, 3], [4]]
+
+
+def test_a_state_the_hub_already_folded_is_used_only_on_the_very_state_it_started_from() -> None:
+    import dataclasses
+
+    from realtime.state import evolve
+
+    room = Room("ABCDEFGH", RoomState())
+    assert room.apply([created()])
+    base = room.state
+    event = titled(2, "Two")
+    # A marker the real fold would not produce: shows which path apply took.
+    folded = dataclasses.replace(evolve(base, event), title="from the hub")
+    assert room.apply([event], folded=(base, folded))
+    assert room.state is folded
+
+    # The same seq but another state object (a room reloaded after an erasure): folded again.
+    room = Room("ABCDEFGH", dataclasses.replace(base))
+    assert room.apply([event], folded=(base, folded))
+    assert room.state.title == "Two"
