@@ -390,7 +390,7 @@ def test_an_unknown_wall_download_says_that_wall_does_not_exist(client: TestClie
     assert browsers.as_("stranger").get(f"/m/{code}/walls/nope.{suffix}").status_code == 403
     # An unknown session stays "Session not found".
     gone = browsers.as_("mentor").get(f"/m/ZZZZZZZZ/walls/nope.{suffix}")
-    assert gone.status_code == 404 and "Sessie niet gevonden" in gone.text
+    assert gone.status_code == 404 and "Bijeenkomst niet gevonden" in gone.text
 
 
 def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
