@@ -83,6 +83,12 @@ async def test_group_joins_and_projector_and_console_follow_live(new_context: Ne
         await expect(page.locator("#presence .count-room strong")).to_have_text("1")
         await expect(page.locator("#presence .count-remote strong")).to_have_text("1")
 
+    # Readable from the back of the room: the title and the names in the text colour, not the
+    # muted one of secondary lines (a class of the join view once greyed out the whole stage).
+    colours = await projector.evaluate("""() => [document.body, document.querySelector('.session-title'),
+        ...document.querySelectorAll('#presence .person-name')].map((e) => getComputedStyle(e).color)""")
+    assert len(colours) == 4 and set(colours[1:]) == {colours[0]}, colours
+
 
 async def test_reload_and_second_tab_are_the_same_participant(new_context: NewContext) -> None:
     mentor = await (await new_context()).new_page()
