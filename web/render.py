@@ -326,18 +326,17 @@ class Renderer:
         frame_key = ("frame", dirty, viewer.cache_key(personal))
         frame = current.get(frame_key)
         if frame is None:
-            frame = current[frame_key] = self._regions(room, viewer, dirty)
+            frame = current[frame_key] = self._regions(room, viewer, dirty, current)
         return frame
 
-    def _regions(self, room: Room, viewer: Viewer, names: Iterable[str]) -> str:
+    def _regions(self, room: Room, viewer: Viewer, names: Iterable[str], current: dict[Any, str]) -> str:
         parts: list[str] = []
         context: dict[str, Any] | None = None
         items = sorted(n for n in names if n.startswith(PERSON_ITEM))
         if items:
             names = [n for n in names if not n.startswith(PERSON_ITEM)]
             if "presence" not in names:  # the whole list, when it is sent anyway, has them
-                parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items]))
-        current = self._current.of(room)
+                parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items], current))
         for name in sorted(names):
             region = REGIONS[name]
             key = (name, viewer.cache_key(region.personal))
@@ -374,7 +373,7 @@ class Renderer:
             lines.append(line)
         return Markup("\n".join(lines))  # noqa: S704 - each line is an autoescaped template render
 
-    def people_items(self, room: Room, viewer: Viewer, pids: list[str]) -> str:
+    def people_items(self, room: Room, viewer: Viewer, pids: list[str], current: dict[Any, str]) -> str:
         """The lines of #presence of `pids`, and its counts, as OOB fragments.
 
         The counts are cached by what they show (a rename or an arrival leaves them as they were);
@@ -391,7 +390,6 @@ class Renderer:
             html = self.env.get_template("fragments/presence_counts.html").render(base, counts=counts_now).strip()
             _keep(self._line_cache, key, html, 20_000)
         parts = [html]
-        current = self._current.of(room)
         for pid in pids:
             key = ("person", kind, pid)
             html = current.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from realtime.broker.base import Broker, Listener, Subscription
+from realtime.store import REDIS_SCHEMES
 
 
 def open_broker(url: str) -> Broker:
@@ -10,7 +11,7 @@ def open_broker(url: str) -> Broker:
         from realtime.broker.memory import MemoryBroker
 
         return MemoryBroker()
-    if url.startswith(("redis://", "rediss://", "unix://")):
+    if url.startswith(REDIS_SCHEMES):
         from realtime.broker.redis import RedisBroker
 
         return RedisBroker(url)

@@ -19,7 +19,8 @@ class EventStore(Protocol):
     store and broker are one Redis), so the hub does not.
     """
 
-    publishes_appends: bool
+    @property
+    def publishes_appends(self) -> bool: ...
 
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]

@@ -48,7 +48,10 @@ class RedisStore:
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
         self._announce = announce
-        self.publishes_appends = announce is not None
+
+    @property
+    def publishes_appends(self) -> bool:
+        return self._announce is not None
 
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]
