@@ -5,7 +5,7 @@ Theory of operation
 Each session (its number; 0 for a room without a trajectory) has its own ordered list of blocks.
 The mentor builds it ahead on the trajectory page for any planned session (from a template, by
 hand, or by turning one of the group's topics into a block with one tap, which also marks that
-topic for the agenda) and reorders it. During the session the agenda of `state.trajectory.current`
+topic for the agenda) and reorders it. During the session the agenda of `state.part(trajectory.PART).current`
 runs: "next block" starts the following block at the time of its event (`stamped.at`), so every
 screen counts the time left down from the same moment. The projector and the phones compute the
 countdown themselves (web/static/agenda.js); the server never sends a tick.
@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from realtime import topics
+from realtime import topics, trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -44,6 +45,14 @@ TEMPLATES: Mapping[str, tuple[tuple[str, int], ...]] = {
     "standard": (("checkin", 10), ("theory", 20), ("case", 30), ("exercise", 20), ("evaluation", 10)),
     "intervision": (("checkin", 10), ("case", 45), ("case", 25), ("evaluation", 10)),
     "workshop": (("checkin", 10), ("theory", 15), ("exercise", 40), ("evaluation", 10)),
+}
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "agenda_block_not_found": "That agenda block does not exist (any more).",
+    "agenda_full": "An agenda can have at most {max} blocks.",
+    "agenda_empty": "This session has no agenda yet.",
 }
 
 
@@ -86,6 +95,10 @@ class AgendaState:
 
     def of(self, session: int) -> SessionAgenda:
         return self.sessions.get(session) or SessionAgenda()
+
+
+
+PART: Part[AgendaState] = Part("agenda", AgendaState())
 
 
 # ---------------------------------------------------------------- commands
@@ -225,7 +238,7 @@ def _bounded(value: object, field_name: str, low: int, high: int) -> int:
 
 def _session(state: RoomState, value: object) -> int:
     """A session whose agenda may be planned: 0 (the room before or without a trajectory) or a planned one."""
-    return _bounded(value, "agenda_session", 0, len(state.trajectory.sessions))
+    return _bounded(value, "agenda_session", 0, len(state.part(trajectory.PART).sessions))
 
 
 def _new_id(value: object, agenda: SessionAgenda) -> str:
@@ -256,8 +269,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_mentor(actor)
     require_open(state)
     if isinstance(command, (NextBlock, StartBlock, FinishAgenda)):
-        session = state.trajectory.current
-        agenda = state.agenda.of(session)
+        session = state.part(trajectory.PART).current
+        agenda = state.part(PART).of(session)
         if isinstance(command, NextBlock):
             expected = command.expected if isinstance(command.expected, str) else ""
             if expected != agenda.current or (agenda.finished and not expected):
@@ -270,7 +283,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
             return [] if block.bid == agenda.current else [AgendaBlockStarted(session, block.bid)]
         return [] if agenda.finished or not agenda.current else [AgendaFinished(session)]
     session = _session(state, command.session)  # type: ignore[attr-defined]
-    agenda = state.agenda.of(session)
+    agenda = state.part(PART).of(session)
     if isinstance(command, AddBlock):
         _room_for(agenda, 1)
         kind = one_of(command.kind, "agenda_kind", KINDS)
@@ -289,7 +302,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
             )
         ]
         if topic.status == "open":
-            events.append(topics.TopicMarked(topic.tid, "agenda", state.trajectory.current))
+            events.append(topics.TopicMarked(topic.tid, "agenda", state.part(trajectory.PART).current))
         return events
     if isinstance(command, ApplyTemplate):
         template = TEMPLATES[one_of(command.template, "agenda_template", tuple(TEMPLATES))]
@@ -358,9 +371,9 @@ def _fold(agenda: SessionAgenda, event: Event, at: float) -> SessionAgenda:
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     session = int(getattr(stamped.event, "session"))  # noqa: B009 (every agenda event has one)
-    sessions = dict(state.agenda.sessions)
-    sessions[session] = _fold(state.agenda.of(session), stamped.event, stamped.at)
-    return dataclasses.replace(state, agenda=AgendaState(MappingProxyType(dict(sorted(sessions.items())))))
+    sessions = dict(state.part(PART).sessions)
+    sessions[session] = _fold(state.part(PART).of(session), stamped.event, stamped.at)
+    return state.with_part(PART, AgendaState(MappingProxyType(dict(sorted(sessions.items())))))
 
 
 # ---------------------------------------------------------------- export
@@ -378,5 +391,29 @@ def export(state: RoomState) -> Any:
                 for b in agenda.blocks
             ],
         }
-        for session, agenda in state.agenda.sessions.items()
+        for session, agenda in state.part(PART).sessions.items()
     ]
+
+
+FEATURE = CoreFeature(
+    name="agenda",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        AgendaBlockAdded: (),
+        AgendaBlockEdited: (),
+        AgendaReordered: (),
+        AgendaBlockRemoved: (),
+        AgendaBlockStarted: (),
+        AgendaFinished: (),
+    },
+    export_key="agendas",
+    export=export,
+    reasons=REASONS,
+    projector_views=("agenda",),
+    creates={AgendaBlockAdded: "block"},
+    refers=("block",),
+)

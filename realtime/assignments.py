@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from realtime import wall
+from realtime import trajectory, wall
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line
 
@@ -39,6 +40,16 @@ DESCRIPTION_MAX = 1000
 REFLECTION_MAX = wall.NOTE_TEXT_MAX
 ASSIGNMENTS_MAX = 50
 ID_MAX = 32
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "assignment_not_found": "That assignment does not exist (any more).",
+    "assignment_closed": "The session this assignment was due has ended: it can no longer be changed.",
+    "assignments_full": "There is no room for more assignments ({max}).",
+    "assignment_wall_exists": "These reflections are on a wall already.",
+    "assignment_no_reflections": "Nobody has written a reflection yet.",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -82,9 +93,13 @@ class AssignmentsState:
     assignments: Mapping[str, Assignment] = field(default_factory=lambda: _NO_ASSIGNMENTS)
 
 
+
+PART: Part[AssignmentsState] = Part("assignments", AssignmentsState())
+
+
 def is_closed(state: RoomState, assignment: Assignment) -> bool:
     """Reports can change until the due session has ended (a room without trajectory: until it ends)."""
-    session = state.trajectory.session(assignment.due)
+    session = state.part(trajectory.PART).session(assignment.due)
     return session is not None and session.ended_at is not None
 
 
@@ -179,8 +194,8 @@ EVENTS: tuple[type[Event], ...] = (
 
 
 def _due(state: RoomState, value: object) -> int:
-    high = len(state.trajectory.sessions)
-    low = min(max(state.trajectory.current, 1), high) if high else 0
+    high = len(state.part(trajectory.PART).sessions)
+    low = min(max(state.part(trajectory.PART).current, 1), high) if high else 0
     text = value.strip() if isinstance(value, str) else ""
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         raise Rejected("out_of_range", field="assignment_due", min=low, max=high)
@@ -188,7 +203,7 @@ def _due(state: RoomState, value: object) -> int:
 
 
 def _assignment(state: RoomState, aid: object) -> Assignment:
-    found = state.assignments.assignments.get(aid) if isinstance(aid, str) else None
+    found = state.part(PART).assignments.get(aid) if isinstance(aid, str) else None
     if found is None:
         raise Rejected("assignment_not_found")
     return found
@@ -217,7 +232,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
             return []
         return [AssignmentReported(assignment.aid, me.pid, done, reflection)]
     require_mentor(actor)
-    assignments = state.assignments.assignments
+    assignments = state.part(PART).assignments
     if isinstance(command, GiveAssignment):
         if len(assignments) >= ASSIGNMENTS_MAX:
             raise Rejected("assignments_full", max=ASSIGNMENTS_MAX)
@@ -226,7 +241,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         aid = command.assignment
         if not isinstance(aid, str) or not aid or len(aid) > ID_MAX or aid in assignments:
             raise Rejected("bad_message")
-        return [AssignmentGiven(aid, title, description, due, state.trajectory.current)]
+        return [AssignmentGiven(aid, title, description, due, state.part(trajectory.PART).current)]
     if isinstance(command, EditAssignment):
         assignment = _assignment(state, command.assignment)
         title, description = _text(command)
@@ -243,15 +258,15 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
 
 def _to_wall(state: RoomState, command: ReflectionsToWall) -> list[Event]:
     assignment = _assignment(state, command.assignment)
-    if assignment.wall and assignment.wall in state.wall.walls:
+    if assignment.wall and assignment.wall in state.part(wall.PART).walls:
         raise Rejected("assignment_wall_exists")
     reflections = assignment.reflections()[: wall.NOTES_PER_WALL_MAX]
     if not reflections:
         raise Rejected("assignment_no_reflections")
-    if len(state.wall.walls) >= wall.WALLS_MAX:
-        raise Rejected("wall_too_many", field="wall", max=wall.WALLS_MAX)
+    if len(state.part(wall.PART).walls) >= wall.WALLS_MAX:
+        raise Rejected("too_many", field="wall", max=wall.WALLS_MAX)
     wid = command.wall
-    if not isinstance(wid, str) or not wid or len(wid) > wall.ID_MAX or wid in state.wall.walls:
+    if not isinstance(wid, str) or not wid or len(wid) > wall.ID_MAX or wid in state.part(wall.PART).walls:
         raise Rejected("bad_message")
     column = clean_line(command.column, "wall_column", wall.COLUMN_NAME_MAX)
     title = assignment.title[: wall.WALL_TITLE_MAX]
@@ -299,7 +314,7 @@ def _fold(state: AssignmentsState, event: Event, at: float) -> AssignmentsState:
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
-    return dataclasses.replace(state, assignments=_fold(state.assignments, stamped.event, stamped.at))
+    return state.with_part(PART, _fold(state.part(PART), stamped.event, stamped.at))
 
 
 # ---------------------------------------------------------------- export
@@ -321,5 +336,25 @@ def export(state: RoomState) -> Any:
                 for pid, r in a.reports.items()
             ],
         }
-        for a in state.assignments.assignments.values()
+        for a in state.part(PART).assignments.values()
     ]
+
+
+FEATURE = CoreFeature(
+    name="assignments",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        AssignmentGiven: (),
+        AssignmentEdited: (),
+        AssignmentRemoved: (),
+        AssignmentReported: ("pid",),
+        AssignmentWallMade: (),
+    },
+    export_key="assignments",
+    export=export,
+    reasons=REASONS,
+)

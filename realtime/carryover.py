@@ -8,14 +8,15 @@ of their live page. Each list is one item per line, so a textarea is all the for
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from realtime import trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_mentor, require_open
 from realtime.text import clean_line
 
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 
 ITEM_MAX = 200
 ITEMS_MAX = 12
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "carry_too_many": "{field}: at most {max} lines.",
+    "carry_not_started": "Choose a session that has started.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +53,10 @@ class CarryOverState:
     def of(self, session: int) -> CarryOver | None:
         note = self.notes.get(session)
         return note if note is not None and not note.empty else None
+
+
+
+PART: Part[CarryOverState] = Part("carryover", CarryOverState())
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +94,17 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_open(state)
     if not isinstance(command, SetCarryOver):
         raise Rejected("unknown_command")
-    trajectory = state.trajectory
-    if not trajectory.planned:
+    plan = state.part(trajectory.PART)
+    if not plan.planned:
         raise Rejected("trajectory_not_planned")
     text = command.session.strip() if isinstance(command.session, str) else ""
-    started = [s.number for s in trajectory.sessions if s.started]
+    started = [s.number for s in plan.sessions if s.started]
     if not text.isdigit() or int(text) not in started:
         raise Rejected("carry_not_started")
     number = int(text)
     actions = _items(command.action_points, "carry_actions")
     questions = _items(command.open_questions, "carry_questions")
-    current = state.carryover.notes.get(number)
+    current = state.part(PART).notes.get(number)
     if current is not None and (current.action_points, current.open_questions) == (actions, questions):
         return []
     if current is None and not actions and not questions:
@@ -104,24 +116,40 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
     if not isinstance(event, CarryOverSet):
         raise TypeError(f"carryover.evolve: unknown event {event!r}")
-    notes = dict(state.carryover.notes)
+    notes = dict(state.part(PART).notes)
     notes[event.session] = CarryOver(event.session, event.action_points, event.open_questions)
-    return dataclasses.replace(state, carryover=CarryOverState(MappingProxyType(notes)))
+    return state.with_part(PART, CarryOverState(MappingProxyType(notes)))
 
 
 def shown(state: RoomState) -> CarryOver | None:
     """What participants see now: the carry-over into the running session, or between sessions
     the one of the session that just ended (what to take to next time)."""
-    trajectory = state.trajectory
-    if not trajectory.planned or trajectory.current == 0:
+    plan = state.part(trajectory.PART)
+    if not plan.planned or plan.current == 0:
         return None
-    source = trajectory.current - 1 if trajectory.running else trajectory.current
-    return state.carryover.of(source) if source >= 1 else None
+    source = plan.current - 1 if plan.running else plan.current
+    return state.part(PART).of(source) if source >= 1 else None
 
 
 def export(state: RoomState) -> list[dict[str, Any]]:
     return [
         {"session": n.session, "action_points": list(n.action_points), "open_questions": list(n.open_questions)}
-        for n in sorted(state.carryover.notes.values(), key=lambda n: n.session)
+        for n in sorted(state.part(PART).notes.values(), key=lambda n: n.session)
         if not n.empty
     ]
+
+
+FEATURE = CoreFeature(
+    name="carryover",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        CarryOverSet: (),
+    },
+    export_key="carryover",
+    export=export,
+    reasons=REASONS,
+)

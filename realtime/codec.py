@@ -2,21 +2,21 @@
 
 An encoded event is a JSON object {"type": <class name>, ...fields}. Sequences inside events are
 tuples in Python and lists in JSON; `decode` turns lists back into tuples so that a decoded event
-compares equal to the original (tests/test_codec.py round-trips every event type).
+compares equal to the original (tests/test_codec_codes.py round-trips every event type).
+
+A `Codec` knows the event types of the features it was built with (Core.codec): the store of an
+app reads back exactly the events its manifest declares, and an unknown type is a DecodeError.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
 
 from realtime.events import Event, Stamped
-from realtime.state import ALL_EVENTS
-
-EVENT_TYPES: Mapping[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
 
 
 class DecodeError(ValueError):
@@ -36,29 +36,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     return data
 
 
-def event_from_dict(data: Mapping[str, Any]) -> Event:
-    cls = EVENT_TYPES.get(str(data.get("type")))
-    if cls is None:
-        raise DecodeError(f"unknown event type {data.get('type')!r}")
-    try:
-        kwargs = {f.name: _tuplify(data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
-        return cls(**kwargs)
-    except TypeError as exc:
-        raise DecodeError(str(exc)) from exc
-
-
 def encode_event(event: Event) -> bytes:
     return orjson.dumps(event_to_dict(event))
-
-
-def decode_event(raw: bytes) -> Event:
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise DecodeError(str(exc)) from exc
-    if not isinstance(data, dict):
-        raise DecodeError("an event is a JSON object")
-    return event_from_dict(data)
 
 
 def encode_stamped(room: str, stamped: Sequence[Stamped]) -> bytes:
@@ -71,13 +50,42 @@ def encode_stamped(room: str, stamped: Sequence[Stamped]) -> bytes:
     )
 
 
-def decode_stamped(raw: bytes) -> tuple[str, list[Stamped]]:
-    try:
-        data = orjson.loads(raw)
-        return str(data["room"]), [
-            Stamped(int(item["seq"]), float(item["at"]), event_from_dict(item["event"]))
-            for item in data["events"]
-        ]
-    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise DecodeError(str(exc)) from exc
+class Codec:
+    def __init__(self, event_types: Iterable[type[Event]]) -> None:
+        self.types: Mapping[str, type[Event]] = {cls.__name__: cls for cls in event_types}
+        # The field names of each type, looked up once instead of per decoded event.
+        self._fields: Mapping[type[Event], tuple[str, ...]] = {
+            cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in self.types.values()
+        }
 
+    encode_event = staticmethod(encode_event)
+    encode_stamped = staticmethod(encode_stamped)
+
+    def event_from_dict(self, data: Mapping[str, Any]) -> Event:
+        cls = self.types.get(str(data.get("type")))
+        if cls is None:
+            raise DecodeError(f"unknown event type {data.get('type')!r}")
+        try:
+            kwargs = {name: _tuplify(data[name]) for name in self._fields[cls] if name in data}
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise DecodeError(str(exc)) from exc
+
+    def decode_event(self, raw: bytes) -> Event:
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise DecodeError(str(exc)) from exc
+        if not isinstance(data, dict):
+            raise DecodeError("an event is a JSON object")
+        return self.event_from_dict(data)
+
+    def decode_stamped(self, raw: bytes) -> tuple[str, list[Stamped]]:
+        try:
+            data = orjson.loads(raw)
+            return str(data["room"]), [
+                Stamped(int(item["seq"]), float(item["at"]), self.event_from_dict(item["event"]))
+                for item in data["events"]
+            ]
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise DecodeError(str(exc)) from exc

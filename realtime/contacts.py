@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from realtime import dates
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor
 from realtime.text import clean_line
 
@@ -30,6 +31,12 @@ NAME_MAX = 60
 LINE_MAX = 160
 NOTE_MAX = 300
 MEETINGS_MAX = 12
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "return_meetings_full": "You can plan at most {max} return meetings.",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,10 @@ class ContactsState:
     # In the order people shared; read-only views, replaced on change.
     shared: Mapping[str, Contact] = field(default_factory=lambda: MappingProxyType({}))
     meetings: tuple[ReturnMeeting, ...] = ()  # by date
+
+
+
+PART: Part[ContactsState] = Part("contacts", ContactsState())
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +116,7 @@ EVENTS: tuple[type[Event], ...] = (ContactShared, ContactWithdrawn, ReturnMeetin
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
-    contacts = state.contacts
+    contacts = state.part(PART)
     if isinstance(command, ShareContact):
         me = require_member(state, actor)
         name = clean_line(command.name, "contact_name", NAME_MAX)
@@ -136,7 +147,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
-    contacts = state.contacts
+    contacts = state.part(PART)
     if isinstance(event, ContactShared):
         shared = dict(contacts.shared)
         shared[event.pid] = Contact(event.pid, event.name, event.line)
@@ -151,16 +162,35 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         contacts = dataclasses.replace(contacts, meetings=tuple(m for m in contacts.meetings if m.mid != event.mid))
     else:
         raise TypeError(f"contacts.evolve: unknown event {event!r}")
-    return dataclasses.replace(state, contacts=contacts)
+    return state.with_part(PART, contacts)
 
 
 def visible(state: RoomState) -> list[Contact]:
     """The shared contacts of people who are still in the group (someone erased is gone)."""
-    return [c for pid, c in state.contacts.shared.items() if pid in state.participants]
+    return [c for pid, c in state.part(PART).shared.items() if pid in state.participants]
 
 
 def export(state: RoomState) -> dict[str, Any]:
     return {
         "shared_contacts": [{"name": c.name, "contact": c.line} for c in visible(state)],
-        "return_meetings": [{"date": m.date, "note": m.note} for m in state.contacts.meetings],
+        "return_meetings": [{"date": m.date, "note": m.note} for m in state.part(PART).meetings],
     }
+
+
+FEATURE = CoreFeature(
+    name="contacts",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        ContactShared: ("pid",),
+        ContactWithdrawn: ("pid",),
+        ReturnMeetingPlanned: (),
+        ReturnMeetingCancelled: (),
+    },
+    export_key="after",
+    export=export,
+    reasons=REASONS,
+)

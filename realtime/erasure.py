@@ -4,56 +4,55 @@ The log is append-only for everything else, so erasure is the one rewrite: the s
 ParticipantErased, asks `redaction_plan` which seqs to rewrite, has the store replace those
 events by `Redacted` markers (same seq, no content), and reloads the room from the rewritten log.
 
-An event is the person's own when a field named `pid` or `author` holds their id (their join,
-renames, hands, post-its, votes, answers, intake, goals, named evaluations, shared contact, their
-personal links). Anonymous things carry no author and stay (nobody can tie them to anyone).
-Events that only made sense with an erased one (the end of a turn that was theirs) cannot be
-folded any more; the plan folds the log as it will be and redacts those too, so the rewritten log
-always folds.
+An event is the person's own when one of the fields its feature declares as naming a person
+(CoreFeature.personal) holds their id: their join, renames, hands, post-its, votes, answers,
+intake, goals, named evaluations, shared contact, their personal links. The declaration, not a
+field's name, decides: Core refuses an event type nobody classified. Anonymous things carry no
+author and stay (nobody can tie them to anyone).
+
+What a person's event made can live on in other events that do not name them (a topic of theirs
+turned into an agenda block carries its title): CoreFeature.creates and .refers say which, and
+those go too. Events that only made sense with an erased one (the end of a turn that was theirs)
+cannot be folded any more: evolve raises `Dangling` for them, the plan folds the log as it will be
+and redacts those too, so the rewritten log always folds. Any other exception from evolve is a bug
+and propagates: it must never turn into a silent deletion.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from realtime import agenda, topics
-from realtime.events import Event, ParticipantErased, Redacted, Stamped
-from realtime.state import RoomState, evolve
-
-PERSONAL_FIELDS = ("pid", "author")
-# Things a person's event creates that other events copy from or refer to without an author: a
-# topic of theirs turned into an agenda block carries its title, and the block's later edits refer
-# to the block. When the creating event goes, the events that refer to what it made (by this
-# field) go too.
-CREATES: dict[type[Event], str] = {topics.TopicAdded: "topic", agenda.AgendaBlockAdded: "block"}
-LINKS = ("topic", "block")
+from realtime.core import Core
+from realtime.errors import Dangling
+from realtime.events import Event, Redacted, Stamped
+from realtime.state import RoomState
 
 
-def is_personal(event: Event, pid: str) -> bool:
-    if isinstance(event, (ParticipantErased, Redacted)) or not pid:
+def is_personal(core: Core, event: Event, pid: str) -> bool:
+    if not pid:
         return False
-    return any(getattr(event, name, None) == pid for name in PERSONAL_FIELDS)
+    return any(getattr(event, name) == pid for name in core.personal.get(type(event), ()))
 
 
-def redaction_plan(log: Sequence[Stamped], pid: str) -> tuple[frozenset[int], RoomState]:
+def redaction_plan(core: Core, log: Sequence[Stamped], pid: str) -> tuple[frozenset[int], RoomState]:
     """The seqs to rewrite as Redacted, and the state the rewritten log folds to."""
     state = RoomState()
     redact: set[int] = set()
     gone: set[tuple[str, str]] = set()  # (field, id) of things the person made
     for item in log:
         event = item.event
-        personal = is_personal(event, pid) or any(
-            (name, getattr(event, name, None)) in gone for name in LINKS
+        personal = is_personal(core, event, pid) or any(
+            (name, getattr(event, name, None)) in gone for name in core.refers
         )
-        made = CREATES.get(type(event))
+        made = core.creates.get(type(event))
         if personal and made is not None:
             gone.add((made, getattr(event, made)))
         if not personal:
             try:
-                state = evolve(state, item)
+                state = core.evolve(state, item)
                 continue
-            except Exception:  # depends on something erased (evolve is pure: state is unchanged)
+            except Dangling:  # refers to something erased (evolve is pure: state is unchanged)
                 pass
         redact.add(item.seq)
-        state = evolve(state, Stamped(item.seq, item.at, Redacted()))
+        state = core.evolve(state, Stamped(item.seq, item.at, Redacted()))
     return frozenset(redact), state

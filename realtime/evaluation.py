@@ -2,7 +2,7 @@
 
 Theory of operation
 -------------------
-The mentor opens the evaluation of the session that runs now (`state.trajectory.current`; 0 for a
+The mentor opens the evaluation of the session that runs now (`state.part(trajectory.PART).current`; 0 for a
 room without a trajectory) and closes it again. While it is open each participant can send one
 evaluation for that session. Everything is tagged with its session number, so the mentor sees the
 results per session and the trend of the average rating across sessions.
@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from realtime import trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, ProjectorViewChanged, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -44,6 +46,14 @@ SALT_MIN = 16
 SESSION_MAX = 99
 # Far above a group; keeps a room's evaluations bounded.
 EVALUATIONS_MAX = 5000
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "evaluation_not_open": "The evaluation is not open (any more).",
+    "evaluation_already_sent": "You have already sent your evaluation of this session. Thank you!",
+    "evaluation_full": "No more evaluations can be stored in this room ({max}).",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -102,11 +112,15 @@ class EvaluationState:
         return next((r for r in self.rounds.values() if r.open), None)
 
 
+
+PART: Part[EvaluationState] = Part("evaluation", EvaluationState())
+
+
 def current_round(state: RoomState) -> Round | None:
     """The round that takes answers now: open, and about the session that is current (a round left
     open when the next session starts takes no more answers)."""
-    found = state.evaluation.open_round()
-    return found if found is not None and found.session == state.trajectory.current else None
+    found = state.part(PART).open_round()
+    return found if found is not None and found.session == state.part(trajectory.PART).current else None
 
 
 def ballot(salt: str, pid: str) -> str:
@@ -135,7 +149,7 @@ def withheld_session(state: RoomState) -> int | None:
 
 def shown_answers(state: RoomState) -> list[Evaluation]:
     hidden = withheld_session(state)
-    return [e for e in state.evaluation.evaluations if e.session != hidden]
+    return [e for e in state.part(PART).evaluations if e.session != hidden]
 
 
 def summaries(state: EvaluationState, withheld: int | None = None) -> list[SessionSummary]:
@@ -232,7 +246,7 @@ def _session_number(value: object, high: int) -> int:
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
-    evaluation = state.evaluation
+    evaluation = state.part(PART)
     if isinstance(command, SubmitEvaluation):
         me = require_member(state, actor)
         require_open(state)
@@ -256,7 +270,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_mentor(actor)
     if isinstance(command, OpenEvaluation):
         require_open(state)
-        session = state.trajectory.current
+        session = state.part(trajectory.PART).current
         running = evaluation.open_round()
         if running is not None and running.session == session:
             return []
@@ -276,7 +290,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         running = evaluation.open_round()
         return [EvaluationClosed(running.session)] if running is not None else []
     if isinstance(command, NoteFeedbackChange):
-        high = max(SESSION_MAX, len(state.trajectory.sessions))
+        high = max(SESSION_MAX, len(state.part(trajectory.PART).sessions))
         session = _session_number(command.session, high)
         text = clean_line(command.text, "evaluation_change", CHANGE_MAX, required=False)
         if text == evaluation.changes.get(session, ""):
@@ -330,7 +344,7 @@ def _fold(state: EvaluationState, event: Event, at: float) -> EvaluationState:
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
-    return dataclasses.replace(state, evaluation=_fold(state.evaluation, stamped.event, stamped.at))
+    return state.with_part(PART, _fold(state.part(PART), stamped.event, stamped.at))
 
 
 def in_display_order(answers: tuple[Evaluation, ...] | list[Evaluation]) -> list[Evaluation]:
@@ -343,8 +357,8 @@ def in_display_order(answers: tuple[Evaluation, ...] | list[Evaluation]) -> list
 
 def latest_change(state: RoomState) -> tuple[int, str] | None:
     """The newest "what I changed" note about a session before the current one, for participants."""
-    current = state.trajectory.current
-    earlier = [(s, text) for s, text in state.evaluation.changes.items() if s < current]
+    current = state.part(trajectory.PART).current
+    earlier = [(s, text) for s, text in state.part(PART).changes.items() if s < current]
     return earlier[-1] if earlier else None
 
 
@@ -354,7 +368,7 @@ def latest_change(state: RoomState) -> tuple[int, str] | None:
 def export(state: RoomState) -> Any:
     """The evaluations for the mentor's export: anonymous ones with no author, salt or ballot, and
     none of the round that still takes answers (only its count: see `withheld_session`)."""
-    evaluation = state.evaluation
+    evaluation = state.part(PART)
     withheld = withheld_session(state)
     names = {pid: p.name for pid, p in state.participants.items()}
     return {
@@ -384,3 +398,23 @@ def export(state: RoomState) -> Any:
         ],
         "changes": [{"session": s, "text": text} for s, text in evaluation.changes.items()],
     }
+
+
+FEATURE = CoreFeature(
+    name="evaluation",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        EvaluationOpened: (),
+        EvaluationClosed: (),
+        EvaluationSubmitted: ("pid",),
+        FeedbackChangeNoted: (),
+    },
+    export_key="evaluations",
+    export=export,
+    reasons=REASONS,
+    projector_views=("evaluation",),
+)

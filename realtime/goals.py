@@ -8,7 +8,7 @@ shell. A goal's `owner` is the participant's pid, or "" for a group goal.
 
 At check-in moments participants rate their progress per goal from 0 to 10, with an optional
 note: on their own goals and on the group goals. A check-in belongs to a session: the number of
-`state.trajectory.current` (the session running now or the last one that ran; 0 before the first
+`state.part(trajectory.PART).current` (the session running now or the last one that ran; 0 before the first
 session and in a room without a trajectory). One rating per person, goal and session is kept;
 rating again in the same check-in replaces it, so the progress over time is one point per session.
 
@@ -28,8 +28,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from realtime import trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Role, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -46,6 +48,17 @@ ID_MAX = 64
 # Every session; midway and at the end; only when the mentor opens one.
 SCHEDULES = ("every", "midway_end", "manual")
 GROUP = ""  # the owner of a group goal
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "goals_too_many": "You can set at most {max} goals. Change or remove one to add another.",
+    "group_goals_too_many": "The group can have at most {max} shared goals.",
+    "goal_not_found": "That goal does not exist (any more).",
+    "goal_not_yours": "You can only change your own goals.",
+    "goal_checkin_closed": "There is no check-in open right now.",
+    "goal_rate_one": "Rate at least one goal.",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -105,6 +118,10 @@ class GoalsState:
         return tuple(r for r in self.ratings.values() if r.pid == pid)
 
 
+
+PART: Part[GoalsState] = Part("goals", GoalsState())
+
+
 def scheduled_sessions(schedule: str, count: int) -> frozenset[int]:
     """The session numbers with a check-in under `schedule` in a trajectory of `count` sessions."""
     if count <= 0 or schedule == "manual":
@@ -116,18 +133,18 @@ def scheduled_sessions(schedule: str, count: int) -> frozenset[int]:
 
 def checkin_session(state: RoomState) -> int:
     """The session a check-in now belongs to (and ratings are tagged with)."""
-    return state.trajectory.current
+    return state.part(trajectory.PART).current
 
 
 def checkin_open(state: RoomState) -> bool:
     if state.ended:
         return False
     session = checkin_session(state)
-    by_hand = state.goals.manual.get(session)
+    by_hand = state.part(PART).manual.get(session)
     if by_hand is not None:
         return by_hand
-    trajectory = state.trajectory
-    return trajectory.running and session in scheduled_sessions(state.goals.schedule, len(trajectory.sessions))
+    plan = state.part(trajectory.PART)
+    return plan.running and session in scheduled_sessions(state.part(PART).schedule, len(plan.sessions))
 
 
 # ---------------------------------------------------------------- commands
@@ -277,7 +294,7 @@ def _rating(value: str) -> int:
 
 def _goal_for_change(state: RoomState, goal_id: str, actor: Actor) -> Goal:
     """The goal `actor` may change: a participant their own, the mentor a group goal."""
-    goal = state.goals.goal(clean_line(goal_id, "goal", ID_MAX))
+    goal = state.part(PART).goal(clean_line(goal_id, "goal", ID_MAX))
     if goal is None:
         raise Rejected("goal_not_found")
     if actor.role is Role.MENTOR:
@@ -294,7 +311,7 @@ def _rate(state: RoomState, command: RateGoals, actor: Actor) -> list[Event]:
     me = require_member(state, actor)
     if not checkin_open(state):
         raise Rejected("goal_checkin_closed")
-    goals = state.goals
+    goals = state.part(PART)
     mine = {g.gid for g in goals.rateable_by(me.pid)}
     session = checkin_session(state)
     if not isinstance(command.ratings, tuple) or len(command.ratings) > GOALS_MAX + GROUP_GOALS_MAX:
@@ -324,7 +341,7 @@ def _rate(state: RoomState, command: RateGoals, actor: Actor) -> list[Event]:
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_open(state)
-    goals = state.goals
+    goals = state.part(PART)
     if isinstance(command, AddGoal):
         me = require_member(state, actor)
         if len(goals.goals_of(me.pid)) >= GOALS_MAX:
@@ -392,7 +409,7 @@ def _fold(goals: GoalsState, event: Event, at: float) -> GoalsState:
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
-    return dataclasses.replace(state, goals=_fold(state.goals, stamped.event, stamped.at))
+    return state.with_part(PART, _fold(state.part(PART), stamped.event, stamped.at))
 
 
 # ---------------------------------------------------------------- progress
@@ -428,7 +445,7 @@ def group_average(goals: GoalsState, pids: tuple[str, ...]) -> tuple[tuple[int, 
 
 def export(state: RoomState) -> dict[str, Any]:
     """This feature's part of the mentor's JSON export (realtime/export.py)."""
-    goals = state.goals
+    goals = state.part(PART)
     people = state.participants
     return {
         "schedule": goals.schedule,
@@ -453,3 +470,28 @@ def export(state: RoomState) -> dict[str, Any]:
             if r.pid in people
         ],
     }
+
+
+FEATURE = CoreFeature(
+    name="goals",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        GoalAdded: ("pid",),
+        GoalEdited: ("pid",),
+        GoalRemoved: ("pid",),
+        GroupGoalAdded: (),
+        GroupGoalEdited: (),
+        GroupGoalRemoved: (),
+        GoalCheckInScheduled: (),
+        GoalCheckInOpened: (),
+        GoalCheckInClosed: (),
+        GoalRated: ("pid",),
+    },
+    export_key="goals",
+    export=export,
+    reasons=REASONS,
+)

@@ -20,11 +20,12 @@ from typing import Any
 import orjson
 
 from realtime.broker.base import Broker, Subscription
-from realtime.codec import DecodeError, decode_stamped, encode_stamped
+from realtime.codec import DecodeError, encode_stamped
+from realtime.core import Core
 from realtime.errors import BackendUnavailable, Conflict, Rejected, RoomNotFound
 from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
-from realtime.state import RoomState, decide, evolve, fold
+from realtime.state import RoomState
 from realtime.store.base import EventStore
 
 log = logging.getLogger("kring.hub")
@@ -74,8 +75,10 @@ class Hub:
         broker: Broker,
         clock: Clock,
         node: str,
+        core: Core,
         idle_unload_s: float = 300.0,
     ) -> None:
+        self.core = core
         self.store = store
         self.broker = broker
         self.clock = clock
@@ -127,7 +130,7 @@ class Hub:
         if not stamped:
             await sub.close()
             raise RoomNotFound(code)
-        room = Room(code, fold(stamped), stamped)
+        room = Room(code, self.core.fold(stamped), self.core, stamped)
         self._rooms[code] = room
         self._subs[code] = sub
         self._presence_subs[code] = await self.broker.subscribe(
@@ -157,7 +160,7 @@ class Hub:
         if room is not None:
             async with room.lock:
                 full = await self.store.read(code)
-                room.state = fold(full)
+                room.state = self.core.fold(full)
                 room.recent.clear()
                 room.recent.extend(full)
             room.notify(Change(reset=True))
@@ -203,7 +206,7 @@ class Hub:
 
     async def create(self, command: CreateSession) -> Room:
         """Create a room; its first event is SessionCreated, committed with seq 1."""
-        events = decide(RoomState(), command, Actor(role=Role.MENTOR))
+        events = self.core.decide(RoomState(), command, Actor(role=Role.MENTOR))
         try:
             await self.store.append(command.code, 0, self.clock(), events)
         except Conflict as exc:
@@ -244,13 +247,13 @@ class Hub:
             all_events: list[Event] = []
             for item in batch:
                 try:
-                    events = decide(state, item.command, item.actor)
+                    events = self.core.decide(state, item.command, item.actor)
                 except Exception as exc:  # Rejected, or a bug: it fails this command only
                     planned.append((item, exc))
                     continue
                 # Fold tentatively, so the next command in the batch sees this one's effect.
                 for event in events:
-                    state = evolve(state, Stamped(state.seq + 1, at, event))
+                    state = self.core.evolve(state, Stamped(state.seq + 1, at, event))
                 planned.append((item, events))
                 all_events.extend(events)
             try:
@@ -304,7 +307,7 @@ class Hub:
         if self._on_control(code, message):
             return
         try:
-            _, stamped = decode_stamped(message)
+            _, stamped = self.core.codec.decode_stamped(message)
         except DecodeError:
             log.warning("undecodable broker message on %s", code)
             self._spawn(self._catch_up_locked(room))
@@ -322,7 +325,7 @@ class Hub:
             # Cannot happen with a consistent store; rebuild from scratch rather than fold a gap.
             log.error("store returned a gap for %s; reloading", room.code)
             full = await self.store.read(room.code)
-            room.state = fold(full)
+            room.state = self.core.fold(full)
             room.recent.clear()
             room.recent.extend(full)
             room.notify(Change(reset=True))

@@ -12,7 +12,7 @@ in yet).
 
 Choices are codes (the web layer translates them); free text is cleaned and limited by
 realtime/text.py. The intake records the trajectory session it was last changed in
-(`state.trajectory.current`, 0 before the first session).
+(`state.part(trajectory.PART).current`, 0 before the first session).
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from realtime import trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_open
 from realtime.text import clean_line, one_of
 
@@ -69,6 +71,10 @@ _NONE: Mapping[str, Intake] = MappingProxyType({})
 class IntakeState:
     # pid -> the latest answers, in the order people first submitted.
     answers: Mapping[str, Intake] = field(default_factory=lambda: _NONE)
+
+
+
+PART: Part[IntakeState] = Part("intake", IntakeState())
 
 
 # ---------------------------------------------------------------- commands and events
@@ -133,9 +139,9 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         setting=one_of(command.setting, "intake_setting", SETTINGS),
         needs=_subset(command.needs, "intake_needs", NEEDS),
         access=clean_line(command.access, "intake_access", ACCESS_MAX, required=False),
-        session=state.trajectory.current,
+        session=state.part(trajectory.PART).current,
     )
-    before = state.intake.answers.get(me.pid)
+    before = state.part(PART).answers.get(me.pid)
     if before is not None and _answers(before) == _answers(event):
         return []  # saving the same answers again changes nothing
     return [event]
@@ -153,8 +159,8 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
     if not isinstance(event, IntakeSubmitted):
         raise TypeError(f"intake.evolve: unknown event {event!r}")
-    before = state.intake.answers.get(event.pid)
-    answers = dict(state.intake.answers)
+    before = state.part(PART).answers.get(event.pid)
+    answers = dict(state.part(PART).answers)
     answers[event.pid] = Intake(
         pid=event.pid,
         learn=event.learn,
@@ -169,8 +175,8 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         updated_at=stamped.at,
         session=event.session,
     )
-    intake = dataclasses.replace(state.intake, answers=MappingProxyType(answers))
-    return dataclasses.replace(state, intake=intake)
+    intake = dataclasses.replace(state.part(PART), answers=MappingProxyType(answers))
+    return state.with_part(PART, intake)
 
 
 # ---------------------------------------------------------------- the group profile
@@ -189,7 +195,7 @@ class Profile:
 
 
 def profile(state: RoomState) -> Profile:
-    answers = state.intake.answers
+    answers = state.part(PART).answers
     people = tuple(state.participants)
     filled = tuple(pid for pid in people if pid in answers)
     mine = [answers[pid] for pid in filled]
@@ -233,7 +239,7 @@ def export(state: RoomState) -> dict[str, Any]:
                 "updated_at": item.updated_at,
                 "session": item.session,
             }
-            for item in state.intake.answers.values()
+            for item in state.part(PART).answers.values()
             if item.pid in people  # an erased person's answers leave with them
         ],
         "profile": {
@@ -245,3 +251,18 @@ def export(state: RoomState) -> dict[str, Any]:
             "needs": dict(summary.needs),
         },
     }
+
+
+FEATURE = CoreFeature(
+    name="intake",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        IntakeSubmitted: ("pid",),
+    },
+    export_key="intake",
+    export=export,
+)

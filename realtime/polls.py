@@ -31,11 +31,32 @@ from typing import TYPE_CHECKING, Any
 
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line, one_of
 
 if TYPE_CHECKING:
     from realtime.state import RoomState
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "poll_not_found": "That poll no longer exists.",
+    "poll_not_open": "This poll is not open yet.",
+    "poll_closed": "This poll is closed: answers are no longer accepted.",
+    "polls_full": "A session can have at most {max} polls.",
+    "poll_option_count": "A poll needs between {min} and {max} options (one per line).",
+    "poll_duplicate_option": "Each option can appear only once.",
+    "poll_number": "{field} must be a number from {min} to {max}.",
+    "poll_choose": "Choose from {min} to {max} options.",
+    "poll_scale": "Choose a number from 1 to {max}.",
+    "poll_rank": "Give every option its own place.",
+    "poll_too_many_words": "You can give at most {max} words or phrases.",
+    "poll_bad_answer": "That answer does not fit this poll.",
+    "poll_quiz_kind": "Only choice polls can have correct answers.",
+    "poll_quiz_open": "Close the poll before you reveal the correct answers.",
+    "poll_answer_gone": "That answer has been changed or removed.",
+}
+
 
 # ---------------------------------------------------------------- limits
 
@@ -259,6 +280,10 @@ class PollsState:
     polls: Mapping[str, Poll] = field(default_factory=lambda: _NO_POLLS)
 
 
+
+PART: Part[PollsState] = Part("polls", PollsState())
+
+
 # ---------------------------------------------------------------- pure helpers
 
 
@@ -334,7 +359,7 @@ def quiz_score(poll: Poll) -> tuple[int, int]:
 
 
 def _poll(state: RoomState, poll_id: str) -> Poll:
-    poll = state.polls.polls.get(poll_id) if isinstance(poll_id, str) else None
+    poll = state.part(PART).polls.get(poll_id) if isinstance(poll_id, str) else None
     if poll is None:
         raise Rejected("poll_not_found")
     return poll
@@ -361,10 +386,10 @@ def _int_in(value: object, low: int, high: int, field_name: str) -> int:
 
 
 def _create(state: RoomState, command: CreatePoll) -> PollCreated:
-    if len(state.polls.polls) >= POLLS_MAX:
+    if len(state.part(PART).polls) >= POLLS_MAX:
         raise Rejected("polls_full", max=POLLS_MAX)
     poll_id = clean_line(command.poll_id, "poll", ID_MAX)
-    if poll_id in state.polls.polls:
+    if poll_id in state.part(PART).polls:
         raise Rejected("bad_message")  # ids come from the shell; a clash is a bug or a forgery
     kind = one_of(command.kind, "kind", KINDS)
     question = clean_line(command.question, "question", QUESTION_MAX)
@@ -406,10 +431,10 @@ def _correct(command: CreatePoll, kind: str, options: tuple[str, ...], max_choic
 
 def _duplicate(state: RoomState, command: DuplicatePoll) -> PollCreated:
     source = _poll(state, command.source_id)
-    if len(state.polls.polls) >= POLLS_MAX:
+    if len(state.part(PART).polls) >= POLLS_MAX:
         raise Rejected("polls_full", max=POLLS_MAX)
     poll_id = clean_line(command.poll_id, "poll", ID_MAX)
-    if poll_id in state.polls.polls:
+    if poll_id in state.part(PART).polls:
         raise Rejected("bad_message")
     # A copy of a copy compares with the first run: that is the "before" people mean.
     origin = source.source_id or source.poll_id
@@ -522,9 +547,9 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
 
 
 def _with_poll(state: RoomState, poll: Poll) -> RoomState:
-    polls = dict(state.polls.polls)
+    polls = dict(state.part(PART).polls)
     polls[poll.poll_id] = poll
-    return dataclasses.replace(state, polls=PollsState(MappingProxyType(polls)))
+    return state.with_part(PART, PollsState(MappingProxyType(polls)))
 
 
 def _fold(state: RoomState, poll: Poll, event: Event, at: float) -> Poll:
@@ -561,12 +586,12 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         )
         return _with_poll(state, poll)
     if isinstance(event, PollDeleted):
-        polls = {k: v for k, v in state.polls.polls.items() if k != event.poll_id}
-        return dataclasses.replace(state, polls=PollsState(MappingProxyType(polls)))
+        polls = {k: v for k, v in state.part(PART).polls.items() if k != event.poll_id}
+        return state.with_part(PART, PollsState(MappingProxyType(polls)))
     poll_id = getattr(event, "poll_id", None)
-    if not isinstance(poll_id, str) or poll_id not in state.polls.polls:
+    if not isinstance(poll_id, str) or poll_id not in state.part(PART).polls:
         raise TypeError(f"evolve: event for an unknown poll {event!r}")
-    return _with_poll(state, _fold(state, state.polls.polls[poll_id], event, stamped.at))
+    return _with_poll(state, _fold(state, state.part(PART).polls[poll_id], event, stamped.at))
 
 
 # ---------------------------------------------------------------- export
@@ -623,4 +648,28 @@ def export_poll(poll: Poll) -> dict[str, Any]:
 
 def export(state: RoomState) -> Any:
     """This feature's part of the mentor's JSON export (realtime/export.py)."""
-    return [export_poll(p) for p in state.polls.polls.values()]
+    return [export_poll(p) for p in state.part(PART).polls.values()]
+
+
+FEATURE = CoreFeature(
+    name="polls",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        PollCreated: (),
+        PollStatusChanged: (),
+        PollResultsShown: (),
+        PollCorrectRevealed: (),
+        PollAnswered: ("pid",),
+        PollEntryHidden: (),
+        PollSpotlighted: (),
+        PollDeleted: (),
+    },
+    export_key="polls",
+    export=export,
+    reasons=REASONS,
+    projector_views=("poll",),
+)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -56,6 +57,13 @@ WHY_ALTERNATE = "alternate"  # it is their side's turn (room / remote) while bot
 WHY_FEWEST = "fewest"  # has had the fewest turns of those waiting
 WHY_TIE = "tie"  # as few turns as someone else, but raised their hand earlier
 WHY_GIVEN = "given"  # the mentor picked them out of the queue
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "queue_full": "The queue is full ({max} hands). Please wait a moment.",
+    "queue_not_waiting": "That person is not in the queue (any more).",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -113,6 +121,10 @@ class QueueState:
         if self.current is not None:
             return self.current.location
         return self.history[-1].location if self.history else ""
+
+
+
+PART: Part[QueueState] = Part("queue", QueueState())
 
 
 # ---------------------------------------------------------------- commands
@@ -358,7 +370,7 @@ def _identifier(value: str, name: str) -> str:
 
 def _start(state: RoomState, turn_id: str, entry: Entry, why: str) -> list[Event]:
     """End the current turn (if any) and start one for `entry`."""
-    queue = state.queue
+    queue = state.part(PART)
     events: list[Event] = []
     if queue.current is not None:
         events.append(TurnEnded(queue.current.tid))
@@ -370,7 +382,7 @@ def _start(state: RoomState, turn_id: str, entry: Entry, why: str) -> list[Event
 
 def _participant_command(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     me = require_member(state, actor)
-    queue = state.queue
+    queue = state.part(PART)
     if isinstance(command, SeenLowered):
         return [LoweredNoticeSeen(me.pid)] if me.pid in queue.lowered_away else []
     require_open(state)
@@ -387,7 +399,7 @@ def _participant_command(state: RoomState, command: Command, actor: Actor) -> li
 
 
 def _waiting(state: RoomState, pid: str) -> Entry:
-    entry = state.queue.entry(_identifier(pid, "queue_person"))
+    entry = state.part(PART).entry(_identifier(pid, "queue_person"))
     if entry is None:
         raise Rejected("queue_not_waiting")
     return entry
@@ -397,7 +409,7 @@ def _move(state: RoomState, command: MoveEntry) -> list[Event]:
     direction = one_of(command.direction, "move_direction", DIRECTIONS)
     entry = _waiting(state, command.pid)
     # Moves act on the order everyone sees, which then becomes the base order (policy: fifo).
-    shown = [place.entry.pid for place in order(state.queue, locations_of(state))]
+    shown = [place.entry.pid for place in order(state.part(PART), locations_of(state))]
     index = shown.index(entry.pid)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(shown):
@@ -408,7 +420,7 @@ def _move(state: RoomState, command: MoveEntry) -> list[Event]:
 
 def _mentor_command(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_mentor(actor)
-    queue = state.queue
+    queue = state.part(PART)
     if isinstance(command, ExpireHand):
         # Only the shell's timer sends this (no socket parser builds it); still, check its claim.
         entry = queue.entry(command.pid)
@@ -519,7 +531,7 @@ def _fold(queue: QueueState, event: Event, at: float) -> QueueState:
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
-    return dataclasses.replace(state, queue=_fold(state.queue, stamped.event, stamped.at))
+    return state.with_part(PART, _fold(state.part(PART), stamped.event, stamped.at))
 
 
 # ---------------------------------------------------------------- export
@@ -535,7 +547,7 @@ def _turn_data(turn: Turn) -> dict[str, Any]:
 
 def export(state: RoomState) -> Any:
     """This feature's part of the mentor's JSON export (realtime/export.py)."""
-    queue = state.queue
+    queue = state.part(PART)
     people = [
         {
             "person": pid, "name": p.name, "location": p.location,
@@ -555,3 +567,30 @@ def export(state: RoomState) -> Any:
         "turns": [_turn_data(turn) for turn in queue.history],
         "balance": {"people": people, "locations": balance(queue)},
     }
+
+
+FEATURE = CoreFeature(
+    name="queue",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        HandRaised: ("pid",),
+        HandLowered: ("pid",),
+        LoweredNoticeSeen: ("pid",),
+        TurnStarted: ("pid",),
+        TurnEnded: (),
+        # `order` holds the opaque ids of everyone waiting, in the mentor's order; an erased id
+        # maps to nobody and the fold skips it, so only the one the mentor moved counts as naming.
+        QueueReordered: ("moved",),
+        QueueCleared: (),
+        PolicyChanged: (),
+        SoftLimitChanged: (),
+    },
+    export_key="queue",
+    export=export,
+    reasons=REASONS,
+    projector_views=("queue",),
+)

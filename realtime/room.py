@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realtime import limits
+from realtime.core import Core
 from realtime.events import Stamped
 from realtime.presence import Presence
-from realtime.state import RoomState, evolve
+from realtime.state import RoomState
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +47,9 @@ EVENT_TICK_S = 0.03
 
 
 class Room:
-    def __init__(self, code: str, state: RoomState, recent: Sequence[Stamped] = ()) -> None:
+    def __init__(self, code: str, state: RoomState, core: Core, recent: Sequence[Stamped] = ()) -> None:
         self.code = code
+        self.core = core
         self.state = state
         self.recent: deque[Stamped] = deque(recent, maxlen=limits.RECENT_EVENTS)
         self.lock = asyncio.Lock()
@@ -100,7 +102,7 @@ class Room:
             for item in fresh:
                 if item.seq != state.seq + 1:
                     return False
-                state = evolve(state, item)
+                state = self.core.evolve(state, item)
         self.state = state
         self.recent.extend(fresh)
         self._tell_events(fresh)

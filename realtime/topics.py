@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from realtime import trajectory
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, Event, Role, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -34,6 +36,15 @@ TOPICS_MAX = 100
 TOPICS_PER_PERSON_MAX = 10
 ID_MAX = 32
 STATUSES = ("open", "agenda", "discussed")
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "topic_not_found": "That topic does not exist (any more).",
+    "topic_not_yours": "You can only change your own topics.",
+    "topic_discussed": "That topic has been discussed already.",
+    "topics_full": "There is no room for more topics ({max}).",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -69,6 +80,10 @@ class TopicsState:
             enumerate(self.topics.values()), key=lambda it: (it[1].status == "discussed", -it[1].votes, it[0])
         )
         return [topic for _, topic in ordered]
+
+
+
+PART: Part[TopicsState] = Part("topics", TopicsState())
 
 
 # ---------------------------------------------------------------- commands
@@ -160,7 +175,7 @@ def _author(state: RoomState, actor: Actor) -> str:
 
 
 def topic_of(state: RoomState, tid: object) -> Topic:
-    found = state.topics.topics.get(tid) if isinstance(tid, str) else None
+    found = state.part(PART).topics.get(tid) if isinstance(tid, str) else None
     if found is None:
         raise Rejected("topic_not_found")
     return found
@@ -168,7 +183,7 @@ def topic_of(state: RoomState, tid: object) -> Topic:
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_open(state)
-    topics = state.topics.topics
+    topics = state.part(PART).topics
     if isinstance(command, AddTopic):
         author = _author(state, actor)
         title = clean_line(command.title, "topic_title", TITLE_MAX)
@@ -205,7 +220,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         require_mentor(actor)
         topic = topic_of(state, command.topic)
         status = one_of(command.status, "topic_status", STATUSES)
-        return [] if status == topic.status else [TopicMarked(topic.tid, status, state.trajectory.current)]
+        return [] if status == topic.status else [TopicMarked(topic.tid, status, state.part(trajectory.PART).current)]
     raise Rejected("unknown_command")
 
 
@@ -241,7 +256,7 @@ def _fold(state: TopicsState, event: Event, at: float) -> TopicsState:
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
-    return dataclasses.replace(state, topics=_fold(state.topics, stamped.event, stamped.at))
+    return state.with_part(PART, _fold(state.part(PART), stamped.event, stamped.at))
 
 
 # ---------------------------------------------------------------- export
@@ -260,5 +275,27 @@ def export(state: RoomState) -> Any:
             "votes": t.votes,
             "created_at": t.created_at,
         }
-        for t in state.topics.by_votes()
+        for t in state.part(PART).by_votes()
     ]
+
+
+FEATURE = CoreFeature(
+    name="topics",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        TopicAdded: ("pid",),
+        TopicEdited: ("pid",),
+        TopicRemoved: (),
+        TopicVoted: ("pid",),
+        TopicMarked: (),
+    },
+    export_key="topics",
+    export=export,
+    reasons=REASONS,
+    creates={TopicAdded: "topic"},
+    refers=("topic",),
+)

@@ -12,7 +12,7 @@ The sessions are numbered from 1. The mentor starts a session and ends it; at mo
 time. `started_seq` records the room's seq when a session started, so anything made in the room can
 be placed in the session it was made in by its own seq (`session_of_seq`) without every feature
 having to know about sessions. Other features (intake, goals, evaluation, agenda, ...) read
-`state.trajectory.current` to tag what they record with the session it belongs to.
+`state.part(PART).current` to tag what they record with the session it belongs to.
 
 Dates are ISO strings checked by realtime/dates.py (the core may not import datetime).
 """
@@ -20,12 +20,14 @@ Dates are ISO strings checked by realtime/dates.py (the core may not import date
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from realtime import dates
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
+from realtime.feature import CoreFeature, Part
 from realtime.guards import require_mentor, require_open
 from realtime.text import clean_line, one_of
 
@@ -41,6 +43,12 @@ NAME_MAX = 120
 THEME_MAX = 200
 TARGET_MAX = 200
 SESSION_TITLE_MAX = 120
+
+
+# Refusal reasons of this feature: code -> English message (the msgid of its translation).
+REASONS: Mapping[str, str] = {
+    "trajectory_not_planned": "Plan the trajectory first.",
+}
 
 
 # ---------------------------------------------------------------- state
@@ -98,6 +106,10 @@ class TrajectoryState:
             if session.started and seq > session.started_seq:
                 number = session.number
         return number
+
+
+
+PART: Part[TrajectoryState] = Part("trajectory", TrajectoryState())
 
 
 # ---------------------------------------------------------------- commands and events
@@ -189,7 +201,7 @@ def planned_dates(first: str, count: int, cadence: str) -> tuple[str, ...]:
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_mentor(actor)
     require_open(state)
-    trajectory = state.trajectory
+    trajectory = state.part(PART)
     if isinstance(command, PlanTrajectory):
         # A trajectory cannot shrink below the sessions that already ran (any of them: the mentor
         # may have run session 5 before going back to 3).
@@ -240,7 +252,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
-    trajectory = state.trajectory
+    trajectory = state.part(PART)
     if isinstance(event, TrajectoryPlanned):
         sessions = tuple(
             dataclasses.replace(trajectory.sessions[i], date=date) if i < len(trajectory.sessions)
@@ -274,7 +286,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         trajectory = _with_session(trajectory, event.number, lambda s: dataclasses.replace(s, ended_at=stamped.at))
     else:
         raise TypeError(f"trajectory.evolve: unknown event {event!r}")
-    return dataclasses.replace(state, trajectory=trajectory)
+    return state.with_part(PART, trajectory)
 
 
 def _with_session(trajectory: TrajectoryState, number: int, change: Any) -> TrajectoryState:
@@ -287,7 +299,7 @@ def _with_session(trajectory: TrajectoryState, number: int, change: Any) -> Traj
 
 
 def export(state: RoomState) -> dict[str, Any]:
-    trajectory = state.trajectory
+    trajectory = state.part(PART)
     return {
         "planned": trajectory.planned,
         "name": trajectory.name,
@@ -307,3 +319,22 @@ def export(state: RoomState) -> dict[str, Any]:
             for s in trajectory.sessions
         ],
     }
+
+
+FEATURE = CoreFeature(
+    name="trajectory",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        TrajectoryPlanned: (),
+        SessionPlanned: (),
+        TrajectorySessionStarted: (),
+        TrajectorySessionEnded: (),
+    },
+    export_key="trajectory",
+    export=export,
+    reasons=REASONS,
+)

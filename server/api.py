@@ -10,11 +10,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from realtime.errors import BackendUnavailable, Rejected
-from realtime.export import export_session
 from server import security
 from server.forms import FORM_MAX_BYTES
 from server.kring import kring
-from server.views import TooManyWrongCodes, base_url, browser_lang, client_key, find_room, new_session
+from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room
+from server.session_routes import new_session
 from web.i18n import Translator
 
 
@@ -90,7 +90,7 @@ async def read(request: Request) -> Response:
         return error(request, 503, "unavailable")
     if room is None or not security.same_secret(security.hash_secret(secret.strip()), room.state.mentor_key_hash):
         return forbidden
-    return Response(orjson.dumps(export_session(room.state)), media_type="application/json",
+    return Response(orjson.dumps(kring(request).core.export(room.state)), media_type="application/json",
                     headers={"cache-control": "no-store"})
 
 

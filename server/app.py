@@ -12,10 +12,10 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from server import api, exports, polls_commands, trajectory_exports, views, ws
+from server import api, manifest, pages, session_routes, ws
+from server.feature import routes as feature_routes
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
-from server.media import signalling
 from server.settings import Settings
 from web.render import STATIC
 
@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
-        k = build(settings)
+        k = build(settings, manifest.FEATURES)
         # Everything loaded so far (modules, templates, catalogs) lives as long as the process:
         # moved out of the collector's sight, a full collection under load has less to walk
         # (the pauses showed as latency spikes, docs/performance.md).
@@ -46,45 +46,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await k.close()
 
     routes = [
-        Route("/", views.start, methods=["GET"]),
-        Route("/healthz", views.healthz, methods=["GET"]),
-        Route("/sessions", views.create_session, methods=["POST"]),
-        Route("/lang", views.set_language, methods=["POST"]),
-        Route("/join", views.join_code, methods=["GET"]),
-        Route("/j/{code}/{token}", views.join_link, methods=["GET"]),
-        Route("/s/{code}/join", views.join_form, methods=["GET", "POST"]),
-        Route("/s/{code}", views.participant_page, methods=["GET"]),
-        Route("/s/{code}/trajectory", views.participant_trajectory_page, methods=["GET"]),
-        Route("/m/{code}/k/{key}", views.mentor_link, methods=["GET"]),
-        Route("/m/{code}", views.mentor_page, methods=["GET"]),
-        Route("/m/{code}/trajectory", views.mentor_trajectory_page, methods=["GET"]),
-        Route("/m/{code}/end", views.end_session, methods=["POST"]),
-        Route("/m/{code}/export.json", exports.session_json, methods=["GET"]),
-        Route("/m/{code}/walls/{wid}.md", exports.wall_markdown, methods=["GET"]),
-        Route("/m/{code}/walls/{wid}.csv", exports.wall_csv, methods=["GET"]),
-        Route("/m/{code}/polls/{poll}.csv", polls_commands.poll_csv, methods=["GET"]),
-        Route("/p/{code}/{token}", views.projector_page, methods=["GET"]),
-        # -- trajectory (T1): personal links, downloads, deleting --
-        Route("/r/{code}/{token}", trajectory_exports.personal_link, methods=["GET"]),
-        Route("/s/{code}/welcome", trajectory_exports.welcome, methods=["GET"]),
-        Route("/s/{code}/erase", trajectory_exports.erase_me, methods=["POST"]),
-        Route("/m/{code}/people/{pid}/link", trajectory_exports.reissue_link, methods=["POST"]),
-        Route("/m/{code}/people/{pid}/erase", trajectory_exports.erase_person, methods=["POST"]),
-        Route("/m/{code}/delete", trajectory_exports.delete_trajectory, methods=["POST"]),
-        Route("/m/{code}/trajectory.md", trajectory_exports.trajectory_markdown, methods=["GET"]),
-        Route("/m/{code}/trajectory.csv", trajectory_exports.trajectory_csv, methods=["GET"]),
+        Route("/", session_routes.start, methods=["GET"]),
+        Route("/healthz", session_routes.healthz, methods=["GET"]),
+        Route("/lang", session_routes.set_language, methods=["POST"]),
+        *feature_routes(manifest.FEATURES),
         Mount("/api/v1", routes=api.routes()),
         WebSocketRoute("/ws/s/{code}", ws.Socket(ws.participant_socket)),
         WebSocketRoute("/ws/m/{code}", ws.Socket(ws.mentor_socket)),
         WebSocketRoute("/ws/p/{code}/{token}", ws.Socket(ws.projector_socket)),
-        WebSocketRoute("/media/s/{code}", signalling.participant_media),
-        WebSocketRoute("/media/m/{code}", signalling.mentor_media),
-        WebSocketRoute("/media/p/{code}/{token}", signalling.projector_media),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(
         routes=routes,
         middleware=[Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
         lifespan=lifespan,
-        exception_handlers=views.exception_handlers(),
+        exception_handlers=pages.exception_handlers(),
     )

@@ -29,7 +29,7 @@ SYSTEM = Actor(Role.MENTOR)
 def expired(room: Room, now: float, grace_s: float = queue.GRACE_S) -> list[queue.ExpireHand]:
     """The ExpireHand commands due in `room` at `now`."""
     due: list[queue.ExpireHand] = []
-    for entry in room.state.queue.entries:
+    for entry in room.state.part(queue.PART).entries:
         since = room.presence.away_since(entry.pid)
         if since is not None and not room.presence.is_online(entry.pid) and now - since >= grace_s:
             due.append(queue.ExpireHand(entry.pid, since, now, grace_s))

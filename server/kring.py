@@ -5,28 +5,36 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
 from starlette.requests import HTTPConnection
 
 from realtime.broker import Broker, open_broker
+from realtime.core import Core
 from realtime.hub import Hub, announcement
 from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
+from server import security
 from server.away import AwayTimer
+from server.feature import Feature, build_core, web_features
 from server.media.sfu import MediaRooms
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
 from server.settings import Settings
+from web.commands import Commands
 from web.i18n import Translator
+from web.layout import Layout
 from web.render import STATIC, Renderer
 
 
 @dataclass
 class Kring:
     settings: Settings
+    core: Core
+    commands: Commands
     store: EventStore
     broker: Broker
     hub: Hub
@@ -62,19 +70,22 @@ def static_version() -> str:
     return digest.hexdigest()[:10]
 
 
-def build(settings: Settings) -> Kring:
+def build(settings: Settings, features: Sequence[Feature]) -> Kring:
+    """Everything Kring is made of, for these features (server/manifest.py lists them)."""
+    core = build_core(features)
+    layout = Layout(web_features(features))
     if settings.store_url.startswith("sqlite:///"):
-        store: EventStore = SqliteStore(settings.store_url.removeprefix("sqlite:///"), settings.sqlite_sync)
+        store: EventStore = SqliteStore(settings.store_url.removeprefix("sqlite:///"), core.codec, settings.sqlite_sync)
     elif settings.store_url == settings.broker_url and settings.store_url.startswith(REDIS_SCHEMES):
         # One Redis for both: the append script publishes the events itself (one round trip).
         from realtime.store.redis import RedisStore
 
-        store = RedisStore(settings.store_url, announce=announcement)
+        store = RedisStore(settings.store_url, core.codec, announce=announcement)
     else:
-        store = open_store(settings.store_url)
+        store = open_store(settings.store_url, core.codec)
     broker = open_broker(settings.broker_url)
-    translator = Translator()
-    hub = Hub(store, broker, clock=time.time, node=settings.node)
+    translator = Translator(core.reasons, layout.field_labels)
+    hub = Hub(store, broker, clock=time.time, node=settings.node, core=core)
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()
@@ -84,11 +95,13 @@ def build(settings: Settings) -> Kring:
     retention.start()
     return Kring(
         settings=settings,
+        core=core,
+        commands=Commands(layout.features, security.new_id, security.new_secret),
         store=store,
         broker=broker,
         hub=hub,
         translator=translator,
-        renderer=Renderer(translator, static_version()),
+        renderer=Renderer(translator, static_version(), layout),
         tokens=FormTokens(settings.resolved_secret_key()),
         join_limiter=RateLimiter(settings.join_attempts_per_minute),
         create_limiter=RateLimiter(30),

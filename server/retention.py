@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from realtime import dates
+from realtime import contacts, dates, trajectory
 from realtime.errors import KringError
 from realtime.hub import Hub
-from realtime.state import RoomState, fold
+from realtime.state import RoomState
 from realtime.store.base import EventStore
 from server.periodic import Periodic
 
@@ -28,8 +28,8 @@ SWEEP_S = 3600.0
 
 def last_planned_day(state: RoomState) -> float | None:
     """The start of the day after the room's last planned session (UTC), or None."""
-    planned = [s.date for s in state.trajectory.sessions if s.date]
-    planned += [m.date for m in state.contacts.meetings]
+    planned = [s.date for s in state.part(trajectory.PART).sessions if s.date]
+    planned += [m.date for m in state.part(contacts.PART).meetings]
     if not planned:
         return None
     year, month, day = (int(part) for part in max(planned).split("-"))
@@ -55,7 +55,7 @@ async def sweep(store: EventStore, hub: Hub, now: float, days: int) -> list[str]
     for code, last_at in await store.activity():
         if last_at >= now - days * DAY_S:
             continue  # used recently: no need to read it
-        state = fold(await store.read(code))
+        state = hub.core.fold(await store.read(code))
         if not due(last_at, state, now, days):
             continue
         try:

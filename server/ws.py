@@ -28,11 +28,9 @@ from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
-from server.commands import parse_command
 from server.eager_send import send_eagerly
 from server.kring import Kring, kring
-from server.views import base_url, browser_lang
-from web.render import all_regions, regions_for
+from server.pages import base_url, browser_lang
 from web.viewer import Viewer
 
 log = logging.getLogger("kring.ws")
@@ -49,6 +47,7 @@ class Connection:
         # the server's CPU at 10,000 frames a second (docs/performance.md).
         self._send: Send = send if send is not None else ws.send
         self.k = k
+        self.layout = k.renderer.layout
         self.room = room
         self.viewer = viewer
         self.dirty: set[str] = set()
@@ -71,7 +70,7 @@ class Connection:
     # -- outgoing
 
     def on_change(self, change: Change) -> None:
-        names = regions_for(change, self.viewer, self.room.state)
+        names = self.layout.regions_for(change, self.viewer, self.room.state)
         if not names:
             return
         self.dirty |= names
@@ -129,9 +128,9 @@ class Connection:
         missed = self.room.since(since) if since is not None else None
         names: Collection[str]
         if missed is None:
-            names = all_regions(self.viewer.role, self.viewer.page)
+            names = self.layout.all_regions(self.viewer.role, self.viewer.page)
         else:
-            names = regions_for(Change(events=missed, presence=True), self.viewer)
+            names = self.layout.regions_for(Change(events=missed, presence=True), self.viewer)
         self.dirty |= names
         self.notice(self.k.renderer.fragment("fragments/conn.html", self.viewer, conn_state="live"))
 
@@ -204,7 +203,7 @@ class Connection:
             return self.bad_in_a_row < MAX_BAD_MESSAGES
         actor = Actor(self.viewer.role, self.viewer.pid)
         try:
-            command = parse_command(data)
+            command = self.k.commands.parse(data)
             await self.k.hub.execute(self.room.code, command, actor)
         except Rejected as exc:
             self._refuse(exc.code, **exc.params)

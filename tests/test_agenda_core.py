@@ -19,8 +19,8 @@ from realtime.agenda import (
 )
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, Join, Role, Stamped
-from realtime.export import export_session
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import decide, evolve, export_session
 
 MENTOR = Actor(Role.MENTOR)
 IDS = tuple(f"b{i}" for i in range(10))
@@ -46,7 +46,7 @@ def planned() -> RoomState:
 
 
 def kinds(state: RoomState, session: int) -> list[tuple[str, int]]:
-    return [(b.kind, b.minutes) for b in state.agenda.of(session).blocks]
+    return [(b.kind, b.minutes) for b in state.part(agenda.PART).of(session).blocks]
 
 
 def test_participants_and_the_projector_cannot_set_or_run_agendas() -> None:
@@ -65,7 +65,7 @@ def test_templates_build_a_typical_session_for_any_planned_session() -> None:
     state = planned()
     state = run(state, ApplyTemplate("3", "standard", IDS))
     assert kinds(state, 3) == [("checkin", 10), ("theory", 20), ("case", 30), ("exercise", 20), ("evaluation", 10)]
-    assert state.agenda.of(3).planned_minutes == 90
+    assert state.part(agenda.PART).of(3).planned_minutes == 90
     assert kinds(state, 1) == []
     with pytest.raises(Rejected) as refused:
         decide(state, ApplyTemplate("7", "standard", IDS), MENTOR)  # only 6 sessions
@@ -91,12 +91,13 @@ def test_blocks_are_checked_edited_moved_and_removed() -> None:
     state = run(state, AddBlock("0", "a", "checkin", "", "10"))
     state = run(state, AddBlock("0", "b", "theory", "Listening", "25"))
     state = run(state, MoveBlock("0", "b", "up"))
-    assert [b.bid for b in state.agenda.of(0).blocks] == ["b", "a"]
+    assert [b.bid for b in state.part(agenda.PART).of(0).blocks] == ["b", "a"]
     assert decide(state, MoveBlock("0", "b", "up"), MENTOR) == []
     state = run(state, EditBlock("0", "b", "exercise", "Listening in pairs", "30"))
-    assert state.agenda.of(0).blocks[0].title == "Listening in pairs" and state.agenda.of(0).planned_minutes == 40
+    plan = state.part(agenda.PART).of(0)
+    assert plan.blocks[0].title == "Listening in pairs" and plan.planned_minutes == 40
     state = run(state, RemoveBlock("0", "a"))
-    assert [b.bid for b in state.agenda.of(0).blocks] == ["b"]
+    assert [b.bid for b in state.part(agenda.PART).of(0).blocks] == ["b"]
     with pytest.raises(Rejected) as refused:
         decide(state, RemoveBlock("0", "a"), MENTOR)
     assert refused.value.code == "agenda_block_not_found"
@@ -115,9 +116,9 @@ def test_a_topic_becomes_a_case_block_with_one_tap_and_is_marked_for_the_agenda(
     state = planned()
     state = run(state, topics.AddTopic("t1", "A difficult client", ""), who("ann"))
     state = run(state, AddTopicBlock("2", "c1", "t1"))
-    block = state.agenda.of(2).blocks[0]
+    block = state.part(agenda.PART).of(2).blocks[0]
     assert (block.kind, block.title, block.minutes, block.topic) == ("case", "A difficult client", 20, "t1")
-    assert state.topics.topics["t1"].status == "agenda"
+    assert state.part(topics.PART).topics["t1"].status == "agenda"
     assert decide(state, AddTopicBlock("2", "c2", "t1"), MENTOR) == []  # already on it
     with pytest.raises(Rejected) as refused:
         decide(state, AddTopicBlock("2", "c2", "nope"), MENTOR)
@@ -129,15 +130,15 @@ def test_next_runs_through_the_current_session_once_per_press() -> None:
     state = run(state, ApplyTemplate("1", "workshop", IDS))
     state = run(state, trajectory.StartTrajectorySession("1"))
     state = run(state, NextBlock(""), at=100.0)
-    plan = state.agenda.of(1)
+    plan = state.part(agenda.PART).of(1)
     assert (plan.current, plan.started_at) == ("b0", 100.0)
     # Two devices press "next" having seen b0: the second press finds b1 running and does nothing.
     state = run(state, NextBlock("b0"), at=700.0)
     assert decide(state, NextBlock("b0"), MENTOR) == []
-    assert (state.agenda.of(1).current, state.agenda.of(1).started_at) == ("b1", 700.0)
+    assert (state.part(agenda.PART).of(1).current, state.part(agenda.PART).of(1).started_at) == ("b1", 700.0)
     state = run(state, StartBlock("b3"), at=800.0)
     state = run(state, NextBlock("b3"))  # after the last: the agenda is done
-    assert state.agenda.of(1).finished and state.agenda.of(1).current == ""
+    assert state.part(agenda.PART).of(1).finished and state.part(agenda.PART).of(1).current == ""
     assert decide(state, NextBlock(""), MENTOR) == []
 
 

@@ -9,8 +9,8 @@ from realtime import assignments, trajectory, wall
 from realtime.assignments import EditAssignment, GiveAssignment, ReflectionsToWall, RemoveAssignment, ReportAssignment
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, Join, Role, Stamped
-from realtime.export import export_session
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import decide, evolve, export_session
 
 MENTOR = Actor(Role.MENTOR)
 
@@ -52,7 +52,7 @@ def test_due_session_is_checked_against_the_trajectory() -> None:
             decide(state, GiveAssignment("a1", "Read", "", due), MENTOR)
         assert refused.value.code == "out_of_range"
     state = run(state, GiveAssignment("a1", "Read", "Chapter 2", "2"))
-    given = state.assignments.assignments["a1"]
+    given = state.part(assignments.PART).assignments["a1"]
     assert (given.due, given.given_in, given.description) == (2, 1, "Chapter 2")
 
 
@@ -61,7 +61,7 @@ def test_a_participant_reports_and_changes_until_the_due_session_ends() -> None:
     state = run(state, ReportAssignment("a1", True, "It made me think"), who("ann"))
     state = run(state, ReportAssignment("a1", False, "Not yet"), who("bo"))
     state = run(state, ReportAssignment("a1", True, "It made me think twice"), who("ann"))
-    reports = state.assignments.assignments["a1"].reports
+    reports = state.part(assignments.PART).assignments["a1"].reports
     assert {pid: (r.done, r.reflection) for pid, r in reports.items()} == {
         "ann": (True, "It made me think twice"), "bo": (False, "Not yet"),
     }
@@ -86,20 +86,20 @@ def test_reflections_go_on_an_anonymous_wall_through_the_wall_events() -> None:
     state = run(state, ReportAssignment("a1", True, ""), who("bo"))
     state = run(state, ReportAssignment("a1", False, "I found it hard to watch"), who("cy"))
     state = run(state, ReflectionsToWall("a1", "w1", "Reflections"))
-    made = state.wall.walls["w1"]
+    made = state.part(wall.PART).walls["w1"]
     assert made.title == "Observe a meeting" and made.anonymous
     assert [c.name for c in made.columns] == ["Reflections"]
     notes = made.live_notes()
     assert [(n.author, n.text, n.named) for n in notes] == [
         ("ann", "Nobody asked the quiet ones", False), ("cy", "I found it hard to watch", False),
     ]
-    assert state.assignments.assignments["a1"].wall == "w1"
+    assert state.part(assignments.PART).assignments["a1"].wall == "w1"
     with pytest.raises(Rejected) as refused:
         decide(state, ReflectionsToWall("a1", "w2", "Reflections"), MENTOR)
     assert refused.value.code == "assignment_wall_exists"
     # The author can still edit their post-it there, like any of their own.
     state = run(state, wall.EditNote("w1", "r1", "Nobody asked the quiet ones, me neither", "yellow"), who("ann"))
-    assert state.wall.walls["w1"].notes["r1"].text.endswith("me neither")
+    assert state.part(wall.PART).walls["w1"].notes["r1"].text.endswith("me neither")
 
 
 def test_edit_and_remove_and_the_export() -> None:

@@ -9,15 +9,13 @@ import typing
 import pytest
 
 from realtime import codes, events
-from realtime.codec import (
-    EVENT_TYPES,
-    DecodeError,
-    decode_event,
-    decode_stamped,
-    encode_event,
-    encode_stamped,
-)
+from realtime.codec import DecodeError, encode_event, encode_stamped
 from realtime.events import Stamped
+from tests.corekit import CODEC
+
+EVENT_TYPES = CODEC.types
+decode_event = CODEC.decode_event
+decode_stamped = CODEC.decode_stamped
 
 
 def sample(cls: type) -> object:
@@ -40,8 +38,7 @@ def all_subclasses(cls: type) -> set[type]:
 
 
 def test_every_event_type_is_registered_once_by_name() -> None:
-    import realtime.state  # noqa: F401  (imports every feature, so every event class exists)
-
+    # The manifest (tests.corekit) imports every feature, so every event class exists.
     # dataclass(slots=True) replaces each class with a new one; the old one may linger among the
     # subclasses until collected, so count only the classes their modules actually export.
     classes = {c for c in all_subclasses(events.Event) if getattr(sys.modules[c.__module__], c.__name__) is c}

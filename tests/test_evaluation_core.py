@@ -8,8 +8,8 @@ import dataclasses
 
 import pytest
 
-from realtime import evaluation, trajectory
-from realtime.codec import decode_event, encode_event
+from realtime import evaluation, trajectory, wall
+from realtime.codec import encode_event
 from realtime.errors import Forbidden, Rejected
 from realtime.evaluation import (
     CloseEvaluation,
@@ -19,8 +19,8 @@ from realtime.evaluation import (
     SubmitEvaluation,
 )
 from realtime.events import Actor, Command, CreateSession, EndSession, Join, ProjectorViewChanged, Role, Stamped
-from realtime.export import export_session
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import CODEC, CORE, decide, evolve, export_session
 
 MENTOR = Actor(Role.MENTOR)
 SALT = "s" * 24
@@ -82,7 +82,7 @@ def test_only_joined_participants_answer_and_only_while_open() -> None:
 def test_opening_switches_the_projector_and_a_second_open_does_nothing() -> None:
     state = run(room(), OpenEvaluation(SALT), MENTOR)
     assert state.projector_view == "evaluation"
-    assert state.evaluation.open_round() is not None
+    assert state.part(evaluation.PART).open_round() is not None
     assert decide(state, OpenEvaluation("t" * 24), MENTOR) == []
 
 
@@ -95,7 +95,7 @@ def test_one_named_answer_per_person_per_session() -> None:
     with pytest.raises(Rejected):
         decide(state, submit("1", anonymous=True, eid="e2"), who("ann"))  # not anonymously either
     state = run(state, submit("3", eid="e2"), who("bo"))
-    answers = state.evaluation.of_session(0)
+    answers = state.part(evaluation.PART).of_session(0)
     assert [(e.author, e.rating, e.worked, e.better) for e in answers] == [
         ("ann", 5, "The case", "More time"), ("bo", 3, "", ""),
     ]
@@ -109,7 +109,7 @@ def test_one_anonymous_answer_per_person_and_none_carries_the_author() -> None:
     # The event names nobody: no pid, and nothing that contains "ann".
     assert event.pid is None
     assert "ann" not in encode_event(event).decode()
-    assert decode_event(encode_event(event)) == event
+    assert CODEC.decode_event(encode_event(event)) == event
     state = evolve(state, Stamped(state.seq + 1, 1000.0, event))
     # Neither twice anonymously, nor named after an anonymous one.
     for again in (submit("5", anonymous=True, eid="e2"), submit("5", eid="e2")):
@@ -118,11 +118,12 @@ def test_one_anonymous_answer_per_person_and_none_carries_the_author() -> None:
         assert refused.value.code == "evaluation_already_sent"
     # Others still can; the state keeps the answer without any author.
     state = run(state, submit("4", anonymous=True, eid="e2"), who("bo"))
-    answers = state.evaluation.of_session(0)
+    answers = state.part(evaluation.PART).of_session(0)
     assert [e.author for e in answers] == ["", ""]
     assert all("ann" not in repr(e) and "bo" not in repr(e) for e in answers)
-    assert state.evaluation.rounds[0].count == 2
-    assert state.evaluation.rounds[0].answered("ann") and not state.evaluation.rounds[0].answered("cy")
+    assert state.part(evaluation.PART).rounds[0].count == 2
+    first = state.part(evaluation.PART).rounds[0]
+    assert first.answered("ann") and not first.answered("cy")
 
 
 def test_reopening_a_round_keeps_its_salt_so_nobody_answers_twice() -> None:
@@ -192,7 +193,7 @@ def test_sessions_of_a_trajectory_the_trend_and_the_change_note() -> None:
     for number, ratings in ((1, ("3", "4")), (2, ("5", "4"))):
         state = run(state, trajectory.StartTrajectorySession(str(number)), MENTOR)
         state = run(state, OpenEvaluation(f"salt-of-session-{number}-xxxx"), MENTOR)
-        assert state.evaluation.open_round().session == number  # type: ignore[union-attr]
+        assert state.part(evaluation.PART).open_round().session == number  # type: ignore[union-attr]
         state = run(state, submit(ratings[0], eid=f"a{number}"), who("ann"))
         state = run(state, submit(ratings[1], anonymous=True, eid=f"b{number}"), who("bo"))
         if number == 1:
@@ -201,8 +202,8 @@ def test_sessions_of_a_trajectory_the_trend_and_the_change_note() -> None:
             # Participants see it only once a later session has started.
             assert evaluation.latest_change(state) is None
     # Opening session 2's round closed session 1's; each person answered once per session.
-    assert not state.evaluation.rounds[1].open and state.evaluation.rounds[2].open
-    trend = [(s.session, s.count, s.average) for s in evaluation.summaries(state.evaluation)]
+    assert not state.part(evaluation.PART).rounds[1].open and state.part(evaluation.PART).rounds[2].open
+    trend = [(s.session, s.count, s.average) for s in evaluation.summaries(state.part(evaluation.PART))]
     assert trend == [(1, 2, 3.5), (2, 2, 4.5)]
     assert evaluation.latest_change(state) == (1, "More practice, less theory")
     # An empty note removes it.
@@ -215,7 +216,7 @@ def test_anonymous_answers_are_shown_in_an_order_that_does_not_follow_arrival() 
     state = run(state, submit("2", anonymous=True, worked="b", eid="1"), who("ann"), at=1.0)
     state = run(state, submit("5", anonymous=True, worked="a", eid="2"), who("bo"), at=2.0)
     state = run(state, submit("3", eid="3"), who("cy"), at=3.0)
-    shown = evaluation.in_display_order(state.evaluation.evaluations)
+    shown = evaluation.in_display_order(state.part(evaluation.PART).evaluations)
     assert [(e.author, e.rating) for e in shown] == [("cy", 3), ("", 5), ("", 2)]
 
 
@@ -244,7 +245,7 @@ def test_a_round_left_open_takes_no_answers_once_the_next_session_starts() -> No
         decide(state, submit(), who("ann"))
     assert refused.value.code == "evaluation_not_open"
     state = run(state, OpenEvaluation("salt-two-0123456789"), MENTOR)  # closes session 1's round
-    assert not state.evaluation.rounds[1].open
+    assert not state.part(evaluation.PART).rounds[1].open
     assert evaluation.current_round(state).session == 2  # type: ignore[union-attr]
 
 
@@ -274,9 +275,9 @@ def test_erasing_a_participant_takes_their_answers_topics_votes_and_reports_but_
     go(assignments.GiveAssignment("a1", "Read", "", "0"), MENTOR)
     go(assignments.ReportAssignment("a1", True, "ann reflects"), who("ann"))
     go(assignments.ReflectionsToWall("a1", "w1", "Reflections"), MENTOR)
-    _, after = redaction_plan(log, "ann")
+    _, after = redaction_plan(CORE, log, "ann")
     assert "ann" not in after.participants
-    assert [e.worked for e in after.evaluation.evaluations] == ["bo anonymous"]
-    assert list(after.topics.topics) == ["t2"] and after.topics.topics["t2"].votes == 0
-    assert after.assignments.assignments["a1"].reports == {}
-    assert all(n.author != "ann" for n in after.wall.walls["w1"].notes.values())
+    assert [e.worked for e in after.part(evaluation.PART).evaluations] == ["bo anonymous"]
+    assert list(after.part(topics.PART).topics) == ["t2"] and after.part(topics.PART).topics["t2"].votes == 0
+    assert after.part(assignments.PART).assignments["a1"].reports == {}
+    assert all(n.author != "ann" for n in after.part(wall.PART).walls["w1"].notes.values())

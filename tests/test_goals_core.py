@@ -19,7 +19,8 @@ from realtime.goals import (
     RemoveGoal,
     SetCheckInSchedule,
 )
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import CORE, decide, evolve
 
 MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
@@ -68,7 +69,7 @@ def test_one_to_three_goals_per_participant() -> None:
     state = room("ann", "bo")
     for n in range(1, goals.GOALS_MAX + 1):
         state = run(state, AddGoal(f"g{n}", f"By session 4 I can do thing {n}"), who("ann"))
-    assert [g.gid for g in state.goals.goals_of("ann")] == ["g1", "g2", "g3"]
+    assert [g.gid for g in state.part(goals.PART).goals_of("ann")] == ["g1", "g2", "g3"]
     error = rejected(state, AddGoal("g4", "One more"), who("ann"))
     assert (error.code, error.params) == ("goals_too_many", {"max": goals.GOALS_MAX})
     # Bo's count is his own.
@@ -76,7 +77,7 @@ def test_one_to_three_goals_per_participant() -> None:
     # Removing one makes room again.
     state = run(state, RemoveGoal("g2"), who("ann"))
     state = run(state, AddGoal("g4", "A new one"), who("ann"))
-    assert [g.gid for g in state.goals.goals_of("ann")] == ["g1", "g3", "g4"]
+    assert [g.gid for g in state.part(goals.PART).goals_of("ann")] == ["g1", "g3", "g4"]
 
 
 @pytest.mark.parametrize(
@@ -94,10 +95,11 @@ def test_participants_edit_and_remove_only_their_own_goals() -> None:
     assert rejected(state, EditGoal("g1", "Mentor edits"), MENTOR).code == "goal_not_yours"
     assert rejected(state, EditGoal("nope", "x"), who("ann")).code == "goal_not_found"
     state = run(state, EditGoal("g1", "Ann's better goal"), who("ann"))
-    assert state.goals.goal("g1") is not None and state.goals.goal("g1").text == "Ann's better goal"  # type: ignore[union-attr]
+    better = state.part(goals.PART).goal("g1")
+    assert better is not None and better.text == "Ann's better goal"
     assert decide(state, EditGoal("g1", "Ann's better goal"), who("ann")) == []  # no change, no event
     state = run(state, RemoveGoal("g1"), who("ann"))
-    assert state.goals.goals == ()
+    assert state.part(goals.PART).goals == ()
 
 
 def test_group_goals_are_the_mentors() -> None:
@@ -107,8 +109,9 @@ def test_group_goals_are_the_mentors() -> None:
     with pytest.raises(Forbidden):
         decide(state, AddGroupGoal("x", "We all speak up"), PROJECTOR)
     state = run(state, AddGroupGoal("gg", "Everyone is heard"), MENTOR)
-    assert [g.gid for g in state.goals.group_goals] == ["gg"] and state.goals.goals_of("ann") == ()
-    assert [g.gid for g in state.goals.rateable_by("ann")] == ["gg"]
+    part = state.part(goals.PART)
+    assert [g.gid for g in part.group_goals] == ["gg"] and part.goals_of("ann") == ()
+    assert [g.gid for g in state.part(goals.PART).rateable_by("ann")] == ["gg"]
     assert rejected(state, EditGoal("gg", "Mine now"), who("ann")).code == "goal_not_yours"
     assert rejected(state, RemoveGoal("gg"), who("ann")).code == "goal_not_yours"
     state = run(state, EditGoal("gg", "Everyone is heard, every session"), MENTOR)
@@ -116,7 +119,7 @@ def test_group_goals_are_the_mentors() -> None:
         state = run(state, AddGroupGoal(f"gg{n}", f"Group goal {n}"), MENTOR)
     assert rejected(state, AddGroupGoal("more", "Too many"), MENTOR).code == "group_goals_too_many"
     state = run(state, RemoveGoal("gg"), MENTOR)
-    assert len(state.goals.group_goals) == goals.GROUP_GOALS_MAX - 1
+    assert len(state.part(goals.PART).group_goals) == goals.GROUP_GOALS_MAX - 1
 
 
 def test_goal_events_of_a_participant_carry_their_pid_and_group_ones_none() -> None:
@@ -138,7 +141,7 @@ def test_rating_only_while_a_check_in_is_open() -> None:
     state = run(state, OpenCheckIn(), MENTOR)
     assert goals.checkin_open(state)
     state = run(state, rate(("g1", "5", "getting there")), who("ann"))
-    assert state.goals.ratings[("ann", "g1", 0)].value == 5
+    assert state.part(goals.PART).ratings[("ann", "g1", 0)].value == 5
     state = run(state, CloseCheckIn(), MENTOR)
     assert rejected(state, rate(("g1", "6")), who("ann")).code == "goal_checkin_closed"
 
@@ -161,7 +164,7 @@ def test_ratings_are_whole_numbers_from_0_to_10(value: str) -> None:
 def test_ratings_at_the_ends_are_fine(value: str) -> None:
     state = run(run(room("ann"), AddGoal("g1", "Goal"), who("ann")), OpenCheckIn(), MENTOR)
     state = run(state, rate(("g1", value)), who("ann"))
-    assert state.goals.ratings[("ann", "g1", 0)].value == int(value)
+    assert state.part(goals.PART).ratings[("ann", "g1", 0)].value == int(value)
 
 
 def test_a_check_in_rates_own_and_group_goals_never_someone_elses() -> None:
@@ -177,9 +180,9 @@ def test_a_check_in_rates_own_and_group_goals_never_someone_elses() -> None:
     error = rejected(state, rate(("a1", "3", "x" * (goals.NOTE_MAX + 1))), who("ann"))
     assert (error.code, error.params["field"]) == ("too_long", "goal_note")
     state = run(state, rate(("a1", "3", "first steps"), ("gg", "6")), who("ann"))
-    given = {(r.gid, r.value, r.note) for r in state.goals.ratings_of("ann")}
+    given = {(r.gid, r.value, r.note) for r in state.part(goals.PART).ratings_of("ann")}
     assert given == {("a1", 3, "first steps"), ("gg", 6, "")}
-    assert state.goals.ratings_of("bo") == ()
+    assert state.part(goals.PART).ratings_of("bo") == ()
 
 
 def test_rating_again_in_the_same_check_in_replaces_it() -> None:
@@ -187,7 +190,7 @@ def test_rating_again_in_the_same_check_in_replaces_it() -> None:
     state = run(state, rate(("g1", "4")), who("ann"))
     assert decide(state, rate(("g1", "4")), who("ann")) == []
     state = run(state, rate(("g1", "5", "better")), who("ann"))
-    assert [(r.value, r.note) for r in state.goals.ratings_of("ann")] == [(5, "better")]
+    assert [(r.value, r.note) for r in state.part(goals.PART).ratings_of("ann")] == [(5, "better")]
 
 
 def test_ratings_are_tagged_with_the_current_session() -> None:
@@ -205,7 +208,7 @@ def test_ratings_are_tagged_with_the_current_session() -> None:
     assert not goals.checkin_open(state)  # the session that opened it is over
     state = run(state, OpenCheckIn(), MENTOR)  # between sessions: counts to the last one that ran
     state = run(state, rate(("g1", "6")), who("ann"))
-    assert goals.progress(state.goals, "ann", "g1") == ((0, 2), (1, 4), (2, 6))
+    assert goals.progress(state.part(goals.PART), "ann", "g1") == ((0, 2), (1, 4), (2, 6))
 
 
 def test_the_schedule_midway_and_at_the_end() -> None:
@@ -215,7 +218,7 @@ def test_the_schedule_midway_and_at_the_end() -> None:
     assert goals.scheduled_sessions("manual", 6) == set()
     assert goals.scheduled_sessions("every", 0) == set()
     state = planned("ann")  # the default is midway and at the end
-    assert state.goals.schedule == "midway_end"
+    assert state.part(goals.PART).schedule == "midway_end"
     state = start(state, 2)
     assert not goals.checkin_open(state)
     state = start(state, 3)
@@ -239,7 +242,7 @@ def test_removing_a_goal_removes_its_ratings() -> None:
     state = run(run(room("ann"), AddGoal("g1", "Goal"), who("ann")), OpenCheckIn(), MENTOR)
     state = run(state, rate(("g1", "4")), who("ann"))
     state = run(state, RemoveGoal("g1"), who("ann"))
-    assert state.goals.ratings == {}
+    assert state.part(goals.PART).ratings == {}
 
 
 def test_group_average_counts_each_person_once_per_session() -> None:
@@ -250,8 +253,8 @@ def test_group_average_counts_each_person_once_per_session() -> None:
     state = run(state, OpenCheckIn(), MENTOR)
     state = run(state, rate(("a1", "2"), ("a2", "2"), ("a3", "2")), who("ann"))
     state = run(state, rate(("b1", "8")), who("bo"))
-    assert goals.group_average(state.goals, ("ann", "bo")) == ((0, 5.0, 2),)
-    assert goals.group_average(state.goals, ("bo",)) == ((0, 8.0, 1),)
+    assert goals.group_average(state.part(goals.PART), ("ann", "bo")) == ((0, 5.0, 2),)
+    assert goals.group_average(state.part(goals.PART), ("bo",)) == ((0, 8.0, 1),)
 
 
 def test_export() -> None:
@@ -274,8 +277,7 @@ def test_erasing_a_participant_takes_their_intake_goals_and_ratings_along() -> N
     from realtime.codec import encode_event
     from realtime.erasure import redaction_plan
     from realtime.events import EraseParticipant, Redacted
-    from realtime.export import export_session
-    from realtime.state import fold
+    from tests.corekit import export_session, fold
 
     log: list[Stamped] = []
     state = RoomState()
@@ -300,12 +302,12 @@ def test_erasing_a_participant_takes_their_intake_goals_and_ratings_along() -> N
     step(rate(("a1", "4", "ANNNOTE"), ("gg", "5")), who("ann"))
     step(rate(("b1", "6")), who("bo"))
     step(EraseParticipant("ann"), who("ann"))
-    seqs, erased = redaction_plan(log, "ann")
+    seqs, erased = redaction_plan(CORE, log, "ann")
     rewritten = [Stamped(s.seq, s.at, Redacted()) if s.seq in seqs else s for s in log]
     assert fold(rewritten) == erased
-    assert set(erased.intake.answers) == {"bo"}
-    assert [g.gid for g in erased.goals.goals] == ["b1", "gg"]
-    assert {r.pid for r in erased.goals.ratings.values()} == {"bo"}
+    assert set(erased.part(intake.PART).answers) == {"bo"}
+    assert [g.gid for g in erased.part(goals.PART).goals] == ["b1", "gg"]
+    assert {r.pid for r in erased.part(goals.PART).ratings.values()} == {"bo"}
     dump = repr([encode_event(s.event) for s in rewritten]) + repr(export_session(erased))
     for secret in ("ANNLEARN", "ANNACCESS", "ANNGOAL", "ANNNOTE"):
         assert secret not in dump

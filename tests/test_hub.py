@@ -18,6 +18,7 @@ from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleCha
 from realtime.hub import PRESENCE_TICK_S, Hub
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
+from tests.corekit import CODEC, CORE
 
 MENTOR = Actor(Role.MENTOR)
 
@@ -32,8 +33,8 @@ class Clock:
 
 @pytest_asyncio.fixture
 async def pair() -> AsyncIterator[tuple[Hub, Hub, MemoryStore]]:
-    store, broker = MemoryStore(), MemoryBroker()
-    one, two = Hub(store, broker, Clock(), "one"), Hub(store, broker, Clock(), "two")
+    store, broker = MemoryStore(CODEC), MemoryBroker()
+    one, two = Hub(store, broker, Clock(), "one", CORE), Hub(store, broker, Clock(), "two", CORE)
     yield one, two, store
     await one.close()
     await two.close()
@@ -186,7 +187,7 @@ class SlowCountingStore(MemoryStore):
     """A store whose appends take a while and are counted (a fake: the hub is what is tested)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(CODEC)
         self.appends = 0
 
     async def append(self, room: str, expected_seq: int, at: float, events: list) -> list:  # type: ignore[override]
@@ -197,7 +198,7 @@ class SlowCountingStore(MemoryStore):
 
 async def test_a_busy_room_commits_in_batches_and_rejections_stay_apart() -> None:
     store = SlowCountingStore()
-    hub = Hub(store, MemoryBroker(), Clock(), "solo")
+    hub = Hub(store, MemoryBroker(), Clock(), "solo", CORE)
     try:
         await hub.create(create())
         store.appends = 0

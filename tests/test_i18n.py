@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from web.i18n import FIELD_LABELS, Translator, load_catalog
+from tests.corekit import CORE, LAYOUT
+from web.i18n import Translator, load_catalog
 from web.i18n_extract import dynamic_calls, extract_msgids, missing, placeholders
+
+FIELD_LABELS = LAYOUT.field_labels
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +78,7 @@ def test_gettext_dutch_and_english() -> None:
 
 
 def test_reason_translates_the_field_label() -> None:
-    translator = Translator()
+    translator = Translator(CORE.reasons, LAYOUT.field_labels)
     english = translator.reason("en", "too_long", {"field": "name", "max": 40})
     assert english == "Name can be at most 40 characters."
     dutch = translator.reason("nl", "too_long", {"field": "name", "max": 40})

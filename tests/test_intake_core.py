@@ -11,7 +11,8 @@ from realtime import intake, trajectory
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, Join, Role, Stamped
 from realtime.intake import SubmitIntake
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import decide, evolve
 
 MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
@@ -52,12 +53,12 @@ def rejected(state: RoomState, command: Command, actor: Actor) -> Rejected:
 def test_a_participant_fills_in_and_changes_their_intake() -> None:
     state = run(room("ann"), form(brings="  facilitation\n skills ", styles=("exercises", "theory", "theory")),
                 who("ann"), at=10.0)
-    answers = state.intake.answers["ann"]
+    answers = state.part(intake.PART).answers["ann"]
     assert answers.brings == "facilitation skills"  # cleaned like every line of text
     assert answers.styles == ("theory", "exercises")  # deduplicated, in the form's order
     assert (answers.submitted_at, answers.updated_at, answers.session) == (10.0, 10.0, 0)
     state = run(state, form(learn="Leading meetings", needs=("breaks",)), who("ann"), at=20.0)
-    answers = state.intake.answers["ann"]
+    answers = state.part(intake.PART).answers["ann"]
     assert answers.learn == "Leading meetings" and answers.needs == ("breaks",) and answers.styles == ("discussion",)
     assert (answers.submitted_at, answers.updated_at) == (10.0, 20.0)
 
@@ -91,8 +92,8 @@ def test_at_the_limits_is_fine() -> None:
     command = form(learn="x" * intake.LEARN_MAX, access="y" * intake.ACCESS_MAX, styles=intake.STYLES,
                    needs=intake.NEEDS)
     state = run(room("ann"), command, who("ann"))
-    assert len(state.intake.answers["ann"].learn) == intake.LEARN_MAX
-    assert state.intake.answers["ann"].needs == intake.NEEDS
+    assert len(state.part(intake.PART).answers["ann"].learn) == intake.LEARN_MAX
+    assert state.part(intake.PART).answers["ann"].needs == intake.NEEDS
 
 
 @pytest.mark.parametrize("actor", [MENTOR, PROJECTOR, who("stranger")])
@@ -111,7 +112,7 @@ def test_the_intake_is_tagged_with_the_current_session() -> None:
     state = run(state, trajectory.PlanTrajectory("T", "", "", "6", "weekly", "hybrid", "2026-12-01"), MENTOR)
     state = run(state, trajectory.StartTrajectorySession("2"), MENTOR)
     state = run(state, form(), who("ann"))
-    assert state.intake.answers["ann"].session == 2
+    assert state.part(intake.PART).answers["ann"].session == 2
 
 
 def test_profile_counts_and_who_is_missing() -> None:

@@ -12,7 +12,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.polls_commands import results_csv
 from tests.appkit import (
     Browsers,
     exported,
@@ -23,6 +22,7 @@ from tests.appkit import (
     send,
 )
 from tests.conftest import make_settings
+from web.exports.polls import poll_csv as results_csv
 
 VOTERS = 20
 

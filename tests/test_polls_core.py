@@ -10,7 +10,6 @@ import pytest
 from realtime import polls
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, Event, Join, Role, Stamped
-from realtime.export import export_session
 from realtime.polls import (
     AnswerPoll,
     CreatePoll,
@@ -23,7 +22,8 @@ from realtime.polls import (
     SpotlightPollAnswer,
     normalize_word,
 )
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import CORE, decide, evolve, export_session
 
 MENTOR = Actor(Role.MENTOR)
 
@@ -49,7 +49,7 @@ class Log:
         self.run(Join(pid, pid.title(), location, f"h-{pid}"), p(pid))
 
     def poll(self, poll_id: str = "P1") -> polls.Poll:
-        return self.state.polls.polls[poll_id]
+        return self.state.part(polls.PART).polls[poll_id]
 
     def create(self, kind: str = "single", options: Sequence[str] = ("A", "B", "C"), poll_id: str = "P1",
                open_: bool = True, **extra: object) -> polls.Poll:
@@ -107,12 +107,12 @@ def test_the_breakdown_follows_where_people_were_when_they_answered(room: Log) -
 def test_closed_and_draft_polls_reject_answers_with_a_clear_message(room: Log) -> None:
     room.create(open_=False)
     error = rejected(room, AnswerPoll("P1", "x", (0,), ()), p("ann"), "poll_not_open")
-    assert "not open yet" in error.english()
+    assert "not open yet" in error.english(CORE.reasons)
     room.run(SetPollStatus("P1", "open"), MENTOR)
     room.answer("ann", [0])
     room.run(SetPollStatus("P1", "closed"), MENTOR)
     error = rejected(room, AnswerPoll("P1", "y", (1,), ()), p("ann"), "poll_closed")
-    assert error.english() == "This poll is closed: answers are no longer accepted."
+    assert error.english(CORE.reasons) == "This poll is closed: answers are no longer accepted."
     assert polls.tally(room.poll()) == [1, 0, 0]
     room.run(SetPollStatus("P1", "open"), MENTOR)  # reopened: answers count again
     room.answer("ann", [1])
@@ -343,7 +343,7 @@ def test_duplicate_copies_the_question_as_a_new_draft_pointing_at_the_first_run(
 def test_delete_removes_the_poll(room: Log) -> None:
     room.create()
     room.run(DeletePoll("P1"), MENTOR)
-    assert "P1" not in room.state.polls.polls
+    assert "P1" not in room.state.part(polls.PART).polls
 
 
 def test_evolve_copies_only_what_changes(room: Log) -> None:

@@ -195,7 +195,7 @@ def test_away_past_the_grace_period_lowers_the_hand_and_tells_them(
         for jar in ("ann", "bo"):
             with live(browsers, jar, f"/ws/s/{code}?since=5") as socket:
                 socket.ok(cmd="queue_raise")
-        ann, bo = [e.pid for e in room.state.queue.entries]
+        ann, bo = [e.pid for e in room.state.part(queue.PART).entries]
         # Both pages closed: the mentor hears of it once the server counts them as away.
         mentor.until(f'id="person-{ann}" class="person is-away"')
         mentor.until(f'id="person-{bo}" class="person is-away"')
@@ -204,7 +204,7 @@ def test_away_past_the_grace_period_lowers_the_hand_and_tells_them(
         with live(browsers, "bo", f"/ws/s/{code}?since=5"):  # Bo is back in time; Ann is not
             assert portal.call(away.sweep, k.hub, [room], since + queue.GRACE_S - 1) == 0
             assert portal.call(away.sweep, k.hub, [room], since + queue.GRACE_S + 1) == 1
-            assert [e.pid for e in room.state.queue.entries] == [bo]
+            assert [e.pid for e in room.state.part(queue.PART).entries] == [bo]
             assert portal.call(away.sweep, k.hub, [room], since + 10 * queue.GRACE_S) == 0
     with live(browsers, "ann", f"/ws/s/{code}") as socket:
         assert "Your hand was lowered because you were away" in socket.until('id="queue-me"')

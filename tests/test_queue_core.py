@@ -8,7 +8,8 @@ from realtime import queue
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, Join, Role, Stamped, UpdateProfile
 from realtime.queue import Entry, QueueState, Tally, order
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import decide, evolve
 
 MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
@@ -39,11 +40,11 @@ def raised(state: RoomState, *pids: str, at: float = 1000.0) -> RoomState:
 
 
 def waiting(state: RoomState) -> list[str]:
-    return [place.entry.pid for place in order(state.queue, queue.locations_of(state))]
+    return [place.entry.pid for place in order(state.part(queue.PART), queue.locations_of(state))]
 
 
 def next_turn(state: RoomState, turn_id: str, at: float = 1000.0) -> RoomState:
-    current = state.queue.current.tid if state.queue.current else ""
+    current = state.part(queue.PART).current.tid if state.part(queue.PART).current else ""
     return run(state, queue.NextTurn(turn_id, current), MENTOR, at)
 
 
@@ -62,7 +63,7 @@ def test_raise_twice_does_nothing_the_second_time_and_lower_removes() -> None:
 def test_raise_with_a_mark_and_a_bad_mark() -> None:
     state = room(("ann", "room"))
     state = run(state, queue.RaiseHand("reply"), who("ann"), at=12.5)
-    assert state.queue.entries == (Entry("ann", "reply", 12.5),)
+    assert state.part(queue.PART).entries == (Entry("ann", "reply", 12.5),)
     with pytest.raises(Rejected) as info:
         decide(room(("bo", "room")), queue.RaiseHand("shout"), who("bo"))
     assert info.value.code == "bad_choice" and info.value.params["field"] == "hand_kind"
@@ -83,7 +84,7 @@ def test_only_members_raise_and_never_after_the_end() -> None:
 def test_the_queue_has_a_size_limit() -> None:
     people = [(f"p{i}", "room") for i in range(queue.QUEUE_MAX + 1)]
     state = raised(room(*people), *(pid for pid, _ in people[:-1]))
-    assert len(state.queue.entries) == queue.QUEUE_MAX
+    assert len(state.part(queue.PART).entries) == queue.QUEUE_MAX
     with pytest.raises(Rejected) as info:
         decide(state, queue.RaiseHand(), who(people[-1][0]))
     assert info.value.code == "queue_full" and info.value.params["max"] == queue.QUEUE_MAX
@@ -109,15 +110,16 @@ def test_a_participant_can_never_do_a_mentor_action(command: Command) -> None:
 def test_next_gives_the_turn_to_the_head_and_ends_the_previous_turn() -> None:
     state = raised(room(("ann", "room"), ("bo", "remote")), "ann", "bo", at=900.0)
     state = next_turn(state, "t1", at=1000.0)
-    assert state.queue.current is not None
-    assert (state.queue.current.tid, state.queue.current.pid, state.queue.current.why) == ("t1", "ann", "first")
+    assert state.part(queue.PART).current is not None
+    current = state.part(queue.PART).current
+    assert current is not None and (current.tid, current.pid, current.why) == ("t1", "ann", "first")
     assert waiting(state) == ["bo"]
     state = next_turn(state, "t2", at=1042.0)
-    assert state.queue.current is not None and state.queue.current.pid == "bo"
-    assert state.queue.tally["ann"] == Tally(1, 42.0)
-    assert state.queue.history[0].ended_at == 1042.0
+    assert state.part(queue.PART).current is not None and state.part(queue.PART).current.pid == "bo"
+    assert state.part(queue.PART).tally["ann"] == Tally(1, 42.0)
+    assert state.part(queue.PART).history[0].ended_at == 1042.0
     state = next_turn(state, "t3", at=1050.0)  # nobody waiting: the turn ends, nobody new
-    assert state.queue.current is None and state.queue.tally["bo"] == Tally(1, 8.0)
+    assert state.part(queue.PART).current is None and state.part(queue.PART).tally["bo"] == Tally(1, 8.0)
     assert decide(state, queue.NextTurn("t4", ""), MENTOR) == []
 
 
@@ -129,7 +131,7 @@ def test_two_mentor_devices_pressing_next_at_once_skip_nobody() -> None:
     second = queue.NextTurn("t3", "t1")
     state = run(state, first, MENTOR)
     assert decide(state, second, MENTOR) == []
-    assert state.queue.current is not None and state.queue.current.pid == "bo"
+    assert state.part(queue.PART).current is not None and state.part(queue.PART).current.pid == "bo"
     assert waiting(state) == ["cy"]
 
 
@@ -138,13 +140,14 @@ def test_done_with_a_stale_turn_id_does_nothing() -> None:
     state = next_turn(state, "t2")
     assert decide(state, queue.EndTurn("t1"), MENTOR) == []
     state = run(state, queue.EndTurn("t2"), MENTOR, at=1010.0)
-    assert state.queue.current is None and state.queue.tally["bo"].seconds == 10.0
+    assert state.part(queue.PART).current is None and state.part(queue.PART).tally["bo"].seconds == 10.0
 
 
 def test_give_turn_to_anyone_in_the_queue() -> None:
     state = raised(room(("ann", "room"), ("bo", "room"), ("cy", "room")), "ann", "bo", "cy")
     state = run(state, queue.GiveTurn("t1", "cy"), MENTOR)
-    assert state.queue.current is not None and (state.queue.current.pid, state.queue.current.why) == ("cy", "given")
+    current = state.part(queue.PART).current
+    assert current is not None and (current.pid, current.why) == ("cy", "given")
     assert waiting(state) == ["ann", "bo"]
     assert decide(state, queue.GiveTurn("t2", "cy"), MENTOR) == []  # a double click
     with pytest.raises(Rejected) as info:
@@ -156,8 +159,8 @@ def test_a_speaker_may_raise_again_and_speak_again() -> None:
     state = next_turn(raised(room(("ann", "room")), "ann"), "t1")
     state = raised(state, "ann")
     state = next_turn(state, "t2", at=1005.0)
-    assert state.queue.current is not None and state.queue.current.tid == "t2"
-    assert state.queue.tally["ann"] == Tally(1, 5.0)
+    assert state.part(queue.PART).current is not None and state.part(queue.PART).current.tid == "t2"
+    assert state.part(queue.PART).tally["ann"] == Tally(1, 5.0)
 
 
 def test_turn_counts_and_time_come_from_the_stamps_and_location_at_the_time() -> None:
@@ -166,7 +169,7 @@ def test_turn_counts_and_time_come_from_the_stamps_and_location_at_the_time() ->
     state = run(state, UpdateProfile("Ann", "remote"), who("ann"))  # moving does not rewrite history
     state = next_turn(state, "t2", at=160.0)
     state = run(state, queue.EndTurn("t2"), MENTOR, at=190.0)
-    split = queue.balance(state.queue)
+    split = queue.balance(state.part(queue.PART))
     assert split == {"room": {"turns": 1, "seconds": 60.0}, "remote": {"turns": 1, "seconds": 30.0}}
     exported = queue.export(state)
     assert [t["seconds"] for t in exported["turns"]] == [60.0, 30.0]
@@ -231,7 +234,7 @@ def test_policies_after_people_leave_the_queue() -> None:
     state = run(state, queue.SetPolicy("fewest"), MENTOR)
     state = raised(next_turn(state, "t1"), "r1")
     assert waiting(state) == ["r2", "r1"]
-    assert next_turn(state, "t2").queue.current.pid == "r2"  # type: ignore[union-attr]
+    assert next_turn(state, "t2").part(queue.PART).current.pid == "r2"  # type: ignore[union-attr]
 
 
 def test_next_follows_the_policy_and_records_why() -> None:
@@ -239,8 +242,9 @@ def test_next_follows_the_policy_and_records_why() -> None:
     state = run(state, queue.SetPolicy("alternate"), MENTOR)
     state = next_turn(state, "t1")
     state = next_turn(state, "t2")
-    assert [t.pid for t in state.queue.history] == ["r1"]
-    assert state.queue.current is not None and (state.queue.current.pid, state.queue.current.why) == ("x1", "alternate")
+    assert [t.pid for t in state.part(queue.PART).history] == ["r1"]
+    current = state.part(queue.PART).current
+    assert current is not None and (current.pid, current.why) == ("x1", "alternate")
 
 
 def test_policy_and_limit_must_be_choices_and_same_value_is_no_change() -> None:
@@ -252,7 +256,7 @@ def test_policy_and_limit_must_be_choices_and_same_value_is_no_change() -> None:
         assert (info.value.code, info.value.params["field"]) == ("bad_choice", field)
     assert decide(state, queue.SetPolicy("fifo"), MENTOR) == []
     state = run(state, queue.SetSoftLimit("120"), MENTOR)
-    assert state.queue.soft_limit_s == 120
+    assert state.part(queue.PART).soft_limit_s == 120
     assert decide(state, queue.SetSoftLimit("120"), MENTOR) == []
 
 
@@ -264,8 +268,8 @@ def test_move_acts_on_the_order_shown_and_switches_to_fifo() -> None:
     state = run(state, queue.SetPolicy("alternate"), MENTOR)
     assert waiting(state) == ["r1", "x1", "r2"]
     state = run(state, queue.MoveEntry("r2", "up"), MENTOR)
-    assert waiting(state) == ["r1", "r2", "x1"] and state.queue.policy == "fifo"
-    assert [p.why for p in order(state.queue, queue.locations_of(state))] == ["first", "moved", "first"]
+    assert waiting(state) == ["r1", "r2", "x1"] and state.part(queue.PART).policy == "fifo"
+    assert [p.why for p in order(state.part(queue.PART), queue.locations_of(state))] == ["first", "moved", "first"]
     assert decide(state, queue.MoveEntry("r1", "up"), MENTOR) == []  # already at the top
     assert decide(state, queue.MoveEntry("x1", "down"), MENTOR) == []  # already at the bottom
     with pytest.raises(Rejected) as info:
@@ -279,7 +283,7 @@ def test_move_acts_on_the_order_shown_and_switches_to_fifo() -> None:
 def test_remove_and_clear() -> None:
     state = raised(room(("ann", "room"), ("bo", "room")), "ann", "bo")
     state = run(state, queue.RemoveEntry("ann"), MENTOR)
-    assert waiting(state) == ["bo"] and "ann" not in state.queue.lowered_away
+    assert waiting(state) == ["bo"] and "ann" not in state.part(queue.PART).lowered_away
     state = run(state, queue.ClearQueue(), MENTOR)
     assert waiting(state) == []
     assert decide(state, queue.ClearQueue(), MENTOR) == []
@@ -303,19 +307,19 @@ def test_expire_only_after_the_grace_period_and_tell_them() -> None:
     early = queue.ExpireHand("ann", 1000.0, 1000.0 + queue.GRACE_S - 1)
     assert decide(state, early, MENTOR) == []
     state = run(state, queue.ExpireHand("ann", 1000.0, 1000.0 + queue.GRACE_S), MENTOR)
-    assert waiting(state) == ["bo"] and state.queue.lowered_away == frozenset({"ann"})
+    assert waiting(state) == ["bo"] and state.part(queue.PART).lowered_away == frozenset({"ann"})
     # A second process sending the same command: already lowered, nothing happens.
     assert decide(state, queue.ExpireHand("ann", 1000.0, 2000.0), MENTOR) == []
     # Back: the notice is closed by hand, or by raising again.
     assert decide(state, queue.SeenLowered(), who("bo")) == []
     seen = run(state, queue.SeenLowered(), who("ann"))
-    assert seen.queue.lowered_away == frozenset()
+    assert seen.part(queue.PART).lowered_away == frozenset()
     again = raised(state, "ann")
-    assert again.queue.lowered_away == frozenset() and waiting(again) == ["bo", "ann"]
+    assert again.part(queue.PART).lowered_away == frozenset() and waiting(again) == ["bo", "ann"]
 
 
 def test_state_is_shared_copy_on_write() -> None:
     before = raised(room(("ann", "room"), ("bo", "room")), "ann")
     after = raised(before, "bo")
-    assert before.queue.entries != after.queue.entries
+    assert before.part(queue.PART).entries != after.part(queue.PART).entries
     assert before.participants is after.participants  # untouched parts are shared, not copied

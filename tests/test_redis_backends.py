@@ -11,11 +11,11 @@ import pytest_asyncio
 import redis.asyncio as aioredis
 
 from realtime.broker.redis import RedisBroker
-from realtime.codec import decode_stamped
 from realtime.errors import Conflict
 from realtime.events import Actor, CreateSession, Join, Role
 from realtime.hub import Hub, announcement, channel_for
 from realtime.store.redis import RedisStore
+from tests.corekit import CODEC, CORE
 
 pytestmark = pytest.mark.redis
 URL = "redis://127.0.0.1:6379/14"
@@ -40,7 +40,7 @@ async def eventually(predicate: object, timeout: float = 10.0) -> None:
 
 async def test_two_hubs_on_one_redis_agree_on_one_order(admin: aioredis.Redis) -> None:
     ticks = itertools.count(1)
-    hubs = [Hub(RedisStore(URL), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}") for i in range(2)]
+    hubs = [Hub(RedisStore(URL, CODEC), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}", CORE) for i in range(2)]
     try:
         await hubs[0].create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))
         rooms = [await hub.room("ACDEFGHJ") for hub in hubs]
@@ -61,7 +61,8 @@ async def test_two_hubs_on_one_redis_agree_on_one_order(admin: aioredis.Redis) -
 async def test_a_store_that_announces_its_appends_publishes_each_commit_once(admin: aioredis.Redis) -> None:
     # Store and broker on one Redis (server/kring.py): the append script publishes, the hub not.
     ticks = itertools.count(1)
-    hubs = [Hub(RedisStore(URL, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}")
+    hubs = [Hub(RedisStore(URL, CODEC, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}",
+                CORE)
             for i in range(2)]
     listener = RedisBroker(URL)
     heard: list[bytes | None] = []
@@ -74,7 +75,7 @@ async def test_a_store_that_announces_its_appends_publishes_each_commit_once(adm
         assert other.state.participants["p1"].name == "Ann"
         await asyncio.sleep(0.2)
         assert len(heard) == 1 and heard[0] is not None
-        assert decode_stamped(heard[0])[1][0].seq == 2
+        assert CODEC.decode_stamped(heard[0])[1][0].seq == 2
         with pytest.raises(Conflict):  # a refused append announces nothing
             await hubs[0].store.append("ACDEFGHJ", 0, 1.0, [Join("p2", "Bo", "room", "h2")])
         await asyncio.sleep(0.2)

@@ -7,13 +7,19 @@ import re
 from realtime import events
 from realtime.events import Role
 from realtime.room import Change
-from realtime.state import ALL_EVENTS
-from web.render import EVENT_REGIONS, PERSON_ITEM, REGIONS, TEMPLATES, page_regions, regions_for
+from tests.corekit import CORE, LAYOUT
+from web.layout import PERSON_ITEM
+from web.render import TEMPLATES
 from web.viewer import Viewer
+
+EVENT_REGIONS = LAYOUT.event_regions
+REGIONS = LAYOUT.regions
+page_regions = LAYOUT.page_regions
+regions_for = LAYOUT.regions_for
 
 
 def test_every_event_type_says_which_regions_it_changes() -> None:
-    missing = [cls.__name__ for cls in ALL_EVENTS if cls not in EVENT_REGIONS]
+    missing = [cls.__name__ for cls in CORE.events if cls not in EVENT_REGIONS]
     assert missing == []
     unknown = {
         cls.__name__: sorted(names - set(REGIONS)) for cls, names in EVENT_REGIONS.items() if names - set(REGIONS)
@@ -83,8 +89,8 @@ def test_a_rename_skips_the_queue_unless_that_person_is_in_it() -> None:
 
     viewer = _viewer(Role.MENTOR)
     assert "queue" not in regions_for(rename(), viewer, state)
-    waiting = RoomState(seq=5, participants={"p1": ann},
-                        queue=queue.QueueState(entries=(queue.Entry("p1", "", 1.0),)))
+    waiting = RoomState(seq=5, participants={"p1": ann}).with_part(
+        queue.PART, queue.QueueState(entries=(queue.Entry("p1", "", 1.0),)))
     assert "queue" in regions_for(rename(), viewer, waiting)
     assert "queue" in regions_for(rename(), viewer)  # no state: assume it shows everyone
     assert "queue" not in regions_for(coming(), viewer, state)
@@ -124,11 +130,9 @@ def test_a_region_uses_only_the_contexts_it_declares() -> None:
     a template that used another feature's names would fail (StrictUndefined) on updates only."""
     from realtime.room import Room
     from realtime.state import RoomState
-    from web.render import FEATURE_OF, FEATURES
-
-    room = Room("ABCDEFGH", RoomState(seq=1, code="ABCDEFGH"))
+    room = Room("ABCDEFGH", RoomState(seq=1, code="ABCDEFGH"), CORE)
     provided: dict[str, set[str]] = {}
-    for feature in FEATURES:
+    for feature in LAYOUT.features:
         for role in Role:
             for key in feature.context(room, _viewer(role, "p1" if role is Role.PARTICIPANT else "")):
                 provided.setdefault(key, set()).add(feature.name)
@@ -138,7 +142,7 @@ def test_a_region_uses_only_the_contexts_it_declares() -> None:
         text = _template_with_includes(f"regions/{name}.html")
         used = {f for key, owners in provided.items() if re.search(rf"\b{re.escape(key)}\b", text)
                 for f in owners}
-        allowed = {FEATURE_OF[name].name} | region.context_from
+        allowed = {LAYOUT.feature_of[name].name} | region.context_from
         assert used <= allowed, f"regions/{name}.html uses the context of {sorted(used - allowed)}"
 
 
@@ -148,7 +152,7 @@ def test_current_renders_keep_only_the_rooms_current_state() -> None:
     from web.render import CurrentRenders
 
     renders = CurrentRenders()
-    room = Room("ABCDEF", RoomState(seq=3))
+    room = Room("ABCDEF", RoomState(seq=3), CORE)
     renders.of(room)["frame"] = "old"
     assert renders.of(room) == {"frame": "old"}  # same state: kept for the next page
     room.state = RoomState(seq=4)
@@ -156,7 +160,7 @@ def test_current_renders_keep_only_the_rooms_current_state() -> None:
     renders.of(room)["frame"] = "new"
     room.presence.connect("node", "p1")
     assert renders.of(room) == {}  # someone came online: another state
-    reloaded = Room("ABCDEF", room.state)
+    reloaded = Room("ABCDEF", room.state, CORE)
     reloaded.presence.version = room.presence.version
     renders.of(room)["frame"] = "x"
     assert renders.of(reloaded) == {}  # a reloaded room is another object: never its old renders

@@ -7,6 +7,7 @@ import asyncio
 from realtime.events import SessionCreated, Stamped, TitleChanged
 from realtime.room import BIG_ROOM_WATCHERS, EVENT_TICK_S, Change, Room
 from realtime.state import RoomState
+from tests.corekit import CORE
 
 
 def created() -> Stamped:
@@ -18,7 +19,7 @@ def titled(seq: int, title: str) -> Stamped:
 
 
 async def test_a_small_room_is_told_of_each_event_at_once() -> None:
-    room = Room("ABCDEFGH", RoomState())
+    room = Room("ABCDEFGH", RoomState(), CORE)
     seen: list[Change] = []
     room.watch(seen.append)
     assert room.apply([created()])
@@ -27,7 +28,7 @@ async def test_a_small_room_is_told_of_each_event_at_once() -> None:
 
 
 async def test_a_big_room_is_told_once_per_tick_with_everything_in_order() -> None:
-    room = Room("ABCDEFGH", RoomState())
+    room = Room("ABCDEFGH", RoomState(), CORE)
     seen: list[Change] = []
     room.watch(seen.append)
     for _ in range(BIG_ROOM_WATCHERS - 1):
@@ -47,9 +48,9 @@ async def test_a_big_room_is_told_once_per_tick_with_everything_in_order() -> No
 def test_a_state_the_hub_already_folded_is_used_only_on_the_very_state_it_started_from() -> None:
     import dataclasses
 
-    from realtime.state import evolve
+    from tests.corekit import evolve
 
-    room = Room("ABCDEFGH", RoomState())
+    room = Room("ABCDEFGH", RoomState(), CORE)
     assert room.apply([created()])
     base = room.state
     event = titled(2, "Two")
@@ -59,6 +60,6 @@ def test_a_state_the_hub_already_folded_is_used_only_on_the_very_state_it_starte
     assert room.state is folded
 
     # The same seq but another state object (a room reloaded after an erasure): folded again.
-    room = Room("ABCDEFGH", dataclasses.replace(base))
+    room = Room("ABCDEFGH", dataclasses.replace(base), CORE)
     assert room.apply([event], folded=(base, folded))
     assert room.state.title == "Two"

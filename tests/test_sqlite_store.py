@@ -9,11 +9,12 @@ import pytest
 from realtime.errors import Conflict
 from realtime.events import TitleChanged
 from realtime.store.sqlite import SqliteStore
+from tests.corekit import CODEC
 
 
 async def test_a_stale_cached_seq_still_conflicts_when_another_writer_appended(tmp_path: Path) -> None:
     path = str(tmp_path / "k.db")
-    one, two = SqliteStore(path), SqliteStore(path)
+    one, two = SqliteStore(path, CODEC), SqliteStore(path, CODEC)
     try:
         await one.append("R", 0, 1.0, [TitleChanged("a")])  # one now believes the log ends at 1
         await two.append("R", 1, 2.0, [TitleChanged("b")])  # another writer moved it on
@@ -28,7 +29,7 @@ async def test_a_stale_cached_seq_still_conflicts_when_another_writer_appended(t
 
 
 async def test_a_deleted_room_starts_again_at_one(tmp_path: Path) -> None:
-    store = SqliteStore(str(tmp_path / "k.db"))
+    store = SqliteStore(str(tmp_path / "k.db"), CODEC)
     try:
         await store.append("R", 0, 1.0, [TitleChanged("a"), TitleChanged("b")])
         await store.delete("R")

@@ -21,7 +21,8 @@ from realtime.events import (
     TitleChanged,
     UpdateProfile,
 )
-from realtime.state import RoomState, decide, evolve, fold
+from realtime.state import RoomState
+from tests.corekit import CORE, decide, evolve, fold
 
 MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
@@ -179,7 +180,8 @@ def test_unknown_command_is_rejected() -> None:
     assert info.value.code == "unknown_command"
 
 
-def test_rejected_needs_a_known_reason() -> None:
-    with pytest.raises(ValueError):
-        Rejected("no_such_reason")
+def test_rejected_speaks_english_from_the_reasons_it_is_given() -> None:
     assert Rejected("too_long", field="name", max=3).english() == "name can be at most 3 characters."
+    # A feature's own reason needs the core's merged table; without it, the code stands in.
+    assert Rejected("queue_full", max=3).english() == "queue_full"
+    assert Rejected("queue_full", max=3).english(CORE.reasons) == "The queue is full (3 hands). Please wait a moment."

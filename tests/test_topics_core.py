@@ -7,8 +7,9 @@ import pytest
 from realtime import topics
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, Join, Role, Stamped
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
 from realtime.topics import AddTopic, EditTopic, MarkTopic, RemoveTopic, VoteTopic
+from tests.corekit import decide, evolve
 
 MENTOR = Actor(Role.MENTOR)
 
@@ -39,7 +40,7 @@ def with_topics() -> RoomState:
 
 def test_participants_and_the_mentor_add_topics() -> None:
     state = with_topics()
-    assert [(t.tid, t.author, t.detail) for t in state.topics.topics.values()] == [
+    assert [(t.tid, t.author, t.detail) for t in state.part(topics.PART).topics.values()] == [
         ("t1", "ann", ""), ("t2", "bo", "It is about trust"), ("t3", "", ""),
     ]
     with pytest.raises(Forbidden):
@@ -52,14 +53,14 @@ def test_vote_toggles_one_vote_per_topic_per_person() -> None:
     state = with_topics()
     state = run(state, VoteTopic("t2"), who("ann"))
     state = run(state, VoteTopic("t2"), who("cy"))
-    assert state.topics.topics["t2"].votes == 2
+    assert state.part(topics.PART).topics["t2"].votes == 2
     state = run(state, VoteTopic("t2"), who("ann"))  # again: taken back
-    assert state.topics.topics["t2"].voters == frozenset({"cy"})
+    assert state.part(topics.PART).topics["t2"].voters == frozenset({"cy"})
     state = run(state, VoteTopic("t2"), who("ann"))
-    assert state.topics.topics["t2"].votes == 2
+    assert state.part(topics.PART).topics["t2"].votes == 2
     with pytest.raises(Forbidden):
         decide(state, VoteTopic("t2"), MENTOR)  # the mentor does not vote
-    assert [t.tid for t in state.topics.by_votes()] == ["t2", "t1", "t3"]
+    assert [t.tid for t in state.part(topics.PART).by_votes()] == ["t2", "t1", "t3"]
 
 
 def test_only_the_author_edits_and_the_author_or_mentor_removes() -> None:
@@ -72,11 +73,11 @@ def test_only_the_author_edits_and_the_author_or_mentor_removes() -> None:
     with pytest.raises(Forbidden):
         decide(state, RemoveTopic("t1"), who("bo"))
     state = run(state, EditTopic("t1", "Giving and taking feedback", "both"), who("ann"))
-    assert state.topics.topics["t1"].title == "Giving and taking feedback"
+    assert state.part(topics.PART).topics["t1"].title == "Giving and taking feedback"
     assert decide(state, EditTopic("t1", "Giving and taking feedback", "both"), who("ann")) == []
     state = run(state, RemoveTopic("t1"), who("ann"))
     state = run(state, RemoveTopic("t2"), MENTOR)
-    assert list(state.topics.topics) == ["t3"]
+    assert list(state.part(topics.PART).topics) == ["t3"]
     with pytest.raises(Rejected) as gone:
         decide(state, VoteTopic("t1"), who("cy"))
     assert gone.value.code == "topic_not_found"
@@ -87,8 +88,8 @@ def test_the_mentor_marks_for_the_agenda_or_discussed_and_discussed_ones_take_no
     with pytest.raises(Forbidden):
         decide(state, MarkTopic("t1", "agenda"), who("ann"))
     state = run(state, MarkTopic("t1", "discussed"), MENTOR)
-    assert state.topics.topics["t1"].status == "discussed"
-    assert state.topics.by_votes()[-1].tid == "t1"
+    assert state.part(topics.PART).topics["t1"].status == "discussed"
+    assert state.part(topics.PART).by_votes()[-1].tid == "t1"
     with pytest.raises(Rejected) as refused:
         decide(state, VoteTopic("t1"), who("bo"))
     assert refused.value.code == "topic_discussed"

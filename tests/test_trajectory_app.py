@@ -23,6 +23,7 @@ from realtime.trajectory import PlanTrajectory, SessionPlanned, TrajectoryPlanne
 from server import retention
 from server.settings import Settings
 from tests.appkit import Browsers, Live, csrf, exported, live, new_session, projector_path
+from tests.corekit import CODEC, CORE
 
 PLAN = {"cmd": "traj_plan", "name": "Starters 2026", "theme": "Feedback", "target_group": "New teachers",
         "sessions": "6", "cadence": "weekly", "format": "hybrid", "first_date": "2026-09-07"}
@@ -330,8 +331,8 @@ def test_retention_sweep_deletes_only_rooms_past_their_time() -> None:
     now = 1_800_000_000.0  # 2027-01-15
 
     async def scenario() -> tuple[list[str], list[str]]:
-        store = MemoryStore()
-        hub = Hub(store, MemoryBroker(), clock=lambda: now, node="n")
+        store = MemoryStore(CODEC)
+        hub = Hub(store, MemoryBroker(), clock=lambda: now, node="n", core=CORE)
         old = [SessionCreated("Old", "en", "OLD", "j", "m")]
         await store.append("OLD", 0, now - 200 * day, old)
         await store.append("RECENT", 0, now - 200 * day, [SessionCreated("R", "en", "RECENT", "j", "m")])
@@ -360,8 +361,10 @@ def test_retention_setting_from_the_environment() -> None:
 
 
 def test_plan_command_shape() -> None:
-    from server.commands import parse_command
+    from tests.corekit import LAYOUT
+    from web.commands import Commands
 
+    parse_command = Commands(LAYOUT.features, lambda: "id", lambda: "secret").parse
     command = parse_command(PLAN)
     assert isinstance(command, PlanTrajectory) and command.sessions == "6"
     with pytest.raises(Exception, match="bad_message"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from realtime import carryover, contacts, dates, queue, trajectory, wall
-from realtime.codec import decode_event, encode_event
+from realtime.codec import encode_event
 from realtime.erasure import is_personal, redaction_plan
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
@@ -24,8 +24,8 @@ from realtime.events import (
     Stamped,
     UpdateProfile,
 )
-from realtime.export import export_session
-from realtime.state import RoomState, decide, evolve, fold
+from realtime.state import RoomState
+from tests.corekit import CODEC, CORE, decide, evolve, export_session, fold
 
 MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
@@ -113,7 +113,7 @@ def test_parse_date_normalises_and_optional_empty() -> None:
 
 
 def test_plan_six_weekly_sessions_with_dates() -> None:
-    state = planned().state.trajectory
+    state = planned().state.part(trajectory.PART)
     assert state.planned and state.current == 0 and not state.running
     assert [s.date for s in state.sessions] == [
         "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12"]
@@ -123,7 +123,7 @@ def test_plan_six_weekly_sessions_with_dates() -> None:
 
 
 def test_fortnightly_over_a_leap_day() -> None:
-    state = room().run(plan("3", "2028-02-15", "fortnightly")).state.trajectory
+    state = room().run(plan("3", "2028-02-15", "fortnightly")).state.part(trajectory.PART)
     assert [s.date for s in state.sessions] == ["2028-02-15", "2028-02-29", "2028-03-14"]
 
 
@@ -132,7 +132,7 @@ def test_replan_keeps_titles_and_runs_and_can_grow() -> None:
     built.run(trajectory.PlanSession("2", "2026-09-15", "Giving feedback"))
     built.run(start(1)).run(trajectory.EndTrajectorySession())
     built.run(plan("8", "2026-09-08", "weekly", name="Starters 2026"))
-    state = built.state.trajectory
+    state = built.state.part(trajectory.PART)
     assert len(state.sessions) == 8 and state.name == "Starters 2026"
     assert state.sessions[0].started and state.sessions[0].date == "2026-09-08"
     assert state.sessions[1].title == "Giving feedback"  # the title stays, the date is re-planned
@@ -169,7 +169,7 @@ def test_bad_plans_are_rejected_with_a_reason(command: Command, code: str, field
 def test_plan_session_changes_date_and_title_and_checks_them() -> None:
     built = planned()
     built.run(trajectory.PlanSession("3", "2026-09-23", "Cases"))
-    assert built.state.trajectory.session(3) == trajectory.PlannedSession(3, "2026-09-23", "Cases")
+    assert built.state.part(trajectory.PART).session(3) == trajectory.PlannedSession(3, "2026-09-23", "Cases")
     assert decide(built.state, trajectory.PlanSession("3", "2026-09-23", "Cases"), MENTOR) == []
     for number in ("0", "7", "x"):
         with pytest.raises(Rejected, match="out_of_range"):
@@ -185,10 +185,10 @@ def test_plan_session_changes_date_and_title_and_checks_them() -> None:
 
 def test_start_and_end_a_session() -> None:
     built = planned("ann").run(start(1), at=2000.0)
-    traj = built.state.trajectory
+    traj = built.state.part(trajectory.PART)
     assert traj.current == 1 and traj.running and traj.sessions[0].started_at == 2000.0
     built.run(trajectory.EndTrajectorySession(), at=5000.0)
-    traj = built.state.trajectory
+    traj = built.state.part(trajectory.PART)
     assert not traj.running and traj.current == 1 and traj.sessions[0].ended_at == 5000.0
     assert not built.state.ended  # ending a session does not close the room
     assert decide(built.state, trajectory.EndTrajectorySession(), MENTOR) == []  # nothing runs
@@ -199,8 +199,8 @@ def test_starting_the_next_ends_the_running_one() -> None:
     events = decide(built.state, start(2), MENTOR)
     assert events == [trajectory.TrajectorySessionEnded(1), trajectory.TrajectorySessionStarted(2)]
     built.run(start(2))
-    assert built.state.trajectory.sessions[0].ended_at is not None
-    assert built.state.trajectory.current == 2 and built.state.trajectory.running
+    assert built.state.part(trajectory.PART).sessions[0].ended_at is not None
+    assert built.state.part(trajectory.PART).current == 2 and built.state.part(trajectory.PART).running
     assert decide(built.state, start(2), MENTOR) == []  # already running
 
 
@@ -214,7 +214,7 @@ def test_session_of_seq_places_things_in_their_session() -> None:
     built.run(wall.CreateWall("wb", "Between", ("c",), ("Ideas",)))
     built.run(start(2))
     built.run(wall.CreateWall("w2", "Week 2", ("c",), ("Ideas",)))
-    traj, walls = built.state.trajectory, built.state.wall.walls
+    traj, walls = built.state.part(trajectory.PART), built.state.part(wall.PART).walls
     assert traj.session_of_seq(before) == 0
     assert traj.session_of_seq(walls["w0"].created_seq) == 0
     assert traj.session_of_seq(walls["w1"].created_seq) == 1
@@ -253,7 +253,7 @@ def test_carry_over_is_shown_at_the_next_session() -> None:
     built = planned("ann").run(start(1))
     written = "- Try the 3-2-1 feedback\n\n* Read chapter 2\n"
     built.run(carryover.SetCarryOver("1", written, "How do we handle silence?"))
-    note = built.state.carryover.of(1)
+    note = built.state.part(carryover.PART).of(1)
     assert note is not None
     assert note.action_points == ("Try the 3-2-1 feedback", "Read chapter 2")
     assert note.open_questions == ("How do we handle silence?",)
@@ -302,9 +302,9 @@ def test_return_meetings_sorted_by_date_and_cancelled() -> None:
     built = planned()
     built.run(contacts.PlanReturnMeeting("m2", "2027-06-01", "Half a year on"))
     built.run(contacts.PlanReturnMeeting("m1", "2027-03-01", "Three months on"))
-    assert [m.mid for m in built.state.contacts.meetings] == ["m1", "m2"]
+    assert [m.mid for m in built.state.part(contacts.PART).meetings] == ["m1", "m2"]
     built.run(contacts.CancelReturnMeeting("m1"))
-    assert [m.mid for m in built.state.contacts.meetings] == ["m2"]
+    assert [m.mid for m in built.state.part(contacts.PART).meetings] == ["m2"]
     with pytest.raises(Rejected, match="bad_date"):
         decide(built.state, contacts.PlanReturnMeeting("m3", "soon", ""), MENTOR)
     with pytest.raises(Rejected, match="bad_message"):
@@ -350,13 +350,13 @@ def test_erase_me_redacts_my_events_and_the_log_still_folds() -> None:
     built.run(contacts.ShareContact("Ann J.", "ann@example.org"), who("ann"))
     built.run(EraseParticipant("ann"), who("ann"))
     assert "ann" not in built.state.participants
-    seqs, state = redaction_plan(built.log, "ann")
+    seqs, state = redaction_plan(CORE, built.log, "ann")
     rewritten = [Stamped(s.seq, s.at, Redacted()) if s.seq in seqs else s for s in built.log]
     # The rewritten log folds to the planned state, without anything of Ann's.
     assert fold(rewritten) == state
     assert "ann" not in state.participants and "bo" in state.participants
     assert contacts.visible(state) == []
-    notes = state.wall.walls["w1"].notes
+    notes = state.part(wall.PART).walls["w1"].notes
     assert set(notes) == {"n2"}
     kept = [s for s in rewritten if not isinstance(s.event, ParticipantErased)]
     dump = repr([encode_event(s.event) for s in kept]) + repr(export_session(state))
@@ -367,11 +367,11 @@ def test_erase_me_redacts_my_events_and_the_log_still_folds() -> None:
     assert any(isinstance(s.event, ParticipantErased) for s in rewritten)
 
 
-def test_is_personal_looks_at_pid_and_author_only() -> None:
-    assert is_personal(contacts.ContactShared("ann", "A", "x"), "ann")
-    assert not is_personal(contacts.ContactShared("bo", "A", "x"), "ann")
-    assert not is_personal(ParticipantErased("ann"), "ann")
-    assert not is_personal(trajectory.TrajectorySessionStarted(1), "ann")
+def test_is_personal_looks_at_declared_person_fields() -> None:
+    assert is_personal(CORE, contacts.ContactShared("ann", "A", "x"), "ann")
+    assert not is_personal(CORE, contacts.ContactShared("bo", "A", "x"), "ann")
+    assert not is_personal(CORE, ParticipantErased("ann"), "ann")
+    assert not is_personal(CORE, trajectory.TrajectorySessionStarted(1), "ann")
 
 
 def test_only_oneself_or_the_mentor_may_erase() -> None:
@@ -396,7 +396,7 @@ def test_new_events_round_trip_the_codec() -> None:
         contacts.ContactShared("p", "n", "l"), contacts.ReturnMeetingPlanned("m", "2027-01-01", "x"),
         Redacted(), ParticipantErased("p"),
     ):
-        assert decode_event(encode_event(event)) == event
+        assert CODEC.decode_event(encode_event(event)) == event
 
 
 def test_export_carries_the_trajectory_and_no_secrets() -> None:
@@ -421,11 +421,11 @@ def test_erasure_takes_the_agenda_block_made_from_my_topic_and_its_edits() -> No
     built.run(agenda.AddTopicBlock("1", "b-bo", "t-bo"))
     built.run(agenda.EditBlock("1", "b-ann", "case", "Ann's burn-out story, part 1", "25"))
     built.run(EraseParticipant("ann"), who("ann"))
-    seqs, state = redaction_plan(built.log, "ann")
+    seqs, state = redaction_plan(CORE, built.log, "ann")
     rewritten = [Stamped(s.seq, s.at, Redacted()) if s.seq in seqs else s for s in built.log]
     assert fold(rewritten) == state
     dump = repr([encode_event(s.event) for s in rewritten]) + repr(export_session(state))
     assert "burn-out" not in dump
     # Bo's topic and the block made from it stay, without Ann's vote.
     assert "Bo's case" in dump
-    assert [b.bid for b in state.agenda.of(1).blocks] == ["b-bo"]
+    assert [b.bid for b in state.part(agenda.PART).of(1).blocks] == ["b-bo"]

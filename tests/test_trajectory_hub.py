@@ -13,6 +13,7 @@ from realtime.broker.memory import MemoryBroker
 from realtime.events import Actor, CreateSession, EraseParticipant, Join, Role, UpdateProfile
 from realtime.hub import Hub
 from realtime.store.memory import MemoryStore
+from tests.corekit import CODEC, CORE
 
 MENTOR = Actor(Role.MENTOR)
 
@@ -26,10 +27,10 @@ async def until(condition: object, deadline_s: float = 5.0) -> None:
 
 def test_reload_and_forget_reach_the_other_process() -> None:
     async def scenario() -> None:
-        store, broker = MemoryStore(), MemoryBroker()
+        store, broker = MemoryStore(CODEC), MemoryBroker()
         ticks = itertools.count(1)
-        one = Hub(store, broker, lambda: float(next(ticks)), "one")
-        two = Hub(store, broker, lambda: float(next(ticks)), "two")
+        one = Hub(store, broker, lambda: float(next(ticks)), "one", CORE)
+        two = Hub(store, broker, lambda: float(next(ticks)), "two", CORE)
         try:
             await one.create(CreateSession("T", "en", "ROOM1", "jt", "mk"))
             ann = Actor(Role.PARTICIPANT, "ann")
@@ -41,7 +42,7 @@ def test_reload_and_forget_reach_the_other_process() -> None:
             other.watch(lambda change: resets.append(change.reset))
             # The erase, as server/trajectory_exports.erase does it, on process one.
             await one.execute("ROOM1", EraseParticipant("ann"), ann)
-            seqs, _ = erasure.redaction_plan(await store.read("ROOM1"), "ann")
+            seqs, _ = erasure.redaction_plan(CORE, await store.read("ROOM1"), "ann")
             await store.redact("ROOM1", seqs)
             await one.reload("ROOM1")
             await until(lambda: True in resets)

@@ -21,6 +21,7 @@ from tests.appkit import (
     region,
     send,
 )
+from tests.corekit import CORE
 
 Session = tuple[Browsers, str, str]  # browsers, code, projector path
 
@@ -397,7 +398,8 @@ def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
     from realtime import wall
     from realtime.events import Actor, CreateSession, Join, Role, Stamped
     from realtime.room import Room
-    from realtime.state import RoomState, decide, evolve
+    from realtime.state import RoomState
+    from tests.corekit import decide, evolve
     from web.wall_view import RECENT_S, wall_view
 
     mentor, anna = Actor(Role.MENTOR), Actor(Role.PARTICIPANT, "pa")
@@ -417,7 +419,7 @@ def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
     assert RECENT_S == 10
 
     def marks(role: Role) -> dict[str, tuple[int | None, bool]]:
-        view = wall_view(Room("ACDEFGHJ", state), state.wall.walls["w1"], role)
+        view = wall_view(Room("ACDEFGHJ", state, CORE), state.part(wall.PART).walls["w1"], role)
         return {n.text: (n.recent, n.newest) for c in view.columns for n in c.loose}
 
     # Seconds older than the newest shown post-it (a hidden one is not shown: not the newest).

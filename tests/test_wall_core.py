@@ -7,7 +7,9 @@ import pytest
 from realtime import wall
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, CreateSession, EndSession, Join, Role, Stamped
-from realtime.state import RoomState, decide, evolve
+from realtime.state import RoomState
+from tests.corekit import decide, evolve
+from web.exports.walls import wall_csv, wall_markdown
 
 MENTOR = Actor(Role.MENTOR)
 ANNA = Actor(Role.PARTICIPANT, "pa")
@@ -38,7 +40,7 @@ def room() -> RoomState:
 
 
 def w(state: RoomState) -> wall.Wall:
-    return state.wall.walls["w1"]
+    return state.part(wall.PART).walls["w1"]
 
 
 def add(
@@ -67,7 +69,7 @@ def test_create_wall_cleans_and_keeps_columns_in_order(room: RoomState) -> None:
         (wall.CreateWall("w2", "x" * 121, ("c",), ("A",)), "too_long"),
         (wall.CreateWall("w2", "Q", (), ()), "missing_field"),
         (wall.CreateWall("w2", "Q", ("c",), ("  ",)), "missing_field"),
-        (wall.CreateWall("w2", "Q", tuple("abcdefghi"), tuple("ABCDEFGHI")), "wall_too_many"),
+        (wall.CreateWall("w2", "Q", tuple("abcdefghi"), tuple("ABCDEFGHI")), "too_many"),
         (wall.CreateWall("w2", "Q", ("c",), ("x" * 41,)), "too_long"),
         (wall.CreateWall("w1", "Q", ("c",), ("A",)), "bad_message"),  # id already in use
         (wall.CreateWall("w2", "Q", ("c", "c"), ("A", "B")), "bad_message"),
@@ -138,7 +140,7 @@ def test_add_note_with_limits(room: RoomState) -> None:
 def test_a_person_cannot_flood_a_wall(room: RoomState) -> None:
     for i in range(wall.NOTES_PER_PERSON_MAX):
         room = add(room, f"n{i}")
-    refused(room, wall.AddNote("w1", "more", "x", "yellow", "c1"), ANNA, "wall_too_many")
+    refused(room, wall.AddNote("w1", "more", "x", "yellow", "c1"), ANNA, "too_many")
     assert decide(room, wall.AddNote("w1", "more", "x", "yellow", "c1"), BRAM)  # others still can
 
 
@@ -278,10 +280,11 @@ def test_two_renames_of_one_group_end_with_the_later(room: RoomState) -> None:
     for event in first + second:
         state = evolve(state, Stamped(state.seq + 1, 3.0, event))
     assert w(state).groups["g1"].label == "Rhythm"
-    assert wall.to_csv(state, "w1").count("Rhythm") == 0  # no post-its in it: nothing exported
+    assert wall_csv(wall.export_wall(state, w(state))).count("Rhythm") == 0  # no post-its in it: nothing exported
     state = add(state, "b")
     state = run(state, wall.MoveNote("w1", "b", "c1", "", "g1"), MENTOR)
-    assert "Rhythm" in wall.to_csv(state, "w1") and "### Rhythm" in wall.to_markdown(state, "w1")
+    data = wall.export_wall(state, w(state))
+    assert "Rhythm" in wall_csv(data) and "### Rhythm" in wall_markdown(data)
 
 
 # ---------------------------------------------------------------- voting
@@ -385,10 +388,11 @@ def test_export_markdown_and_csv(room: RoomState) -> None:
         "author": "Anna", "created_at": 2.0, "edited_at": None,
     }
     assert "hidden one" not in str(data)
-    markdown = wall.to_markdown(room, "w1")
+    markdown = wall_markdown(wall.export_wall(room, w(room)))
     assert "# What went well?" in markdown and "### Time" in markdown
     assert r"- =cmd\(\) \*bold\* (1 ●, Anna)" in markdown
-    csv_text = wall.to_csv(room, "w1")
+    csv_text = wall_csv(wall.export_wall(room, w(room)))
     assert csv_text.splitlines()[1] == "Good,Time,'=cmd() *bold*,yellow,1,Anna"
     anonymous = run(room, wall.ConfigureWall("w1", "Q", True, False, False), MENTOR)
-    assert "Anna" not in wall.to_csv(anonymous, "w1") and "Bram" not in wall.to_markdown(anonymous, "w1")
+    data = wall.export_wall(anonymous, w(anonymous))
+    assert "Anna" not in wall_csv(data) and "Bram" not in wall_markdown(data)

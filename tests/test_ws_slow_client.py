@@ -13,6 +13,7 @@ from realtime.state import RoomState
 from server import errors
 from server.send_watch import SendWatch
 from server.ws import Connection
+from tests.corekit import CORE, LAYOUT
 from web.viewer import Viewer
 
 
@@ -42,11 +43,11 @@ async def test_a_stuck_client_is_cut_off_with_1013_and_its_backlog_stays_bounded
     watch = SendWatch(timeout_s=0.2, every_s=0.05)
     k: Any = SimpleNamespace(
         settings=SimpleNamespace(ws_send_timeout_s=0.2, ws_messages_per_10s=100),
-        renderer=SimpleNamespace(regions=regions, fragment=lambda *a, **kw: ""),
+        renderer=SimpleNamespace(regions=regions, fragment=lambda *a, **kw: "", layout=LAYOUT),
         send_watch=watch,
     )
     ws = StuckSocket()
-    room = Room("ACDEFGHJ", RoomState(seq=1, code="ACDEFGHJ"))
+    room = Room("ACDEFGHJ", RoomState(seq=1, code="ACDEFGHJ"), CORE)
     conn = Connection(ws, k, room, Viewer(Role.MENTOR, "en"))  # type: ignore[arg-type]
     watch.register(conn)
     watch.start()

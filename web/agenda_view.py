@@ -17,9 +17,20 @@ from realtime.agenda import Block, SessionAgenda
 from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
-from web.feature import TRAJECTORY_ONLY, Region, WebFeature
+from web import agenda_commands
+from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
 from web.trajectory_view import date_label
 from web.viewer import Viewer
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "agenda_session": "Session",
+    "agenda_kind": "Kind",
+    "agenda_title": "Title of the block",
+    "agenda_minutes": "Minutes",
+    "agenda_template": "Template",
+    "agenda_direction": "Direction",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,7 @@ class PlanSession:
 
 
 def running(state: RoomState, session: int) -> RunningAgenda:
-    plan: SessionAgenda = state.agenda.of(session)
+    plan: SessionAgenda = state.part(agenda.PART).of(session)
     at = plan.index(plan.current) if plan.current else -1
     views = []
     for index, block in enumerate(plan.blocks):
@@ -95,13 +106,13 @@ def running(state: RoomState, session: int) -> RunningAgenda:
 
 def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
     state = room.state
-    ranked = [t for t in state.topics.by_votes() if t.status != "discussed"]
-    sessions = state.trajectory.sessions
+    ranked = [t for t in state.part(topics.PART).by_votes() if t.status != "discussed"]
+    sessions = state.part(trajectory.PART).sessions
     numbers = [s.number for s in sessions] if sessions else [0]
     result = []
     for number in numbers:
-        plan = state.agenda.of(number)
-        planned = state.trajectory.session(number)
+        plan = state.part(agenda.PART).of(number)
+        planned = state.part(trajectory.PART).session(number)
         used = {b.topic for b in plan.blocks}
         result.append(
             PlanSession(
@@ -111,7 +122,7 @@ def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
                 blocks=plan.blocks,
                 planned_minutes=plan.planned_minutes,
                 topics=tuple(TopicChoice(t.tid, t.title, t.votes) for t in ranked if t.tid not in used)[:8],
-                is_current=number == state.trajectory.current,
+                is_current=number == state.part(trajectory.PART).current,
                 done=planned is not None and planned.ended_at is not None,
             )
         )
@@ -135,7 +146,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
             data["agenda_plan"] = plan
             data["agenda_plan_open"] = _open_session(plan)
         return data
-    data["agenda_view"] = running(room.state, room.state.trajectory.current)
+    data["agenda_view"] = running(room.state, room.state.part(trajectory.PART).current)
     return data
 
 
@@ -146,6 +157,8 @@ _MENTOR = frozenset({Role.MENTOR})
 
 FEATURE = WebFeature(
     name="agenda",
+    cores=(agenda.FEATURE,),
+    parsers=agenda_commands.PARSERS,
     regions=(
         Region("agenda", _BOTH, order=8, on_pages=_BOTH, context_from=frozenset({"evaluation"})),
         Region("agenda-plan", _MENTOR, order=51, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
@@ -164,4 +177,6 @@ FEATURE = WebFeature(
         evaluation.EvaluationClosed: frozenset({"agenda"}),
     },
     context=context,
+    field_labels=FIELD_LABELS,
+    projector=(ProjectorEntry("agenda", "Agenda"),),
 )

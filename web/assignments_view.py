@@ -14,9 +14,18 @@ from realtime import assignments, events, trajectory, wall
 from realtime.assignments import Assignment, Report
 from realtime.events import Role
 from realtime.room import Room
+from web import assignments_commands
 from web.feature import TRAJECTORY_ONLY, Region, WebFeature
 from web.trajectory_view import date_label
 from web.viewer import Viewer
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "assignment_title": "Title of the assignment",
+    "assignment_description": "What to do",
+    "assignment_due": "Due in session",
+    "assignment_reflection": "Reflection",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class AssignmentView:
 
 
 def _due_date(room: Room, number: int, lang: str) -> str:
-    session = room.state.trajectory.session(number)
+    session = room.state.part(trajectory.PART).session(number)
     return date_label(session.date, lang) if session is not None else ""
 
 
@@ -66,7 +75,7 @@ def _view(room: Room, a: Assignment, viewer: Viewer) -> AssignmentView:
             "people": tuple(people),
             "done_count": sum(1 for p in people if p.done),
             "reflection_count": sum(1 for p in people if p.reflection),
-            "wall": a.wall if a.wall in state.wall.walls else "",
+            "wall": a.wall if a.wall in state.part(wall.PART).walls else "",
         }
     )
 
@@ -79,8 +88,8 @@ def _due_now(room: Room, viewer: Viewer) -> tuple[AssignmentView, ...]:
     """For the mentor's live console: the assignments due in the current session (all of them in a
     room without a trajectory), to see who did them and put the reflections on a wall."""
     state = room.state
-    current = state.trajectory.current
-    due = [a for a in state.assignments.assignments.values() if a.due == current]
+    current = state.part(trajectory.PART).current
+    due = [a for a in state.part(assignments.PART).assignments.values() if a.due == current]
     return tuple(_view(room, a, viewer) for a in due)
 
 
@@ -91,15 +100,16 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         # A small card on the phone's live page: what is still open for me, with a link.
         state = room.state
         mine = [
-            _view(room, a, viewer) for a in sorted(state.assignments.assignments.values(), key=lambda a: a.due)
+            _view(room, a, viewer)
+            for a in sorted(state.part(assignments.PART).assignments.values(), key=lambda a: a.due)
             if not assignments.is_closed(state, a)
         ]
         return {"assignments_mine": tuple(mine)}
     if viewer.page != "trajectory" or viewer.role is Role.PROJECTOR:
         return {}
     state = room.state
-    given = sorted(state.assignments.assignments.values(), key=lambda a: (a.due, a.given_at))
-    plan = state.trajectory
+    given = sorted(state.part(assignments.PART).assignments.values(), key=lambda a: (a.due, a.given_at))
+    plan = state.part(trajectory.PART)
     count = len(plan.sessions)
     low = min(max(plan.current, 1), count) if count else 0
     return {
@@ -116,6 +126,8 @@ _BOTH = frozenset({"assignments", "assignments-mentor", "assignments-due", "assi
 
 FEATURE = WebFeature(
     name="assignments",
+    cores=(assignments.FEATURE,),
+    parsers=assignments_commands.PARSERS,
     regions=(
         Region("assignments", _PARTICIPANT, personal=True, own_events_only=True, order=53, on_pages=_PARTICIPANT,
                pages=TRAJECTORY_ONLY),
@@ -141,4 +153,5 @@ FEATURE = WebFeature(
         trajectory.TrajectorySessionEnded: _BOTH,
     },
     context=context,
+    field_labels=FIELD_LABELS,
 )

@@ -17,13 +17,26 @@ from realtime import evaluation, events, trajectory
 from realtime.evaluation import Evaluation, Round, SessionSummary
 from realtime.events import Role
 from realtime.room import Room
-from web.feature import TRAJECTORY_ONLY, Region, WebFeature
+from realtime.state import RoomState
+from web import evaluation_commands
+from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
 from web.trajectory_view import date_label
 from web.viewer import Viewer
 
 # The trend chart's drawing area (SVG user units); the template scales it to the card's width.
 CHART_W, CHART_H = 600, 240
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 16, 16, 36
+
+
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "evaluation_session": "Session",
+    "evaluation_rating": "Your rating",
+    "evaluation_worked": "What worked",
+    "evaluation_better": "What could be better",
+    "evaluation_change": "What I changed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +134,8 @@ def _results(room: Room, lang: str) -> tuple[SessionResults, ...]:
     state = room.state
     names = {pid: p.name for pid, p in state.participants.items()}
     rows = []
-    for summary in evaluation.summaries(state.evaluation, evaluation.withheld_session(state)):
-        planned = state.trajectory.session(summary.session)
+    for summary in evaluation.summaries(state.part(evaluation.PART), evaluation.withheld_session(state)):
+        planned = state.part(trajectory.PART).session(summary.session)
         rows.append(
             SessionResults(
                 session=summary.session,
@@ -133,8 +146,9 @@ def _results(room: Room, lang: str) -> tuple[SessionResults, ...]:
                     (r, n, round(100 * n / summary.count) if summary.count else 0)
                     for r, n in zip(range(1, 6), summary.ratings, strict=True)
                 ),
-                answers=() if summary.withheld else _answers(state.evaluation.of_session(summary.session), names),
-                change=state.evaluation.changes.get(summary.session, ""),
+                answers=() if summary.withheld
+                else _answers(state.part(evaluation.PART).of_session(summary.session), names),
+                change=state.part(evaluation.PART).changes.get(summary.session, ""),
                 is_open=summary.withheld,
             )
         )
@@ -147,14 +161,15 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     open_round = evaluation.current_round(state)
     view = EvaluationView(
         open=open_round,
-        session=state.trajectory.current,
+        session=state.part(trajectory.PART).current,
         count=open_round.count if open_round is not None else 0,
     )
     if viewer.role is Role.PARTICIPANT:
         answered = open_round is not None and open_round.answered(viewer.pid)
         mine = None
         if answered and open_round is not None:
-            mine = next((e for e in state.evaluation.of_session(open_round.session) if e.author == viewer.pid), None)
+            given = state.part(evaluation.PART).of_session(open_round.session)
+            mine = next((e for e in given if e.author == viewer.pid), None)
         view = EvaluationView(
             view.open, view.session, view.count, answered, mine, evaluation.latest_change(state)
         )
@@ -163,7 +178,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         view = EvaluationView(
             view.open, view.session, view.count,
             results=_results(room, viewer.lang) if on_trajectory_page else (),
-            trend=trend(evaluation.summaries(state.evaluation, evaluation.withheld_session(state)))
+            trend=trend(evaluation.summaries(state.part(evaluation.PART), evaluation.withheld_session(state)))
             if on_trajectory_page else None,
         )
     return {"evaluation_view": view}
@@ -173,8 +188,15 @@ _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 _ROUNDS = frozenset({"evaluation", "evaluation-console", "evaluation-results", "stage"})
 
+def _has_evaluation(state: RoomState) -> bool:
+    """The projector control offers the evaluation once there is one to show."""
+    return bool(state.part(evaluation.PART).rounds)
+
+
 FEATURE = WebFeature(
     name="evaluation",
+    cores=(evaluation.FEATURE,),
+    parsers=evaluation_commands.PARSERS,
     regions=(
         # At the top of the phone's live page: at the end of a session this is what matters.
         Region("evaluation", _PARTICIPANT, personal=True, own_events_only=True, order=5, on_pages=_PARTICIPANT),
@@ -195,4 +217,6 @@ FEATURE = WebFeature(
         trajectory.SessionPlanned: frozenset({"evaluation-results"}),
     },
     context=context,
+    field_labels=FIELD_LABELS,
+    projector=(ProjectorEntry("evaluation", "Evaluation", _has_evaluation),),
 )

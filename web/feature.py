@@ -1,5 +1,13 @@
-"""How a feature plugs into the web layer: its live regions, which events touch them, and the
-data its templates get (through its own view functions, where its privacy rules live)."""
+"""How a feature plugs into the web layer: one `WebFeature` per feature, at the end of its
+web/<feature>_view.py, next to the core part it shows (realtime/feature.py).
+
+It declares the parsers of its websocket messages (web/<feature>_commands.py), its live regions
+and which events touch them (every event of its core part must be listed, with an empty set when
+it changes nothing on any page), the data its templates get (its `context`, where its privacy rules
+live), the labels of its form fields in error messages, its entries in the mentor's projector
+control, and whether its regions show a given person. server/manifest.py lists the features in
+order; web/layout.py assembles their regions, and nothing else lists them.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from realtime.events import Event, Role
+from realtime.feature import CoreFeature
 from realtime.room import Room
 from realtime.state import RoomState
+from web.fields import Parser
 from web.viewer import Viewer
 
 ALL_ROLES = frozenset(Role)
@@ -51,11 +61,31 @@ def no_context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class ProjectorEntry:
+    """A button of the mentor's projector control: show `view` (one of the core's projector views).
+    Views that need a ref (a wall, a poll) have their own buttons next to what they show."""
+
+    view: str
+    label: str  # an English msgid
+    # Offered only while this says so (the evaluation once there is one); None: always.
+    available: Callable[[RoomState], bool] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class WebFeature:
     name: str
+    # The core features this is the web side of (usually one; the trajectory's web side also
+    # shows its carry-over and what comes after it).
+    cores: tuple[CoreFeature, ...] = ()
+    parsers: Mapping[str, Parser] = field(default_factory=dict)
     regions: tuple[Region, ...] = ()
     event_regions: Mapping[type[Event], frozenset[str]] = field(default_factory=dict)
     context: Callable[[Room, Viewer], Mapping[str, Any]] = no_context
+    # Field name -> English label, for error messages about that field ("{field} is required.").
+    field_labels: Mapping[str, str] = field(default_factory=dict)
+    projector: tuple[ProjectorEntry, ...] = ()
+    # Regions that show who is online (re-rendered when someone comes or goes).
+    presence_regions: frozenset[str] = frozenset()
     # Whether this feature's regions show person `pid` right now (a name, an away mark). When it
     # says no, that person's rename or coming and going does not re-render them: in a session of
     # 20 a rename otherwise re-sent the queue and the wall to everyone (docs/performance.md).

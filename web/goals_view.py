@@ -23,10 +23,22 @@ from realtime import events, goals, trajectory
 from realtime.events import Role
 from realtime.goals import Goal, GoalsState, Rating
 from realtime.room import Room
+from web import goals_commands
 from web.feature import BOTH_PAGES, TRAJECTORY_ONLY, Region, WebFeature
 from web.viewer import Viewer
 
 # ---------------------------------------------------------------- charts
+
+
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "goal": "Learning goal",
+    "goal_text": "Learning goal",
+    "goal_rating": "Progress rating",
+    "goal_note": "Note on your progress",
+    "goal_schedule": "When to check in",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +105,7 @@ def line_chart(
 def session_axis(room: Room, ratings: Sequence[Rating]) -> tuple[int, ...]:
     """The sessions a chart runs over: every planned session, and 0 ("start") or any other session
     only when something was rated in it."""
-    planned = set(range(1, len(room.state.trajectory.sessions) + 1))
+    planned = set(range(1, len(room.state.part(trajectory.PART).sessions) + 1))
     return tuple(sorted(planned | {r.session for r in ratings}))
 
 
@@ -167,18 +179,17 @@ def checkin_view(room: Room, pid: str) -> CheckInView:
     state = room.state
     session = goals.checkin_session(state)
     is_open = goals.checkin_open(state)
-    items = tuple(
-        CheckInItem(g, state.goals.ratings.get((pid, g.gid, session))) for g in state.goals.rateable_by(pid)
-    ) if pid else ()
+    part = state.part(goals.PART)
+    items = tuple(CheckInItem(g, part.ratings.get((pid, g.gid, session))) for g in part.rateable_by(pid)) if pid else ()
     return CheckInView(
-        open=is_open, session=session, running=state.trajectory.running, items=items,
+        open=is_open, session=session, running=state.part(trajectory.PART).running, items=items,
         done=any(i.mine is not None for i in items),
     )
 
 
 def group_view(room: Room) -> GroupView:
     state = room.state
-    gs = state.goals
+    gs = state.part(goals.PART)
     people = state.participants
     session = goals.checkin_session(state)
     pids = tuple(people)
@@ -207,7 +218,7 @@ def group_view(room: Room) -> GroupView:
         waiting=tuple(p.name for p in persons if not p.rated_now and (p.goals or gs.group_goals)),
         without_goals=tuple(p.name for p in persons if not p.goals),
         schedule=gs.schedule,
-        scheduled=tuple(sorted(goals.scheduled_sessions(gs.schedule, len(state.trajectory.sessions)))),
+        scheduled=tuple(sorted(goals.scheduled_sessions(gs.schedule, len(state.part(trajectory.PART).sessions)))),
     )
 
 
@@ -223,7 +234,7 @@ def _group_goal_progress(room: Room, gs: GoalsState, goal: Goal, pids: set[str])
 
 
 def _my_progress(room: Room, pid: str) -> tuple[GoalProgress, ...]:
-    gs = room.state.goals
+    gs = room.state.part(goals.PART)
     mine = [r for r in gs.ratings.values() if r.pid == pid]
     return tuple(
         _progress(room, g, sorted((r for r in mine if r.gid == g.gid), key=lambda r: r.session))
@@ -239,11 +250,11 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     base: dict[str, Any] = {
         "goal_limits": {"goals": goals.GOALS_MAX, "group": goals.GROUP_GOALS_MAX, "text": goals.GOAL_MAX,
                         "note": goals.NOTE_MAX},
-        "goals_group_goals": cache(lambda: state.goals.group_goals),
+        "goals_group_goals": cache(lambda: state.part(goals.PART).group_goals),
         "goals_checkin": cache(lambda: checkin_view(room, pid)),
     }
     if viewer.role is Role.PARTICIPANT:
-        base["goals_mine"] = cache(lambda: state.goals.goals_of(pid))
+        base["goals_mine"] = cache(lambda: state.part(goals.PART).goals_of(pid))
         base["goals_progress"] = cache(lambda: _my_progress(room, pid))
     elif viewer.role is Role.MENTOR:
         base["goals_group"] = cache(lambda: group_view(room))
@@ -260,6 +271,8 @@ _CHECKIN = frozenset({"goals-checkin", "goals-control", "goals-group"})
 
 FEATURE = WebFeature(
     name="goals",
+    cores=(goals.FEATURE,),
+    parsers=goals_commands.PARSERS,
     regions=(
         # The check-in form: on the live page during a session (above the hand: the mentor just
         # asked everyone), and on the trajectory page too (a check-in opened between sessions).
@@ -294,4 +307,5 @@ FEATURE = WebFeature(
         events.SessionEnded: _MINE | _MENTOR_REGIONS,
     },
     context=context,
+    field_labels=FIELD_LABELS,
 )

@@ -21,9 +21,6 @@ from pathlib import Path
 
 from jinja2 import Environment, nodes
 
-from realtime.errors import REASONS
-from web.i18n import FIELD_LABELS
-
 ROOT = Path(__file__).resolve().parent.parent
 # Where user-visible text lives; realtime/ stays language-free (its texts are REASONS).
 PYTHON_DIRS: tuple[Path, ...] = (ROOT / "web", ROOT / "server")
@@ -90,16 +87,45 @@ def extract_msgids() -> dict[str, list[str]]:
     for site, msgid in _all_calls():
         if msgid is not None:
             found.setdefault(msgid, []).append(str(site))
-    for code, text in REASONS.items():
-        found.setdefault(text, []).append(f"realtime/errors.py REASONS[{code!r}]")
-    for field, label in FIELD_LABELS.items():
-        found.setdefault(label, []).append(f"web/i18n.py FIELD_LABELS[{field!r}]")
+    for table, text in _tables():
+        found.setdefault(text, []).append(table)
     return found
+
+
+# Module-level tables whose values are msgids translated through a variable: every feature's
+# refusal reasons (REASONS) and field labels (FIELD_LABELS), wherever the feature declares them.
+TABLES = ("REASONS", "FIELD_LABELS")
+
+
+def _tables() -> Iterator[tuple[str, str]]:
+    for directory in (ROOT / "realtime", ROOT / "web"):
+        for path in sorted(directory.rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            # The projector control's buttons: ProjectorEntry(view, label) in a web feature.
+            for call in ast.walk(tree):
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "ProjectorEntry" \
+                        and len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) \
+                        and isinstance(call.args[1].value, str):
+                    yield f"{path.relative_to(ROOT)} ProjectorEntry", call.args[1].value
+            for node in tree.body:
+                target: ast.expr
+                if isinstance(node, ast.AnnAssign):
+                    target, table = node.target, node.value
+                elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, table = node.targets[0], node.value
+                else:
+                    continue
+                if not (isinstance(target, ast.Name) and target.id in TABLES and isinstance(table, ast.Dict)):
+                    continue
+                for key, value in zip(table.keys, table.values, strict=True):
+                    if isinstance(key, ast.Constant) and isinstance(value, ast.Constant) \
+                            and isinstance(value.value, str):
+                        yield f"{path.relative_to(ROOT)} {target.id}[{key.value!r}]", value.value
 
 
 # `t(...)` calls with a non-literal msgid that are known to be covered: web/i18n.py translates
 # REASONS and FIELD_LABELS values through a variable, and extract_msgids() adds those tables whole.
-KNOWN_DYNAMIC: frozenset[str] = frozenset({"web/i18n.py"})
+KNOWN_DYNAMIC: frozenset[str] = frozenset({"web/i18n.py", "web/templates/regions/projector-control.html"})
 
 
 def dynamic_calls() -> list[str]:

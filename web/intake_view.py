@@ -18,10 +18,25 @@ from realtime import events, intake, trajectory
 from realtime.events import Role
 from realtime.intake import Intake
 from realtime.room import Room
+from web import intake_commands
 from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, WebFeature
 from web.viewer import Viewer
 
 # Bar chart geometry (SVG user units); the CSS scales the whole chart to its box.
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "intake_learn": "What you want to learn",
+    "intake_experience": "Your experience",
+    "intake_experience_note": "About your experience",
+    "intake_brings": "What you bring",
+    "intake_styles": "How you like to learn",
+    "intake_setting": "In the room or online",
+    "intake_needs": "What helps you take part",
+    "intake_access": "Anything the mentor should know",
+}
+
+
 BAR_W = 100
 
 
@@ -65,7 +80,7 @@ def profile_view(room: Room) -> ProfileView:
     state = room.state
     summary = intake.profile(state)
     people = state.participants
-    answers = state.intake.answers
+    answers = state.part(intake.PART).answers
     filled = len(summary.filled)
     named = [(people[pid].name, answers[pid]) for pid in summary.filled]
     return ProfileView(
@@ -97,7 +112,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         "intake_profile": None,
     }
     if viewer.role is Role.PARTICIPANT:
-        base["intake_mine"] = room.state.intake.answers.get(viewer.pid)
+        base["intake_mine"] = room.state.part(intake.PART).answers.get(viewer.pid)
     elif viewer.role is Role.MENTOR:
         # Computed when the profile is rendered, not for every console render of other features.
         base["intake_profile"] = cache(lambda: profile_view(room))
@@ -111,6 +126,8 @@ _PEOPLE = frozenset({"intake-profile"})
 
 FEATURE = WebFeature(
     name="intake",
+    cores=(intake.FEATURE,),
+    parsers=intake_commands.PARSERS,
     regions=(
         # A small card on the live page until the intake is filled in (trajectories only).
         Region("intake-prompt", _PARTICIPANT, personal=True, own_events_only=True, order=14,
@@ -128,4 +145,5 @@ FEATURE = WebFeature(
         events.SessionEnded: _MINE | _PEOPLE,
     },
     context=context,
+    field_labels=FIELD_LABELS,
 )

@@ -17,8 +17,27 @@ from realtime import events, polls
 from realtime.events import Role
 from realtime.polls import Poll
 from realtime.room import Room
+from web import polls_commands
 from web.feature import Region, WebFeature
 from web.viewer import Viewer
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "poll": "Poll",
+    "kind": "Kind of poll",
+    "question": "Question",
+    "option": "Option",
+    "max_choices": "Maximum choices",
+    "max_words": "Words per person",
+    "scale": "Scale",
+    "low_label": "Label for the lowest value",
+    "high_label": "Label for the highest value",
+    "correct": "Correct answer",
+    "answer": "Answer",
+    "word": "Word",
+    "status": "Status",
+}
+
 
 STAGE = "stage"
 MENTOR_REGION = "polls-mentor"
@@ -197,7 +216,7 @@ def _stage_polls(room: Room, viewer: Viewer) -> list[PollView]:
     state = room.state
     if state.projector_view != "poll":
         return []
-    ref, all_polls = state.projector_ref, state.polls.polls
+    ref, all_polls = state.projector_ref, state.part(polls.PART).polls
     if ref.startswith(COMPARE):
         later = all_polls.get(ref[len(COMPARE):])
         earlier = all_polls.get(later.source_id) if later else None
@@ -207,7 +226,7 @@ def _stage_polls(room: Room, viewer: Viewer) -> list[PollView]:
 
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
-    every = list(room.state.polls.polls.values())
+    every = list(room.state.part(polls.PART).polls.values())
     if viewer.role is Role.PROJECTOR:
         return {"stage_polls": _stage_polls(room, viewer)}
     if viewer.role is Role.MENTOR:
@@ -235,6 +254,8 @@ _ALL = frozenset({STAGE, MENTOR_REGION, PARTICIPANT_REGION, RESULTS_REGION})
 
 FEATURE = WebFeature(
     name="polls",
+    cores=(polls.FEATURE,),
+    parsers=polls_commands.PARSERS,
     regions=(
         # The create form: its own region so that votes never re-render what the mentor types.
         Region(NEW_REGION, frozenset({Role.MENTOR}), order=39, on_pages=frozenset({Role.MENTOR})),
@@ -260,4 +281,6 @@ FEATURE = WebFeature(
         events.SessionEnded: frozenset({PARTICIPANT_REGION}),
     },
     context=context,
+    field_labels=FIELD_LABELS,
+    presence_regions=frozenset({"polls-mentor"}),
 )

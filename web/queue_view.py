@@ -17,8 +17,20 @@ from realtime.events import Role
 from realtime.queue import QueueState, Tally
 from realtime.room import Room
 from realtime.state import RoomState
-from web.feature import Region, WebFeature
+from web import queue_commands
+from web.feature import ProjectorEntry, Region, WebFeature
 from web.viewer import Viewer
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "hand_kind": "Kind of hand",
+    "queue_order": "Order of the queue",
+    "turn_limit": "Time limit",
+    "move_direction": "Direction",
+    "queue_person": "Person",
+    "turn_id": "Turn",
+}
+
 
 QUEUE_EVENTS = (
     queue.HandRaised, queue.HandLowered, queue.TurnStarted, queue.TurnEnded, queue.QueueReordered,
@@ -138,7 +150,7 @@ def _balance(room: Room, state: QueueState) -> tuple[tuple[BalanceRow, ...], dic
 
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
-    state = room.state.queue
+    state = room.state.part(queue.PART)
     online = room.presence.online()
     participants = room.state.participants
     places = tuple(
@@ -180,12 +192,14 @@ _PARTICIPANT = frozenset({Role.PARTICIPANT})
 
 def shows_person(state: RoomState, pid: str) -> bool:
     """Whether the queue's shared regions name `pid`: waiting, speaking or in the balance."""
-    q = state.queue
+    q = state.part(queue.PART)
     return q.entry(pid) is not None or (q.current is not None and q.current.pid == pid) or pid in q.tally
 
 
 FEATURE = WebFeature(
     name="queue",
+    cores=(queue.FEATURE,),
+    parsers=queue_commands.PARSERS,
     regions=(
         # "Your turn" sits right under #me (sticky), then your own hand, then the shared list.
         Region("queue-turn", _PARTICIPANT, personal=True, order=10, on_pages=_PARTICIPANT),
@@ -206,4 +220,7 @@ FEATURE = WebFeature(
     },
     context=context,
     shows_person=shows_person,
+    field_labels=FIELD_LABELS,
+    projector=(ProjectorEntry("queue", "Hand-raise queue"),),
+    presence_regions=frozenset({"queue"}),
 )

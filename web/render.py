@@ -18,166 +18,18 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from realtime import codes, events
+from realtime import codes
 from realtime.events import Role
-from realtime.room import Change, Room
+from realtime.feature import Part
+from realtime.room import Room
 from realtime.state import RoomState
-from web import (
-    agenda_view,
-    assignments_view,
-    evaluation_view,
-    goals_view,
-    intake_view,
-    media_view,
-    polls_view,
-    queue_view,
-    topics_view,
-    trajectory_view,
-    wall_view,
-)
-from web.feature import ALL_CONTEXTS, Region, WebFeature
+from web.feature import ProjectorEntry
 from web.i18n import Translator
+from web.layout import PERSON_ITEM, Layout
 from web.viewer import PersonView, Viewer, counts, counts_of, people
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
-
-
-SESSION = WebFeature(
-    name="session",
-    regions=(
-        # The projector shows these inside its stage instead (regions/stage.html).
-        Region("session-head", frozenset({Role.MENTOR, Role.PARTICIPANT})),
-        Region("presence", frozenset({Role.MENTOR, Role.PARTICIPANT})),
-        Region("me", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True),
-        Region("stage", frozenset({Role.PROJECTOR}), context_from=ALL_CONTEXTS),
-        Region("projector-control", frozenset({Role.MENTOR})),
-    ),
-    event_regions={
-        events.SessionCreated: frozenset({"session-head", "presence", "me", "stage", "projector-control"}),
-        events.ParticipantJoined: frozenset({"presence", "stage"}),
-        events.ProfileUpdated: frozenset({"presence", "me", "stage"}),
-        events.TitleChanged: frozenset({"session-head", "stage"}),
-        events.LanguageChanged: frozenset({"session-head"}),
-        events.SessionEnded: frozenset({"session-head", "me", "stage"}),
-        events.ProjectorViewChanged: frozenset({"stage", "projector-control"}),
-    },
-)
-
-FEATURES: tuple[WebFeature, ...] = (SESSION, queue_view.FEATURE, wall_view.FEATURE, polls_view.FEATURE,
-                                       intake_view.FEATURE, goals_view.FEATURE,
-                                       trajectory_view.FEATURE,
-                                       evaluation_view.FEATURE, topics_view.FEATURE, agenda_view.FEATURE,
-                                       assignments_view.FEATURE, media_view.FEATURE)
-
-REGIONS: Mapping[str, Region] = {r.name: r for f in FEATURES for r in f.regions}
-FEATURE_OF: Mapping[str, WebFeature] = {r.name: f for f in FEATURES for r in f.regions}
-PERSONAL_REGIONS = frozenset(r.name for r in REGIONS.values() if r.personal)
-
-# Which regions an event changes. Every event type must be listed (tests/test_render.py checks).
-def _merge_event_regions() -> dict[type[Any], frozenset[str]]:
-    # Union per event: a feature may also react to another feature's events (a wall shows
-    # authors, so a rename touches it too) without replacing that feature's own regions.
-    merged: dict[type[Any], frozenset[str]] = {}
-    for feature in FEATURES:
-        for event, names in feature.event_regions.items():
-            merged[event] = merged.get(event, frozenset()) | names
-    return merged
-
-
-EVENT_REGIONS: Mapping[type[Any], frozenset[str]] = _merge_event_regions()
-
-
-# Regions that show who is online: re-rendered when presence changes.
-# (the console's poll turnout and the queue's "away" marks too)
-PRESENCE_REGIONS = frozenset({"presence", "stage", "polls-mentor", "queue"})
-
-
-def page_regions(role: Role, page: str = "live") -> list[str]:
-    """The feature regions a role's page of kind `page` lists in its main flow, in order."""
-    listed = [r for r in REGIONS.values() if role in r.on_pages and page in r.pages]
-    return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
-
-
-# A change about one person (their rename, their coming or going) re-renders only their line of
-# #presence and its counts, sent as "person:<pid>" items: the whole list of a session of 500 is
-# 150 kB, one line a few hundred bytes (docs/performance.md, burst).
-PERSON_ITEM = "person:"
-
-
-def _region_of(name: str) -> Region:
-    return REGIONS["presence"] if name.startswith(PERSON_ITEM) else REGIONS[name]
-
-
-def _about_person(names: set[str], pid: str, state: RoomState | None) -> set[str]:
-    """`names` without the regions of features that do not show `pid` now (a change about them)."""
-    if state is None:
-        return names
-    kept = set()
-    for name in names:
-        feature = FEATURE_OF.get(name)
-        if feature is None or feature.shows_person is None or feature.shows_person(state, pid):
-            kept.add(name)
-    return kept
-
-
-def regions_for(change: Change, viewer: Viewer, state: RoomState | None = None) -> frozenset[str]:
-    """What `change` makes dirty for `viewer`: region names, and person items (PERSON_ITEM).
-
-    With `state` (the room's state after the change), a change about one person skips the
-    regions that do not show that person (WebFeature.shows_person). The work that does not depend
-    on who the viewer is happens once per change and kind of page (Change.memo)."""
-    key = (viewer.role, viewer.page, state is None)
-    shared = change.memo.get(key)
-    if shared is None:
-        shared = change.memo[key] = _shared_regions(change, viewer.role, viewer.page, state)
-    names, personal = shared
-    if not personal:
-        return names
-    mine = {name for name, pid in personal if pid is None or pid == viewer.pid}
-    return names | mine if mine else names
-
-
-def _shared_regions(
-    change: Change, role: Role, page: str, state: RoomState | None
-) -> tuple[frozenset[str], tuple[tuple[str, str | None], ...]]:
-    """The regions every viewer of `role` on `page` gets, and the personal ones with whose they are
-    (a region that changes only on events about the viewer, with that event's pid; None = anyone's)."""
-    names: set[str] = set()
-    personal: set[tuple[str, str | None]] = set()
-    if change.reset:
-        names = set(REGIONS)
-    else:
-        for stamped in change.events:
-            event = stamped.event
-            touched = set(EVENT_REGIONS[type(event)])
-            if isinstance(event, events.ProfileUpdated):
-                touched = _about_person(touched, event.pid, state)
-                if "presence" in touched:
-                    touched.discard("presence")
-                    names.add(PERSON_ITEM + event.pid)
-            for name in touched:
-                if REGIONS[name].own_events_only:
-                    personal.add((name, getattr(event, "pid", None)))
-                else:
-                    names.add(name)
-        if change.presence:
-            if change.pids:
-                for pid in change.pids:
-                    names |= _about_person(set(PRESENCE_REGIONS - {"presence"}), pid, state)
-                names |= {PERSON_ITEM + pid for pid in change.pids}
-            else:
-                names |= PRESENCE_REGIONS
-
-    def visible(name: str) -> bool:
-        region = _region_of(name)
-        return role in region.roles and page in region.pages
-
-    return frozenset(n for n in names if visible(n)), tuple(p for p in personal if visible(p[0]))
-
-
-def all_regions(role: Role, page: str = "live") -> set[str]:
-    return {n for n, r in REGIONS.items() if role in r.roles and page in r.pages}
 
 
 def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> Any:
@@ -218,10 +70,29 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup('<div class="qr" role="img" aria-label="{}">{}</div>').format(label, Markup(svg))
 
 
+class Parts:
+    """A room's feature parts by name, for templates: `parts.trajectory.planned` (a template that
+    shows something of another feature than its own)."""
+
+    __slots__ = ("_keys", "_state")
+
+    def __init__(self, state: RoomState, keys: Mapping[str, Part[Any]]) -> None:
+        self._state = state
+        self._keys = keys
+
+    def __getattr__(self, name: str) -> Any:
+        return self._state.part(self._keys[name])
+
+
 class Renderer:
-    def __init__(self, translator: Translator, static_version: str) -> None:
+    def __init__(self, translator: Translator, static_version: str, layout: Layout) -> None:
         self.translator = translator
         self.static_version = static_version
+        self.layout = layout
+        self._parts: Mapping[str, Part[Any]] = {
+            part.name: part for feature in layout.features for core in feature.cores
+            if (part := core.part) is not None
+        }
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATES),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -270,7 +141,7 @@ class Renderer:
         template that uses them anyway fails loudly."""
         feature_context: dict[str, Any] = {}
         chosen = None if features is None or "*" in features else features
-        for feature in FEATURES:
+        for feature in self.layout.features:
             if chosen is None or feature.name in chosen:
                 feature_context.update(feature.context(room, viewer))
         listing: dict[str, Any] = {}
@@ -285,7 +156,9 @@ class Renderer:
             **self.links(room, viewer),
             **feature_context,
             **listing,
-            "page_regions": page_regions(viewer.role, viewer.page),
+            "page_regions": self.layout.page_regions(viewer.role, viewer.page),
+            "parts": Parts(room.state, self._parts),
+            "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
             "t": self.translator.gettext(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,
@@ -296,6 +169,10 @@ class Renderer:
             "oob": False,
             **extra,
         }
+
+    def projector_entries(self, state: RoomState) -> list[ProjectorEntry]:
+        return [entry for feature in self.layout.features for entry in feature.projector
+                if entry.available is None or entry.available(state)]
 
     @staticmethod
     def me(room: Room, viewer: Viewer) -> PersonView | None:
@@ -321,7 +198,7 @@ class Renderer:
         dirty regions, so all but the first get the frame with one lookup (per region and per
         connection, building it again was a tenth of the loop in the benchmark)."""
         dirty = frozenset(names)
-        personal = not dirty.isdisjoint(PERSONAL_REGIONS)
+        personal = not dirty.isdisjoint(self.layout.personal_regions)
         current = self._current.of(room)
         frame_key = ("frame", dirty, viewer.cache_key(personal))
         frame = current.get(frame_key)
@@ -338,14 +215,12 @@ class Renderer:
             if "presence" not in names:  # the whole list, when it is sent anyway, has them
                 parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items], current))
         for name in sorted(names):
-            region = REGIONS[name]
+            region = self.layout.regions[name]
             key = (name, viewer.cache_key(region.personal))
             html = current.get(key)
             if html is None:
                 if context is None:
-                    wanted = frozenset().union(
-                        *({FEATURE_OF[n].name} | REGIONS[n].context_from for n in names)
-                    )
+                    wanted = self.layout.contexts_for(list(names))
                     listed = "presence" in names or "stage" in names
                     context = self.context(room, viewer, wanted, with_people=listed, oob=True)
                 html = current[key] = self.env.get_template(f"regions/{name}.html").render(context).strip()

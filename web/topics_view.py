@@ -14,8 +14,16 @@ from typing import Any
 from realtime import events, topics, trajectory
 from realtime.events import Role
 from realtime.room import Room
+from web import topics_commands
 from web.feature import TRAJECTORY_ONLY, Region, WebFeature
 from web.viewer import Viewer
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "topic_title": "Topic or case",
+    "topic_detail": "Details",
+    "topic_status": "Status of the topic",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +49,7 @@ class TopicsView:
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     if viewer.page == "live" and viewer.role is Role.PARTICIPANT:
         # The phone's live page only says how many topics wait, with a link to the list.
-        return {"topics_open": sum(1 for t in room.state.topics.topics.values() if t.status != "discussed")}
+        return {"topics_open": sum(1 for t in room.state.part(topics.PART).topics.values() if t.status != "discussed")}
     if viewer.page != "trajectory" or viewer.role is Role.PROJECTOR:
         return {}
     names = {pid: p.name for pid, p in room.state.participants.items()}
@@ -57,7 +65,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
             voted=bool(viewer.pid) and viewer.pid in t.voters,
             author=names.get(t.author, "") if mentor and t.author else "",
         )
-        for t in room.state.topics.by_votes()
+        for t in room.state.part(topics.PART).by_votes()
     )
     return {"topics_view": TopicsView(shown, sum(1 for t in shown if t.status == "open"))}
 
@@ -67,6 +75,8 @@ _ALL_TOPIC_EVENTS = frozenset({"topics", "topics-prompt", "agenda-plan"})
 
 FEATURE = WebFeature(
     name="topics",
+    cores=(topics.FEATURE,),
+    parsers=topics_commands.PARSERS,
     regions=(
         # Personal for participants: "yours" and "you voted" differ per person.
         Region("topics", _BOTH, personal=True, order=52, on_pages=_BOTH, pages=TRAJECTORY_ONLY),
@@ -80,4 +90,5 @@ FEATURE = WebFeature(
         trajectory.TrajectoryPlanned: frozenset({"topics-prompt"}),
     },
     context=context,
+    field_labels=FIELD_LABELS,
 )

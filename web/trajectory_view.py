@@ -20,10 +20,33 @@ from realtime import carryover, contacts, dates, events, trajectory, wall
 from realtime.carryover import CarryOver
 from realtime.events import Role
 from realtime.room import Room
+from web import trajectory_commands
 from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, WebFeature
 from web.viewer import Viewer
 
 # Short day and month names per language: calendar data rather than UI sentences.
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "trajectory_name": "Name of the trajectory",
+    "trajectory_theme": "Theme",
+    "trajectory_target": "Target group",
+    "trajectory_sessions": "Number of sessions",
+    "trajectory_cadence": "How often",
+    "trajectory_format": "Format",
+    "trajectory_first_date": "Date of the first session",
+    "trajectory_session": "Session",
+    "trajectory_date": "Date",
+    "trajectory_session_title": "Title of the session",
+    "carry_actions": "Action points",
+    "carry_questions": "Open questions",
+    "contact_name": "Name to share",
+    "contact_line": "Contact line",
+    "return_date": "Date of the return meeting",
+    "return_note": "Note",
+}
+
+
 _DAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
     "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
@@ -115,8 +138,8 @@ def _sessions(state: trajectory.TrajectoryState, lang: str) -> tuple[tuple[Sessi
 
 
 def _walls_of(room: Room, session: int) -> tuple[WallLink, ...]:
-    traj = room.state.trajectory
-    walls: list[wall.Wall] = list(room.state.wall.walls.values())
+    traj = room.state.part(trajectory.PART)
+    walls: list[wall.Wall] = list(room.state.part(wall.PART).walls.values())
     return tuple(
         WallLink(w.wid, w.title)
         for w in walls
@@ -126,7 +149,7 @@ def _walls_of(room: Room, session: int) -> tuple[WallLink, ...]:
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     state = room.state
-    traj = state.trajectory
+    traj = state.part(trajectory.PART)
     sessions, next_number = _sessions(traj, viewer.lang)
     shown = carryover.shown(state)
     source = shown.session if shown else 0
@@ -152,14 +175,14 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         carry_source=source,
         carry_walls=_walls_of(room, source) if group and shown else (),
         carry_edit=traj.current if mentor else 0,
-        carry_edit_note=state.carryover.notes.get(traj.current) if mentor else None,
+        carry_edit_note=state.part(carryover.PART).notes.get(traj.current) if mentor else None,
         started=started if mentor else (),
         shared=tuple(contacts.visible(state)) if group else (),
-        my_contact=state.contacts.shared.get(viewer.pid) if participant else None,
-        meetings=tuple((m, date_label(m.date, viewer.lang, year=True)) for m in state.contacts.meetings)
+        my_contact=state.part(contacts.PART).shared.get(viewer.pid) if participant else None,
+        meetings=tuple((m, date_label(m.date, viewer.lang, year=True)) for m in state.part(contacts.PART).meetings)
         if group else (),
         people=tuple(PersonRow(p.pid, p.name, p.location) for p in state.participants.values()) if mentor else (),
-        carry_all=tuple(sorted((n for n in state.carryover.notes.values() if not n.empty),
+        carry_all=tuple(sorted((n for n in state.part(carryover.PART).notes.values() if not n.empty),
                                key=lambda n: n.session)) if mentor else (),
     )
     return {"traj": view, "traj_limits": trajectory, "traj_date": date_label}
@@ -176,6 +199,8 @@ _PEOPLE = frozenset({"trajectory-people", "trajectory-after"})
 
 FEATURE = WebFeature(
     name="trajectory",
+    cores=(trajectory.FEATURE, carryover.FEATURE, contacts.FEATURE,),
+    parsers=trajectory_commands.PARSERS,
     regions=(
         # The live pages: "Session 3 of 6" (with start/end for the mentor), then the carry-over.
         # (mentor.html puts the bar at the top of the console itself, above the invite card)
@@ -210,4 +235,5 @@ FEATURE = WebFeature(
         events.Redacted: frozenset(),
     },
     context=context,
+    field_labels=FIELD_LABELS,
 )

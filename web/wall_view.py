@@ -23,10 +23,28 @@ from realtime import wall as core
 from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
+from web import wall_commands
 from web.feature import Region, WebFeature
 from web.viewer import Viewer
 
 # Above these many shown post-its the projector switches to smaller cards (see kring.css).
+
+# Field name -> English label, for error messages about that field (also msgids).
+FIELD_LABELS: Mapping[str, str] = {
+    "wall": "Walls",
+    "wall_title": "Question",
+    "wall_column": "Column name",
+    "wall_columns": "Columns",
+    "wall_note": "Post-it text",
+    "wall_notes": "Post-its",
+    "wall_colour": "Colour",
+    "wall_groups": "Groups",
+    "wall_group_label": "Group label",
+    "wall_votes": "Votes per person",
+    "wall_sort": "Order",
+}
+
+
 DENSE_NOTES = 24
 VERY_DENSE_NOTES = 48
 # The projector highlights the post-its written in the last RECENT_S seconds (wall.js lets the
@@ -191,7 +209,7 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
 
 def my_walls(room: Room, pid: str) -> list[MyWall]:
     """A participant's own post-its and votes, per wall, newest wall first."""
-    walls = list(room.state.wall.walls.values())
+    walls = list(room.state.part(core.PART).walls.values())
     result = []
     for index, wall in enumerate(reversed(walls)):
         columns = {c.cid: c.name for c in wall.columns}
@@ -222,16 +240,16 @@ class WallContext:
     @cached_property
     def walls(self) -> list[WallView]:
         """Every wall for this kind of viewer, newest first (the same for every participant)."""
-        walls = reversed(list(self._room.state.wall.walls.values()))
+        walls = reversed(list(self._room.state.part(core.PART).walls.values()))
         return [wall_view(self._room, w, self._viewer.role) for w in walls]
 
     @cached_property
     def projected(self) -> WallView | None:
         """The wall the mentor put on the projector, as the projector may see it."""
         state = self._room.state
-        found = state.wall.walls.get(state.projector_ref)
-        if found is None and state.wall.walls:
-            found = list(state.wall.walls.values())[-1]
+        found = state.part(core.PART).walls.get(state.projector_ref)
+        if found is None and state.part(core.PART).walls:
+            found = list(state.part(core.PART).walls.values())[-1]
         return wall_view(self._room, found, Role.PROJECTOR) if found is not None else None
 
     @cached_property
@@ -252,13 +270,15 @@ def shows_person(state: RoomState, pid: str) -> bool:
     """Whether a wall shows `pid` as the author of a post-it (named walls only)."""
     return any(
         note.author == pid and note.named and not note.deleted
-        for board in state.wall.walls.values()
+        for board in state.part(core.PART).walls.values()
         for note in board.notes.values()
     )
 
 
 FEATURE = WebFeature(
     name="wall",
+    cores=(core.FEATURE,),
+    parsers=wall_commands.PARSERS,
     regions=(
         Region("wall-mine", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True, order=30,
                on_pages=frozenset({Role.PARTICIPANT})),
@@ -274,5 +294,6 @@ FEATURE = WebFeature(
     },
     context=context,
     shows_person=shows_person,
+    field_labels=FIELD_LABELS,
 )
 wall = FEATURE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from realtime.codec import decode_event, encode_event
+from realtime.codec import Codec, encode_event
 from realtime.errors import Conflict
 from realtime.events import Event, Redacted, Stamped
 
@@ -13,7 +13,8 @@ from realtime.events import Event, Redacted, Stamped
 class MemoryStore:
     publishes_appends = False  # the hub publishes (realtime/store/base.py)
 
-    def __init__(self) -> None:
+    def __init__(self, codec: Codec) -> None:
+        self._codec = codec
         self._logs: dict[str, list[tuple[int, float, bytes]]] = {}
 
     async def append(
@@ -28,7 +29,7 @@ class MemoryStore:
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
         return [
-            Stamped(seq, at, decode_event(raw))
+            Stamped(seq, at, self._codec.decode_event(raw))
             for seq, at, raw in self._logs.get(room, [])[max(after, 0) :]
         ]
 

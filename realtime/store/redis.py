@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Sequence
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from realtime.codec import decode_event, encode_event
+from realtime.codec import Codec, encode_event
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Event, Redacted, Stamped
 
@@ -41,13 +41,14 @@ def _key(room: str) -> str:
 
 
 class RedisStore:
-    def __init__(self, url: str, announce: Announce | None = None) -> None:
+    def __init__(self, url: str, codec: Codec, announce: Announce | None = None) -> None:
         """`announce`: when the broker is this same Redis, each append also publishes its events,
         inside the script. One command per event instead of two: Redis's CPU per event (a goal of
         issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
         self._announce = announce
+        self._codec = codec
 
     @property
     def publishes_appends(self) -> bool:
@@ -78,7 +79,7 @@ class RedisStore:
         for offset, item in enumerate(items):
             data = item.encode() if isinstance(item, str) else item
             at, _, raw = data.partition(b"\n")
-            out.append(Stamped(max(after, 0) + offset + 1, float(at), decode_event(raw)))
+            out.append(Stamped(max(after, 0) + offset + 1, float(at), self._codec.decode_event(raw)))
         return out
 
     async def last_seq(self, room: str) -> int:

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from realtime.codec import decode_event, encode_event
+from realtime.codec import Codec, encode_event
 from realtime.errors import Conflict
 from realtime.events import Event, Redacted, Stamped
 
@@ -49,7 +49,8 @@ CHECKPOINT_EVERY = 200
 class SqliteStore:
     publishes_appends = False  # the hub publishes (realtime/store/base.py)
 
-    def __init__(self, path: str, synchronous: str = "NORMAL") -> None:
+    def __init__(self, path: str, codec: Codec, synchronous: str = "NORMAL") -> None:
+        self._codec = codec
         if synchronous not in ("NORMAL", "FULL"):
             raise ValueError("synchronous must be NORMAL or FULL")
         self._path = path
@@ -167,7 +168,8 @@ class SqliteStore:
                 (room, after),
             ).fetchall()
 
-        return [Stamped(seq, at, decode_event(data)) for seq, at, data in await self._run(self._reader, read)]
+        decode = self._codec.decode_event
+        return [Stamped(seq, at, decode(data)) for seq, at, data in await self._run(self._reader, read)]
 
     async def last_seq(self, room: str) -> int:
         def last() -> int:

@@ -21,9 +21,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes
+from realtime import codes, queue
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
@@ -74,7 +75,7 @@ class MediaSession:
         state = self.room.state
         if state.ended:
             self.post({"type": "ended"})
-        current = state.queue.current
+        current = state.part(queue.PART).current
         self.mroom.pin(f"p:{current.pid}" if current is not None else "")
 
     async def sender(self) -> None:
@@ -280,3 +281,11 @@ async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member:
         await session.run()
     except PermissionError:
         await ws.close(CLOSE_NO_MEDIA)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        WebSocketRoute("/media/s/{code}", participant_media),
+        WebSocketRoute("/media/m/{code}", mentor_media),
+        WebSocketRoute("/media/p/{code}/{token}", projector_media),
+    ]

@@ -15,6 +15,7 @@ from realtime.store.base import EventStore
 from realtime.store.memory import MemoryStore
 from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
+from tests.corekit import CODEC
 
 REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by each test
 STORES = ["memory", "sqlite", pytest.param("redis", marks=pytest.mark.redis)]
@@ -33,12 +34,12 @@ async def _flushed_redis() -> None:
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[EventStore]:
     made: EventStore
     if request.param == "memory":
-        made = MemoryStore()
+        made = MemoryStore(CODEC)
     elif request.param == "sqlite":
-        made = SqliteStore(str(tmp_path / "k.db"))
+        made = SqliteStore(str(tmp_path / "k.db"), CODEC)
     else:
         await _flushed_redis()
-        made = RedisStore(REDIS_URL)
+        made = RedisStore(REDIS_URL, CODEC)
     yield made
     await made.close()
 

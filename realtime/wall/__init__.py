@@ -1,0 +1,209 @@
+"""The post-it wall: several walls per session, columns, post-its, groups and dot-voting.
+
+Theory of operation
+-------------------
+A wall has ordered columns, post-its (notes) and groups. Every note sits in one column; the
+wall keeps one `order` of all its note ids, and a column shows its notes in that order (groups
+first, by the order of their members). Moving a note is "put note N in column C before note B"
+(B = "" means at the end): one event, applied in seq order, so two people moving the same note
+end where the later move put it, on every screen. Grouping is a move too (a group lives in one
+column; joining it moves the note there).
+
+Visibility is a property of the note (`hidden` by the mentor, `deleted` by the mentor: kept as a
+tombstone so the author can be told) and of the wall (`blind`: others' notes are not shown until
+the mentor reveals them; `anonymous`: authors are never shown). Editing never touches `hidden`,
+so an edit racing a hide ends hidden whatever the order. Whether a note's author may be shown is
+decided per note at write time (`named`), so switching a wall from anonymous to named later
+cannot unmask what was written anonymously.
+
+Voting: one round per wall at a time, N votes per person, optionally several on one note. The
+ballots live in the state and decide() checks them under the room's lock, so neither crafted
+messages nor two tabs can exceed N. Counts are shown live or after the mentor reveals them (the
+web layer reads `counts_visible`).
+
+Pure like the rest of the core: ids come inside the commands, times from `Stamped.at`.
+"""
+
+from __future__ import annotations
+
+from realtime.feature import CoreFeature
+from realtime.wall.decide import decide
+from realtime.wall.evolve import evolve
+from realtime.wall.export import export, export_wall
+from realtime.wall.messages import (
+    COMMANDS,
+    EVENTS,
+    AddColumn,
+    AddNote,
+    CastVote,
+    ConfigureWall,
+    CreateGroup,
+    CreateWall,
+    DeleteNote,
+    EditNote,
+    EndVote,
+    HideNote,
+    MoveColumn,
+    MoveNote,
+    RemoveColumn,
+    RemoveGroup,
+    RenameColumn,
+    RenameGroup,
+    RevealVotes,
+    SortWall,
+    StartVote,
+    WallColumnAdded,
+    WallColumnRemoved,
+    WallColumnRenamed,
+    WallColumnsReordered,
+    WallConfigured,
+    WallCreated,
+    WallGroupCreated,
+    WallGroupRemoved,
+    WallGroupRenamed,
+    WallNoteAdded,
+    WallNoteDeleted,
+    WallNoteEdited,
+    WallNoteHidden,
+    WallNoteMoved,
+    WallSorted,
+    WallVoteCast,
+    WallVoteEnded,
+    WallVotesRevealed,
+    WallVoteStarted,
+    WallVoteWithdrawn,
+    WithdrawVote,
+)
+from realtime.wall.model import (
+    COLOURS,
+    COLUMN_NAME_MAX,
+    COLUMNS_MAX,
+    GROUP_LABEL_MAX,
+    GROUPS_MAX,
+    ID_MAX,
+    NOTE_TEXT_MAX,
+    NOTES_PER_PERSON_MAX,
+    NOTES_PER_WALL_MAX,
+    PART,
+    REASONS,
+    SORTS,
+    VOTES_PER_PERSON_MAX,
+    WALL_TITLE_MAX,
+    WALLS_MAX,
+    Column,
+    Group,
+    Note,
+    Voting,
+    Wall,
+    WallState,
+    author_shown,
+    column_notes,
+)
+
+FEATURE = CoreFeature(
+    name="wall",
+    commands=COMMANDS,
+    events=EVENTS,
+    decide=decide,
+    evolve=evolve,
+    part=PART,
+    personal={
+        WallCreated: (),
+        WallConfigured: (),
+        WallColumnAdded: (),
+        WallColumnRenamed: (),
+        WallColumnsReordered: (),
+        WallColumnRemoved: (),
+        WallNoteAdded: ("pid",),
+        WallNoteEdited: ("pid",),
+        WallNoteDeleted: ("pid",),
+        WallNoteHidden: ("pid",),
+        WallNoteMoved: ("pid",),
+        WallGroupCreated: (),
+        WallGroupRenamed: (),
+        WallGroupRemoved: (),
+        WallVoteStarted: (),
+        WallVoteEnded: (),
+        WallVotesRevealed: (),
+        WallVoteCast: ("pid",),
+        WallVoteWithdrawn: ("pid",),
+        WallSorted: (),
+    },
+    export_key="walls",
+    export=export,
+    reasons=REASONS,
+    projector_views=("wall",),
+)
+
+__all__ = [
+    "AddColumn",
+    "AddNote",
+    "COLOURS",
+    "COLUMNS_MAX",
+    "COLUMN_NAME_MAX",
+    "COMMANDS",
+    "CastVote",
+    "Column",
+    "ConfigureWall",
+    "CreateGroup",
+    "CreateWall",
+    "DeleteNote",
+    "EVENTS",
+    "EditNote",
+    "EndVote",
+    "FEATURE",
+    "GROUPS_MAX",
+    "GROUP_LABEL_MAX",
+    "Group",
+    "HideNote",
+    "ID_MAX",
+    "MoveColumn",
+    "MoveNote",
+    "NOTES_PER_PERSON_MAX",
+    "NOTES_PER_WALL_MAX",
+    "NOTE_TEXT_MAX",
+    "Note",
+    "PART",
+    "REASONS",
+    "RemoveColumn",
+    "RemoveGroup",
+    "RenameColumn",
+    "RenameGroup",
+    "RevealVotes",
+    "SORTS",
+    "SortWall",
+    "StartVote",
+    "VOTES_PER_PERSON_MAX",
+    "Voting",
+    "WALLS_MAX",
+    "WALL_TITLE_MAX",
+    "Wall",
+    "WallColumnAdded",
+    "WallColumnRemoved",
+    "WallColumnRenamed",
+    "WallColumnsReordered",
+    "WallConfigured",
+    "WallCreated",
+    "WallGroupCreated",
+    "WallGroupRemoved",
+    "WallGroupRenamed",
+    "WallNoteAdded",
+    "WallNoteDeleted",
+    "WallNoteEdited",
+    "WallNoteHidden",
+    "WallNoteMoved",
+    "WallSorted",
+    "WallState",
+    "WallVoteCast",
+    "WallVoteEnded",
+    "WallVoteStarted",
+    "WallVoteWithdrawn",
+    "WallVotesRevealed",
+    "WithdrawVote",
+    "author_shown",
+    "column_notes",
+    "decide",
+    "evolve",
+    "export",
+    "export_wall",
+]

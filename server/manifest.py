@@ -1,0 +1,53 @@
+"""The manifest: every feature of Kring, in order, once. Nothing else lists them.
+
+Each line is one feature: its web part (web/<feature>_view.py, which names its core part(s) in
+realtime/) and, where it has HTTP routes of its own, its route module (server/<feature>_routes.py).
+The order is the order of the core's dispatch and export, of the live pages' regions of equal
+`order`, and of the projector control's buttons. Adding a feature is adding its files and one line
+here (docs/adding-a-feature.md).
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from server import polls_routes, session_routes, trajectory_routes, wall_routes
+from server.feature import Feature
+from web import (
+    agenda_view,
+    assignments_view,
+    evaluation_view,
+    goals_view,
+    intake_view,
+    media_view,
+    polls_view,
+    queue_view,
+    session_view,
+    topics_view,
+    trajectory_view,
+    wall_view,
+)
+
+
+def _media_routes() -> list[BaseRoute]:
+    # Imported only when the routes are built: the media relay (aiortc) is a heavy import.
+    from server.media import signalling
+
+    return signalling.routes()
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(session_view.FEATURE, session_routes.routes),
+    Feature(queue_view.FEATURE),
+    Feature(wall_view.FEATURE, wall_routes.routes),
+    Feature(polls_view.FEATURE, polls_routes.routes),
+    Feature(trajectory_view.FEATURE, trajectory_routes.routes),
+    Feature(evaluation_view.FEATURE),
+    Feature(topics_view.FEATURE),
+    Feature(agenda_view.FEATURE),
+    Feature(assignments_view.FEATURE),
+    Feature(intake_view.FEATURE),
+    Feature(goals_view.FEATURE),
+    Feature(media_view.FEATURE, _media_routes),
+)
+

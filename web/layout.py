@@ -1,0 +1,143 @@
+"""Which live regions exist, on which pages, and which of them a change makes dirty.
+
+Built once from the manifest's web features (server/manifest.py). A region is named after its
+template (templates/regions/<name>.html) and the id of its root element; a change (events, or
+someone coming or going) dirties the regions its events are declared to touch, for the viewers
+whose pages show them.
+
+A change about one person (their rename, their coming or going) re-renders only their line of
+#presence and its counts, sent as "person:<pid>" items: the whole list of a session of 500 is
+150 kB, one line a few hundred bytes (docs/performance.md, burst).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from realtime import events
+from realtime.events import Event, Role
+from realtime.room import Change
+from realtime.state import RoomState
+from web.feature import Region, WebFeature
+from web.viewer import Viewer
+
+PERSON_ITEM = "person:"
+
+
+class Layout:
+    def __init__(self, features: Sequence[WebFeature]) -> None:
+        self.features: tuple[WebFeature, ...] = tuple(features)
+        regions: dict[str, Region] = {}
+        feature_of: dict[str, WebFeature] = {}
+        for feature in self.features:
+            for region in feature.regions:
+                if region.name in regions:
+                    raise ValueError(f"region {region.name!r} is declared by {feature_of[region.name].name!r} "
+                                     f"and {feature.name!r}")
+                regions[region.name] = region
+                feature_of[region.name] = feature
+        self.regions: Mapping[str, Region] = regions
+        self.feature_of: Mapping[str, WebFeature] = feature_of
+        self.personal_regions = frozenset(r.name for r in regions.values() if r.personal)
+        # Union per event: a feature may also react to another feature's events (a wall shows
+        # authors, so a rename touches it too) without replacing that feature's own regions.
+        merged: dict[type[Event], frozenset[str]] = {}
+        for feature in self.features:
+            for event, names in feature.event_regions.items():
+                merged[event] = merged.get(event, frozenset()) | names
+        self.event_regions: Mapping[type[Event], frozenset[str]] = merged
+        self.presence_regions = frozenset().union(*(f.presence_regions for f in self.features))
+        labels: dict[str, str] = {}
+        for feature in self.features:
+            labels.update(feature.field_labels)
+        self.field_labels: Mapping[str, str] = labels
+
+    def page_regions(self, role: Role, page: str = "live") -> list[str]:
+        """The feature regions a role's page of kind `page` lists in its main flow, in order."""
+        listed = [r for r in self.regions.values() if role in r.on_pages and page in r.pages]
+        return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
+
+    def all_regions(self, role: Role, page: str = "live") -> set[str]:
+        return {n for n, r in self.regions.items() if role in r.roles and page in r.pages}
+
+    def region_of(self, name: str) -> Region:
+        return self.regions["presence"] if name.startswith(PERSON_ITEM) else self.regions[name]
+
+    def _about_person(self, names: set[str], pid: str, state: RoomState | None) -> set[str]:
+        """`names` without the regions of features that do not show `pid` now (a change about them)."""
+        if state is None:
+            return names
+        kept = set()
+        for name in names:
+            feature = self.feature_of.get(name)
+            if feature is None or feature.shows_person is None or feature.shows_person(state, pid):
+                kept.add(name)
+        return kept
+
+    def regions_for(self, change: Change, viewer: Viewer, state: RoomState | None = None) -> frozenset[str]:
+        """What `change` makes dirty for `viewer`: region names, and person items (PERSON_ITEM).
+
+        With `state` (the room's state after the change), a change about one person skips the
+        regions that do not show that person (WebFeature.shows_person). The work that does not
+        depend on who the viewer is happens once per change and kind of page (Change.memo)."""
+        key = (viewer.role, viewer.page, state is None)
+        shared = change.memo.get(key)
+        if shared is None:
+            shared = change.memo[key] = self._shared_regions(change, viewer.role, viewer.page, state)
+        names, personal = shared
+        if not personal:
+            return names
+        mine = {name for name, pid in personal if pid is None or pid == viewer.pid}
+        return names | mine if mine else names
+
+    def _shared_regions(
+        self, change: Change, role: Role, page: str, state: RoomState | None
+    ) -> tuple[frozenset[str], tuple[tuple[str, str | None], ...]]:
+        """The regions every viewer of `role` on `page` gets, and the personal ones with whose they
+        are (a region that changes only on events about the viewer, with that event's pid; None =
+        anyone's)."""
+        names: set[str] = set()
+        personal: set[tuple[str, str | None]] = set()
+        if change.reset:
+            names = set(self.regions)
+        else:
+            for stamped in change.events:
+                event = stamped.event
+                touched = set(self.event_regions[type(event)])
+                if isinstance(event, events.ProfileUpdated):
+                    touched = self._about_person(touched, event.pid, state)
+                    if "presence" in touched:
+                        touched.discard("presence")
+                        names.add(PERSON_ITEM + event.pid)
+                for name in touched:
+                    if self.regions[name].own_events_only:
+                        personal.add((name, getattr(event, "pid", None)))
+                    else:
+                        names.add(name)
+            if change.presence:
+                if change.pids:
+                    for pid in change.pids:
+                        names |= self._about_person(set(self.presence_regions - {"presence"}), pid, state)
+                    names |= {PERSON_ITEM + pid for pid in change.pids}
+                else:
+                    names |= self.presence_regions
+
+        def visible(name: str) -> bool:
+            region = self.region_of(name)
+            return role in region.roles and page in region.pages
+
+        return frozenset(n for n in names if visible(n)), tuple(p for p in personal if visible(p[0]))
+
+    def contexts_for(self, names: Sequence[str]) -> frozenset[str]:
+        """The features whose contexts the regions `names` need (Region.context_from)."""
+        wanted: set[str] = set()
+        for name in names:
+            wanted.add(self.feature_of[name].name)
+            wanted |= self.regions[name].context_from
+        return frozenset(wanted)
+
+    def describe(self) -> dict[str, Any]:
+        """Every region and the events that touch it (docs and tests)."""
+        return {name: sorted(cls.__name__ for cls, names in self.event_regions.items() if name in names)
+                for name in self.regions}
