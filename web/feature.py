@@ -60,6 +60,34 @@ def no_context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {}
 
 
+# What an item's template gets besides the frame's context (its first argument: the same context
+# as a region's, with its feature's part), for one key; None when this viewer gets nothing of it
+# (a post-it the projector may not see). `dirty` is everything about to be sent in the same
+# frame: an item that a larger part of the frame already carries says None.
+ItemContext = Callable[[Mapping[str, Any], str, frozenset[str]], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A keyed part of a region, sent on its own: "<kind>:<key>" in a set of dirty names.
+
+    A change to one post-it of a wall of 200 sends that post-it, not the wall: the item's template
+    (templates/items/<kind>.html) renders the element with an out-of-band swap of its own, by id
+    (`outerMorph` to update it in place, `beforeend:#list` to insert it, `delete` to take it out).
+    An item is shown to whoever its region is shown to, and dropped from a frame that carries its
+    whole region anyway."""
+
+    kind: str
+    region: str
+    context: ItemContext
+
+
+# For an event of the feature: which of the regions it touches change only in parts, and which
+# parts ("<kind>:<key>" names), given the state after the change. A region it leaves out is sent
+# whole, as `event_regions` says; a region mapped to no parts is not sent at all.
+EventItems = Callable[[Event, RoomState], Mapping[str, tuple[str, ...]]]
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectorEntry:
     """A button of the mentor's projector control: show `view` (one of the core's projector views).
@@ -86,6 +114,9 @@ class WebFeature:
     projector: tuple[ProjectorEntry, ...] = ()
     # Regions that show who is online (re-rendered when someone comes or goes).
     presence_regions: frozenset[str] = frozenset()
+    # Keyed parts of its regions (a post-it, a column's count), and which events change only those.
+    items: tuple[Item, ...] = ()
+    event_items: Mapping[type[Event], EventItems] = field(default_factory=dict)
     # Whether this feature's regions show person `pid` right now (a name, an away mark). When it
     # says no, that person's rename or coming and going does not re-render them: in a session of
     # 20 a rename otherwise re-sent the queue and the wall to everyone (docs/performance.md).

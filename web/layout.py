@@ -19,7 +19,7 @@ from realtime import events
 from realtime.events import Event, Role
 from realtime.room import Change
 from realtime.state import RoomState
-from web.feature import Region, WebFeature
+from web.feature import EventItems, Item, Region, WebFeature
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
@@ -48,6 +48,20 @@ class Layout:
                 merged[event] = merged.get(event, frozenset()) | names
         self.event_regions: Mapping[type[Event], frozenset[str]] = merged
         self.presence_regions = frozenset().union(*(f.presence_regions for f in self.features))
+        items: dict[str, Item] = {}
+        item_feature: dict[str, str] = {}
+        event_items: dict[type[Event], list[EventItems]] = {}
+        for feature in self.features:
+            for item in feature.items:
+                if item.kind in items or item.region not in regions or item.kind + ":" == PERSON_ITEM:
+                    raise ValueError(f"{feature.name}: item {item.kind!r} is declared twice or has no region")
+                items[item.kind] = item
+                item_feature[item.kind] = feature.name
+            for event, parts in feature.event_items.items():
+                event_items.setdefault(event, []).append(parts)
+        self.items: Mapping[str, Item] = items
+        self.item_feature: Mapping[str, str] = item_feature
+        self.event_items: Mapping[type[Event], list[EventItems]] = event_items
         labels: dict[str, str] = {}
         for feature in self.features:
             labels.update(feature.field_labels)
@@ -62,7 +76,16 @@ class Layout:
         return {n for n, r in self.regions.items() if role in r.roles and page in r.pages}
 
     def region_of(self, name: str) -> Region:
-        return self.regions["presence"] if name.startswith(PERSON_ITEM) else self.regions[name]
+        """The region a dirty name is (a part of): a region, an item ("<kind>:<key>") or a person's
+        line of #presence."""
+        if name.startswith(PERSON_ITEM):
+            return self.regions["presence"]
+        kind, sep, _ = name.partition(":")
+        return self.regions[self.items[kind].region] if sep else self.regions[name]
+
+    def item_of(self, name: str) -> Item | None:
+        kind, sep, _ = name.partition(":")
+        return self.items.get(kind) if sep else None
 
     def _about_person(self, names: set[str], pid: str, state: RoomState | None) -> set[str]:
         """`names` without the regions of features that do not show `pid` now (a change about them)."""
@@ -105,6 +128,18 @@ class Layout:
             for stamped in change.events:
                 event = stamped.event
                 touched = set(self.event_regions[type(event)])
+                if state is not None:
+                    for parts_of in self.event_items.get(type(event), ()):
+                        for region, parts in parts_of(event, state).items():
+                            if region not in touched:
+                                continue
+                            touched.discard(region)
+                            own = self.regions[region].own_events_only
+                            for part in parts:
+                                if own:
+                                    personal.add((part, getattr(event, "pid", None)))
+                                else:
+                                    names.add(part)
                 if isinstance(event, events.ProfileUpdated):
                     touched = self._about_person(touched, event.pid, state)
                     if "presence" in touched:

@@ -207,26 +207,40 @@ class Renderer:
         return frame
 
     def _regions(self, room: Room, viewer: Viewer, names: Iterable[str], current: dict[Any, str]) -> str:
+        dirty = frozenset(names)
         parts: list[str] = []
         context: dict[str, Any] | None = None
-        items = sorted(n for n in names if n.startswith(PERSON_ITEM))
-        if items:
-            names = [n for n in names if not n.startswith(PERSON_ITEM)]
-            if "presence" not in names:  # the whole list, when it is sent anyway, has them
-                parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in items], current))
-        for name in sorted(names):
+        people = sorted(n for n in dirty if n.startswith(PERSON_ITEM))
+        items = sorted(n for n in dirty if not n.startswith(PERSON_ITEM) and ":" in n)
+        regions = sorted(n for n in dirty if ":" not in n)
+        if people and "presence" not in regions:  # the whole list, when it is sent anyway, has them
+            parts.append(self.people_items(room, viewer, [n.removeprefix(PERSON_ITEM) for n in people], current))
+        # An item of a region that goes whole in this frame is in it already.
+        items = [n for n in items if self.layout.items[n.partition(":")[0]].region not in dirty]
+        for name in regions:
             region = self.layout.regions[name]
             key = (name, viewer.cache_key(region.personal))
             html = current.get(key)
             if html is None:
                 if context is None:
-                    wanted = self.layout.contexts_for(list(names))
-                    listed = "presence" in names or "stage" in names
-                    context = self.context(room, viewer, wanted, with_people=listed, oob=True)
+                    context = self._frame_context(room, viewer, regions, items)
                 html = current[key] = self.env.get_template(f"regions/{name}.html").render(context).strip()
             parts.append(html)
+        for name in items:
+            kind, _, item_key = name.partition(":")
+            if context is None:
+                context = self._frame_context(room, viewer, regions, items)
+            extra = self.layout.items[kind].context(context, item_key, dirty)
+            if extra is not None:
+                parts.append(self.env.get_template(f"items/{kind}.html").render({**context, **extra}).strip())
         parts.append(self.sync_marker(room.state.seq))
         return "".join(parts)
+
+    def _frame_context(self, room: Room, viewer: Viewer, regions: list[str], items: list[str]) -> dict[str, Any]:
+        """The context of one frame: only the features its regions and items need."""
+        wanted = self.layout.contexts_for(regions) | {self.layout.item_feature[n.partition(":")[0]] for n in items}
+        listed = "presence" in regions or "stage" in regions
+        return self.context(room, viewer, wanted, with_people=listed, oob=True)
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
         """What a line of #presence and its counts need: far less than a region's context."""

@@ -38,7 +38,7 @@ def _create_wall(f: Fields) -> Command:
 def _move_note(f: Fields) -> Command:
     # `group` absent: keep the group within the column; "" leaves it; an id joins that group.
     group = f.text("group") if "group" in f else None
-    return wall.MoveNote(f.text("wall"), f.text("note"), f.text("column"), f.text("before"), group)
+    return wall.MoveNote(f.text("wall"), f.text("note"), f.text("column"), f.text("before"), group, f.text("step"))
 
 
 PARSERS: Mapping[str, Parser] = {

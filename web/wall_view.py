@@ -23,7 +23,7 @@ from realtime import wall as core
 from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
-from web import wall_commands
+from web import wall_commands, wall_items
 from web.feature import Region, WebFeature
 from web.viewer import Viewer
 
@@ -67,8 +67,7 @@ class NoteView:
     # Projector only: whole seconds this post-it is older than the newest one, while that is at
     # most RECENT_S (None otherwise). Relative to the newest, so no clock and no clock skew.
     recent: int | None
-    up: str | None  # `before` for "move up" (None: already first)
-    down: str | None  # `before` for "move down" (None: already last)
+    pos: int  # its place in the wall's manual order (breaks ties when sorted by votes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,17 +136,6 @@ class MyWall:
     newest: bool
 
 
-def _siblings(notes: list[core.Note]) -> dict[str, tuple[str | None, str | None]]:
-    """For each note of one list: the `before` that moves it up, and the one that moves it down."""
-    ids = [n.nid for n in notes]
-    moves: dict[str, tuple[str | None, str | None]] = {}
-    for i, nid in enumerate(ids):
-        up = ids[i - 1] if i > 0 else None
-        down = (ids[i + 2] if i + 2 < len(ids) else "") if i + 1 < len(ids) else None
-        moves[nid] = (up, down)
-    return moves
-
-
 def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
     state = room.state
     mentor = role is Role.MENTOR
@@ -166,17 +154,18 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
     projector = role is Role.PROJECTOR
     manual = not (wall.sort == "votes" and wall.voting.counts_visible)
 
-    def note_view(n: core.Note, moves: Mapping[str, tuple[str | None, str | None]]) -> NoteView:
+    position = {nid: i for i, nid in enumerate(wall.order)}
+
+    def note_view(n: core.Note) -> NoteView:
         shown_author = core.author_shown(wall, n)
         author = names.get(n.author, "") if shown_author else ""
-        up, down = moves.get(n.nid, (None, None))
         return NoteView(
             n.nid, n.text, n.colour, n.column, n.group, author,
             by_mentor=not n.author and n.named and not wall.anonymous,
             votes=counts.get(n.nid, 0) if counts is not None and wall.voting.started else None,
             hidden=n.hidden and mentor, newest=n.nid == newest,
             recent=int(newest_at - n.created_at) if projector and newest_at - n.created_at <= RECENT_S else None,
-            up=up, down=down,
+            pos=position.get(n.nid, 0),
         )
 
     columns = []
@@ -187,14 +176,12 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
             if group.column != column.cid:
                 continue
             members = [n for n in ordered if n.group == group.gid]
-            moves = _siblings(members)
-            groups.append(GroupView(group.gid, group.label, tuple(note_view(n, moves) for n in members)))
+            groups.append(GroupView(group.gid, group.label, tuple(note_view(n) for n in members)))
         loose = [n for n in ordered if n.group not in wall.groups or wall.groups[n.group].column != column.cid]
-        moves = _siblings(loose)
         columns.append(
             ColumnView(
                 column.cid, column.name, i == 0, i == len(wall.columns) - 1, tuple(groups),
-                tuple(note_view(n, moves) for n in loose), len(ordered),
+                tuple(note_view(n) for n in loose), len(ordered),
             )
         )
     return WallView(
@@ -236,6 +223,7 @@ class WallContext:
     def __init__(self, room: Room, viewer: Viewer) -> None:
         self._room = room
         self._viewer = viewer
+        self._views: dict[str, WallView | None] = {}
 
     @cached_property
     def walls(self) -> list[WallView]:
@@ -251,6 +239,17 @@ class WallContext:
         if found is None and state.part(core.PART).walls:
             found = list(state.part(core.PART).walls.values())[-1]
         return wall_view(self._room, found, Role.PROJECTOR) if found is not None else None
+
+    def view(self, wid: str) -> WallView | None:
+        """One wall for this kind of viewer (a part of it goes out alone: web/wall_items.py); for
+        the projector only the wall it shows."""
+        if wid not in self._views:
+            state = self._room.state
+            found = state.part(core.PART).walls.get(wid)
+            if found is not None and self._viewer.role is Role.PROJECTOR and wall_items.projected(state) != wid:
+                found = None
+            self._views[wid] = wall_view(self._room, found, self._viewer.role) if found is not None else None
+        return self._views[wid]
 
     @cached_property
     def mine(self) -> list[MyWall]:
@@ -293,6 +292,8 @@ FEATURE = WebFeature(
         events.SessionEnded: frozenset({"wall", "wall-mine"}),
     },
     context=context,
+    items=wall_items.ITEMS + wall_items.STAGE_ITEMS,
+    event_items=wall_items.EVENT_ITEMS,
     shows_person=shows_person,
     field_labels=FIELD_LABELS,
 )

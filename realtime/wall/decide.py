@@ -274,6 +274,8 @@ def _move_note(state: RoomState, c: MoveNote, actor: Actor) -> list[Event]:
     wall = _wall(state, c.wall)
     note = _note(wall, c.note)
     _require_arranger(state, actor, wall, note)
+    if c.step:
+        return _step(wall, note, one_of(c.step, "wall_sort", ("up", "down")))
     if c.group:
         group = _group(wall, c.group)
         column, gid = group.column, group.gid
@@ -285,6 +287,34 @@ def _move_note(state: RoomState, c: MoveNote, actor: Actor) -> list[Event]:
     if (column, gid) == (note.column, note.group) and before == _next_in_column(wall, note):
         return []
     return [WallNoteMoved(wall.wid, note.nid, note.author, column, before, gid)]
+
+
+def _step(wall: Wall, note: Note, step: str) -> list[Event]:
+    """One place up or down among the post-its of the same list (same column and group); at
+    the top or the bottom already, nothing happens."""
+    siblings = [nid for nid in wall.order
+                if (n := wall.notes[nid]).column == note.column and n.group == note.group and not n.deleted]
+    at = siblings.index(note.nid)
+    if step == "up":
+        if at == 0:
+            return []
+        before = siblings[at - 1]
+    else:
+        if at + 1 >= len(siblings):
+            return []
+        before = siblings[at + 2] if at + 2 < len(siblings) else _after_list(wall, siblings[-1])
+    return [WallNoteMoved(wall.wid, note.nid, note.author, note.column, before, note.group)]
+
+
+def _after_list(wall: Wall, last: str) -> str:
+    """Where "after the last of a list" is in the wall's order: before the next post-it of the
+    column outside the list, or at the end."""
+    seen = False
+    for nid in wall.order:
+        if seen and wall.notes[nid].column == wall.notes[last].column and not wall.notes[nid].deleted:
+            return nid
+        seen = seen or nid == last
+    return ""
 
 
 def _next_in_column(wall: Wall, note: Note) -> str:

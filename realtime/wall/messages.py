@@ -93,13 +93,17 @@ class HideNote(Command):
 @dataclass(frozen=True, slots=True)
 class MoveNote(Command):
     """Put `note` in `column` before `before` ("" = at the end); `group` "" leaves any group,
-    a gid joins that group (and its column, whatever `column` says)."""
+    a gid joins that group (and its column, whatever `column` says). `step` "up" or "down" moves
+    it one place within its own list (its group, or the loose post-its of its column) instead:
+    the page need not know the neighbours, so a post-it's controls stay right however the others
+    move (the wall's live updates send one post-it, not its column)."""
 
     wall: str
     note: str
     column: str
     before: str = ""
     group: str | None = None  # None: keep the group if the column stays the same
+    step: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,3 +149,30 @@
   });
   calm();
 })();
+
+// A wall sorted by votes: the server sends one post-it's new count, not its column, so the list
+// puts itself in order again here: most votes first, ties in the wall's own order (data-pos),
+// just as the server renders a whole column.
+(() => {
+  "use strict";
+  const votes = (note) => {
+    const count = note.querySelector(".note-votes");
+    return count ? Number(count.dataset.votes) || 0 : 0;
+  };
+  let queued = false;
+  const sort = () => {
+    queued = false;
+    for (const list of document.querySelectorAll('ul.wall-notes[data-sort="votes"]')) {
+      const notes = [...list.children];
+      const sorted = [...notes].sort((a, b) => votes(b) - votes(a) || Number(a.dataset.pos) - Number(b.dataset.pos));
+      if (sorted.some((note, i) => note !== notes[i])) {
+        const focused = document.activeElement;
+        list.append(...sorted);
+        if (focused && list.contains(focused)) focused.focus();
+      }
+    }
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(sort); }
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-votes"] });
+})();

@@ -1,0 +1,185 @@
+"""The wall's keyed parts, sent on their own instead of the whole wall (web/feature.py Item).
+
+A new post-it on a wall of 200 sends that post-it and its column's count to each page, a vote
+sends one count (docs/performance.md, retro); the page puts them in place by id. Everything about
+columns and groups, voting rounds and settings still sends the wall whole: those are rare.
+
+    wall-place:<wall>:<note>   the post-it out of where it was and into its list, before the one
+                               that follows it now (added, moved, hidden, deleted)
+    wall-note:<wall>:<note>    the post-it morphed in place (edited; no longer or now the newest)
+    wall-votes:<wall>:<note>   its vote count
+    wall-count:<wall>:<column> how many post-its a column shows
+    wall-written:<wall>        how many are written, while the wall is hidden until reveal
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from realtime import wall as core
+from realtime.events import Event
+from realtime.state import RoomState
+from web.feature import EventItems, Item
+
+DENSE_AT = (24, 48)  # web/wall_view.py DENSE_NOTES, VERY_DENSE_NOTES: the board's density changes
+
+
+def projected(state: RoomState) -> str:
+    """The wall on the projector ("" when it shows something else); as WallContext.projected."""
+    walls = state.part(core.PART).walls
+    if state.projector_view != "wall" or not walls:
+        return ""
+    return state.projector_ref if state.projector_ref in walls else list(walls)[-1]
+
+
+# ---------------------------------------------------------------- rendering one part
+
+
+def _split(key: str) -> tuple[str, str]:
+    wid, _, rest = key.partition(":")
+    return wid, rest
+
+
+def _mode(ctx: Mapping[str, Any]) -> str:
+    return str(ctx["role"])
+
+
+def _find(view: Any, nid: str) -> tuple[Any, str] | None:
+    """The post-it `nid` in a wall's view, with where to put it: before the one after it in its
+    list, or at the end of the list."""
+    for column in view.columns:
+        lists = [(f"gnotes-{g.gid}", g.notes) for g in column.groups] + [(f"notes-{column.cid}", column.loose)]
+        for list_id, notes in lists:
+            for i, note in enumerate(notes):
+                if note.nid == nid:
+                    after = notes[i + 1].nid if i + 1 < len(notes) else ""
+                    return note, (f"beforebegin:#note-{after}" if after else f"beforeend:#{list_id}")
+    return None
+
+
+def _place(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    wid, nid = _split(key)
+    view = ctx["wallctx"].view(wid)
+    if view is None:
+        return None
+    found = _find(view, nid)
+    if found is None:
+        # Not shown to this viewer: take it out if it was (hidden, deleted), unless this viewer
+        # sees none of the wall's post-its anyway (hidden until reveal).
+        return None if view.blind and _mode(ctx) != "mentor" else {"nid": nid, "n": None}
+    note, target = found
+    return {"nid": nid, "n": note, "w": view, "mode": _mode(ctx), "target": target}
+
+
+def _note(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    if f"wall-place:{key}" in dirty:
+        return None  # placed anew in this frame: the new copy is up to date
+    wid, nid = _split(key)
+    view = ctx["wallctx"].view(wid)
+    found = _find(view, nid) if view is not None else None
+    return None if found is None else {"n": found[0], "w": view, "mode": _mode(ctx)}
+
+
+def _votes(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    wid, nid = _split(key)
+    view = ctx["wallctx"].view(wid)
+    found = _find(view, nid) if view is not None else None
+    if found is None or found[0].votes is None or {f"wall-place:{key}", f"wall-note:{key}"} & dirty:
+        return None  # counts hidden from this viewer, or the post-it goes whole anyway
+    return {"n": found[0], "vote_oob": True}
+
+
+def _count(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    wid, cid = _split(key)
+    view = ctx["wallctx"].view(wid)
+    column = next((c for c in view.columns if c.cid == cid), None) if view is not None else None
+    return None if column is None else {"cid": cid, "count": column.count}
+
+
+def _written(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    view = ctx["wallctx"].view(key)
+    if view is None or not view.blind or (_mode(ctx) == "mentor" and ctx["state"].ended):
+        return None
+    return {"w": view}
+
+
+ITEMS = (
+    Item("wall-place", "wall", _place),
+    Item("wall-note", "wall", _note),
+    Item("wall-votes", "wall", _votes),
+    Item("wall-count", "wall", _count),
+    Item("wall-written", "wall", _written),
+)
+# The projector shows the wall inside its stage: the same parts, in the stage's copy of the wall.
+STAGE_ITEMS = tuple(Item(f"stage-{i.kind}", "stage", i.context) for i in ITEMS)
+
+
+# ---------------------------------------------------------------- which parts an event changes
+
+
+def _newest(wall: core.Wall, but: str = "") -> list[str]:
+    """The newest post-it of everyone's view and of the participants' (without hidden ones):
+    the one that carries the "newest" mark."""
+    live = [n for n in wall.live_notes() if n.nid != but]
+    marks = {max(notes, key=lambda n: n.created_at).nid for notes in (live, [n for n in live if not n.hidden]) if notes}
+    return sorted(marks)
+
+
+def _parts(state: RoomState, wid: str, names: list[str]) -> Mapping[str, tuple[str, ...]]:
+    wall = state.part(core.PART).walls.get(wid)
+    if wall is None:
+        return {}  # gone: the whole wall region says so
+    live = wall.live_notes()
+    if len(live) in DENSE_AT or len(live) - 1 in DENSE_AT:
+        return {}  # the board changes density (post-it size): send it whole
+    on_stage = projected(state) == wid
+    return {"wall": tuple(names), "stage": tuple(f"stage-{n}" for n in names) if on_stage else ()}
+
+
+def _all_counts(state: RoomState, wid: str) -> list[str]:
+    wall = state.part(core.PART).walls.get(wid)
+    return [f"wall-count:{wid}:{c.cid}" for c in wall.columns] if wall else []
+
+
+def _added(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    assert isinstance(event, core.WallNoteAdded)
+    wid, nid = _ids(event)
+    wall = state.part(core.PART).walls.get(wid)
+    newest = _newest(wall, but=nid) if wall else []
+    return _parts(state, wid, [f"wall-place:{wid}:{nid}", f"wall-count:{wid}:{event.column}", f"wall-written:{wid}",
+                               *(f"wall-note:{wid}:{other}" for other in newest)])
+
+
+def _ids(event: Event) -> tuple[str, str]:
+    """The wall and the post-it a post-it event is about."""
+    return str(getattr(event, "wall", "")), str(getattr(event, "note", ""))
+
+
+def _moved(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    wid, nid = _ids(event)
+    wall = state.part(core.PART).walls.get(wid)
+    newest = _newest(wall) if wall else []
+    return _parts(state, wid, [f"wall-place:{wid}:{nid}", *_all_counts(state, wid), f"wall-written:{wid}",
+                               *(f"wall-note:{wid}:{other}" for other in newest)])
+
+
+def _edited(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    wid, nid = _ids(event)
+    return _parts(state, wid, [f"wall-note:{wid}:{nid}"])
+
+
+def _voted(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    wid, nid = _ids(event)
+    return _parts(state, wid, [f"wall-votes:{wid}:{nid}"])
+
+
+EVENT_ITEMS: Mapping[type[Event], EventItems] = {
+    core.WallNoteAdded: _added,
+    core.WallNoteMoved: _moved,
+    core.WallNoteHidden: _moved,
+    core.WallNoteDeleted: _moved,
+    core.WallNoteEdited: _edited,
+    core.WallVoteCast: _voted,
+    core.WallVoteWithdrawn: _voted,
+}
