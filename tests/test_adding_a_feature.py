@@ -33,7 +33,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "adding-a-feature.md"
 def blocks() -> dict[str, str]:
     """The page's code blocks by the path in their first line (`# path` or `{# path #}`)."""
     found: dict[str, str] = {}
-    for lang, body in re.findall(r"```(\w+)\n(.*?)```", DOC.read_text(), re.S):
+    for _lang, body in re.findall(r"```(\w+)\n(.*?)```", DOC.read_text(), re.S):
         first = body.splitlines()[0]
         match = re.match(r"(?:#|\{#)\s*([\w/.]+)", first)
         if match:

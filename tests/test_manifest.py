@@ -17,9 +17,9 @@ import pytest
 import realtime
 import web
 from realtime.core import Core, DeclarationError
+from realtime.erasure import redaction_plan
 from realtime.errors import Dangling, Rejected
 from realtime.events import Actor, Command, Event, Role, Stamped
-from realtime.erasure import redaction_plan
 from realtime.feature import CoreFeature, Part
 from realtime.state import RoomState
 from server.feature import Feature, core_features, web_features
