@@ -29,7 +29,6 @@ import gc
 import math
 import multiprocessing
 import os
-import re
 import subprocess
 import sys
 import time
@@ -45,10 +44,9 @@ import orjson
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from bench.actions import actions_for
 from bench.common import CSRF_RE, SYNC_MARKER, Probe, cpu_seconds, log, rss_kb
 
-KRING_NAME_RE = re.compile(r'class="person-name">P(\d+) v(\d+)</span>')
-FLOOR_NAME_RE = re.compile(r'"name":"P(\d+) v(\d+)"')
 QUIET_S = 1.0
 
 
@@ -64,6 +62,7 @@ class Plan:
     drain: float  # seconds after `end` before a missing delivery counts as lost
     workers: int
     step_timeout: float = 120.0
+    action: str = "rename"  # or "retro" (bench/actions.py)
 
     def owner(self, room: int, slot: int) -> int:
         """The client process that plays participant `slot` of `room`."""
@@ -106,6 +105,7 @@ class Client:
     synced: bool = False
     close_code: int | None = None
     prev: Parsed | None = None  # the last frame with names in it
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind of change -> [frames, bytes]
 
 
 class Worker:
@@ -113,7 +113,8 @@ class Worker:
         self.wid = wid
         self.plan = plan
         self.pipe = pipe
-        self.name_re = KRING_NAME_RE if plan.kind == "kring" else FLOOR_NAME_RE
+        self.actions = actions_for(plan.action, plan.kind)
+        self.name_re = self.actions.name_re(plan.kind)
         self.clients: dict[tuple[int, int], Client] = {}
         self.by_room: dict[int, list[Client]] = {}
         self.parsed: dict[tuple[int, int, str], tuple[str, Parsed]] = {}
@@ -227,6 +228,11 @@ class Worker:
                 client.bytes += len(text)
                 if not client.synced and SYNC_MARKER in text:
                     client.synced = True
+                self.actions.observe(room, text)
+                if client.synced:
+                    counts = client.by_kind.setdefault(self.actions.kind_of(text), [0, 0])
+                    counts[0] += 1
+                    counts[1] += len(text)
                 parsed = self.parse(room, text)
                 if not parsed.names:
                     continue
@@ -255,10 +261,7 @@ class Worker:
                 await asyncio.sleep(delay)
             client = self.clients[(room, slot)]
             assert client.ws is not None
-            payload = orjson.dumps({
-                "cmd": "profile", "name": f"P{slot} v{counter}", "location": "room",
-                "headers": {"HX-Request": "true", "HX-Source": "form", "HX-Target": "me"},
-            }).decode()
+            payload = orjson.dumps(self.actions.payload(room, slot, counter)).decode()
             now = time.monotonic()
             self.sent[counter] = now
             if due >= plan.measure:
@@ -271,7 +274,9 @@ class Worker:
 
     def expected_total(self) -> int:
         total = 0
-        for _, room, slot in self.plan.schedule:
+        for i, (_, room, slot) in enumerate(self.plan.schedule):
+            if not self.actions.measured(i + 1):
+                continue
             total += sum(1 for c in self.by_room.get(room, ()) if c.slot != slot)
         return total
 
@@ -288,11 +293,12 @@ class Worker:
         expected = coalesced = lost = actions = 0
         final: dict[tuple[int, int], int] = {}
         for i, (_, room, slot) in enumerate(plan.schedule):
-            final[(room, slot)] = i + 1
+            if self.actions.measured(i + 1):
+                final[(room, slot)] = i + 1
         for i, (due, room, slot) in enumerate(plan.schedule):
             counter = i + 1
             when = sent.get(counter)
-            if due < plan.measure or when is None:
+            if due < plan.measure or when is None or not self.actions.measured(counter):
                 continue
             receivers = self.by_room.get(room, ())
             actions += 1
@@ -330,6 +336,15 @@ class Worker:
             "views": {room: {c.slot: list(c.last) for c in cs} for room, cs in self.by_room.items()},
         }
 
+    def by_kind(self) -> dict[str, list[int]]:
+        merged: dict[str, list[int]] = {}
+        for client in self.clients.values():
+            for kind, (frames, size) in client.by_kind.items():
+                total = merged.setdefault(kind, [0, 0])
+                total[0] += frames
+                total[1] += size
+        return merged
+
     def traffic(self) -> tuple[int, int]:
         return sum(c.frames for c in self.clients.values()), sum(c.bytes for c in self.clients.values())
 
@@ -366,6 +381,8 @@ class Worker:
         assert command == "go"
         async def at_window() -> tuple[float, tuple[int, int]]:
             await asyncio.sleep(max(0.0, start + plan.measure - time.monotonic()))
+            for client in everyone:  # the window's frames only
+                client.by_kind.clear()
             return time.process_time(), self.traffic()
 
         # The warm-up's actions are sent on schedule too, from `start`: (until 2026-11-28 06:00 the
@@ -376,12 +393,13 @@ class Worker:
         cpu0, (frames0, bytes0) = await window
         await asyncio.sleep(max(0.0, start + plan.end - time.monotonic()))
         cpu1, (frames1, bytes1) = time.process_time(), self.traffic()
+        kinds = self.by_kind()
         self.pipe.send(("sent", dict(self.sent)))
         command, sent = await self.ask()
         assert command == "sends"
         await self.drained(start + plan.end + plan.drain)
         result = self.outcome(start, sent)
-        result.update(cpu_s=cpu1 - cpu0, frames=frames1 - frames0, bytes=bytes1 - bytes0)
+        result.update(cpu_s=cpu1 - cpu0, frames=frames1 - frames0, bytes=bytes1 - bytes0, by_kind=kinds)
         self.pipe.send(("result", result))
         assert await self.ask() == "close"
         for reader in readers:

@@ -68,12 +68,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "burst": {"rooms": 1, "per_room": 500, "rate": 35.0, "seconds": 10.0, "big_room": 1000},
     "scaleout": {"rooms": 50, "per_room": 20, "rate": 500.0, "seconds": 20.0},
     "soak": {"rooms": 50, "per_room": 20, "rate": 500.0, "seconds": 600.0, "floor_seconds": 30.0},
+    # 50 sessions of 20 on walls of 200 post-its, adding, voting and moving (bench/retro.py).
+    "retro": {"rooms": 50, "per_room": 20, "rate": 500.0, "seconds": 20.0},
 }
 
 
 def check(o: Options) -> None:
     per_client_10s = 0.0
-    if o.scenario in ("fanout", "typical", "scaleout", "soak"):
+    if o.scenario in ("fanout", "typical", "scaleout", "soak", "retro"):
         if not 1 <= o.rooms <= 500:
             raise ValueError("--rooms must be 1..500")
         if o.rooms * o.rate and o.per_room * o.rooms / o.rate < 0.5:
@@ -262,10 +264,10 @@ def by_part(pairs: list[tuple[float, float]], duration: float, parts: int, p: fl
 
 def run_phase(kind: str, o: Options, load: Load, urls: list[str], codes: list[str], pids: list[int],
               rss_every: float = 0.0, counters: dict[str, Callable[[], float]] | None = None,
-              after_drain: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
+              after_drain: Callable[[], dict[str, Any]] | None = None, action: str = "rename") -> dict[str, Any]:
     plan = Plan(kind=kind, urls=tuple(urls), codes=tuple(codes), sizes=tuple(load.sizes),
                 schedule=tuple(load.schedule), measure=load.measure, end=load.end, drain=o.drain,
-                workers=o.workers)
+                workers=o.workers, action=action)
     counters = {**(counters or {}), "box_busy_s": box_busy_s}
     profile = o.profile if kind == "kring" else ""
     if profile and os.path.exists(profile):  # burst has two Kring phases: keep both profiles
@@ -282,7 +284,9 @@ def run_phase(kind: str, o: Options, load: Load, urls: list[str], codes: list[st
 def kring_phase(o: Options, tmp: Path, loads: list[Load], servers_n: int = 1,
                 env: dict[str, str] | None = None, rss_every: float = 0.0,
                 counters: dict[str, Callable[[], float]] | None = None,
-                state_check: bool = False) -> list[dict[str, Any]]:
+                state_check: bool = False,
+                before: Callable[[str, list[str], list[str]], None] | None = None,
+                action: str = "rename") -> list[dict[str, Any]]:
     """Start Kring (`servers_n` processes), run each load in turn on fresh sessions, stop Kring."""
     env = dict(env or {})
     if servers_n > 1:
@@ -297,9 +301,11 @@ def kring_phase(o: Options, tmp: Path, loads: list[Load], servers_n: int = 1,
         log(f"kring: server pid(s) {pids} on {urls}")
         for load in loads:
             codes, keys = create_rooms(urls, len(load.sizes))
+            if before is not None:  # set the rooms up (retro: the walls)
+                before(urls[0], codes, keys)
             check = (lambda codes=codes, keys=keys, load=load: api_state(urls, codes, keys, load)) \
                 if state_check else None
-            summary = run_phase("kring", o, load, urls, codes, pids, rss_every, counters, check)
+            summary = run_phase("kring", o, load, urls, codes, pids, rss_every, counters, check, action)
             out.append(summary)
         time.sleep(0.5)
         warnings = warnings_in(servers)
@@ -311,7 +317,8 @@ def kring_phase(o: Options, tmp: Path, loads: list[Load], servers_n: int = 1,
     return out
 
 
-def floor_phase(o: Options, tmp: Path, loads: list[Load], floor: Floor | None = None) -> list[dict[str, Any]]:
+def floor_phase(o: Options, tmp: Path, loads: list[Load], floor: Floor | None = None,
+                action: str = "rename") -> list[dict[str, Any]]:
     """Run each load in turn on the floor (started here unless it was started already)."""
     floor = floor if floor is not None and floor.proc is not None else Floor(tmp / "floor.log").start()
     assert floor.proc is not None
@@ -320,7 +327,7 @@ def floor_phase(o: Options, tmp: Path, loads: list[Load], floor: Floor | None = 
         log(f"floor: pid {floor.proc.pid} on {floor.url}")
         for n, load in enumerate(loads):
             codes = [f"F{n}R{i}" for i in range(len(load.sizes))]
-            out.append(run_phase("floor", o, load, [floor.url], codes, [floor.proc.pid]))
+            out.append(run_phase("floor", o, load, [floor.url], codes, [floor.proc.pid], action=action))
     finally:
         floor.stop()
     return out
@@ -393,6 +400,10 @@ def run(o: Options) -> dict[str, Any]:
             return {**run_burst(o, tmp), **meta}
         if o.scenario == "scaleout":
             return {**run_scaleout(o, tmp), **meta}
+        if o.scenario == "retro":
+            from bench.retro import run_retro
+
+            return {**run_retro(o, tmp), **meta}
         seconds = o.seconds
         load = steady_load(o, seconds)
         rss_every = 10.0 if o.scenario == "soak" else 0.0

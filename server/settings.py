@@ -76,6 +76,7 @@ class Settings:
             ),
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
+            ws_messages_per_10s=int(env.get("KRING_WS_MESSAGES_PER_10S", "100")),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
             # One process per session's media: with several workers, only a media process serves it.

@@ -228,9 +228,9 @@ def test_counts_reach_participants_only_after_reveal(session: Session) -> None:
         with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=6") as aws:
             receive_until(aws, 'data-state="live"')
             send(aws, cmd="wall_vote", wall=wid, note=nid)
-            frame = receive_until(aws, 'id="wall-mine"')
+            frame = receive_until(aws, f'id="mine-votes-{wid}"')
             assert f'id="votes-{nid}"' not in frame  # the count is hidden until the reveal
-            assert "2 of 3 votes left" in region(frame, "wall-mine")
+            assert "2 of 3 votes left" in region(frame, f"mine-votes-{wid}")
             send(mws, cmd="wall_vote_reveal", wall=wid)
             assert 'aria-label="1 votes"' in region(receive_until(aws, 'aria-label="1 votes"'), "wall")
 

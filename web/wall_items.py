@@ -104,7 +104,27 @@ def _written(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping
     return {"w": view}
 
 
+def _my_wall(ctx: Mapping[str, Any], wid: str) -> Any:
+    return next((m for m in ctx["wallctx"].mine if m.wid == wid), None)
+
+
+def _mine_note(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    wid, nid = _split(key)
+    mine = _my_wall(ctx, wid)
+    note = next((n for n in mine.notes if n.nid == nid), None) if mine is not None else None
+    return None if note is None else {"m": mine, "n": note}
+
+
+def _mine_part(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    mine = _my_wall(ctx, key)
+    return None if mine is None else {"m": mine, "part_oob": True}
+
+
 ITEMS = (
+    # A participant's own part (wall-mine): their new post-it, its count, their votes.
+    Item("wall-mine-note", "wall-mine", _mine_note),
+    Item("wall-mine-head", "wall-mine", _mine_part),
+    Item("wall-mine-votes", "wall-mine", _mine_part),
     Item("wall-place", "wall", _place),
     Item("wall-note", "wall", _note),
     Item("wall-votes", "wall", _votes),
@@ -112,21 +132,24 @@ ITEMS = (
     Item("wall-written", "wall", _written),
 )
 # The projector shows the wall inside its stage: the same parts, in the stage's copy of the wall.
-STAGE_ITEMS = tuple(Item(f"stage-{i.kind}", "stage", i.context) for i in ITEMS)
+STAGE_ITEMS = tuple(Item(f"stage-{i.kind}", "stage", i.context) for i in ITEMS if i.region == "wall")
 
 
 # ---------------------------------------------------------------- which parts an event changes
 
 
-def _newest(wall: core.Wall, but: str = "") -> list[str]:
+def _newest(wall: core.Wall) -> list[str]:
     """The newest post-it of everyone's view and of the participants' (without hidden ones):
     the one that carries the "newest" mark."""
-    live = [n for n in wall.live_notes() if n.nid != but]
+    live = wall.live_notes()
     marks = {max(notes, key=lambda n: n.created_at).nid for notes in (live, [n for n in live if not n.hidden]) if notes}
     return sorted(marks)
 
 
-def _parts(state: RoomState, wid: str, names: list[str]) -> Mapping[str, tuple[str, ...]]:
+def _parts(state: RoomState, wid: str, names: list[str], mine: tuple[str, ...] | None = None
+           ) -> Mapping[str, tuple[str, ...]]:
+    """The parts for the wall and the stage (when it shows this wall), and, with `mine`, for the
+    one participant the event is about (their own list; without it, theirs is sent whole)."""
     wall = state.part(core.PART).walls.get(wid)
     if wall is None:
         return {}  # gone: the whole wall region says so
@@ -134,7 +157,8 @@ def _parts(state: RoomState, wid: str, names: list[str]) -> Mapping[str, tuple[s
     if len(live) in DENSE_AT or len(live) - 1 in DENSE_AT:
         return {}  # the board changes density (post-it size): send it whole
     on_stage = projected(state) == wid
-    return {"wall": tuple(names), "stage": tuple(f"stage-{n}" for n in names) if on_stage else ()}
+    parts = {"wall": tuple(names), "stage": tuple(f"stage-{n}" for n in names) if on_stage else ()}
+    return parts if mine is None else {**parts, "wall-mine": mine}
 
 
 def _all_counts(state: RoomState, wid: str) -> list[str]:
@@ -146,9 +170,12 @@ def _added(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
     assert isinstance(event, core.WallNoteAdded)
     wid, nid = _ids(event)
     wall = state.part(core.PART).walls.get(wid)
-    newest = _newest(wall, but=nid) if wall else []
-    return _parts(state, wid, [f"wall-place:{wid}:{nid}", f"wall-count:{wid}:{event.column}", f"wall-written:{wid}",
-                               *(f"wall-note:{wid}:{other}" for other in newest)])
+    theirs = sum(1 for n in wall.live_notes() if n.author == event.pid) if wall else 0
+    # Their first post-it here: their own list appears, so it goes whole.
+    mine = (f"wall-mine-note:{wid}:{nid}", f"wall-mine-head:{wid}") if theirs > 1 else None
+    # The post-it marked newest before loses its mark on the page (wall.js): not sent again.
+    return _parts(state, wid, [f"wall-place:{wid}:{nid}", f"wall-count:{wid}:{event.column}", f"wall-written:{wid}"],
+                  mine)
 
 
 def _ids(event: Event) -> tuple[str, str]:
@@ -157,6 +184,13 @@ def _ids(event: Event) -> tuple[str, str]:
 
 
 def _moved(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    wid, nid = _ids(event)
+    return _parts(state, wid, [f"wall-place:{wid}:{nid}", *_all_counts(state, wid)])
+
+
+def _removed(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    """Hidden or deleted: out of the page (the mentor's keeps a hidden one, greyed), and if it was
+    the newest, the mark goes to the one before."""
     wid, nid = _ids(event)
     wall = state.part(core.PART).walls.get(wid)
     newest = _newest(wall) if wall else []
@@ -171,14 +205,14 @@ def _edited(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
 
 def _voted(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
     wid, nid = _ids(event)
-    return _parts(state, wid, [f"wall-votes:{wid}:{nid}"])
+    return _parts(state, wid, [f"wall-votes:{wid}:{nid}"], (f"wall-mine-votes:{wid}",))
 
 
 EVENT_ITEMS: Mapping[type[Event], EventItems] = {
     core.WallNoteAdded: _added,
     core.WallNoteMoved: _moved,
-    core.WallNoteHidden: _moved,
-    core.WallNoteDeleted: _moved,
+    core.WallNoteHidden: _removed,
+    core.WallNoteDeleted: _removed,
     core.WallNoteEdited: _edited,
     core.WallVoteCast: _voted,
     core.WallVoteWithdrawn: _voted,

@@ -176,3 +176,58 @@
     if (!queued) { queued = true; requestAnimationFrame(sort); }
   }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-votes"] });
 })();
+
+// A post-it's "Move or group" menu: its forms are the wall's one <template> (wall_menu.html),
+// copied in when the menu opens (and again after a live update re-renders the post-it while it
+// is open), with this post-it's id, column and group filled in. Each post-it on the page and on
+// the wire stays a few hundred bytes instead of a few kB.
+(() => {
+  "use strict";
+  const fill = (details) => {
+    const body = details.querySelector(".note-menu-body");
+    const note = details.closest(".note");
+    const template = document.getElementById(details.dataset.menu);
+    if (!body || !note || !template || body.childElementCount) return;
+    body.innerHTML = template.innerHTML.replaceAll("__NID__", note.dataset.note);
+    for (const input of body.querySelectorAll("input[name=column]")) input.value = note.dataset.column;
+    const column = body.querySelector("select[name=column]");
+    if (column) column.value = note.dataset.column;
+    const group = body.querySelector("select[name=group]");
+    if (group) group.value = note.dataset.group || "";
+    if (note.classList.contains("is-hidden")) {
+      const hide = body.querySelector("button[data-when-hidden]");
+      if (hide) hide.textContent = hide.dataset.whenHidden;
+      const flag = body.querySelector("input[name=hidden]");
+      if (flag) flag.value = "0";
+    }
+    if (window.htmx) window.htmx.process(body);
+  };
+  document.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (details instanceof HTMLDetailsElement && details.open && details.dataset.menu) fill(details);
+  }, true);
+  const refill = () => {
+    for (const details of document.querySelectorAll("details[data-menu][open]")) fill(details);
+  };
+  new MutationObserver(refill).observe(document.body, { childList: true, subtree: true });
+})();
+
+// "Newest" marks the last post-it written. A new one arrives alone, marked; the one marked
+// before loses its mark here rather than being sent again.
+(() => {
+  "use strict";
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof Element) || !node.classList.contains("is-newest")) continue;
+        const board = node.closest(".wall-board");
+        if (!board) continue;
+        for (const other of board.querySelectorAll(".note.is-newest")) {
+          if (other === node) continue;
+          other.classList.remove("is-newest");
+          for (const label of other.querySelectorAll(".note-new")) label.remove();
+        }
+      }
+    }
+  }).observe(document.body, { childList: true, subtree: true });
+})();
