@@ -77,8 +77,8 @@ def test_a_post_it_appears_for_everyone_at_once(session: Session) -> None:
                 with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
                     receive_until(aws, 'data-state="live"')
                     send(aws, cmd="wall_note_add", wall=wid, text="Good <b>coffee</b>", colour="green", column=cid)
-                    mine = receive_until(aws, 'id="wall-mine"')
-                    assert "Good &lt;b&gt;coffee&lt;/b&gt;" in region(mine, "wall-mine")
+                    mine = receive_until(aws, f'id="mine-notes-{wid}"')  # their own list, with it
+                    assert "Good &lt;b&gt;coffee&lt;/b&gt;" in region(mine, f"mine-notes-{wid}")
                 for ws in (bws, mws, pws):
                     frame = receive_until(ws, "coffee")
                     assert "Good &lt;b&gt;coffee&lt;/b&gt;" in frame and "<b>coffee" not in frame
@@ -129,9 +129,9 @@ def test_hidden_until_reveal_sends_nothing_of_others_post_its(session: Session) 
         with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=4") as aws:
             receive_until(aws, 'data-state="live"')
             send(aws, cmd="wall_note_add", wall=wid, text="Secret first thought", colour="yellow", column=cid)
-            own = receive_until(aws, 'id="wall-mine"')
-            assert "Secret first thought" in region(own, "wall-mine")  # the author sees their own
-            assert "Secret first thought" not in own.replace(region(own, "wall-mine"), "")
+            own = receive_until(aws, f'id="mine-notes-{wid}"')
+            assert "Secret first thought" in region(own, f"mine-notes-{wid}")  # the author sees their own
+            assert "Secret first thought" not in own.replace(region(own, f"mine-notes-{wid}"), "")
         frame = receive_until(bws, "post-its so far")
         assert "Secret first thought" not in frame and "1 post-its so far" in frame
         with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=5") as mws:

@@ -125,6 +125,7 @@ ITEMS = (
     Item("wall-mine-note", "wall-mine", _mine_note),
     Item("wall-mine-head", "wall-mine", _mine_part),
     Item("wall-mine-votes", "wall-mine", _mine_part),
+    Item("wall-mine-notes", "wall-mine", _mine_part),
     Item("wall-place", "wall", _place),
     Item("wall-note", "wall", _note),
     Item("wall-votes", "wall", _votes),
@@ -171,8 +172,8 @@ def _added(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
     wid, nid = _ids(event)
     wall = state.part(core.PART).walls.get(wid)
     theirs = sum(1 for n in wall.live_notes() if n.author == event.pid) if wall else 0
-    # Their first post-it here: their own list appears, so it goes whole.
-    mine = (f"wall-mine-note:{wid}:{nid}", f"wall-mine-head:{wid}") if theirs > 1 else None
+    # Their first post-it here: their own list appears.
+    mine = (f"wall-mine-note:{wid}:{nid}", f"wall-mine-head:{wid}") if theirs > 1 else (f"wall-mine-notes:{wid}",)
     # The post-it marked newest before loses its mark on the page (wall.js): not sent again.
     return _parts(state, wid, [f"wall-place:{wid}:{nid}", f"wall-count:{wid}:{event.column}", f"wall-written:{wid}"],
                   mine)

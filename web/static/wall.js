@@ -177,7 +177,8 @@
   }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-votes"] });
 })();
 
-// A post-it's "Move or group" menu: its forms are the wall's one <template> (wall_menu.html),
+// A post-it's "Move or group" menu (and the "Change" menu of one's own post-its): its forms are
+// the wall's one <template> (wall_menu.html, wall_mine_menu.html),
 // copied in when the menu opens (and again after a live update re-renders the post-it while it
 // is open), with this post-it's id, column and group filled in. Each post-it on the page and on
 // the wire stays a few hundred bytes instead of a few kB.
@@ -185,7 +186,7 @@
   "use strict";
   const fill = (details) => {
     const body = details.querySelector(".note-menu-body");
-    const note = details.closest(".note");
+    const note = details.closest("[data-note]");
     const template = document.getElementById(details.dataset.menu);
     if (!body || !note || !template || body.childElementCount) return;
     body.innerHTML = template.innerHTML.replaceAll("__NID__", note.dataset.note);
@@ -194,6 +195,14 @@
     if (column) column.value = note.dataset.column;
     const group = body.querySelector("select[name=group]");
     if (group) group.value = note.dataset.group || "";
+    const colour = note.dataset.colour && body.querySelector(`input[name=colour][value="${note.dataset.colour}"]`);
+    if (colour) colour.checked = true;
+    const text = body.querySelector("textarea[data-fill=text]");
+    const source = note.querySelector(".wall-mine-text, .note-text");
+    if (text && source) {
+      text.value = source.textContent;
+      text.dispatchEvent(new Event("input", { bubbles: true }));  // the character counter
+    }
     if (note.classList.contains("is-hidden")) {
       const hide = body.querySelector("button[data-when-hidden]");
       if (hide) hide.textContent = hide.dataset.whenHidden;
