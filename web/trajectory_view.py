@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from realtime import carryover, contacts, dates, events, trajectory, wall
+from realtime import carryover, contacts, events, trajectory, wall
 from realtime.carryover import CarryOver
 from realtime.events import Role
 from realtime.room import Room
@@ -40,7 +41,7 @@ def date_label(iso: str, lang: str, year: bool = False) -> str:
         return ""
     y, m, d = (int(part) for part in iso.split("-"))
     days, months = _DAYS.get(lang, _DAYS["en"]), _MONTHS.get(lang, _MONTHS["en"])
-    label = f"{days[dates.weekday(iso)]} {d} {months[m - 1]}"
+    label = f"{days[date.fromisoformat(iso).weekday()]} {d} {months[m - 1]}"
     return f"{label} {y}" if year else label
 
 
