@@ -31,12 +31,14 @@ def _gone(request: Request, lang: str, code: str, heading: str) -> HTMLResponse:
 
 def wall_missing(request: Request, lang: str, code: str) -> HTMLResponse:
     """404 for a download of a wall the (existing) session does not have: says so, not "Session not found"."""
-    return _gone(request, lang, code, kring(request).translator.gettext(lang)("That wall does not exist."))
+    t = kring(request).translator.gettext(lang)
+    return _gone(request, lang, code, t("That wall does not exist."))
 
 
 def poll_missing(request: Request, lang: str, code: str) -> HTMLResponse:
     """404 for a download of a poll the (existing) session does not have (server/polls_commands.py)."""
-    return _gone(request, lang, code, kring(request).translator.gettext(lang)("That poll does not exist."))
+    t = kring(request).translator.gettext(lang)
+    return _gone(request, lang, code, t("That poll does not exist."))
 
 
 async def _mentor_file(

@@ -124,33 +124,33 @@ def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
     ]
     lines += [f"- **{_md(k)}:** {_md(v)}" for k, v in facts if v and traj["planned"]] + [""]
     if traj["sessions"]:
-        lines += [f"## {t('Sessions')}", ""]
-        lines += [f"| # | {t('Date')} | {t('Title of the session')} | {t('Held')} |", "|---|---|---|---|"]
+        lines += ["## " + t("Sessions"), ""]
+        lines += ["| # | " + " | ".join((t("Date"), t("Title of the session"), t("Held"))) + " |", "|---|---|---|---|"]
         for s in traj["sessions"]:
             held = "✓" if s["started_at"] else ""
             when = _md(date_label(s["date"], state.language, True))
             lines.append(f"| {s['number']} | {when} | {_md(s['title'])} | {held} |")
         lines.append("")
-    lines += [f"## {t('People in this group')}", ""]
+    lines += ["## " + t("People in this group"), ""]
     lines += [f"- {_md(p['name'])}" for p in data["participants"]] or ["-"]
     lines.append("")
     if data["carryover"]:
-        lines += [f"## {t('Carry-over')}", ""]
+        lines += ["## " + t("Carry-over"), ""]
         for note in data["carryover"]:
-            lines += [f"### {t('From session {n}', n=note['session'])}", ""]
+            lines += ["### " + t("From session {n}", n=note["session"]), ""]
             lines += [f"- {_md(item)}" for item in note["action_points"]]
             lines += [f"- ? {_md(item)}" for item in note["open_questions"]]
             lines.append("")
     walls = data.get("walls") or []
     if walls:
-        lines += [f"## {t('Post-it walls')}", ""]
+        lines += ["## " + t("Post-it walls"), ""]
         for w in walls:
             count = sum(len(c.get("notes", [])) for c in w.get("columns", []))
             lines.append(f"- {_md(w.get('title', ''))} ({count})")
         lines.append("")
     after = data["after"]
     if after["return_meetings"] or after["shared_contacts"]:
-        lines += [f"## {t('After the trajectory')}", ""]
+        lines += ["## " + t("After the trajectory"), ""]
         lines += [f"- {_md(date_label(m['date'], state.language, True))}: {_md(m['note'])}"
                   for m in after["return_meetings"]]
         lines += [f"- {_md(c['name'])}: {_md(c['contact'])}" for c in after["shared_contacts"]]

@@ -130,7 +130,7 @@ def test_hidden_until_reveal_sends_nothing_of_others_post_its(session: Session) 
             assert "Secret first thought" in region(own, "wall-mine")  # the author sees their own
             assert "Secret first thought" not in region(own, "wall")
         frame = receive_until(bws, 'id="wall"')
-        assert "Secret first thought" not in frame and "1 post-its so far" in frame
+        assert "Secret first thought" not in frame and "1 post-it so far" in frame
         with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=5") as mws:
             receive_until(mws, 'data-state="live"')
             send(mws, cmd="wall_configure", wall=wid, title="What went well?")  # blind off: reveal
@@ -229,7 +229,7 @@ def test_counts_reach_participants_only_after_reveal(session: Session) -> None:
             assert "note-votes" not in region(frame, "wall")
             assert "2 of 3 votes left" in region(frame, "wall-mine")
             send(mws, cmd="wall_vote_reveal", wall=wid)
-            assert 'aria-label="1 votes"' in region(receive_until(aws, 'aria-label="1 votes"'), "wall")
+            assert 'aria-label="1 vote"' in region(receive_until(aws, 'aria-label="1 vote"'), "wall")
 
 
 def test_a_participant_can_never_do_a_mentor_action(session: Session) -> None:

@@ -286,7 +286,7 @@ class Renderer:
             **feature_context,
             **listing,
             "page_regions": page_regions(viewer.role, viewer.page),
-            "t": self.translator.gettext(viewer.lang),
+            **self.translator.template_names(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,
             "role": viewer.role.value,
@@ -311,7 +311,7 @@ class Renderer:
     def simple(self, template: str, lang: str, **extra: Any) -> str:
         """A page that shows no room (start page, errors)."""
         return self.env.get_template(template).render(
-            t=self.translator.gettext(lang), lang=lang, static_version=self.static_version, **extra
+            **self.translator.template_names(lang), lang=lang, static_version=self.static_version, **extra
         )
 
     def regions(self, room: Room, viewer: Viewer, names: Iterable[str]) -> str:
@@ -355,7 +355,7 @@ class Renderer:
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
         """What a line of #presence and its counts need: far less than a region's context."""
-        return {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
+        return {**self.translator.template_names(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
                 "oob": oob}
 
     def presence_lines(self, persons: list[PersonView], viewer: Viewer) -> Markup:
@@ -412,5 +412,5 @@ class Renderer:
     def fragment(self, template: str, viewer: Viewer, **extra: Any) -> str:
         """A one-off fragment for one connection (an error notice, the connection state)."""
         return self.env.get_template(template).render(
-            t=self.translator.gettext(viewer.lang), lang=viewer.lang, viewer=viewer, oob=True, **extra
+            **self.translator.template_names(viewer.lang), lang=viewer.lang, viewer=viewer, oob=True, **extra
         )
