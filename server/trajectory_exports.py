@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -112,7 +112,7 @@ def _generic(lines: list[str], value: Any, depth: int = 0) -> None:
                 lines.append(f"{pad}- {_md(item)}")
 
 
-def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
+def to_markdown(state: RoomState, t: Gettext, format_date: Callable[[str, str], str]) -> str:
     data = export_session(state)
     traj = data["trajectory"]
     lines = [f"# {_md(traj['name'] or state.title)}", ""]
@@ -128,7 +128,7 @@ def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
         lines += ["| # | " + " | ".join((t("Date"), t("Title of the session"), t("Held"))) + " |", "|---|---|---|---|"]
         for s in traj["sessions"]:
             held = "✓" if s["started_at"] else ""
-            when = _md(date_label(s["date"], state.language, True))
+            when = _md(format_date(s["date"], "yMMMEd"))
             lines.append(f"| {s['number']} | {when} | {_md(s['title'])} | {held} |")
         lines.append("")
     lines += ["## " + t("People in this group"), ""]
@@ -151,7 +151,7 @@ def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
     after = data["after"]
     if after["return_meetings"] or after["shared_contacts"]:
         lines += ["## " + t("After the trajectory"), ""]
-        lines += [f"- {_md(date_label(m['date'], state.language, True))}: {_md(m['note'])}"
+        lines += [f"- {_md(format_date(m['date'], 'yMMMEd'))}: {_md(m['note'])}"
                   for m in after["return_meetings"]]
         lines += [f"- {_md(c['name'])}: {_md(c['contact'])}" for c in after["shared_contacts"]]
         lines.append("")
@@ -165,14 +165,12 @@ def to_markdown(state: RoomState, t: Gettext, date_label: Any) -> str:
 
 
 async def trajectory_markdown(request: Request) -> Response:
-    from web.trajectory_view import date_label
-
     got = await for_mentor(request)
     if isinstance(got, Response):
         return got
     room = got.room
-    t = kring(request).translator.gettext(room.state.language)
-    return _download(to_markdown(room.state, t, date_label), "text/markdown; charset=utf-8",
+    language = kring(request).translator.language(room.state.language)
+    return _download(to_markdown(room.state, language.t, language.formats.date), "text/markdown; charset=utf-8",
                      f"kring-{room.code}-trajectory.md")
 
 

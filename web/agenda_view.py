@@ -18,7 +18,6 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web.feature import TRAJECTORY_ONLY, Region, WebFeature
-from web.trajectory_view import date_label
 from web.viewer import Viewer
 
 
@@ -55,7 +54,7 @@ class TopicChoice:
 @dataclass(frozen=True, slots=True)
 class PlanSession:
     number: int
-    date: str
+    date: str  # ISO, "" when not planned; templates show it with format_date
     title: str
     blocks: tuple[Block, ...]
     planned_minutes: int
@@ -93,7 +92,7 @@ def running(state: RoomState, session: int) -> RunningAgenda:
     )
 
 
-def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
+def _plan(room: Room) -> tuple[PlanSession, ...]:
     state = room.state
     ranked = [t for t in state.topics.by_votes() if t.status != "discussed"]
     sessions = state.trajectory.sessions
@@ -106,7 +105,7 @@ def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
         result.append(
             PlanSession(
                 number=number,
-                date=date_label(planned.date, lang) if planned is not None else "",
+                date=planned.date if planned is not None else "",
                 title=planned.title if planned is not None else "",
                 blocks=plan.blocks,
                 planned_minutes=plan.planned_minutes,
@@ -131,7 +130,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     }
     if viewer.page == "trajectory":
         if viewer.role is Role.MENTOR:
-            plan = _plan(room, viewer.lang)
+            plan = _plan(room)
             data["agenda_plan"] = plan
             data["agenda_plan_open"] = _open_session(plan)
         return data

@@ -37,8 +37,9 @@ class Formats:
         return format_decimal(n, locale=self.locale)
 
     def decimal(self, value: float, digits: int = 1) -> str:
-        """`value` with at most `digits` decimals and the locale's separators ("6,3", "7", "1.250")."""
-        pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+        """`value` with `digits` decimals and the locale's separators ("6,3", "7,0", "1.250,5"):
+        the same number of decimals every time, so a column of averages lines up."""
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def percent(self, ratio: float) -> str:
