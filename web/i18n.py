@@ -26,6 +26,7 @@ from babel.support import NullTranslations, Translations
 
 from realtime.errors import REASONS
 from web.formats import Formats
+from web.hyphenation import Hyphenator
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "en"
@@ -174,11 +175,13 @@ def compile_catalog(catalog: Catalog) -> NullTranslations:
 
 
 class Language:
-    """Everything that speaks one language: its messages (t, tn) and its number and date formats."""
+    """Everything that speaks one language: its messages (t, tn), its number and date formats, and
+    where its long words may break (hyphenate)."""
 
     def __init__(self, code: str, translations: NullTranslations) -> None:
         self.code = code
         self.formats = Formats(code)
+        self.hyphenate = Hyphenator(code)
         self._gettext = translations.gettext
         self._ngettext = translations.ngettext
         self._template_names: Mapping[str, object] = {
@@ -187,6 +190,7 @@ class Language:
             "format_decimal": self.formats.decimal,
             "format_percent": self.formats.percent,
             "format_date": self.formats.date,
+            "hyphenate": self.hyphenate,
         }
 
     def t(self, msgid: str, /, **params: object) -> str:
