@@ -263,3 +263,10 @@ def test_no_msgid_is_translated_in_two_catalog_files() -> None:
                     key = message.id if isinstance(message.id, str) else message.id[0]
                     owners.setdefault(key, []).append(path.name)
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
+
+
+def test_the_docs_list_every_name_templates_get() -> None:
+    # docs/translations.md's table is what a contributor reads; it must not fall behind the code.
+    docs = (ROOT / "docs" / "translations.md").read_text(encoding="utf-8")
+    undocumented = [name for name in Translator().template_names("en") if f"`{name}(" not in docs]
+    assert undocumented == []
