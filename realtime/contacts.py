@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from realtime import dates
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
 from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor
-from realtime.text import clean_line
+from realtime.text import clean_line, parse_date
 
 if TYPE_CHECKING:
     from realtime.state import RoomState
@@ -134,7 +133,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
             raise Rejected("return_meetings_full", max=MEETINGS_MAX)
         if not command.mid or any(m.mid == command.mid for m in contacts.meetings):
             raise Rejected("bad_message")
-        date = dates.parse_date(command.date, "return_date")
+        date = parse_date(command.date, "return_date")
         note = clean_line(command.note, "return_note", NOTE_MAX, required=False)
         return [ReturnMeetingPlanned(command.mid, date, note)]
     if isinstance(command, CancelReturnMeeting):

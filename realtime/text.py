@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from datetime import date
 
 from realtime.errors import Rejected
 
@@ -32,3 +33,26 @@ def one_of(value: object, field: str, choices: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise Rejected("bad_choice", field=field)
     return value
+
+
+# Dates people can plan with: wide enough for any trajectory, narrow enough to catch a typo'd year.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def parse_date(value: object, field: str, *, required: bool = True) -> str:
+    """A calendar date typed as year-month-day, returned as the ISO string events store ("" when
+    optional and empty). Events keep dates as ISO strings, as they always have, so old logs fold
+    the same; code that computes with them uses `date.fromisoformat`."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text and not required:
+        return ""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Rejected("bad_date", field=field) from None
+    # fromisoformat also takes "20261128" and "2026-W48-6"; only the one spelling the form sends
+    # (and events store) is a date here, so the text must be exactly what isoformat gives back.
+    if day.isoformat() != text or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise Rejected("bad_date", field=field)
+    return text

@@ -14,22 +14,23 @@ be placed in the session it was made in by its own seq (`session_of_seq`) withou
 having to know about sessions. Other features (intake, goals, evaluation, agenda, ...) read
 `state.part(PART).current` to tag what they record with the session it belongs to.
 
-Dates are ISO strings checked by realtime/dates.py (the core may not import datetime).
+Dates are ISO strings ("2026-11-28"), as the events have always stored them; realtime.text.parse_date
+checks what the mentor types and `datetime.date` does the arithmetic.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from realtime import dates
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
 from realtime.feature import CoreFeature, Part
 from realtime.guards import require_mentor, require_open
-from realtime.text import clean_line, one_of
+from realtime.text import clean_line, one_of, parse_date
 
 if TYPE_CHECKING:
     from realtime.state import RoomState
@@ -194,8 +195,8 @@ def _number(value: str, field: str, low: int, high: int) -> int:
 
 
 def planned_dates(first: str, count: int, cadence: str) -> tuple[str, ...]:
-    step = CADENCE_DAYS[cadence]
-    return tuple(dates.add_days(first, i * step) for i in range(count))
+    start, step = datetime.date.fromisoformat(first), datetime.timedelta(days=CADENCE_DAYS[cadence])
+    return tuple((start + i * step).isoformat() for i in range(count))
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
@@ -208,7 +209,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         low = max(SESSIONS_MIN, trajectory.current, *(s.number for s in trajectory.sessions if s.started))
         count = _number(command.sessions, "trajectory_sessions", low, SESSIONS_MAX)
         cadence = one_of(command.cadence, "trajectory_cadence", CADENCES)
-        first = dates.parse_date(command.first_date, "trajectory_first_date")
+        first = parse_date(command.first_date, "trajectory_first_date")
         return [
             TrajectoryPlanned(
                 name=clean_line(command.name, "trajectory_name", NAME_MAX),
@@ -223,7 +224,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         if not trajectory.planned:
             raise Rejected("trajectory_not_planned")
         number = _number(command.number, "trajectory_session", 1, len(trajectory.sessions))
-        date = dates.parse_date(command.date, "trajectory_date", required=False)
+        date = parse_date(command.date, "trajectory_date", required=False)
         title = clean_line(command.title, "trajectory_session_title", SESSION_TITLE_MAX, required=False)
         current = trajectory.sessions[number - 1]
         if (date, title) == (current.date, current.title):

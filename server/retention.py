@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 
-from realtime import contacts, dates, trajectory
+from realtime import contacts, trajectory
 from realtime.errors import KringError
 from realtime.hub import Hub
 from realtime.state import RoomState
@@ -32,8 +33,8 @@ def last_planned_day(state: RoomState) -> float | None:
     planned += [m.date for m in state.part(contacts.PART).meetings]
     if not planned:
         return None
-    year, month, day = (int(part) for part in max(planned).split("-"))
-    return (dates.days_from_civil(year, month, day) + 1) * DAY_S
+    last = date.fromisoformat(max(planned))
+    return datetime.combine(last, time(), UTC).timestamp() + DAY_S
 
 
 def due(last_event_at: float, state: RoomState | None, now: float, days: int) -> bool:

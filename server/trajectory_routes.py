@@ -34,7 +34,6 @@ from server.pages import (
 from web.exports.trajectory import trajectory_csv as csv_report
 from web.exports.trajectory import trajectory_markdown as markdown_report
 from web.render import qr_svg
-from web.trajectory_view import date_label
 
 
 async def trajectory_markdown(request: Request) -> Response:
@@ -42,9 +41,9 @@ async def trajectory_markdown(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     room, k = got.room, kring(request)
-    t = k.translator.gettext(room.state.language)
-    return download(markdown_report(k.core.export(room.state), t, date_label), "text/markdown; charset=utf-8",
-                    f"kring-{room.code}-trajectory.md")
+    language = k.translator.language(room.state.language)
+    report = markdown_report(k.core.export(room.state), language.t, language.formats.date)
+    return download(report, "text/markdown; charset=utf-8", f"kring-{room.code}-trajectory.md")
 
 
 async def trajectory_csv(request: Request) -> Response:

@@ -195,6 +195,16 @@ class Live:
         self.cursor = self._find(needle, self.cursor)
         return self.frames[self.cursor]
 
+    def until_in(self, name: str, needle: str) -> str:
+        """Region `name` as in the first frame from the current one on whose copy of it contains
+        `needle` (other frames may carry `needle` elsewhere: a person's line of #presence)."""
+        while True:
+            self.cursor = self._find(f'id="{name}"', self.cursor)
+            html = region(self.frames[self.cursor], name)
+            if needle in html:
+                return html
+            self.cursor += 1
+
     def send(self, **message: Any) -> None:
         send(self.ws, **message)
 

@@ -40,7 +40,7 @@ def test_raise_shows_position_to_me_and_the_list_to_everyone(session: tuple[Brow
         assert 'id="queue-me"' in bo.until("you are 2nd in line.")
         frame = mentor.until('id="queue-entry-')
         assert "Ann" in frame and "Question" in frame
-        bo_list = mentor.until(">Bo<")
+        bo_list = mentor.until_in("queue", ">Bo<")
         assert bo_list.index(">Ann<") < bo_list.index(">Bo<")
         # Bo sees the shared list with Ann first, and no "you are next" of Ann's.
         shared = "".join(bo.frames)

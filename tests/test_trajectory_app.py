@@ -232,7 +232,7 @@ def test_markdown_and_csv_reports_are_complete_and_formula_safe(client: TestClie
     md = mentor_client.get(f"/m/{code}/trajectory.md")
     assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
     assert "attachment" in md.headers["content-disposition"]
-    assert "# Starters 2026" in md.text and "Mon 7 Sep 2026" in md.text and "From session 1" in md.text
+    assert "# Starters 2026" in md.text and "Mon, 7 Sept 2026" in md.text and "From session 1" in md.text
     assert "Ann" in md.text and "Bo" in md.text
     raw = mentor_client.get(f"/m/{code}/trajectory.csv").text
     rows = list(csv.reader(io.StringIO(raw)))

@@ -1,12 +1,12 @@
 """Unit tests of the trajectory in the pure core: planning, dates, sessions, carry-over, contacts
-and return meetings, personal links and erasure (realtime/trajectory.py, dates.py, carryover.py,
+and return meetings, personal links and erasure (realtime/trajectory.py, text.py parse_date, carryover.py,
 contacts.py, erasure.py, and the session commands in state.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from realtime import carryover, contacts, dates, queue, trajectory, wall
+from realtime import carryover, contacts, queue, trajectory, wall
 from realtime.codec import encode_event
 from realtime.erasure import is_personal, redaction_plan
 from realtime.errors import Forbidden, Rejected
@@ -25,6 +25,7 @@ from realtime.events import (
     UpdateProfile,
 )
 from realtime.state import RoomState
+from realtime.text import parse_date
 from tests.corekit import CODEC, CORE, decide, evolve, export_session, fold
 
 MENTOR = Actor(Role.MENTOR)
@@ -76,37 +77,33 @@ def start(n: int) -> trajectory.StartTrajectorySession:
 # ---------------------------------------------------------------- dates
 
 
-@pytest.mark.parametrize(("first", "days", "expected"), [
-    ("2026-01-28", 7, "2026-02-04"),  # across a month end
-    ("2026-12-28", 7, "2027-01-04"),  # across a year end
-    ("2028-02-24", 7, "2028-03-02"),  # leap year: Feb 29 exists
-    ("2027-02-24", 7, "2027-03-03"),  # no Feb 29
-    ("2028-02-22", 7, "2028-02-29"),
-    ("2100-02-22", 7, "2100-03-01"),  # 2100 is not a leap year
-    ("2000-02-22", 7, "2000-02-29"),  # 2000 is (divisible by 400)
-    ("2026-03-01", -1, "2026-02-28"),
+@pytest.mark.parametrize(("first", "cadence", "expected"), [
+    ("2026-01-28", "weekly", "2026-02-04"),  # across a month end
+    ("2026-12-28", "weekly", "2027-01-04"),  # across a year end
+    ("2028-02-24", "weekly", "2028-03-02"),  # leap year: Feb 29 exists
+    ("2027-02-24", "weekly", "2027-03-03"),  # no Feb 29
+    ("2028-02-22", "weekly", "2028-02-29"),
+    ("2100-02-22", "weekly", "2100-03-01"),  # 2100 is not a leap year
+    ("2000-02-22", "weekly", "2000-02-29"),  # 2000 is (divisible by 400)
+    ("2026-02-20", "fortnightly", "2026-03-06"),
 ])
-def test_add_days_crosses_months_years_and_leap_days(first: str, days: int, expected: str) -> None:
-    assert dates.add_days(first, days) == expected
-
-
-def test_weekday_of_known_dates() -> None:
-    assert dates.weekday("2026-11-28") == 5  # a Saturday
-    assert dates.weekday("1970-01-01") == 3  # a Thursday
-    assert dates.weekday("2028-02-29") == 1  # a Tuesday
+def test_planned_dates_cross_months_years_and_leap_days(first: str, cadence: str, expected: str) -> None:
+    assert trajectory.planned_dates(first, 3, cadence)[:2] == (first, expected)
 
 
 @pytest.mark.parametrize(
-    "typed", ["2027-02-29", "2026-13-01", "2026-04-31", "28-11-2026", "2026-1-5", "", "1999-01-01", "tomorrow"])
+    "typed", ["2027-02-29", "2026-13-01", "2026-04-31", "28-11-2026", "2026-1-5", "", "1999-01-01", "tomorrow",
+              # Spellings date.fromisoformat takes but the form never sends (and events never stored).
+              "20261128", "2026-W48-6", "2026-11-28T10:00", "２０２６-１１-２８"])
 def test_parse_date_rejects_what_is_not_a_calendar_date(typed: str) -> None:
     with pytest.raises(Rejected) as caught:
-        dates.parse_date(typed, "trajectory_first_date")
+        parse_date(typed, "trajectory_first_date")
     assert caught.value.code == "bad_date" and caught.value.params == {"field": "trajectory_first_date"}
 
 
 def test_parse_date_normalises_and_optional_empty() -> None:
-    assert dates.parse_date(" 2028-02-29 ", "d") == "2028-02-29"
-    assert dates.parse_date("", "d", required=False) == ""
+    assert parse_date(" 2028-02-29 ", "d") == "2028-02-29"
+    assert parse_date("", "d", required=False) == ""
 
 
 # ---------------------------------------------------------------- planning
@@ -397,6 +394,25 @@ def test_new_events_round_trip_the_codec() -> None:
         Redacted(), ParticipantErased("p"),
     ):
         assert CODEC.decode_event(encode_event(event)) == event
+
+
+def test_logs_stored_before_datetime_fold_the_same() -> None:
+    # Events as the log has stored them since the first trajectory release (dates as ISO text):
+    # planning with datetime must not change what they fold into, nor what new events look like.
+    stored = [
+        b'{"type":"TrajectoryPlanned","name":"N","theme":"","target_group":"","cadence":"weekly",'
+        b'"format":"room","dates":["2028-02-22","2028-02-29","2028-03-07"]}',
+        b'{"type":"SessionPlanned","number":2,"date":"2028-03-01","title":""}',
+        b'{"type":"ReturnMeetingPlanned","mid":"m","date":"2028-06-01","note":""}',
+    ]
+    state = RoomState()
+    for seq, line in enumerate(stored, start=1):
+        state = evolve(state, Stamped(seq, 0.0, CODEC.decode_event(line)))
+    assert [s.date for s in state.part(trajectory.PART).sessions] == ["2028-02-22", "2028-03-01", "2028-03-07"]
+    assert [m.date for m in state.part(contacts.PART).meetings] == ["2028-06-01"]
+    planned_now = trajectory.TrajectoryPlanned("N", "", "", "weekly", "room",
+                                               trajectory.planned_dates("2028-02-22", 3, "weekly"))
+    assert encode_event(planned_now) == stored[0]
 
 
 def test_export_carries_the_trajectory_and_no_secrets() -> None:

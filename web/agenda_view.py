@@ -19,7 +19,6 @@ from realtime.room import Room
 from realtime.state import RoomState
 from web import agenda_commands
 from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
-from web.trajectory_view import date_label
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -66,7 +65,7 @@ class TopicChoice:
 @dataclass(frozen=True, slots=True)
 class PlanSession:
     number: int
-    date: str
+    date: str  # ISO, "" when not planned; templates show it with format_date
     title: str
     blocks: tuple[Block, ...]
     planned_minutes: int
@@ -104,7 +103,7 @@ def running(state: RoomState, session: int) -> RunningAgenda:
     )
 
 
-def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
+def _plan(room: Room) -> tuple[PlanSession, ...]:
     state = room.state
     ranked = [t for t in state.part(topics.PART).by_votes() if t.status != "discussed"]
     sessions = state.part(trajectory.PART).sessions
@@ -117,7 +116,7 @@ def _plan(room: Room, lang: str) -> tuple[PlanSession, ...]:
         result.append(
             PlanSession(
                 number=number,
-                date=date_label(planned.date, lang) if planned is not None else "",
+                date=planned.date if planned is not None else "",
                 title=planned.title if planned is not None else "",
                 blocks=plan.blocks,
                 planned_minutes=plan.planned_minutes,
@@ -142,7 +141,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     }
     if viewer.page == "trajectory":
         if viewer.role is Role.MENTOR:
-            plan = _plan(room, viewer.lang)
+            plan = _plan(room)
             data["agenda_plan"] = plan
             data["agenda_plan_open"] = _open_session(plan)
         return data

@@ -16,7 +16,6 @@ from realtime.events import Role
 from realtime.room import Room
 from web import assignments_commands
 from web.feature import TRAJECTORY_ONLY, Region, WebFeature
-from web.trajectory_view import date_label
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -50,15 +49,15 @@ class AssignmentView:
     wall: str = ""  # the wall its reflections are on (if it still exists)
 
 
-def _due_date(room: Room, number: int, lang: str) -> str:
+def _due_date(room: Room, number: int) -> str:
     session = room.state.part(trajectory.PART).session(number)
-    return date_label(session.date, lang) if session is not None else ""
+    return session.date if session is not None else ""
 
 
 def _view(room: Room, a: Assignment, viewer: Viewer) -> AssignmentView:
     state = room.state
     base = AssignmentView(
-        aid=a.aid, title=a.title, description=a.description, due=a.due, due_date=_due_date(room, a.due, viewer.lang),
+        aid=a.aid, title=a.title, description=a.description, due=a.due, due_date=_due_date(room, a.due),
         closed=assignments.is_closed(state, a),
     )
     if viewer.role is Role.PARTICIPANT:

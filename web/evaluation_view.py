@@ -20,7 +20,6 @@ from realtime.room import Room
 from realtime.state import RoomState
 from web import evaluation_commands
 from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
-from web.trajectory_view import date_label
 from web.viewer import Viewer
 
 # The trend chart's drawing area (SVG user units); the template scales it to the card's width.
@@ -51,9 +50,9 @@ class AnswerView:
 @dataclass(frozen=True, slots=True)
 class SessionResults:
     session: int
-    label_date: str
+    date: str  # ISO, "" when not planned; templates show it with format_date
     count: int
-    average: str  # "3.8", or "" without answers
+    average: float | None  # None without answers; templates show it with format_decimal
     spread: tuple[tuple[int, int, int], ...]  # (rating, count, percent of the answers)
     answers: tuple[AnswerView, ...]
     change: str
@@ -65,7 +64,7 @@ class Point:
     session: int
     x: float
     y: float
-    average: str
+    average: float
     count: int
 
 
@@ -93,10 +92,6 @@ class EvaluationView:
     trend: Trend | None = None  # the mentor only
 
 
-def _average(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
-
-
 def trend(summaries: list[SessionSummary]) -> Trend | None:
     """The average rating per session as points of a line chart (ratings 1..5 bottom to top)."""
     rated = [s for s in summaries if s.average is not None]
@@ -114,7 +109,7 @@ def trend(summaries: list[SessionSummary]) -> Trend | None:
             s.session,
             round(CHART_LEFT + (step * i if len(rated) > 1 else inner_w / 2), 1),
             y_of(s.average or 0.0),
-            _average(s.average),
+            s.average or 0.0,
             s.count,
         )
         for i, s in enumerate(rated)
@@ -130,7 +125,7 @@ def _answers(answers: list[Evaluation], names: Mapping[str, str]) -> tuple[Answe
     )
 
 
-def _results(room: Room, lang: str) -> tuple[SessionResults, ...]:
+def _results(room: Room) -> tuple[SessionResults, ...]:
     state = room.state
     names = {pid: p.name for pid, p in state.participants.items()}
     rows = []
@@ -139,9 +134,9 @@ def _results(room: Room, lang: str) -> tuple[SessionResults, ...]:
         rows.append(
             SessionResults(
                 session=summary.session,
-                label_date=date_label(planned.date, lang) if planned is not None else "",
+                date=planned.date if planned is not None else "",
                 count=summary.count,
-                average=_average(summary.average),
+                average=summary.average,
                 spread=tuple(
                     (r, n, round(100 * n / summary.count) if summary.count else 0)
                     for r, n in zip(range(1, 6), summary.ratings, strict=True)
@@ -177,7 +172,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         on_trajectory_page = viewer.page == "trajectory"
         view = EvaluationView(
             view.open, view.session, view.count,
-            results=_results(room, viewer.lang) if on_trajectory_page else (),
+            results=_results(room) if on_trajectory_page else (),
             trend=trend(evaluation.summaries(state.part(evaluation.PART), evaluation.withheld_session(state)))
             if on_trajectory_page else None,
         )

@@ -46,8 +46,7 @@ class Point:
     x: float
     y: float
     session: int
-    value: float
-    label: str  # the value as shown ("7", "6.5")
+    value: float  # shown by the template in the reader's number format (format_decimal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +61,6 @@ class Chart:
     right: float
     top: float
     bottom: float
-
-
-def _label(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def line_chart(
@@ -87,7 +82,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return round(top + plot_h * (1 - value / goals.RATING_MAX), 1)
 
-    points = tuple(Point(x_of(s), y_of(v), s, v, _label(v)) for s, v in data if s in slots)
+    points = tuple(Point(x_of(s), y_of(v), s, v) for s, v in data if s in slots)
     return Chart(
         width=width,
         height=height,

@@ -1,22 +1,33 @@
 """The one translation mechanism: gettext catalogs (.po files read with Babel) keyed by English.
 
-Templates call `t("English text", name=value)`; Python code that produces user-facing text goes
-through `Translator.t` too (the refusal reasons every feature declares, Core.reasons, and the
-field labels of its web part, WebFeature.field_labels, are msgids as well).
-English is the source language, so an English lookup is the msgid itself. `.po` files are read at
-start-up, so there is no compile step; tests/test_i18n.py extracts every msgid from the code and the
-templates and fails when Dutch lacks one.
+Templates call `t("English text", name=value)`, and `tn("{n} vote", "{n} votes", n)` wherever a
+count goes with a noun (ngettext: the catalog's Plural-Forms header picks the form, so Dutch gets
+"1 stem", "2 stemmen"); numbers and dates go through `format_decimal`, `format_percent` and
+`format_date` (web/formats.py). Python code that produces user-facing text uses the same functions
+through `Translator.language(lang)`; the refusal reasons every feature declares (Core.reasons) and
+the field labels of its web part (WebFeature.field_labels) are msgids as well, in tables named
+REASONS and FIELD_LABELS. English is the source language, so an English lookup is the msgid itself.
+
+Each language's `.po` files (one per feature, web/locale/<lang>/LC_MESSAGES/*.po) are merged and
+compiled in memory at start-up, so there is no compile step. Babel's extractors find every msgid
+(babel.cfg, web/i18n_extract.py), and tests/test_i18n.py fails when Dutch lacks one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from io import BytesIO
 from pathlib import Path
 from typing import Protocol
 
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
 from realtime.errors import REASONS
+from web.formats import Formats
+from web.hyphenation import Hyphenator
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "en"
@@ -26,19 +37,81 @@ class Gettext(Protocol):
     def __call__(self, msgid: str, /, **params: object) -> str: ...
 
 
-def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> dict[str, str]:
-    """Every .po file of `lang` merged: messages.po, plus one file per feature (wall.po, ...),
-    so that features can be translated without touching each other's files."""
-    merged: dict[str, str] = {}
-    for path in sorted((locale_dir / lang / "LC_MESSAGES").glob("*.po")):
+def load_catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> Catalog:
+    """Every .po file of `lang` merged into one catalog: messages.po, plus one file per feature
+    (wall.po, ...), so that features can be translated without touching each other's files.
+
+    The header (with Plural-Forms) is the first file's; tests/test_i18n.py checks that every file
+    declares the same plural forms. A language without files gives an empty catalog."""
+    merged = Catalog(locale=lang)
+    for index, path in enumerate(sorted((locale_dir / lang / "LC_MESSAGES").glob("*.po"))):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
-        merged.update(
-            (str(message.id), str(message.string))
-            for message in catalog
-            if message.id and isinstance(message.string, str) and message.string and not message.fuzzy
-        )
+        if index == 0:
+            merged = catalog
+            continue
+        for message in catalog:
+            if message.id:
+                merged[message.id] = message
     return merged
+
+
+def complete(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """Whether a catalog entry is translated: a non-empty text, or every plural form filled
+    (a half-done plural entry would show an empty form, so it counts as missing)."""
+    if isinstance(string, tuple | list):
+        return bool(string) and all(string)
+    return bool(string)
+
+
+def compile_catalog(catalog: Catalog) -> NullTranslations:
+    """`catalog` as gettext translations, compiled in memory (no .mo files to keep in step).
+
+    Fuzzy and incomplete entries are left out, so their English msgid shows instead."""
+    usable = Catalog(locale=catalog.locale)
+    usable.mime_headers = catalog.mime_headers
+    for message in catalog:
+        if message.id and not message.fuzzy and complete(message.string):
+            usable[message.id] = message
+    if not len(usable):
+        return NullTranslations()
+    compiled = BytesIO()
+    write_mo(compiled, usable)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+class Language:
+    """Everything that speaks one language: its messages (t, tn), its number and date formats, and
+    where its long words may break (hyphenate)."""
+
+    def __init__(self, code: str, translations: NullTranslations) -> None:
+        self.code = code
+        self.formats = Formats(code)
+        self.hyphenate = Hyphenator(code)
+        self._gettext = translations.gettext
+        self._ngettext = translations.ngettext
+        self._template_names: Mapping[str, object] = {
+            "t": self.t,
+            "tn": self.tn,
+            "format_decimal": self.formats.decimal,
+            "format_percent": self.formats.percent,
+            "format_date": self.formats.date,
+            "hyphenate": self.hyphenate,
+        }
+
+    def t(self, msgid: str, /, **params: object) -> str:
+        text = self._gettext(msgid)
+        return text.format(**params) if params else text
+
+    def tn(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """The form of `singular`/`plural` that fits count `n` in this language, with `{n}` filled
+        in as the language writes numbers ("1.000" in Dutch)."""
+        return self._ngettext(singular, plural, n).format(n=self.formats.count(n), **params)
+
+    def template_names(self) -> Mapping[str, object]:
+        """What every template gets to speak this language (see web/render.py)."""
+        return self._template_names
 
 
 class Translator:
@@ -50,7 +123,9 @@ class Translator:
     ) -> None:
         """`reasons`: every refusal reason of the app (Core.reasons); `field_labels`: the labels of
         the fields those reasons name ("{field} is required."), from every web feature."""
-        self._catalogs = {lang: load_catalog(lang, locale_dir) for lang in LANGUAGES}
+        self._languages = {
+            lang: Language(lang, compile_catalog(load_catalog(lang, locale_dir))) for lang in LANGUAGES
+        }
         self.reasons = reasons
         self.field_labels: Mapping[str, str] = field_labels or {}
 
@@ -62,14 +137,14 @@ class Translator:
                 return lang
         return DEFAULT_LANGUAGE
 
+    def language(self, lang: str) -> Language:
+        return self._languages.get(lang) or self._languages[DEFAULT_LANGUAGE]
+
     def gettext(self, lang: str) -> Gettext:
-        catalog = self._catalogs.get(lang, {})
+        return self.language(lang).t
 
-        def t(msgid: str, /, **params: object) -> str:
-            text = catalog.get(msgid, msgid)
-            return text.format(**params) if params else text
-
-        return t
+    def template_names(self, lang: str) -> Mapping[str, object]:
+        return self.language(lang).template_names()
 
     def reason(self, lang: str, code: str, params: Mapping[str, object]) -> str:
         """An error reason (realtime.errors) in `lang`, with field names translated too."""

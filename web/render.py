@@ -159,7 +159,7 @@ class Renderer:
             "page_regions": self.layout.page_regions(viewer.role, viewer.page),
             "parts": Parts(room.state, self._parts),
             "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
-            "t": self.translator.gettext(viewer.lang),
+            **self.translator.template_names(viewer.lang),
             "lang": viewer.lang,
             "viewer": viewer,
             "role": viewer.role.value,
@@ -188,7 +188,7 @@ class Renderer:
     def simple(self, template: str, lang: str, **extra: Any) -> str:
         """A page that shows no room (start page, errors)."""
         return self.env.get_template(template).render(
-            t=self.translator.gettext(lang), lang=lang, static_version=self.static_version, **extra
+            **self.translator.template_names(lang), lang=lang, static_version=self.static_version, **extra
         )
 
     def regions(self, room: Room, viewer: Viewer, names: Iterable[str]) -> str:
@@ -244,7 +244,7 @@ class Renderer:
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
         """What a line of #presence and its counts need: far less than a region's context."""
-        return {"t": self.translator.gettext(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
+        return {**self.translator.template_names(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
                 "oob": oob}
 
     def presence_lines(self, persons: list[PersonView], viewer: Viewer) -> Markup:
@@ -301,5 +301,5 @@ class Renderer:
     def fragment(self, template: str, viewer: Viewer, **extra: Any) -> str:
         """A one-off fragment for one connection (an error notice, the connection state)."""
         return self.env.get_template(template).render(
-            t=self.translator.gettext(viewer.lang), lang=viewer.lang, viewer=viewer, oob=True, **extra
+            **self.translator.template_names(viewer.lang), lang=viewer.lang, viewer=viewer, oob=True, **extra
         )

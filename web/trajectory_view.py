@@ -16,15 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import carryover, contacts, dates, events, trajectory, wall
+from realtime import carryover, contacts, events, trajectory, wall
 from realtime.carryover import CarryOver
 from realtime.events import Role
 from realtime.room import Room
 from web import trajectory_commands
 from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, WebFeature
 from web.viewer import Viewer
-
-# Short day and month names per language: calendar data rather than UI sentences.
 
 # Field name -> English label, for error messages about that field (also msgids).
 FIELD_LABELS: Mapping[str, str] = {
@@ -47,31 +45,10 @@ FIELD_LABELS: Mapping[str, str] = {
 }
 
 
-_DAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-}
-_MONTHS = {
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
-}
-
-
-def date_label(iso: str, lang: str, year: bool = False) -> str:
-    """"Mon 7 Sep" / "ma 7 sep" (with the year when asked); "" for no date."""
-    if not iso:
-        return ""
-    y, m, d = (int(part) for part in iso.split("-"))
-    days, months = _DAYS.get(lang, _DAYS["en"]), _MONTHS.get(lang, _MONTHS["en"])
-    label = f"{days[dates.weekday(iso)]} {d} {months[m - 1]}"
-    return f"{label} {y}" if year else label
-
-
 @dataclass(frozen=True, slots=True)
 class SessionView:
     number: int
-    date: str
-    date_label: str
+    date: str  # ISO, "" when not planned; templates show it with format_date
     title: str
     status: str  # "running", "done", "next" (the one to start next), "planned"
 
@@ -114,13 +91,13 @@ class TrajectoryView:
     # After the trajectory.
     shared: tuple[contacts.Contact, ...]
     my_contact: contacts.Contact | None
-    meetings: tuple[tuple[contacts.ReturnMeeting, str], ...]
+    meetings: tuple[contacts.ReturnMeeting, ...]
     # The mentor only.
     people: tuple[PersonRow, ...]
     carry_all: tuple[CarryOver, ...]
 
 
-def _sessions(state: trajectory.TrajectoryState, lang: str) -> tuple[tuple[SessionView, ...], int]:
+def _sessions(state: trajectory.TrajectoryState) -> tuple[tuple[SessionView, ...], int]:
     upcoming = [s.number for s in state.sessions if not s.started and s.number > state.current]
     next_number = upcoming[0] if upcoming else next((s.number for s in state.sessions if not s.started), 0)
     views = []
@@ -133,7 +110,7 @@ def _sessions(state: trajectory.TrajectoryState, lang: str) -> tuple[tuple[Sessi
             status = "next"
         else:
             status = "planned"
-        views.append(SessionView(s.number, s.date, date_label(s.date, lang), s.title, status))
+        views.append(SessionView(s.number, s.date, s.title, status))
     return tuple(views), next_number
 
 
@@ -150,7 +127,7 @@ def _walls_of(room: Room, session: int) -> tuple[WallLink, ...]:
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     state = room.state
     traj = state.part(trajectory.PART)
-    sessions, next_number = _sessions(traj, viewer.lang)
+    sessions, next_number = _sessions(traj)
     shown = carryover.shown(state)
     source = shown.session if shown else 0
     started = tuple(s.number for s in traj.sessions if s.started)
@@ -179,13 +156,12 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         started=started if mentor else (),
         shared=tuple(contacts.visible(state)) if group else (),
         my_contact=state.part(contacts.PART).shared.get(viewer.pid) if participant else None,
-        meetings=tuple((m, date_label(m.date, viewer.lang, year=True)) for m in state.part(contacts.PART).meetings)
-        if group else (),
+        meetings=state.part(contacts.PART).meetings if group else (),
         people=tuple(PersonRow(p.pid, p.name, p.location) for p in state.participants.values()) if mentor else (),
         carry_all=tuple(sorted((n for n in state.part(carryover.PART).notes.values() if not n.empty),
                                key=lambda n: n.session)) if mentor else (),
     )
-    return {"traj": view, "traj_limits": trajectory, "traj_date": date_label}
+    return {"traj": view, "traj_limits": trajectory}
 
 
 _GROUP = frozenset({Role.MENTOR, Role.PARTICIPANT})

@@ -51,7 +51,7 @@ async def test_mentor_plans_six_sessions_and_a_phone_comes_back_by_its_link(new_
         "theme": "Theme", "theme_value": "Giving and receiving feedback",
         "target": "Target group", "target_value": "New teachers",
         "count": "Number of sessions", "first": "Date of the first session", "fortnightly": "Every two weeks",
-        "hybrid": "Hybrid", "submit": "Plan the sessions", "first_label": "Mon 7 Sep",
+        "hybrid": "Hybrid", "submit": "Plan the sessions", "first_label": "Mon 7 Sept",
         "last_label": "Mon 16 Nov",
     })
     # Give session 2 a title.

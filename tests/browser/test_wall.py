@@ -168,7 +168,7 @@ async def test_hidden_until_reveal_shows_nothing_of_others(new_context: NewConte
     bram = await join(bram_page.context, code, "Bram", "remote", page=bram_page)
 
     await write(ada, "A quiet first thought", column="Expectations")
-    await expect(bram.locator("#wall .wall-blind-note")).to_contain_text("1 post-its so far")
+    await expect(bram.locator("#wall .wall-blind-note")).to_contain_text("1 post-it so far")
     await expect(bram.locator("#wall .note")).to_have_count(0)
     assert "A quiet first thought" not in "".join(bram_frames)
     await expect(mentor.locator("#wall .note", has_text="A quiet first thought")).to_be_visible()

@@ -8,8 +8,8 @@ from typing import Any
 from web.exports.cells import csv_text, md_text
 from web.i18n import Gettext
 
-# "Mon 7 Sep 2026" from an ISO date, in a language (web/trajectory_view.py date_label).
-DateLabel = Callable[[str, str, bool], str]
+# An ISO date in the reader's language, in a CLDR skeleton ("yMMMEd": "Mon 7 Sept 2026"); web/formats.py.
+DateFormat = Callable[[str, str], str]
 
 
 def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -63,11 +63,10 @@ def _generic(lines: list[str], value: Any, depth: int = 0) -> None:
                 lines.append(f"{pad}- {md_text(item)}")
 
 
-def trajectory_markdown(data: Mapping[str, Any], t: Gettext, date_label: DateLabel) -> str:
+def trajectory_markdown(data: Mapping[str, Any], t: Gettext, format_date: DateFormat) -> str:
     """The report of a trajectory (Core.export) in the reader's language: the plan, the sessions,
     the group, the carry-over, the walls, what comes after, then every other section as a list."""
     traj = data["trajectory"]
-    language = str(data["language"])
     lines = [f"# {md_text(traj['name'] or data['title'])}", ""]
     facts = [
         (t("Theme"), traj["theme"]), (t("Target group"), traj["target_group"]),
@@ -77,34 +76,34 @@ def trajectory_markdown(data: Mapping[str, Any], t: Gettext, date_label: DateLab
     ]
     lines += [f"- **{md_text(k)}:** {md_text(v)}" for k, v in facts if v and traj["planned"]] + [""]
     if traj["sessions"]:
-        lines += [f"## {t('Sessions')}", ""]
-        lines += [f"| # | {t('Date')} | {t('Title of the session')} | {t('Held')} |", "|---|---|---|---|"]
+        lines += ["## " + t("Sessions"), ""]
+        lines += ["| # | " + " | ".join((t("Date"), t("Title of the session"), t("Held"))) + " |", "|---|---|---|---|"]
         for s in traj["sessions"]:
             held = "✓" if s["started_at"] else ""
-            when = md_text(date_label(s["date"], language, True))
+            when = md_text(format_date(s["date"], "yMMMEd"))
             lines.append(f"| {s['number']} | {when} | {md_text(s['title'])} | {held} |")
         lines.append("")
-    lines += [f"## {t('People in this group')}", ""]
+    lines += ["## " + t("People in this group"), ""]
     lines += [f"- {md_text(p['name'])}" for p in data["participants"]] or ["-"]
     lines.append("")
     if data["carryover"]:
-        lines += [f"## {t('Carry-over')}", ""]
+        lines += ["## " + t("Carry-over"), ""]
         for note in data["carryover"]:
-            lines += [f"### {t('From session {n}', n=note['session'])}", ""]
+            lines += ["### " + t("From session {n}", n=note["session"]), ""]
             lines += [f"- {md_text(item)}" for item in note["action_points"]]
             lines += [f"- ? {md_text(item)}" for item in note["open_questions"]]
             lines.append("")
     walls = data.get("walls") or []
     if walls:
-        lines += [f"## {t('Post-it walls')}", ""]
+        lines += ["## " + t("Post-it walls"), ""]
         for w in walls:
             count = sum(len(c.get("notes", [])) for c in w.get("columns", []))
             lines.append(f"- {md_text(w.get('title', ''))} ({count})")
         lines.append("")
     after = data["after"]
     if after["return_meetings"] or after["shared_contacts"]:
-        lines += [f"## {t('After the trajectory')}", ""]
-        lines += [f"- {md_text(date_label(m['date'], language, True))}: {md_text(m['note'])}"
+        lines += ["## " + t("After the trajectory"), ""]
+        lines += [f"- {md_text(format_date(m['date'], 'yMMMEd'))}: {md_text(m['note'])}"
                   for m in after["return_meetings"]]
         lines += [f"- {md_text(c['name'])}: {md_text(c['contact'])}" for c in after["shared_contacts"]]
         lines.append("")

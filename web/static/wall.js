@@ -200,7 +200,7 @@
     const text = body.querySelector("textarea[data-fill=text]");
     const source = note.querySelector(".wall-mine-text, .note-text");
     if (text && source) {
-      text.value = source.textContent;
+      text.value = source.textContent.replaceAll("\u00ad", "");  // soft hyphens are for display
       text.dispatchEvent(new Event("input", { bubbles: true }));  // the character counter
     }
     if (note.classList.contains("is-hidden")) {
