@@ -1,0 +1,207 @@
+"""The hub's failure paths (issue 13, section 3): whatever goes wrong in a batch, a watcher or a
+background task, every command gets an answer and the room stays usable.
+
+The store here is a fake that raises on demand (the hub is what is tested); the Redis variants
+are in tests/test_supervision_redis.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Sequence
+
+import pytest
+
+from realtime.broker.memory import MemoryBroker
+from realtime.errors import BackendUnavailable, CommandFailed, TimedOut
+from realtime.events import Actor, CreateSession, Event, Join, Role, SetTitle, Stamped, TitleChanged
+from realtime.hub import Hub
+from realtime.room import Change
+from realtime.store.memory import MemoryStore
+
+MENTOR = Actor(Role.MENTOR)
+CODE = "ACDEFGHJ"
+# Only a guard against a hang on today's code (where these tests failed by never returning): no
+# test here measures time.
+HANG_S = 5.0
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.ticks = itertools.count(1)
+
+    def __call__(self) -> float:
+        return float(next(self.ticks))
+
+
+class FlakyStore(MemoryStore):
+    """A memory store whose reads and appends raise what the test sets, until it is cleared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_error: BaseException | None = None
+        self.append_error: BaseException | None = None
+        self.append_gate: asyncio.Event | None = None  # appends wait for it while set
+
+    async def read(self, room: str, after: int = 0) -> list[Stamped]:
+        if self.read_error is not None:
+            raise self.read_error
+        return await super().read(room, after)
+
+    async def append(self, room: str, expected_seq: int, at: float, events: Sequence[Event]) -> list[Stamped]:
+        if self.append_gate is not None:
+            await self.append_gate.wait()
+        if self.append_error is not None:
+            raise self.append_error
+        return await super().append(room, expected_seq, at, events)
+
+
+def create() -> CreateSession:
+    return CreateSession("Week 1", "en", CODE, "jt", "mk")
+
+
+def join(i: int) -> tuple[Join, Actor]:
+    return Join(f"p{i}", f"P{i}", "room", f"h{i}"), Actor(Role.PARTICIPANT, f"p{i}")
+
+
+async def test_a_conflict_then_a_failing_read_fails_the_batch_and_the_room_stays_usable() -> None:
+    # Reproduced from issue 13: another process wrote first (Conflict), then reading what it wrote
+    # failed. That exception escaped the batch: its futures never resolved, execute() never returned.
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    try:
+        await hub.create(create())
+        await hub.room(CODE)
+        # Another process appends behind this hub's back (its broker message is lost).
+        await store.append(CODE, 1, 5.0, [TitleChanged("Elsewhere")])
+        store.read_error = BackendUnavailable("redis went away")
+        with pytest.raises(BackendUnavailable):
+            await asyncio.wait_for(hub.execute(CODE, SetTitle("Here"), MENTOR), HANG_S)
+        # The store is back: the room catches up and the next command works.
+        store.read_error = None
+        stamped = await asyncio.wait_for(hub.execute(CODE, SetTitle("Here"), MENTOR), HANG_S)
+        assert [s.seq for s in stamped] == [3]
+        assert (await hub.room(CODE)).state.title == "Here"
+    finally:
+        await hub.close()
+
+
+async def test_an_unexpected_error_in_a_batch_fails_every_command_in_it_with_command_failed() -> None:
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    try:
+        await hub.create(create())
+        await store.append(CODE, 1, 5.0, [TitleChanged("Elsewhere")])
+        store.read_error = RuntimeError("disk I/O error")  # not a KringError: a bug or a broken disk
+        results = await asyncio.wait_for(
+            asyncio.gather(*(hub.execute(CODE, *join(i)) for i in range(5)), return_exceptions=True), HANG_S
+        )
+        # The first command may run in a batch of its own; every one of them failed clearly.
+        assert all(isinstance(r, CommandFailed) for r in results), results
+        assert all(isinstance(r, BackendUnavailable) for r in results)  # 503 and the notice
+        store.read_error = None
+        await asyncio.wait_for(hub.execute(CODE, *join(9)), HANG_S)
+        assert list((await hub.room(CODE)).state.participants) == ["p9"]
+    finally:
+        await hub.close()
+
+
+async def test_commands_that_arrive_while_a_batch_fails_still_get_their_turn() -> None:
+    # The batch after a failed one must still run: the flush loop must not end with commands left.
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    try:
+        await hub.create(create())
+        gate = store.append_gate = asyncio.Event()
+        store.append_error = RuntimeError("the first append breaks")
+        first = asyncio.ensure_future(hub.execute(CODE, *join(1)))
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        later = asyncio.ensure_future(hub.execute(CODE, *join(2)))  # waits behind the first batch
+        await asyncio.sleep(0)
+        store.append_gate = None
+        gate.set()
+        with pytest.raises(CommandFailed):
+            await asyncio.wait_for(first, HANG_S)
+        store.append_error = None
+        assert [s.seq for s in await asyncio.wait_for(later, HANG_S)] == [2]
+    finally:
+        await hub.close()
+
+
+async def test_a_bug_in_decide_fails_that_command_only() -> None:
+    hub = Hub(MemoryStore(), MemoryBroker(), Clock(), "one")
+    try:
+        await hub.create(create())
+        # A command the core does not know makes decide raise a plain exception, as a bug would.
+        broken = object()
+        results = await asyncio.wait_for(asyncio.gather(
+            hub.execute(CODE, *join(1)),
+            hub.execute(CODE, broken, MENTOR),  # type: ignore[arg-type]
+            hub.execute(CODE, *join(2)),
+            return_exceptions=True,
+        ), HANG_S)
+        assert isinstance(results[0], list) and isinstance(results[2], list)
+        assert isinstance(results[1], CommandFailed)
+        assert list((await hub.room(CODE)).state.participants) == ["p1", "p2"]
+    finally:
+        await hub.close()
+
+
+async def test_execute_is_bounded_by_its_timeout() -> None:
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one", command_timeout_s=0.2)
+    try:
+        await hub.create(create())
+        store.append_gate = asyncio.Event()  # the store hangs
+        with pytest.raises(TimedOut):
+            await asyncio.wait_for(hub.execute(CODE, *join(1)), HANG_S)
+        # A command still waiting for its batch when it timed out is dropped, never written later.
+        with pytest.raises(TimedOut):
+            await asyncio.wait_for(hub.execute(CODE, *join(2)), HANG_S)
+        gate, store.append_gate = store.append_gate, None
+        gate.set()
+        stamped = await asyncio.wait_for(hub.execute(CODE, *join(3)), HANG_S)
+        log = await store.read(CODE)
+        assert stamped[0].seq == log[-1].seq
+        assert "p2" not in {getattr(s.event, "pid", "") for s in log}
+        assert (await hub.room(CODE)).state.seq == log[-1].seq
+    finally:
+        await hub.close()
+
+
+async def test_a_failing_watcher_does_not_stop_the_others_or_the_command(caplog: pytest.LogCaptureFixture) -> None:
+    store, broker = MemoryStore(), MemoryBroker()
+    one, two = Hub(store, broker, Clock(), "one"), Hub(store, broker, Clock(), "two")
+    try:
+        room1 = await one.create(create())
+        room2 = await two.room(CODE)
+        seen: dict[str, list[Change]] = {"a1": [], "b1": [], "a2": [], "b2": []}
+
+        def broken(change: Change) -> None:
+            raise RuntimeError("this page's renderer has a bug")
+
+        one.watch(room1, seen["a1"].append)
+        one.watch(room1, broken)
+        one.watch(room1, seen["b1"].append)
+        two.watch(room2, seen["a2"].append)
+        two.watch(room2, broken)  # the same failure where the broker's message arrives
+        two.watch(room2, seen["b2"].append)
+        with caplog.at_level(logging.ERROR):
+            for i in range(3):
+                await asyncio.wait_for(one.execute(CODE, *join(i)), HANG_S)
+            for _ in range(20):
+                if room2.state.seq == 4:
+                    break
+                await asyncio.sleep(0.01)
+        for name, changes in seen.items():
+            assert [s.seq for c in changes for s in c.events] == [2, 3, 4], name
+        assert room1.state == room2.state
+        failures = [r for r in caplog.records if "watcher" in r.getMessage()]
+        assert len(failures) == 2  # once per failing watcher, not once per change
+        assert all(CODE in r.getMessage() for r in failures)
+    finally:
+        await one.close()
+        await two.close()
