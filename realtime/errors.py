@@ -6,6 +6,8 @@
      ├── RoomNotFound         no room with that code
      ├── Conflict             the store's log moved on since we read it (another writer won); retry
      └── BackendUnavailable   the store or the broker cannot be reached right now
+          ├── CommandFailed   a command's batch failed for another reason (a bug, a broken disk)
+          └── TimedOut        the hub did not finish a command within its time limit
 
 The shell (server/errors.py) maps these to HTTP statuses and websocket frames. A Rejected carries a
 reason code and parameters, never a finished sentence: the web layer translates REASONS[code] into
@@ -34,6 +36,8 @@ REASONS: Mapping[str, str] = {
     "room_full": "This session is full ({max} people).",
     "no_change": "Nothing changed.",
     "unavailable": "Kring cannot save anything right now. Nothing was lost; please try again in a moment.",
+    "command_failed": "Something went wrong, so that was not saved. Please try again.",
+    "timed_out": "That took too long. It may not have been saved: check, and try again if needed.",
     "queue_full": "The queue is full ({max} hands). Please wait a moment.",
     "queue_not_waiting": "That person is not in the queue (any more).",
     # -- queue reasons --
@@ -134,3 +138,20 @@ class Conflict(KringError):
 
 class BackendUnavailable(KringError):
     """A store or broker could not be reached; the operation may be retried later."""
+
+    # The REASONS code the shell shows for it (HTTP 503, the websocket's error notice).
+    reason = "unavailable"
+
+
+class CommandFailed(BackendUnavailable):
+    """A command failed for a reason that is not the user's (a bug in the core, a broken disk).
+    Nothing of it was stored; the cause is logged, the user is told to try again."""
+
+    reason = "command_failed"
+
+
+class TimedOut(BackendUnavailable):
+    """A command did not finish within the hub's time limit (a store that hangs). It may still be
+    stored afterwards: the user is told to check."""
+
+    reason = "timed_out"

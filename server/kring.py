@@ -74,7 +74,7 @@ def build(settings: Settings) -> Kring:
         store = open_store(settings.store_url)
     broker = open_broker(settings.broker_url)
     translator = Translator()
-    hub = Hub(store, broker, clock=time.time, node=settings.node)
+    hub = Hub(store, broker, clock=time.time, node=settings.node, command_timeout_s=settings.command_timeout_s)
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()

@@ -16,7 +16,7 @@ import pytest
 
 from realtime.broker.memory import MemoryBroker
 from realtime.errors import BackendUnavailable, CommandFailed, TimedOut
-from realtime.events import Actor, CreateSession, Event, Join, Role, SetTitle, Stamped, TitleChanged
+from realtime.events import Actor, CreateSession, EraseParticipant, Event, Join, Role, SetTitle, Stamped, TitleChanged
 from realtime.hub import Hub
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
@@ -37,13 +37,14 @@ class Clock:
 
 
 class FlakyStore(MemoryStore):
-    """A memory store whose reads and appends raise what the test sets, until it is cleared."""
+    """A memory store whose reads raise `read_error` while it is set, whose next append raises
+    `next_append_error` (once), and whose appends wait for `append_gate` while it is set."""
 
     def __init__(self) -> None:
         super().__init__()
         self.read_error: BaseException | None = None
-        self.append_error: BaseException | None = None
-        self.append_gate: asyncio.Event | None = None  # appends wait for it while set
+        self.next_append_error: BaseException | None = None
+        self.append_gate: asyncio.Event | None = None
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
         if self.read_error is not None:
@@ -53,8 +54,9 @@ class FlakyStore(MemoryStore):
     async def append(self, room: str, expected_seq: int, at: float, events: Sequence[Event]) -> list[Stamped]:
         if self.append_gate is not None:
             await self.append_gate.wait()
-        if self.append_error is not None:
-            raise self.append_error
+        error, self.next_append_error = self.next_append_error, None
+        if error is not None:
+            raise error
         return await super().append(room, expected_seq, at, events)
 
 
@@ -115,7 +117,7 @@ async def test_commands_that_arrive_while_a_batch_fails_still_get_their_turn() -
     try:
         await hub.create(create())
         gate = store.append_gate = asyncio.Event()
-        store.append_error = RuntimeError("the first append breaks")
+        store.next_append_error = RuntimeError("the first append breaks")
         first = asyncio.ensure_future(hub.execute(CODE, *join(1)))
         await asyncio.sleep(0)
         await asyncio.sleep(0)
@@ -125,7 +127,6 @@ async def test_commands_that_arrive_while_a_batch_fails_still_get_their_turn() -
         gate.set()
         with pytest.raises(CommandFailed):
             await asyncio.wait_for(first, HANG_S)
-        store.append_error = None
         assert [s.seq for s in await asyncio.wait_for(later, HANG_S)] == [2]
     finally:
         await hub.close()
@@ -135,11 +136,12 @@ async def test_a_bug_in_decide_fails_that_command_only() -> None:
     hub = Hub(MemoryStore(), MemoryBroker(), Clock(), "one")
     try:
         await hub.create(create())
-        # A command the core does not know makes decide raise a plain exception, as a bug would.
-        broken = object()
+        # A field of the wrong type (which the socket's parser never lets through) makes decide
+        # raise a TypeError, as a bug in the core would.
+        broken = EraseParticipant(["p1"])  # type: ignore[arg-type]
         results = await asyncio.wait_for(asyncio.gather(
             hub.execute(CODE, *join(1)),
-            hub.execute(CODE, broken, MENTOR),  # type: ignore[arg-type]
+            hub.execute(CODE, broken, MENTOR),
             hub.execute(CODE, *join(2)),
             return_exceptions=True,
         ), HANG_S)
