@@ -14,12 +14,14 @@ from collections.abc import Sequence
 
 import pytest
 
+from realtime import queue
 from realtime.broker.memory import MemoryBroker
 from realtime.errors import BackendUnavailable, CommandFailed, TimedOut
 from realtime.events import Actor, CreateSession, EraseParticipant, Event, Join, Role, SetTitle, Stamped, TitleChanged
 from realtime.hub import Hub
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
+from server import away
 
 MENTOR = Actor(Role.MENTOR)
 CODE = "ACDEFGHJ"
@@ -207,3 +209,26 @@ async def test_a_failing_watcher_does_not_stop_the_others_or_the_command(caplog:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_the_away_sweep_does_not_hang_on_a_batch_that_fails() -> None:
+    # Issue 13: the away sweep runs commands through execute, so it hung the same way.
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    try:
+        room = await hub.create(create())
+        await hub.execute(CODE, *join(1))
+        await hub.execute(CODE, queue.RaiseHand(), Actor(Role.PARTICIPANT, "p1"))
+        hub.connect(room, "p1")
+        hub.disconnect(room, "p1")
+        since = room.presence.away_since("p1")
+        assert since is not None
+        await store.append(CODE, room.state.seq, 50.0, [TitleChanged("Elsewhere")])  # a Conflict next
+        store.read_error = BackendUnavailable("redis went away")
+        sent = await asyncio.wait_for(away.sweep(hub, [room], since + queue.GRACE_S + 1), HANG_S)
+        assert sent == 0  # nothing lowered this time: the next sweep tries again
+        store.read_error = None
+        assert await asyncio.wait_for(away.sweep(hub, [room], since + queue.GRACE_S + 1), HANG_S) == 1
+        assert room.state.queue.entries == ()
+    finally:
+        await hub.close()
