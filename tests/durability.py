@@ -27,7 +27,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from realtime.events import ProfileUpdated
 from realtime.store.base import EventStore
-from tests.appkit import connect, join_server
+from tests.appkit import CSRF_RE, connect, cookie_header
 from tests.serverproc import ServerProcess
 
 FLASH_RE = re.compile(r'<div id="flash"[^>]*is-shown[^>]*>(.*?)</div>', re.S)
@@ -63,16 +63,29 @@ class RunResult:
 
 
 def open_sessions(server: ServerProcess, rooms: int, per_room: int, first_index: int = 0) -> list[Person]:
-    """`rooms` new sessions with `per_room` participants each, joined over HTTP like browsers."""
+    """`rooms` new sessions with `per_room` participants each, joined with the join form like
+    browsers. One join page per session is fetched for its form token; every person's browser
+    then holds the same form cookie (what makes joining cheap enough for many people)."""
     people: list[Person] = []
-    for r in range(rooms):
-        created = httpx.post(server.url + "/api/v1/sessions", json={"title": f"Durability {r}", "language": "en"},
-                             timeout=10)
-        created.raise_for_status()
-        code = created.json()["code"]
-        for _ in range(per_room):
-            index = first_index + len(people)
-            people.append(Person(code, join_server(server, code, f"P{index}"), index))
+    # One client whose cookie jar is emptied for each person: a new client per person costs
+    # more than the join itself (an SSL context each).
+    with httpx.Client(base_url=server.url, timeout=10) as browser:
+        for r in range(rooms):
+            created = browser.post("/api/v1/sessions", json={"title": f"Durability {r}", "language": "en"})
+            created.raise_for_status()
+            code = created.json()["code"]
+            browser.cookies.clear()
+            token = CSRF_RE.search(browser.get(f"/s/{code}/join").text)
+            assert token, "no form token on the join page"
+            form_cookies = dict(browser.cookies.items())
+            for _ in range(per_room):
+                index = first_index + len(people)
+                browser.cookies.clear()
+                browser.cookies.update(form_cookies)
+                response = browser.post(f"/s/{code}/join",
+                                        data={"name": f"P{index}", "location": "room", "csrf": token.group(1)})
+                assert response.status_code == 303, response.text
+                people.append(Person(code, cookie_header(browser), index))
     return people
 
 

@@ -27,7 +27,7 @@ def test_kill_9_on_sqlite_loses_no_acknowledged_action(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path).start()
     try:
         result = kill_run(server, lambda: SqliteStore(str(tmp_path / "kring.db")),
-                          rooms=4, per_room=10, rate=200.0, seconds=2.0)
+                          rooms=4, per_room=6, rate=200.0, seconds=2.0)
     finally:
         server.stop()
     assert result.acknowledged >= 50, result
@@ -42,7 +42,7 @@ def test_kill_9_on_redis_loses_no_acknowledged_action(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "kring", env={"KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url})
     try:
         server.start()
-        result = kill_run(server, lambda: RedisStore(redis.url), rooms=4, per_room=10, rate=200.0, seconds=2.0)
+        result = kill_run(server, lambda: RedisStore(redis.url), rooms=4, per_room=6, rate=200.0, seconds=2.0)
     finally:
         server.stop()
         redis.stop()
