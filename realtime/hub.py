@@ -182,10 +182,7 @@ class Hub:
         timer = self._unload_timers.pop(code, None)
         if timer is not None:
             timer.cancel()
-        for subs in (self._subs, self._presence_subs):
-            sub = subs.pop(code, None)
-            if sub is not None:
-                await sub.close()
+        await self._unsubscribe(code)
         for key in [k for k in self._heard if k[0] == code]:
             del self._heard[key]
         if tell_others:
@@ -515,13 +512,18 @@ class Hub:
         del self._rooms[code]
         for key in [k for k in self._heard if k[0] == code]:
             del self._heard[key]
+        await self._unsubscribe(code)
+
+    async def _unsubscribe(self, code: str) -> None:
+        """Close a room's subscriptions. One that fails to close (the broker is away) is only
+        logged: what had to be forgotten is forgotten all the same."""
         for subs in (self._subs, self._presence_subs):
             sub = subs.pop(code, None)
             if sub is not None:
                 try:
                     await sub.close()
                 except Exception:
-                    log.warning("%s: could not unsubscribe while unloading", code, exc_info=True)
+                    log.warning("%s: could not unsubscribe", code, exc_info=True)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         self._tasks.spawn(name, coro)
@@ -531,8 +533,6 @@ class Hub:
             timer.cancel()
         self._unload_timers.clear()
         await self._tasks.close()
-        for subs in (self._subs, self._presence_subs):
-            for sub in subs.values():
-                await sub.close()
-            subs.clear()
+        for code in {*self._subs, *self._presence_subs}:
+            await self._unsubscribe(code)
         self._rooms.clear()

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from realtime.events import Event, Stamped
 from realtime.store.base import EventStore
 from server.app import create_app
+from server.settings import Settings
 from tests.appkit import exported, live, new_session
 from tests.conftest import make_settings
 
@@ -71,3 +73,11 @@ def test_a_command_that_takes_too_long_gets_a_dutch_notice(tmp_path: Path) -> No
             mentor.send(cmd="set_title", title="Daarna")
             mentor.until("Daarna")
         assert exported(browsers, code)["title"] == "Daarna"
+
+
+def test_the_command_timeout_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).command_timeout_s == 10.0
+    assert Settings.from_env({"KRING_COMMAND_TIMEOUT_S": "2.5"}).command_timeout_s == 2.5
+    for bad in ("0", "-1", "nan", "soon"):
+        with pytest.raises(ValueError):
+            Settings.from_env({"KRING_COMMAND_TIMEOUT_S": bad})

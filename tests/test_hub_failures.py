@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 
@@ -230,5 +231,53 @@ async def test_the_away_sweep_does_not_hang_on_a_batch_that_fails() -> None:
         store.read_error = None
         assert await asyncio.wait_for(away.sweep(hub, [room], since + queue.GRACE_S + 1), HANG_S) == 1
         assert room.state.queue.entries == ()
+    finally:
+        await hub.close()
+
+
+async def test_commands_waiting_when_the_hub_closes_are_answered() -> None:
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    await hub.create(create())
+    store.append_gate = asyncio.Event()  # the first batch hangs in the store
+    first = asyncio.ensure_future(hub.execute(CODE, *join(1)))
+    await asyncio.sleep(0.01)
+    second = asyncio.ensure_future(hub.execute(CODE, *join(2)))  # waits for the next batch
+    await asyncio.sleep(0.01)
+    await hub.close()
+    for waiting in (first, second):
+        with pytest.raises(BackendUnavailable):
+            await asyncio.wait_for(waiting, HANG_S)
+
+
+class StickyBroker(MemoryBroker):
+    """A memory broker whose unsubscribe fails, as a Redis that went away would."""
+
+    async def subscribe(self, channel: str, listener: Callable[[bytes | None], None]) -> Any:
+        sub = await super().subscribe(channel, listener)
+
+        async def close() -> None:
+            self._remove(sub)
+            raise RuntimeError("could not unsubscribe")
+
+        sub.close = close  # type: ignore[method-assign]
+        return sub
+
+
+async def test_an_unload_that_fails_to_unsubscribe_still_unloads_and_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    hub = Hub(MemoryStore(), StickyBroker(), Clock(), "one", idle_unload_s=0.01)
+    try:
+        room = await hub.create(create())
+        hub.watch(room, lambda change: None)()  # a page opens and closes: the unload timer starts
+        for _ in range(100):
+            if hub.loaded(CODE) is None:
+                break
+            await asyncio.sleep(0.01)
+        assert hub.loaded(CODE) is None
+        assert "ACDEFGHJ: could not unsubscribe" in caplog.text
+        again = await hub.room(CODE)  # the next use loads it afresh
+        assert again is not room and again.state.seq == 1
     finally:
         await hub.close()
