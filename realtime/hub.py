@@ -121,7 +121,11 @@ class Hub:
             future.set_result(room)
             return room
         except BaseException as exc:
-            future.set_exception(exc)
+            # A load cut off by its caller's timeout must not look like a cancellation of the
+            # others that wait for the same room: they get a clear error instead.
+            shared = BackendUnavailable(f"{code}: loading was cut off") if isinstance(exc, asyncio.CancelledError) \
+                else exc
+            future.set_exception(shared)
             future.exception()  # mark retrieved: waiters re-raise it themselves
             raise
         finally:
