@@ -41,15 +41,19 @@ class Clock:
 
 class FlakyStore(MemoryStore):
     """A memory store whose reads raise `read_error` while it is set, whose next append raises
-    `next_append_error` (once), and whose appends wait for `append_gate` while it is set."""
+    `next_append_error` (once), and whose reads and appends wait for `read_gate` and
+    `append_gate` while they are set."""
 
     def __init__(self) -> None:
         super().__init__()
         self.read_error: BaseException | None = None
         self.next_append_error: BaseException | None = None
         self.append_gate: asyncio.Event | None = None
+        self.read_gate: asyncio.Event | None = None
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
+        if self.read_gate is not None:
+            await self.read_gate.wait()
         if self.read_error is not None:
             raise self.read_error
         return await super().read(room, after)
@@ -279,5 +283,27 @@ async def test_an_unload_that_fails_to_unsubscribe_still_unloads_and_is_logged(
         assert "ACDEFGHJ: could not unsubscribe" in caplog.text
         again = await hub.room(CODE)  # the next use loads it afresh
         assert again is not room and again.state.seq == 1
+    finally:
+        await hub.close()
+
+
+async def test_a_room_load_cut_off_by_a_timeout_gives_the_others_waiting_a_clear_error() -> None:
+    store = FlakyStore()
+    maker = Hub(store, MemoryBroker(), Clock(), "maker")  # another process made the room
+    await maker.create(create())
+    await maker.close()
+    hub = Hub(store, MemoryBroker(), Clock(), "one", command_timeout_s=0.2)
+    try:
+        store.read_gate = asyncio.Event()  # loading the room hangs
+        first = asyncio.ensure_future(hub.execute(CODE, SetTitle("New"), MENTOR))
+        await asyncio.sleep(0.01)
+        other = asyncio.ensure_future(hub.room(CODE))  # a page opening meanwhile, with no timeout
+        with pytest.raises(TimedOut):
+            await asyncio.wait_for(first, HANG_S)
+        with pytest.raises(BackendUnavailable):
+            await asyncio.wait_for(other, HANG_S)
+        gate, store.read_gate = store.read_gate, None
+        gate.set()
+        assert (await hub.room(CODE)).state.seq == 1
     finally:
         await hub.close()
