@@ -509,7 +509,10 @@ class Hub:
     async def _unload(self, code: str) -> None:
         self._unload_timers.pop(code, None)
         room = self._rooms.get(code)
-        if room is None or room.watcher_count or room.lock.locked() or room.flushing:
+        if room is None or room.watcher_count:
+            return
+        if room.lock.locked() or room.flushing:
+            self._schedule_unload(code)  # busy writing: try again after another idle period
             return
         # The room leaves the cache first, so that a failing unsubscribe below cannot leave
         # half of it behind; the next use loads it afresh.
