@@ -18,11 +18,22 @@ import pytest
 from realtime import queue
 from realtime.broker.memory import MemoryBroker
 from realtime.errors import BackendUnavailable, CommandFailed, TimedOut
-from realtime.events import Actor, CreateSession, EraseParticipant, Event, Join, Role, SetTitle, Stamped, TitleChanged
+from realtime.events import (
+    Actor,
+    CreateSession,
+    EraseParticipant,
+    Event,
+    Join,
+    Role,
+    SessionCreated,
+    SetTitle,
+    Stamped,
+    TitleChanged,
+)
 from realtime.hub import Hub
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
-from server import away
+from server import away, retention
 
 MENTOR = Actor(Role.MENTOR)
 CODE = "ACDEFGHJ"
@@ -50,12 +61,15 @@ class FlakyStore(MemoryStore):
         self.next_append_error: BaseException | None = None
         self.append_gate: asyncio.Event | None = None
         self.read_gate: asyncio.Event | None = None
+        self.unreadable: set[str] = set()  # rooms whose reads raise a plain error
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
         if self.read_gate is not None:
             await self.read_gate.wait()
         if self.read_error is not None:
             raise self.read_error
+        if room in self.unreadable:
+            raise OSError(f"cannot read {room}")
         return await super().read(room, after)
 
     async def append(self, room: str, expected_seq: int, at: float, events: Sequence[Event]) -> list[Stamped]:
@@ -305,5 +319,21 @@ async def test_a_room_load_cut_off_by_a_timeout_gives_the_others_waiting_a_clear
         gate, store.read_gate = store.read_gate, None
         gate.set()
         assert (await hub.room(CODE)).state.seq == 1
+    finally:
+        await hub.close()
+
+
+async def test_the_retention_sweep_goes_on_past_a_room_it_cannot_read(caplog: pytest.LogCaptureFixture) -> None:
+    store = FlakyStore()
+    hub = Hub(store, MemoryBroker(), Clock(), "one")
+    try:
+        for code in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC"):
+            await store.append(code, 0, 1.0, [SessionCreated("Old", "en", code, "j", "m")])
+        store.unreadable = {"BBBBBBBB"}
+        now = 400 * retention.DAY_S
+        assert await retention.sweep(store, hub, now, 180) == ["AAAAAAAA", "CCCCCCCC"]
+        assert "could not check BBBBBBBB" in caplog.text
+        store.unreadable = set()
+        assert await retention.sweep(store, hub, now, 180) == ["BBBBBBBB"]
     finally:
         await hub.close()
