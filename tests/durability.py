@@ -198,10 +198,21 @@ async def lost_after(store_opener: Callable[[], EventStore], people: list[Person
     return len(stored), tally.acknowledged - stored
 
 
+async def until(condition: Callable[[], bool], limit_s: float, what: str) -> None:
+    """Wait for `condition`; a run on a busy machine may need longer than its nominal phase
+    before what the phase is for has happened (the floors of the tests, a notice)."""
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {limit_s}s")
+        await asyncio.sleep(0.02)
+
+
 def kill_run(server: ServerProcess, store_opener: Callable[[], EventStore], *, rooms: int, per_room: int,
-             rate: float, seconds: float, first_index: int = 0) -> RunResult:
-    """One run: load at `rate` for `seconds`, kill -9 the server mid-stream, start it again, and
-    compare what was acknowledged with what the store holds."""
+             rate: float, seconds: float, first_index: int = 0, min_acknowledged: int = 0) -> RunResult:
+    """One run: load at `rate` for `seconds` (and until `min_acknowledged` actions were
+    acknowledged), kill -9 the server mid-stream, start it again, and compare what was
+    acknowledged with what the store holds."""
     people = open_sessions(server, rooms, per_room, first_index)
     tally = Tally()
 
@@ -210,6 +221,7 @@ def kill_run(server: ServerProcess, store_opener: Callable[[], EventStore], *, r
         await load.start()
         started = time.monotonic()
         await asyncio.sleep(seconds)
+        await until(lambda: len(tally.acknowledged) >= min_acknowledged, 30.0, f"{min_acknowledged} acknowledgements")
         await asyncio.to_thread(server.kill9)  # while people are still sending
         elapsed = time.monotonic() - started
         await load.finish()
@@ -243,9 +255,11 @@ def healthz(server: ServerProcess) -> int:
 
 def outage_run(server: ServerProcess, kill_redis: Callable[[], None], start_redis: Callable[[], None],
                store_opener: Callable[[], EventStore], *, per_room: int, rate: float, before_s: float,
-               during_s: float, after_s: float) -> OutageResult:
-    """Load on one session; kill -9 Redis after `before_s`, start it again `during_s` later, wait
-    until Kring is healthy, go on for `after_s`; then compare acknowledged and stored actions."""
+               during_s: float, after_s: float, min_each: int = 1) -> OutageResult:
+    """Load on one session; kill -9 Redis after `before_s` (and `min_each` acknowledgements),
+    start it again `during_s` later (once a page showed a notice), wait until Kring is healthy, go
+    on for `after_s` (and `min_each` more acknowledgements); then compare acknowledged and stored
+    actions."""
     people = open_sessions(server, 1, per_room)
     tally = Tally()
     counts: dict[str, int] = {}
@@ -262,14 +276,18 @@ def outage_run(server: ServerProcess, kill_redis: Callable[[], None], start_redi
         await load.start()
         started = time.monotonic()
         await asyncio.sleep(before_s)
+        await until(lambda: len(tally.acknowledged) >= min_each, 30.0, "acknowledgements before the outage")
         counts["before"] = len(tally.acknowledged)
         await asyncio.to_thread(kill_redis)
         await asyncio.sleep(during_s)
+        await until(lambda: bool(tally.notices), 30.0, "a notice while Redis was down")
         counts["health_during"] = await asyncio.to_thread(healthz, server)
         counts["during"] = len(tally.acknowledged)
         await asyncio.to_thread(start_redis)
         await wait_healthy()
         await asyncio.sleep(after_s)
+        await until(lambda: len(tally.acknowledged) >= counts["during"] + min_each, 30.0,
+                    "acknowledgements after the outage")
         await load.finish()
         return time.monotonic() - started
 
