@@ -6,6 +6,8 @@
      ├── RoomNotFound         no room with that code
      ├── Conflict             the store's log moved on since we read it (another writer won); retry
      ├── BackendUnavailable   the store or the broker cannot be reached right now
+     │    ├── CommandFailed   a command's batch failed for another reason (a bug, a broken disk)
+     │    └── TimedOut        the hub did not finish a command within its time limit
      └── Dangling             evolve met an event that refers to something no longer there (only
                               while erasure plans which events go; never in a consistent log)
 
@@ -36,6 +38,8 @@ REASONS: Mapping[str, str] = {
     "no_change": "Nothing changed.",
     "unavailable": "Kring cannot save anything right now. Nothing was lost; please try again in a moment.",
     "too_many": "There is no room for more: {field} at most {max}.",
+    "command_failed": "Something went wrong, so that was not saved. Please try again.",
+    "timed_out": "That took too long. It may not have been saved: check, and try again if needed.",
     "out_of_range": "{field} must be a whole number from {min} to {max}.",
     "bad_date": "{field} must be a date (year-month-day).",
 }
@@ -74,6 +78,23 @@ class Conflict(KringError):
 
 class BackendUnavailable(KringError):
     """A store or broker could not be reached; the operation may be retried later."""
+
+    # The REASONS code the shell shows for it (HTTP 503, the websocket's error notice).
+    reason = "unavailable"
+
+
+class CommandFailed(BackendUnavailable):
+    """A command failed for a reason that is not the user's (a bug in the core, a broken disk).
+    Nothing of it was stored; the cause is logged, the user is told to try again."""
+
+    reason = "command_failed"
+
+
+class TimedOut(BackendUnavailable):
+    """A command did not finish within the hub's time limit (a store that hangs). It may still be
+    stored afterwards: the user is told to check."""
+
+    reason = "timed_out"
 
 
 class Dangling(KringError):

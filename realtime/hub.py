@@ -7,6 +7,12 @@
 Other processes' events arrive through the broker; a message that does not follow the room's
 current seq (a gap, a lost message, a broker reconnect) makes the hub read what it missed from
 the store. So the broker may lose messages, but no process ever folds a gap.
+
+Failures (issue 13, section 3): every command gets an answer within `command_timeout_s`. Whatever
+fails in a batch fails the commands that were not stored, with a KringError the shell can show
+(BackendUnavailable, CommandFailed, TimedOut), and the next batch runs as usual; a watcher that
+fails is the room's business (room.py); background tasks run under a Supervisor that logs every
+failure and starts the long-running ones again (realtime/supervise.py).
 """
 
 from __future__ import annotations
@@ -22,11 +28,12 @@ import orjson
 from realtime.broker.base import Broker, Subscription
 from realtime.codec import DecodeError, encode_stamped
 from realtime.core import Core
-from realtime.errors import BackendUnavailable, Conflict, Rejected, RoomNotFound
+from realtime.errors import BackendUnavailable, CommandFailed, Conflict, KringError, Rejected, RoomNotFound, TimedOut
 from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
 from realtime.state import RoomState
 from realtime.store.base import EventStore
+from realtime.supervise import Supervisor
 
 log = logging.getLogger("kring.hub")
 
@@ -35,6 +42,10 @@ Clock = Callable[[], float]
 # A command that keeps losing the race for the next seq to other processes gives up after this
 # many tries (about 4 s with the backoff below): then the user is told to try again.
 MAX_ATTEMPTS = 100
+# How long a command may take, from loading its room to its events being folded, before its
+# sender is told it took too long (KRING_COMMAND_TIMEOUT_S). A healthy store answers in
+# milliseconds; this bounds what a hanging one can do to a page that waits for its answer.
+COMMAND_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +88,7 @@ class Hub:
         node: str,
         core: Core,
         idle_unload_s: float = 300.0,
+        command_timeout_s: float = COMMAND_TIMEOUT_S,
     ) -> None:
         self.core = core
         self.store = store
@@ -84,16 +96,16 @@ class Hub:
         self.clock = clock
         self.node = node
         self._idle_unload_s = idle_unload_s
+        self.command_timeout_s = command_timeout_s
         self._rooms: dict[str, Room] = {}
         self._subs: dict[str, Subscription] = {}
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unload_timers: dict[str, asyncio.TimerHandle] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = Supervisor(f"hub {node}")
         self._presence_subs: dict[str, Subscription] = {}
         self._presence_pending: set[str] = set()
         self._presence_batch: dict[str, set[str]] = {}  # room -> who came or went, not yet told
         self._heard: dict[tuple[str, str], float] = {}  # (room, node) -> when we last heard it
-        self._heartbeat: asyncio.Task[None] | None = None
 
     # ------------------------------------------------------------ loading
 
@@ -112,7 +124,11 @@ class Hub:
             future.set_result(room)
             return room
         except BaseException as exc:
-            future.set_exception(exc)
+            # A load cut off by its caller's timeout must not look like a cancellation of the
+            # others that wait for the same room: they get a clear error instead.
+            shared = BackendUnavailable(f"{code}: loading was cut off") if isinstance(exc, asyncio.CancelledError) \
+                else exc
+            future.set_exception(shared)
             future.exception()  # mark retrieved: waiters re-raise it themselves
             raise
         finally:
@@ -137,10 +153,9 @@ class Hub:
             presence_channel_for(code), lambda msg: self._on_presence(code, msg)
         )
         self._schedule_unload(code)
-        if self._heartbeat is None:
-            self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+        self._tasks.keep("presence heartbeat", self._beat)
         # Ask the other processes who is connected to them (they answer with their snapshot).
-        self._spawn(self._send_presence(code, ask=True))
+        self._spawn(self._send_presence(code, ask=True), f"presence of {code}")
         return room
 
     def loaded(self, code: str) -> Room | None:
@@ -174,10 +189,7 @@ class Hub:
         timer = self._unload_timers.pop(code, None)
         if timer is not None:
             timer.cancel()
-        for subs in (self._subs, self._presence_subs):
-            sub = subs.pop(code, None)
-            if sub is not None:
-                await sub.close()
+        await self._unsubscribe(code)
         for key in [k for k in self._heard if k[0] == code]:
             del self._heard[key]
         if tell_others:
@@ -197,9 +209,9 @@ class Hub:
         except (orjson.JSONDecodeError, KeyError, TypeError):
             return True
         if action == "reload":
-            self._spawn(self.reload(code, tell_others=False))
+            self._spawn(self.reload(code, tell_others=False), f"reload of {code}")
         elif action == "forget":
-            self._spawn(self.forget(code, tell_others=False))
+            self._spawn(self.forget(code, tell_others=False), f"forget of {code}")
         return True
 
     # ------------------------------------------------------------ commands
@@ -222,24 +234,68 @@ class Hub:
         room commits as many commands per store round trip as arrived meanwhile, instead of one
         (docs/performance.md: a room answering a poll otherwise queues up behind its own writes).
         """
-        room = await self.room(code)
-        future: asyncio.Future[list[Stamped]] = asyncio.get_running_loop().create_future()
-        room.pending.append(_Pending(command, actor, future))
-        if not room.flushing:
-            room.flushing = True
-            self._spawn(self._flush(room))
-        return await future
+        timeout = asyncio.timeout(self.command_timeout_s)
+        try:
+            async with timeout:
+                room = await self.room(code)
+                future: asyncio.Future[list[Stamped]] = asyncio.get_running_loop().create_future()
+                room.pending.append(_Pending(command, actor, future))
+                if not room.flushing:
+                    room.flushing = True
+                    self._spawn(self._flush(room), f"commit in {code}")
+                # When the time is up the future is cancelled: a batch not yet started skips it,
+                # so only a command whose append is already under way can still be stored.
+                return await future
+        except TimeoutError:
+            if not timeout.expired():
+                raise
+            log.warning("%s: %s took more than %.1f s", code, type(command).__name__, self.command_timeout_s)
+            raise TimedOut(f"{code}: no answer within {self.command_timeout_s} s") from None
 
     async def _flush(self, room: Room) -> None:
         try:
             while room.pending:
                 batch, room.pending = room.pending, []
-                async with room.lock:
-                    await self._commit_batch(room, batch)
+                try:
+                    async with room.lock:
+                        # Bounded like execute: a store call that never returns must not keep
+                        # the room's lock for good. Cancelled mid-append, the write may still
+                        # land; the next append then meets a Conflict and catches up.
+                        async with asyncio.timeout(self.command_timeout_s):
+                            await self._commit_batch(room, batch)
+                except TimeoutError:
+                    log.warning("%s: a batch of %d command(s) took more than %.1f s",
+                                room.code, len(batch), self.command_timeout_s)
+                    self._fail(batch, TimedOut(f"{room.code}: the store did not answer in time"))
+                except Exception as exc:
+                    # Whatever escaped fails the commands it left without an answer; the loop
+                    # goes on with the commands that came meanwhile.
+                    if isinstance(exc, KringError):  # the store is away: one line, not a traceback
+                        log.warning("%s: a batch of %d command(s) failed: %r", room.code, len(batch), exc)
+                    else:
+                        log.exception("%s: a batch of %d command(s) failed", room.code, len(batch))
+                    self._fail(batch, exc)
+                except BaseException:  # cancelled (the hub closes): nobody may wait forever
+                    self._fail(batch, BackendUnavailable(f"{room.code}: the server is stopping"))
+                    self._fail(room.pending, BackendUnavailable(f"{room.code}: the server is stopping"))
+                    room.pending = []
+                    raise
         finally:
             room.flushing = False
 
+    @staticmethod
+    def _fail(batch: list[_Pending], exc: BaseException) -> None:
+        """Answer every command of `batch` still waiting with `exc`, as a KringError the shell can
+        show (anything else is CommandFailed: a bug or a broken disk, with its cause logged)."""
+        error = exc if isinstance(exc, KringError) else CommandFailed(f"{type(exc).__name__}: {exc}")
+        if error is not exc:
+            error.__cause__ = exc
+        for item in batch:
+            if not item.future.done():
+                item.future.set_exception(error)
+
     async def _commit_batch(self, room: Room, batch: list[_Pending]) -> None:
+        batch = [item for item in batch if not item.future.done()]  # timed out while waiting
         for attempt in range(MAX_ATTEMPTS):
             at = self.clock()
             base = state = room.state
@@ -248,46 +304,58 @@ class Hub:
             for item in batch:
                 try:
                     events = self.core.decide(state, item.command, item.actor)
-                except Exception as exc:  # Rejected, or a bug: it fails this command only
+                    # Fold tentatively, so the next command in the batch sees this one's effect.
+                    after = state
+                    for event in events:
+                        after = self.core.evolve(after, Stamped(after.seq + 1, at, event))
+                except Rejected as exc:
                     planned.append((item, exc))
                     continue
-                # Fold tentatively, so the next command in the batch sees this one's effect.
-                for event in events:
-                    state = self.core.evolve(state, Stamped(state.seq + 1, at, event))
+                except Exception as exc:  # a bug in decide or evolve: it fails this command only
+                    log.exception("%s: %s failed in the core", room.code, type(item.command).__name__)
+                    planned.append((item, CommandFailed(f"{type(exc).__name__}: {exc}")))
+                    continue
+                state = after
                 planned.append((item, events))
                 all_events.extend(events)
             try:
                 stamped = await self.store.append(room.code, room.state.seq, at, all_events) if all_events else []
             except Conflict:
                 # Another process wrote first: read what it wrote and decide again. Back off a
-                # little so that a busy writer elsewhere cannot starve this one for long.
+                # little so that a busy writer elsewhere cannot starve this one for long. A read
+                # that fails here fails the batch (_flush): nothing of it was stored.
                 await asyncio.sleep(min(0.0005 * 2**attempt, 0.05))
                 await self._catch_up(room)
                 continue
-            except Exception as exc:  # the store is away: nothing was written, tell everyone
-                for item in batch:
-                    if not item.future.done():
-                        item.future.set_exception(exc)
+            except Exception as exc:  # the store is away or broken: nothing was written
+                if not isinstance(exc, KringError):
+                    log.exception("%s: the store failed to append", room.code)
+                self._fail(batch, exc)
                 return
             if stamped:
-                if not room.apply(stamped, folded=(base, state)):
-                    await self._catch_up(room)
+                try:
+                    if not room.apply(stamped, folded=(base, state)):
+                        await self._catch_up(room)
+                except Exception:
+                    # Committed is committed: the senders get their events. The room folds
+                    # them when it next catches up (the next append meets a Conflict).
+                    log.exception("%s: could not fold seq %d-%d after committing them",
+                                  room.code, stamped[0].seq, stamped[-1].seq)
                 if not self.store.publishes_appends:
                     await self._publish(room.code, stamped)
             position = 0
             for item, outcome in planned:
-                if item.future.done():
-                    continue
                 if isinstance(outcome, BaseException):
-                    item.future.set_exception(outcome)
-                else:
+                    if not item.future.done():
+                        item.future.set_exception(outcome)
+                    continue
+                # A command whose sender stopped waiting (TimedOut) during the append was stored
+                # all the same: its events still take their place in `stamped`.
+                if not item.future.done():
                     item.future.set_result(stamped[position : position + len(outcome)])
-                    position += len(outcome)
+                position += len(outcome)
             return
-        error = BackendUnavailable(f"{room.code}: could not get a turn to write after {MAX_ATTEMPTS} tries")
-        for item in batch:
-            if not item.future.done():
-                item.future.set_exception(error)
+        self._fail(batch, BackendUnavailable(f"{room.code}: could not get a turn to write after {MAX_ATTEMPTS} tries"))
 
     async def _publish(self, code: str, stamped: list[Stamped]) -> None:
         try:
@@ -302,7 +370,7 @@ class Hub:
         if room is None:
             return
         if message is None:
-            self._spawn(self._catch_up_locked(room))
+            self._spawn(self._catch_up_locked(room), f"catch-up of {code}")
             return
         if self._on_control(code, message):
             return
@@ -310,10 +378,10 @@ class Hub:
             _, stamped = self.core.codec.decode_stamped(message)
         except DecodeError:
             log.warning("undecodable broker message on %s", code)
-            self._spawn(self._catch_up_locked(room))
+            self._spawn(self._catch_up_locked(room), f"catch-up of {code}")
             return
         if not room.apply(stamped):
-            self._spawn(self._catch_up_locked(room))
+            self._spawn(self._catch_up_locked(room), f"catch-up of {code}")
 
     async def _catch_up_locked(self, room: Room) -> None:
         async with room.lock:
@@ -383,7 +451,7 @@ class Hub:
             self._presence_pending.discard(code)
             await self._send_presence(code)
 
-        self._spawn(send_later())
+        self._spawn(send_later(), f"presence of {code}")
 
     async def _send_presence(self, code: str, ask: bool = False) -> None:
         room = self._rooms.get(code)
@@ -400,7 +468,7 @@ class Hub:
         if room is None:
             return
         if message is None:  # we may have missed snapshots: ask again
-            self._spawn(self._send_presence(code, ask=True))
+            self._spawn(self._send_presence(code, ask=True), f"presence of {code}")
             return
         try:
             data = orjson.loads(message)
@@ -415,7 +483,7 @@ class Hub:
         if changed:
             self._tell_presence(room, changed)
         if ask:
-            self._spawn(self._send_presence(code))
+            self._spawn(self._send_presence(code), f"presence of {code}")
 
     async def _beat(self) -> None:
         while True:
@@ -438,37 +506,43 @@ class Hub:
             return
         loop = asyncio.get_running_loop()
         self._unload_timers[code] = loop.call_later(
-            self._idle_unload_s, lambda: self._spawn(self._unload(code))
+            self._idle_unload_s, lambda: self._spawn(self._unload(code), f"unload of {code}")
         )
 
     async def _unload(self, code: str) -> None:
         self._unload_timers.pop(code, None)
         room = self._rooms.get(code)
-        if room is None or room.watcher_count or room.lock.locked():
+        if room is None or room.watcher_count:
             return
+        if room.lock.locked() or room.flushing:
+            self._schedule_unload(code)  # busy writing: try again after another idle period
+            return
+        # The room leaves the cache first, so that a failing unsubscribe below cannot leave
+        # half of it behind; the next use loads it afresh.
         del self._rooms[code]
+        for key in [k for k in self._heard if k[0] == code]:
+            del self._heard[key]
+        await self._unsubscribe(code)
+
+    async def _unsubscribe(self, code: str) -> None:
+        """Close a room's subscriptions. One that fails to close (the broker is away) is only
+        logged: what had to be forgotten is forgotten all the same."""
         for subs in (self._subs, self._presence_subs):
             sub = subs.pop(code, None)
             if sub is not None:
-                await sub.close()
-        for key in [k for k in self._heard if k[0] == code]:
-            del self._heard[key]
+                try:
+                    await sub.close()
+                except Exception:
+                    log.warning("%s: could not unsubscribe", code, exc_info=True)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        self._tasks.spawn(name, coro)
 
     async def close(self) -> None:
         for timer in self._unload_timers.values():
             timer.cancel()
         self._unload_timers.clear()
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-        for task in tuple(self._tasks):
-            task.cancel()
-        for subs in (self._subs, self._presence_subs):
-            for sub in subs.values():
-                await sub.close()
-            subs.clear()
+        await self._tasks.close()
+        for code in {*self._subs, *self._presence_subs}:
+            await self._unsubscribe(code)
         self._rooms.clear()

@@ -7,6 +7,7 @@ from the broker and from the store, and the room tells its watchers what changed
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from realtime.core import Core
 from realtime.events import Stamped
 from realtime.presence import Presence
 from realtime.state import RoomState
+
+log = logging.getLogger("kring.room")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,23 +61,36 @@ class Room:
         self.flushing = False
         self.presence = Presence()
         self._watchers: set[Watcher] = set()
+        self._failing: set[Watcher] = set()  # watchers that failed before (logged once each)
         self._held: list[Stamped] | None = None  # events waiting for the tick (big rooms)
 
     # -- watchers
 
     def watch(self, watcher: Watcher) -> Callable[[], None]:
         self._watchers.add(watcher)
-        return lambda: self._watchers.discard(watcher)
+
+        def unwatch() -> None:
+            self._watchers.discard(watcher)
+            self._failing.discard(watcher)
+
+        return unwatch
 
     @property
     def watcher_count(self) -> int:
         return len(self._watchers)
 
     def notify(self, change: Change) -> None:
-        # Watchers are cheap (a page marks work, or writes a cached frame) and
-        # one failing watcher cannot stop the others.
+        # Watchers are cheap (a page marks work, or writes a cached frame). One that fails (a bug
+        # in one page's render) must not stop the others, nor the command that caused the change,
+        # nor the broker's reader that delivered it: it is logged, once per watcher so that a page
+        # that keeps failing does not flood the log, and it keeps getting later changes.
         for watcher in tuple(self._watchers):
-            watcher(change)
+            try:
+                watcher(change)
+            except Exception:
+                if watcher not in self._failing:
+                    self._failing.add(watcher)
+                    log.exception("a watcher of room %s failed (its later failures are not logged)", self.code)
 
     # -- events
 

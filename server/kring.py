@@ -85,7 +85,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         store = open_store(settings.store_url, core.codec)
     broker = open_broker(settings.broker_url)
     translator = Translator(core.reasons, layout.field_labels)
-    hub = Hub(store, broker, clock=time.time, node=settings.node, core=core)
+    hub = Hub(store, broker, clock=time.time, node=settings.node, core=core,
+              command_timeout_s=settings.command_timeout_s)
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()

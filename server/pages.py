@@ -215,8 +215,8 @@ def exception_handlers() -> Mapping[Any, Any]:
         texts = {
             403: t("Please go back, reload the page and try again."),
         }
-        if isinstance(exc, BackendUnavailable):
-            headings[503] = t("Kring cannot save anything right now. Nothing was lost; please try again in a moment.")
+        if isinstance(exc, BackendUnavailable):  # the store is away, or a command failed or timed out
+            headings[503] = kring(request).translator.reason(lang, exc.reason, {})
         if isinstance(exc, TooManyWrongCodes):
             status = 429
             headings[429] = t("Too many wrong codes. Please wait a minute and try again.")

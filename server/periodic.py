@@ -1,6 +1,8 @@
 """A job that runs every few seconds in the background until stopped: the away sweep of the queue
 (server/away.py) and the retention sweep (server/retention.py). One failing run is logged and the
-next one runs as planned: a store that is away for a minute must not end the timer for good."""
+next one runs as planned: a store that is away for a minute must not end the timer for good. A run
+that hangs (a store that never answers) is cut off after `timeout_s` (by default one period, and at
+least a minute), so that it cannot hold up the runs after it either (issue 13)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ log = logging.getLogger("kring.periodic")
 
 class Periodic:
     def __init__(self, name: str, every_s: float, job: Callable[[], Awaitable[None]], *,
-                 at_start: bool = False) -> None:
+                 at_start: bool = False, timeout_s: float | None = None) -> None:
         self.name = name
         self.every_s = every_s
         self.job = job
         self.at_start = at_start  # run once right away, then every every_s
+        self.timeout_s = timeout_s if timeout_s is not None else max(every_s, 60.0)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -29,7 +32,10 @@ class Periodic:
             await asyncio.sleep(self.every_s)
         while True:
             try:
-                await self.job()
+                async with asyncio.timeout(self.timeout_s):
+                    await self.job()
+            except TimeoutError:
+                log.error("%s took more than %.0f s and was stopped", self.name, self.timeout_s)
             except Exception:
                 log.exception("%s failed", self.name)
             await asyncio.sleep(self.every_s)

@@ -56,15 +56,19 @@ async def sweep(store: EventStore, hub: Hub, now: float, days: int) -> list[str]
     for code, last_at in await store.activity():
         if last_at >= now - days * DAY_S:
             continue  # used recently: no need to read it
-        state = hub.core.fold(await store.read(code))
-        if not due(last_at, state, now, days):
-            continue
+        # One room that cannot be read or folded (the store hiccups, a bug) must not keep the
+        # sweep from the rooms after it: it is logged and tried again next sweep.
         try:
+            state = hub.core.fold(await store.read(code))
+            if not due(last_at, state, now, days):
+                continue
             await store.delete(code)
             await hub.forget(code)
             deleted.append(code)
         except KringError:
             log.warning("could not delete %s for retention", code, exc_info=True)
+        except Exception:
+            log.exception("retention: could not check %s", code)
     if deleted:
         log.info("retention: deleted %d room(s)", len(deleted))
     return deleted

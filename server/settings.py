@@ -12,6 +12,8 @@
 | KRING_ALLOWED_ORIGINS   | (same origin only)                | extra origins allowed to open the websocket    |
 | KRING_SQLITE_SYNC       | NORMAL                            | NORMAL or FULL (see realtime/store/sqlite.py)  |
 | KRING_QUEUE_GRACE_S     | 120                               | seconds a dropped person keeps a raised hand   |
+| KRING_COMMAND_TIMEOUT_S | 10                                | seconds before a command's sender is told it   |
+|                         |                                   | took too long (a store that hangs)             |
 | KRING_RETENTION_DAYS    | 180                               | days after the last activity / the last planned|
 |                         |                                   | session that a room is deleted (0 = never)     |
 | KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
@@ -48,6 +50,8 @@ class Settings:
     ws_messages_per_10s: int = 100
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
+    # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
+    command_timeout_s: float = 10.0
     # How long a raised hand waits for someone whose connection dropped (issue 4).
     queue_grace_s: float = 120.0
     # Rooms are deleted this many days after their last activity or last planned session,
@@ -77,6 +81,7 @@ class Settings:
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
             ws_messages_per_10s=int(env.get("KRING_WS_MESSAGES_PER_10S", "100")),
+            command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
             # One process per session's media: with several workers, only a media process serves it.
@@ -119,6 +124,14 @@ class Settings:
         finally:
             tmp.unlink()
         return key
+
+
+def positive(raw: str, name: str) -> float:
+    """A number of seconds that must be above 0 (a timeout of 0 would fail every command)."""
+    value = float(raw)
+    if not value > 0:
+        raise ValueError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return value
 
 
 def parse_ice_servers(raw: str) -> tuple[Mapping[str, Any], ...]:

@@ -208,9 +208,10 @@ class Connection:
         except Rejected as exc:
             self._refuse(exc.code, **exc.params)
             return self.bad_in_a_row < MAX_BAD_MESSAGES
-        except BackendUnavailable:
-            # The store (Redis) is away: say so; it is not the user's fault, so no abuse count.
-            self.flash(self.k.translator.reason(self.viewer.lang, "unavailable", {}))
+        except BackendUnavailable as exc:
+            # The store (Redis) is away, the command failed on the server or took too long: say
+            # which; it is not the user's fault, so no abuse count.
+            self.flash(self.k.translator.reason(self.viewer.lang, exc.reason, {}))
             return True
         self.bad_in_a_row = 0
         if self.flash_shown:

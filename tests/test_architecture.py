@@ -15,10 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN_IN_CORE = {"starlette", "jinja2", "uvicorn", "server", "web", "markupsafe", "segno", "babel"}
-# Only the shell of the core (the room, the hub, the store and broker backends) may do I/O; every
+# Only the shell of the core (the room, the hub, its supervisor, the store and broker backends) may do I/O; every
 # other module of realtime/ (events, state, every feature) may not even look at the clock. A new
 # feature module is checked without being listed.
-SHELL = {"room.py", "hub.py", "store", "broker"}
+SHELL = {"room.py", "hub.py", "supervise.py", "store", "broker"}
 # Modules that are nothing but I/O: the pure core has no business importing them at all.
 IO_MODULES = {"os", "socket", "sqlite3", "asyncio", "redis", "secrets"}
 # Names that read the clock or draw randomness, by their full dotted name. A name ending in ".*"

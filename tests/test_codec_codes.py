@@ -42,9 +42,12 @@ def test_every_event_type_is_registered_once_by_name() -> None:
     # dataclass(slots=True) replaces each class with a new one; the old one may linger among the
     # subclasses until collected, so count only the classes their modules actually export.
     # Tests define events of their own (tests/test_manifest.py, the doc's example): not the app's.
-    classes = {c for c in all_subclasses(events.Event)
-               if getattr(sys.modules.get(c.__module__), c.__name__, None) is c and not c.__module__.startswith("tests.")
-               and c.__module__ in sys.modules and getattr(sys.modules[c.__module__], "__file__", "").startswith("/")}
+    def the_apps(c: type) -> bool:
+        module = sys.modules.get(c.__module__)
+        return getattr(module, c.__name__, None) is c and not c.__module__.startswith("tests.") \
+            and str(getattr(module, "__file__", "")).startswith("/")
+
+    classes = {c for c in all_subclasses(events.Event) if the_apps(c)}
     assert set(EVENT_TYPES.values()) == classes
     assert len({c.__name__ for c in classes}) == len(classes)
 

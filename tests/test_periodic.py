@@ -42,3 +42,24 @@ async def test_without_at_start_the_first_run_waits_one_period() -> None:
     await asyncio.sleep(0.05)
     await timer.stop()
     assert runs == []
+
+
+async def test_a_run_that_hangs_is_cut_off_and_the_next_one_still_comes(caplog: pytest.LogCaptureFixture) -> None:
+    # The away sweep once hung for good on a command that never returned (issue 13).
+    runs: list[int] = []
+    never = asyncio.Event()
+
+    async def job() -> None:
+        runs.append(len(runs))
+        if len(runs) == 1:
+            await never.wait()  # a store that never answers
+
+    timer = Periodic("hanging sweep", 0.01, job, at_start=True, timeout_s=0.05)
+    timer.start()
+    for _ in range(200):
+        if len(runs) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    await timer.stop()
+    assert len(runs) >= 2
+    assert "hanging sweep took more than" in caplog.text

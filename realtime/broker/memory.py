@@ -2,14 +2,18 @@
 
 Listeners are called through `loop.call_soon`, never inside `publish`, so a publisher is never
 re-entered by its own listener (as with a real network broker). Nothing is queued here beyond the
-event loop's own ready queue: each call is one small decode-and-apply in the hub.
+event loop's own ready queue: each call is one small decode-and-apply in the hub. A listener that
+raises is logged (once per subscription), as the Redis broker does; the others are not affected.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from realtime.broker.base import Listener
+
+log = logging.getLogger("kring.broker.memory")
 
 
 class _MemorySubscription:
@@ -17,6 +21,15 @@ class _MemorySubscription:
         self._broker = broker
         self.channel = channel
         self.listener = listener
+        self.failed = False
+
+    def deliver(self, message: bytes) -> None:
+        try:
+            self.listener(message)
+        except Exception:
+            if not self.failed:
+                self.failed = True
+                log.exception("a listener on %s failed (its later failures are not logged)", self.channel)
 
     async def close(self) -> None:
         self._broker._remove(self)
@@ -33,7 +46,7 @@ class MemoryBroker:
     async def publish(self, channel: str, message: bytes) -> None:
         loop = asyncio.get_running_loop()
         for sub in tuple(self._subs.get(channel, ())):
-            loop.call_soon(sub.listener, bytes(message))
+            loop.call_soon(sub.deliver, bytes(message))
 
     async def subscribe(self, channel: str, listener: Listener) -> _MemorySubscription:
         sub = _MemorySubscription(self, channel, listener)

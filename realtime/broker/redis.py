@@ -5,6 +5,11 @@ stays in the process; Redis only relays between processes). Pub/sub forgets what
 deliver: when the connection drops, this broker reconnects with backoff, subscribes again, and
 calls every listener with None so that each room reads what it missed from the store. While Redis
 is away `healthy` is False (the app shows that and /healthz answers 503).
+
+The reader is the only way messages reach this process, so nothing may end it (issue 13): a
+listener that raises is logged and the others still get the message; and should the reader fail
+all the same (a bug here or in redis-py), its Supervisor starts it again with backoff, on a fresh
+connection, and every listener is told None, so that every loaded room catches up from the store.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from realtime.broker.base import Listener
+from realtime.supervise import Supervisor
 
 log = logging.getLogger("kring.broker.redis")
 
@@ -35,10 +41,12 @@ class RedisBroker:
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._subs: dict[str, list[_RedisSubscription]] = {}
         self._pubsub: aioredis.client.PubSub | None = None
-        self._reader: asyncio.Task[None] | None = None
+        self._reader = Supervisor("redis broker", max_backoff_s=max_backoff_s)
         self._healthy = True
         self._max_backoff_s = max_backoff_s
         self._closed = False
+        self._fresh_connection = False  # set when the reader is restarted after a failure
+        self._failing: set[_RedisSubscription] = set()  # listeners that raised (logged once each)
         self._lock = asyncio.Lock()
 
     @property
@@ -66,13 +74,23 @@ class RedisBroker:
                     await self._pubsub.subscribe(channel)
             except (RedisError, OSError):
                 self._healthy = False  # the reader reconnects and subscribes to everything again
-            if self._reader is None:
-                self._reader = asyncio.get_running_loop().create_task(self._read_forever())
+            self._reader.keep("pub/sub reader", self._read_forever, on_restart=self._restarted)
         return sub
+
+    @property
+    def reader_restarts(self) -> int:
+        """How often the reader failed and was started again (tests, diagnosis)."""
+        return self._reader.restarts.get("pub/sub reader", 0)
+
+    def _restarted(self) -> None:
+        # The failed run may have left the connection in the middle of a reply: the next run
+        # starts on a new one, and reconnecting tells every listener to resync.
+        self._fresh_connection = True
 
     async def _remove(self, sub: _RedisSubscription) -> None:
         async with self._lock:
             subs = self._subs.get(sub.channel, [])
+            self._failing.discard(sub)
             if sub in subs:
                 subs.remove(sub)
             if not subs and sub.channel in self._subs:
@@ -96,6 +114,9 @@ class RedisBroker:
         backoff = 0.1
         while not self._closed:
             try:
+                if self._fresh_connection:
+                    self._fresh_connection = False
+                    await self._drop_pubsub()
                 if self._pubsub is None:
                     async with self._lock:
                         self._pubsub = await self._new_pubsub()
@@ -107,38 +128,50 @@ class RedisBroker:
                     continue
                 message = await pubsub.get_message(timeout=1.0)
                 if message is not None and message.get("type") == "message":
-                    channel = message["channel"]
-                    name = channel.decode() if isinstance(channel, bytes) else str(channel)
-                    for sub in tuple(self._subs.get(name, ())):
-                        sub.listener(bytes(message["data"]))
+                    self._dispatch(message)
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
                 if self._healthy:
                     log.warning("lost Redis pub/sub: %s", exc)
                 self._healthy = False
-                if self._pubsub is not None:
-                    try:
-                        await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-                    except (RedisError, OSError):
-                        pass
-                    self._pubsub = None
+                await self._drop_pubsub()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff_s)
+
+    async def _drop_pubsub(self) -> None:
+        if self._pubsub is not None:
+            try:
+                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            except (RedisError, OSError):
+                pass
+            self._pubsub = None
+
+    def _dispatch(self, message: dict[str, object]) -> None:
+        """One pub/sub message to the listeners of its channel."""
+        channel = message["channel"]
+        name = channel.decode() if isinstance(channel, bytes) else str(channel)
+        data = message["data"]
+        payload = bytes(data) if isinstance(data, bytes | bytearray | memoryview) else str(data).encode()
+        for sub in tuple(self._subs.get(name, ())):
+            self._deliver(sub, payload)
+
+    def _deliver(self, sub: _RedisSubscription, message: bytes | None) -> None:
+        try:
+            sub.listener(message)
+        except Exception:
+            if sub not in self._failing:
+                self._failing.add(sub)
+                log.exception("a listener on %s failed (its later failures are not logged)", sub.channel)
 
     def _tell_all(self, message: bytes | None) -> None:
         for subs in tuple(self._subs.values()):
             for sub in tuple(subs):
-                sub.listener(message)
+                self._deliver(sub, message)
 
     async def close(self) -> None:
         self._closed = True
-        if self._reader is not None:
-            self._reader.cancel()
-            try:
-                await self._reader
-            except (asyncio.CancelledError, RedisError, OSError):
-                pass
+        await self._reader.close()
         if self._pubsub is not None:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._redis.aclose()
