@@ -396,3 +396,40 @@ def test_export_markdown_and_csv(room: RoomState) -> None:
     anonymous = run(room, wall.ConfigureWall("w1", "Q", True, False, False), MENTOR)
     data = wall.export_wall(anonymous, w(anonymous))
     assert "Anna" not in wall_csv(data) and "Bram" not in wall_markdown(data)
+
+
+def _shown(state: RoomState, column: str) -> list[str]:
+    wall_ = w(state)
+    return [n.nid for n in wall.column_notes(wall_, column, wall_.live_notes())]
+
+
+def test_a_step_moves_one_place_within_its_own_list(room: RoomState) -> None:
+    for nid in ("a", "b", "c"):
+        room = add(room, nid, MENTOR)
+    room = add(room, "x", MENTOR, column="c2")  # another column's post-it sits between in the order
+    room = add(room, "d", MENTOR)
+    assert _shown(room, "c1") == ["a", "b", "c", "d"]
+    room = run(room, wall.MoveNote("w1", "c", "c1", step="up"), MENTOR)
+    assert _shown(room, "c1") == ["a", "c", "b", "d"]
+    room = run(room, wall.MoveNote("w1", "a", "c1", step="down"), MENTOR)
+    assert _shown(room, "c1") == ["c", "a", "b", "d"]
+    room = run(room, wall.MoveNote("w1", "b", "c1", step="down"), MENTOR)
+    assert _shown(room, "c1") == ["c", "a", "d", "b"]
+    assert _shown(room, "c2") == ["x"]
+    # At the top or the bottom already: nothing happens, nothing is stored.
+    assert decide(room, wall.MoveNote("w1", "c", "c1", step="up"), MENTOR) == []
+    assert decide(room, wall.MoveNote("w1", "b", "c1", step="down"), MENTOR) == []
+    refused(room, wall.MoveNote("w1", "c", "c1", step="sideways"), MENTOR, "bad_choice")
+
+
+def test_a_step_stays_within_the_group(room: RoomState) -> None:
+    for nid in ("a", "b", "c"):
+        room = add(room, nid, MENTOR)
+    room = run(room, wall.CreateGroup("w1", "g1", "Time", "c1", "a"), MENTOR)
+    room = run(room, wall.MoveNote("w1", "c", "c1", group="g1"), MENTOR)
+    grouped = [n.nid for n in wall.column_notes(w(room), "c1", w(room).live_notes()) if n.group == "g1"]
+    assert grouped == ["a", "c"]
+    room = run(room, wall.MoveNote("w1", "c", "c1", step="up"), MENTOR)
+    grouped = [n.nid for n in wall.column_notes(w(room), "c1", w(room).live_notes()) if n.group == "g1"]
+    assert grouped == ["c", "a"] and w(room).notes["b"].group == ""
+    assert decide(room, wall.MoveNote("w1", "b", "c1", step="up"), MENTOR) == []  # alone in its list
