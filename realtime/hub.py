@@ -31,6 +31,7 @@ from realtime.core import Core
 from realtime.errors import BackendUnavailable, CommandFailed, Conflict, KringError, Rejected, RoomNotFound, TimedOut
 from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
+from realtime.snapshot import Snapshots
 from realtime.state import RoomState
 from realtime.store.base import EventStore
 from realtime.supervise import Supervisor
@@ -89,8 +90,12 @@ class Hub:
         core: Core,
         idle_unload_s: float = 300.0,
         command_timeout_s: float = COMMAND_TIMEOUT_S,
+        snapshots: Snapshots | None = None,
     ) -> None:
         self.core = core
+        # Snapshots of big rooms' states, so that opening one folds only its last events
+        # (realtime/snapshot.py); None: every open folds the whole log.
+        self.snapshots = snapshots
         self.store = store
         self.broker = broker
         self.clock = clock
@@ -139,15 +144,17 @@ class Hub:
         # either already in what we read (skipped) or follows it.
         sub = await self.broker.subscribe(channel_for(code), lambda msg: self._on_message(code, msg))
         try:
-            stamped = await self.store.read(code)
+            state, stamped, snapshot_seq = await self._read_state(code)
         except BaseException:
             await sub.close()
             raise
-        if not stamped:
+        if not state.exists:
             await sub.close()
             raise RoomNotFound(code)
-        room = Room(code, self.core.fold(stamped), self.core, stamped)
+        room = Room(code, state, self.core, stamped)
+        room.snapshot_seq = snapshot_seq
         self._rooms[code] = room
+        self._maybe_snapshot(room)
         self._subs[code] = sub
         self._presence_subs[code] = await self.broker.subscribe(
             presence_channel_for(code), lambda msg: self._on_presence(code, msg)
@@ -157,6 +164,47 @@ class Hub:
         # Ask the other processes who is connected to them (they answer with their snapshot).
         self._spawn(self._send_presence(code, ask=True), f"presence of {code}")
         return room
+
+    async def _read_state(self, code: str) -> tuple[RoomState, list[Stamped], int]:
+        """The room's state from the store: its snapshot and the events after it, or its whole
+        log; with the events read (for catch-up) and the seq of the snapshot used (0: none)."""
+        snapshots = self.snapshots
+        kept = await self.store.load_snapshot(code) if snapshots is not None else None
+        if snapshots is not None and kept is not None:
+            seq, data = kept
+            # Unpickling a big state takes a few milliseconds: not on the loop.
+            state = await asyncio.to_thread(snapshots.load, data, seq)
+            if state is not None:
+                rest = await self.store.read(code, after=seq)
+                if not rest or rest[0].seq == seq + 1:
+                    return self.core.fold(rest, state), rest, seq
+            log.info("the snapshot of %s (seq %d) is not usable here; folding its whole log", code, seq)
+        full = await self.store.read(code)
+        return self.core.fold(full), full, 0
+
+    def _maybe_snapshot(self, room: Room) -> None:
+        """Store the room's state when enough events came since its last snapshot. Taken from the
+        immutable state in a thread and written in the background: no command waits for it."""
+        snapshots = self.snapshots
+        state = room.state
+        if snapshots is None or not snapshots.due(state.seq, room.snapshot_seq):
+            return
+        previous, room.snapshot_seq = room.snapshot_seq, state.seq
+        generation = room.generation
+
+        async def save() -> None:
+            try:
+                data = await asyncio.to_thread(snapshots.dump, state)
+                # Under the room's lock, and only if the log was not rewritten meanwhile: a state
+                # taken before an erasure must never be written after it (docs/privacy.md).
+                async with room.lock:
+                    if room.generation == generation and self._rooms.get(room.code) is room:
+                        await self.store.save_snapshot(room.code, state.seq, data)
+            except BaseException:
+                room.snapshot_seq = min(room.snapshot_seq, previous)  # try again at the next commit
+                raise
+
+        self._spawn(save(), f"snapshot of {room.code} at {state.seq}")
 
     def loaded(self, code: str) -> Room | None:
         return self._rooms.get(code)
@@ -178,9 +226,19 @@ class Hub:
                 room.state = self.core.fold(full)
                 room.recent.clear()
                 room.recent.extend(full)
+                # The rewrite dropped the snapshot (it held what was erased): make a new one.
+                room.generation += 1
+                room.snapshot_seq = 0
+                self._maybe_snapshot(room)
             room.notify(Change(reset=True))
         if tell_others:
             await self._control(code, "reload")
+
+    @staticmethod
+    def rewriting(room: Room) -> None:
+        """Call with the room's lock held, before the store rewrites its log (erasure): no
+        snapshot taken before is written after (see _maybe_snapshot)."""
+        room.generation += 1
 
     async def forget(self, code: str, tell_others: bool = True) -> None:
         """Drop a room that was deleted from the store: its state leaves this process's memory at
@@ -343,6 +401,7 @@ class Hub:
                                   room.code, stamped[0].seq, stamped[-1].seq)
                 if not self.store.publishes_appends:
                     await self._publish(room.code, stamped)
+                self._maybe_snapshot(room)
             position = 0
             for item, outcome in planned:
                 if isinstance(outcome, BaseException):

@@ -60,6 +60,10 @@ class Room:
         self.pending: list[Any] = []
         self.flushing = False
         self.presence = Presence()
+        # The seq of the room's latest snapshot in the store (0: none): realtime/snapshot.py.
+        self.snapshot_seq = 0
+        # Counts rewrites of the log (erasure): a snapshot taken before one is never written after.
+        self.generation = 0
         self._watchers: set[Watcher] = set()
         self._failing: set[Watcher] = set()  # watchers that failed before (logged once each)
         self._held: list[Stamped] | None = None  # events waiting for the tick (big rooms)

@@ -7,6 +7,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 from starlette.requests import HTTPConnection
@@ -14,6 +15,7 @@ from starlette.requests import HTTPConnection
 from realtime.broker import Broker, open_broker
 from realtime.core import Core
 from realtime.hub import Hub, announcement
+from realtime.snapshot import Snapshots
 from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server import security
@@ -60,6 +62,17 @@ class Kring:
         await self.store.close()
 
 
+def core_version() -> str:
+    """A hash of the core's source: a snapshot of a room's state (realtime/snapshot.py) is used
+    only by the very code that made it; any change to the core folds the log again."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent / "realtime"
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def static_version() -> str:
     """A short hash of the static files, for cache-busting URLs."""
     digest = hashlib.sha256()
@@ -86,7 +99,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     broker = open_broker(settings.broker_url)
     translator = Translator(core.reasons, layout.field_labels)
     hub = Hub(store, broker, clock=time.time, node=settings.node, core=core,
-              command_timeout_s=settings.command_timeout_s)
+              command_timeout_s=settings.command_timeout_s,
+              snapshots=Snapshots(core_version(), settings.snapshot_every))
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()

@@ -69,6 +69,7 @@ async def erase(k: Kring, room: Room, pid: str, actor: Actor) -> None:
     async with room.lock:  # no command of this room is being committed while we rewrite
         log = await k.store.read(room.code)
         seqs, _ = erasure.redaction_plan(k.core, log, pid)
+        k.hub.rewriting(room)
         await k.store.redact(room.code, seqs)
     await k.hub.reload(room.code)
 

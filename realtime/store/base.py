@@ -47,3 +47,13 @@ class EventStore(Protocol):
     async def activity(self) -> list[tuple[str, float]]:
         """Every stored room with the time of its last event (for the retention sweep)."""
         ...
+
+    async def save_snapshot(self, room: str, seq: int, data: bytes) -> None:
+        """Keep `data`, the room's folded state at `seq` (realtime/snapshot.py), as its snapshot,
+        unless the one kept is of a later seq (one of the same seq is replaced: after a rewrite,
+        the state at a seq is made anew). A cache of the log: `delete` and `redact` drop it."""
+        ...
+
+    async def load_snapshot(self, room: str) -> tuple[int, bytes] | None:
+        """The room's snapshot (its seq and data), or None."""
+        ...

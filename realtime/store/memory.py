@@ -15,6 +15,7 @@ class MemoryStore:
 
     def __init__(self, codec: Codec) -> None:
         self._codec = codec
+        self._snapshots: dict[str, tuple[int, bytes]] = {}
         self._logs: dict[str, list[tuple[int, float, bytes]]] = {}
 
     async def append(
@@ -38,11 +39,13 @@ class MemoryStore:
 
     async def delete(self, room: str) -> None:
         self._logs.pop(room, None)
+        self._snapshots.pop(room, None)
 
     async def close(self) -> None:
         self._logs.clear()
 
     async def redact(self, room: str, seqs: Collection[int]) -> None:
+        self._snapshots.pop(room, None)
         log = self._logs.get(room, [])
         marker = encode_event(Redacted())
         for seq in seqs:
@@ -51,3 +54,11 @@ class MemoryStore:
 
     async def activity(self) -> list[tuple[str, float]]:
         return [(room, log[-1][1]) for room, log in self._logs.items() if log]
+
+    async def save_snapshot(self, room: str, seq: int, data: bytes) -> None:
+        kept = self._snapshots.get(room)
+        if kept is None or kept[0] <= seq:
+            self._snapshots[room] = (seq, bytes(data))
+
+    async def load_snapshot(self, room: str) -> tuple[int, bytes] | None:
+        return self._snapshots.get(room)

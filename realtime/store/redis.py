@@ -40,6 +40,22 @@ def _key(room: str) -> str:
     return f"kring:log:{room}"
 
 
+def _snapshot_key(room: str) -> str:
+    return f"kring:snap:{room}"
+
+
+# Keeps the snapshot unless the one stored is of a later seq: "<seq>\n<data>" in one string.
+SAVE_SNAPSHOT = """
+local kept = redis.call('GET', KEYS[1])
+if kept then
+  local seq = tonumber(string.match(kept, '^(%d+)\\n'))
+  if seq and seq > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '\\n' .. ARGV[2])
+return 1
+"""
+
+
 class RedisStore:
     def __init__(self, url: str, codec: Codec, announce: Announce | None = None) -> None:
         """`announce`: when the broker is this same Redis, each append also publishes its events,
@@ -47,6 +63,7 @@ class RedisStore:
         issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
+        self._save_snapshot = self._redis.register_script(SAVE_SNAPSHOT)
         self._announce = announce
         self._codec = codec
 
@@ -90,7 +107,7 @@ class RedisStore:
 
     async def delete(self, room: str) -> None:
         try:
-            await self._redis.delete(_key(room))
+            await self._redis.delete(_key(room), _snapshot_key(room))
         except RedisError as exc:
             raise BackendUnavailable(str(exc)) from exc
 
@@ -102,6 +119,7 @@ class RedisStore:
         # AOF keeps the old item until its next rewrite (docs/privacy.md: BGREWRITEAOF).
         marker = encode_event(Redacted())
         try:
+            await self._redis.delete(_snapshot_key(room))  # it holds what the rewrite takes out
             for seq in sorted(seqs):
                 item = await self._redis.lindex(_key(room), seq - 1)
                 if seq < 1 or item is None:
@@ -125,3 +143,20 @@ class RedisStore:
         except RedisError as exc:
             raise BackendUnavailable(str(exc)) from exc
         return out
+
+    async def save_snapshot(self, room: str, seq: int, data: bytes) -> None:
+        try:
+            await self._save_snapshot(keys=[_snapshot_key(room)], args=[seq, data])
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+
+    async def load_snapshot(self, room: str) -> tuple[int, bytes] | None:
+        try:
+            kept = await self._redis.get(_snapshot_key(room))
+        except RedisError as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        if kept is None:
+            return None
+        raw = kept.encode() if isinstance(kept, str) else kept
+        seq, _, data = raw.partition(b"\n")
+        return int(seq), data

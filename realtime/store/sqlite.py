@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS events (
     data BLOB NOT NULL,
     PRIMARY KEY (room, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+    room TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
 """
 
 
@@ -184,7 +189,14 @@ class SqliteStore:
         self._last.pop(room, None)
 
         def delete(conn: sqlite3.Connection) -> None:
-            conn.execute("DELETE FROM events WHERE room = ?", (room,))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("DELETE FROM events WHERE room = ?", (room,))
+                conn.execute("DELETE FROM snapshots WHERE room = ?", (room,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
         await self._write(delete)
         await self._checkpoint()
@@ -205,6 +217,8 @@ class SqliteStore:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.executemany("UPDATE events SET data = ? WHERE room = ? AND seq = ?", rows)
+                # The snapshot holds what the rewrite took out: it goes (the next is made anew).
+                conn.execute("DELETE FROM snapshots WHERE room = ?", (room,))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -220,6 +234,25 @@ class SqliteStore:
             return [(str(room), float(at)) for room, at in rows]
 
         return await self._run(self._reader, activity)
+
+    async def save_snapshot(self, room: str, seq: int, data: bytes) -> None:
+        def save(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO snapshots (room, seq, data) VALUES (?, ?, ?) "
+                "ON CONFLICT (room) DO UPDATE SET seq = excluded.seq, data = excluded.data "
+                "WHERE excluded.seq >= snapshots.seq",
+                (room, seq, data),
+            )
+
+        # Off the loop: a snapshot is a few hundred kB to write, and nobody waits for it.
+        await self._run(self._writer, lambda: save(self._write_conn()))
+
+    async def load_snapshot(self, room: str) -> tuple[int, bytes] | None:
+        def load() -> tuple[int, bytes] | None:
+            row = self._read_conn().execute("SELECT seq, data FROM snapshots WHERE room = ?", (room,)).fetchone()
+            return (int(row[0]), bytes(row[1])) if row else None
+
+        return await self._run(self._reader, load)
 
     async def close(self) -> None:
         if self._lconn is not None:

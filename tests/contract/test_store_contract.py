@@ -94,3 +94,20 @@ async def test_activity_lists_rooms_with_their_last_event_time(store: EventStore
     assert sorted(await store.activity()) == [("A", 20.0), ("B", 15.0)]
     await store.delete("A")
     assert await store.activity() == [("B", 15.0)]
+
+
+async def test_snapshots_keep_the_latest_and_go_with_deletes_and_rewrites(store: EventStore) -> None:
+    await store.append("R", 0, 1.0, [TitleChanged("a"), TitleChanged("b"), TitleChanged("c")])
+    assert await store.load_snapshot("R") is None
+    await store.save_snapshot("R", 2, b"state at two \x00\xff")
+    assert await store.load_snapshot("R") == (2, b"state at two \x00\xff")
+    await store.save_snapshot("R", 1, b"older")  # an older one never replaces a newer one
+    assert await store.load_snapshot("R") == (2, b"state at two \x00\xff")
+    await store.save_snapshot("R", 3, b"newer")
+    assert await store.load_snapshot("R") == (3, b"newer")
+    assert await store.load_snapshot("OTHER") is None
+    await store.redact("R", [2])  # a rewrite of the log drops the snapshot (it may hold what went)
+    assert await store.load_snapshot("R") is None
+    await store.save_snapshot("R", 3, b"again")
+    await store.delete("R")
+    assert await store.load_snapshot("R") is None
