@@ -1,7 +1,8 @@
 """`python -m bench --scenario NAME --json`: run one scenario, print one result on stdout.
 
-Scenarios: fanout, typical, burst, scaleout, soak (bench/scenarios.py, each measured against the
-floor of bench/floor.py in the same run), and media (bench/media.py). Sizes and durations default
+Scenarios: fanout, typical, burst, scaleout, soak, retro (bench/scenarios.py, bench/retro.py, each
+measured against the floor of bench/floor.py in the same run), media (bench/media.py) and coldopen
+(bench/coldopen.py). Sizes and durations default
 to those of issue 7; --rooms, --per-room, --rate and --seconds make short smoke runs possible:
 
     python -m bench --scenario typical --rooms 2 --per-room 5 --rate 10 --seconds 3 --json
@@ -24,7 +25,7 @@ from bench import scenarios
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media"], default="typical")
+    parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media", "coldopen"], default="typical")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.add_argument("--rooms", type=int, help="sessions (fanout 10, typical/scaleout/soak 50)")
     parser.add_argument("--per-room", type=int,
@@ -54,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     # `timeout` and friends send SIGTERM: unwind, so the servers and client processes we started
     # are stopped by their `finally` blocks instead of being left listening.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    if args.scenario == "coldopen":  # opening rooms with long logs (bench/coldopen.py)
+        from bench import coldopen
+
+        result = coldopen.run()
+        sys.stdout.write((orjson.dumps(result).decode() if args.json else repr(result)) + "\n")
+        return 0
     if args.scenario == "media":  # hybrid media (bench/media.py): its own relay and aiortc peers
         from bench import media
 

@@ -50,7 +50,7 @@ class Settings:
     ws_messages_per_10s: int = 100
     # Every so many events a room's state is stored as a snapshot, so that opening it folds only
     # the events after it (realtime/snapshot.py); 0: never.
-    snapshot_every: int = 2000
+    snapshot_every: int = 500
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
     # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
@@ -84,7 +84,7 @@ class Settings:
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
             ws_messages_per_10s=int(env.get("KRING_WS_MESSAGES_PER_10S", "100")),
-            snapshot_every=int(env.get("KRING_SNAPSHOT_EVERY", "2000")),
+            snapshot_every=int(env.get("KRING_SNAPSHOT_EVERY", "500")),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
