@@ -82,9 +82,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/media/p/{code}/{token}", signalling.projector_media),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
+    # RawSend must stay first, and it decides what a middleware sees of a websocket: it keeps the
+    # ASGI server's own `send` for the socket endpoints (server/ws.py), so every middleware listed
+    # after it sees a socket's accept and close but never its frames. A middleware that must see
+    # frames goes before RawSend (`app.add_middleware` puts it there), at the cost of one more
+    # await per frame. tests/test_app_middleware.py shows both.
+    middleware = [Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
+        middleware=middleware,
         lifespan=lifespan,
         exception_handlers=views.exception_handlers(),
     )
