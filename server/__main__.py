@@ -4,6 +4,7 @@ in the app, so apps that tests start in their own process change nothing global.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import logging
 import os
@@ -57,7 +58,13 @@ def worker_app() -> Starlette:
     return process_app(Settings.from_env())
 
 
-def main() -> None:
+def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
+    argparse.ArgumentParser(
+        prog=prog,
+        description="Run Kring. Settings come from the environment: KRING_PORT (or PORT), KRING_HOST, "
+        "KRING_DATA_DIR, KRING_PUBLIC_URL, KRING_STORE_URL, KRING_BROKER_URL, KRING_WORKERS, ... "
+        "(server/settings.py and docs/deployment.md).",
+    ).parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error"):
@@ -84,7 +91,8 @@ def main() -> None:
         uvicorn.run("server.__main__:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:
         uvicorn.run(process_app(settings), **common)  # type: ignore[arg-type]
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from bench.serverproc import ROOT
 from server.__main__ import GC_THRESHOLDS
 from server.app import create_app
 from tests.conftest import make_settings
-from tests.serverproc import ROOT
 
 # Thresholds nobody else sets: an app that changed them would show.
 MARKER = (701, 11, 12)
