@@ -22,8 +22,8 @@ import orjson
 from bench import scenarios
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+def parse_args(argv: list[str] | None = None, prog: str = "python -m bench") -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media", "coldopen"], default="typical")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
@@ -50,8 +50,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m bench") -> int:
+    args = parse_args(argv, prog)
     # `timeout` and friends send SIGTERM: unwind, so the servers and client processes we started
     # are stopped by their `finally` blocks instead of being left listening.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import log
+from bench.serverproc import ServerProcess
 from realtime import polls, queue, wall
 from realtime.broker.memory import MemoryBroker
 from realtime.core import Core
@@ -30,7 +31,6 @@ from server.feature import build_core
 from server.kring import core_version
 from server.manifest import FEATURES
 from server.settings import Settings
-from tests.serverproc import ServerProcess
 
 SIZES = (10_000, 100_000)
 PEOPLE = 20

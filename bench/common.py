@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.serverproc import ROOT, ServerProcess
+from bench.serverproc import ROOT, ServerProcess
 
 CSRF_RE = re.compile(r'name="csrf" value="([^"]+)"')
 SYNC_MARKER = 'id="kring-sync"'

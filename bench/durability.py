@@ -24,13 +24,13 @@ from typing import Any
 import orjson
 
 from bench.common import code_version, log
+from bench.serverproc import ServerProcess
 from realtime.store.base import EventStore
 from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
 from tests.corekit import CODEC
 from tests.durability import RunResult, kill_run, outage_run
 from tests.redisproc import RedisProcess
-from tests.serverproc import ServerProcess
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,6 +1,6 @@
 """The scenarios of issue 7: typical, burst, scaleout, soak; each measured against the floor.
 
-Every scenario runs Kring as real `python -m server` processes (tests/serverproc.py) and then,
+Every scenario runs Kring as real `python -m server` processes (bench/serverproc.py) and then,
 in the same run, the floor (bench/floor.py, a bare Starlette broadcast under uvicorn) with the
 same client code and the same load. The result is one JSON object; the keys every scenario has:
 
@@ -35,9 +35,9 @@ import httpx
 
 from bench.common import code_version, log, log_text, percentile
 from bench.load import Phase, Plan, box_busy_s, cores
+from bench.serverproc import ROOT, ServerProcess, free_port, stop_process, wait_healthy
 from realtime import limits
 from server.settings import Settings
-from tests.serverproc import ROOT, ServerProcess, free_port, stop_process, wait_healthy
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 

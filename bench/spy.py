@@ -62,14 +62,15 @@ def summarize(path: Path, top: int) -> str:
     return "\n".join(out)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.spy", description=__doc__,
+def main(argv: list[str] | None = None, prog: str = "python -m bench.spy") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path)
     parser.add_argument("--top", type=int, default=25)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print(summarize(args.file, args.top))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect  # noqa: E402
 
+from bench.serverproc import ServerProcess  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -35,7 +36,6 @@ from tests.browser.conftest import (  # noqa: E402
     person,
     wait_live,
 )
-from tests.serverproc import ServerProcess  # noqa: E402
 
 DEVICES: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

@@ -1,15 +1,23 @@
-"""`python -m server`: run Kring under uvicorn with the settings from the environment."""
+"""`python -m server` (or `kring serve`): run Kring under uvicorn with the settings from the
+environment. What is set for the whole process (logging, the garbage collector) is set here, not
+in the app, so apps that tests start in their own process change nothing global."""
 
 from __future__ import annotations
 
+import argparse
+import gc
 import logging
 import os
 import re
 
 import uvicorn
+from starlette.applications import Starlette
 
 from server.app import create_app
 from server.settings import Settings
+
+# See tune_gc; section 0b of docs/performance.md measured these on Python 3.11.
+GC_THRESHOLDS = (700, 10, 1000)
 
 # Secrets travel in a few URL paths (the mentor link, the QR/projector links, a participant's
 # personal link): keep them out of logs.
@@ -26,7 +34,37 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def main() -> None:
+def tune_gc() -> None:
+    """The collector settings of a server process, once its app has loaded everything."""
+    # Everything loaded so far (modules, templates, catalogs) lives as long as the process: moved
+    # out of the collector's sight, a full collection under load has less to walk (the pauses
+    # showed as latency spikes, docs/performance.md).
+    gc.collect()
+    gc.freeze()
+    # A full collection walks every object of every open connection: with 1,000 of them that
+    # stalled the loop for tens of milliseconds every few seconds (the p95-p99 of the benchmark).
+    # A hundred times fewer full collections (young ones as usual) keep the tail near the median;
+    # cyclic garbage that survives two young collections waits a little longer.
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def process_app(settings: Settings) -> Starlette:
+    """The app as a server process runs it: with the process's collector settings."""
+    return create_app(settings, on_started=tune_gc)
+
+
+def worker_app() -> Starlette:
+    """uvicorn's factory for each worker process (KRING_WORKERS > 1): each is a process of its own."""
+    return process_app(Settings.from_env())
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
+    argparse.ArgumentParser(
+        prog=prog,
+        description="Run Kring. Settings come from the environment: KRING_PORT (or PORT), KRING_HOST, "
+        "KRING_DATA_DIR, KRING_PUBLIC_URL, KRING_STORE_URL, KRING_BROKER_URL, KRING_WORKERS, ... "
+        "(server/settings.py and docs/deployment.md).",
+    ).parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error"):
@@ -50,10 +88,11 @@ def main() -> None:
         lifespan="on",
     )
     if workers > 1:
-        uvicorn.run("server.app:create_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
+        uvicorn.run("server.__main__:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:
-        uvicorn.run(create_app(settings), **common)  # type: ignore[arg-type]
+        uvicorn.run(process_app(settings), **common)  # type: ignore[arg-type]
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import TypedDict
 
@@ -24,22 +23,17 @@ class State(TypedDict):
     kring: Kring
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, on_started: Callable[[], None] | None = None) -> Starlette:
+    """The app; `on_started` runs once its lifespan has built everything (the server process's
+    entry point passes its garbage-collector settings, server/__main__.py; tests pass nothing, so
+    the apps they start leave their own process alone)."""
     settings = settings or Settings.from_env()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         k = build(settings, manifest.FEATURES)
-        # Everything loaded so far (modules, templates, catalogs) lives as long as the process:
-        # moved out of the collector's sight, a full collection under load has less to walk
-        # (the pauses showed as latency spikes, docs/performance.md).
-        gc.collect()
-        gc.freeze()
-        # A full collection walks every object of every open connection: with 1,000 of them that
-        # stalled the loop for tens of milliseconds every few seconds (the p95-p99 of the
-        # benchmark). A hundred times fewer full collections (young ones as usual) keep the tail near
-        # the median; cyclic garbage that survives two young collections waits a little longer.
-        gc.set_threshold(700, 10, 1000)
+        if on_started is not None:
+            on_started()
         try:
             yield {"kring": k}
         finally:
@@ -56,9 +50,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/ws/p/{code}/{token}", ws.Socket(ws.projector_socket)),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
+    # RawSend must stay first, and it decides what a middleware sees of a websocket: it keeps the
+    # ASGI server's own `send` for the socket endpoints (server/ws.py), so every middleware listed
+    # after it sees a socket's accept and close but never its frames. A middleware that must see
+    # frames goes before RawSend (`app.add_middleware` puts it there), at the cost of one more
+    # await per frame. tests/test_app_middleware.py shows both.
+    middleware = [Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)],
+        middleware=middleware,
         lifespan=lifespan,
         exception_handlers=pages.exception_handlers(),
     )

@@ -22,7 +22,7 @@ from realtime.events import Role
 from realtime.room import Room
 from server import security
 from server.errors import http_status
-from server.forms import FormTooLarge, read_form
+from server.forms import FormTooLarge, FormTooManyFields, read_form
 from server.kring import kring
 from web.i18n import Translator
 from web.viewer import Viewer
@@ -217,6 +217,10 @@ def exception_handlers() -> Mapping[Any, Any]:
         }
         if isinstance(exc, BackendUnavailable):  # the store is away, or a command failed or timed out
             headings[503] = kring(request).translator.reason(lang, exc.reason, {})
+        if isinstance(exc, FormTooManyFields):  # parse_qs's limit (server/forms.py): not a form of ours
+            status = 400
+            headings[400] = t("That form has too many fields.")
+            texts[400] = t("Please go back, reload the page and try again.")
         if isinstance(exc, TooManyWrongCodes):
             status = 429
             headings[429] = t("Too many wrong codes. Please wait a minute and try again.")
@@ -224,4 +228,4 @@ def exception_handlers() -> Mapping[Any, Any]:
                        texts.get(status, ""), status=status)
 
     return {HTTPException: http_error, TooManyWrongCodes: http_error, BackendUnavailable: http_error,
-            404: http_error, 405: http_error}
+            FormTooManyFields: http_error, 404: http_error, 405: http_error}

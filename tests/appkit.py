@@ -13,7 +13,7 @@ import httpx
 import websockets
 from starlette.testclient import TestClient, WebSocketTestSession
 
-from tests.serverproc import ServerProcess
+from bench.serverproc import ServerProcess
 
 CSRF_RE = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 SEQ_RE = re.compile(r'id="kring-sync" hx-swap-oob="true" data-seq="(\d+)"')

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import httpx
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
+from bench.serverproc import ServerProcess
 from realtime.events import ProfileUpdated
 from realtime.store.base import EventStore
 from tests.appkit import CSRF_RE, connect, cookie_header
-from tests.serverproc import ServerProcess
 
 FLASH_RE = re.compile(r'<div id="flash"[^>]*is-shown[^>]*>(.*?)</div>', re.S)
 TAG_RE = re.compile(r"<[^>]+>")

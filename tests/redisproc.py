@@ -16,7 +16,7 @@ from pathlib import Path
 
 import redis
 
-from tests.serverproc import free_port, stop_process
+from bench.serverproc import free_port, stop_process
 
 REDIS_SERVER = shutil.which("redis-server")
 

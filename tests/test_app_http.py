@@ -185,6 +185,26 @@ def test_oversized_form_is_refused(client: TestClient) -> None:
     assert response.status_code == 413
 
 
+@pytest.mark.parametrize(("accept", "heading"), [("en", "That form has too many fields."),
+                                                 ("nl", "Dat formulier heeft te veel velden.")])
+def test_a_form_with_too_many_fields_gets_a_clear_400_and_nothing_is_stored(
+    client: TestClient, accept: str, heading: str
+) -> None:
+    token = csrf(client)
+    fields = "&".join(f"f{i}=x" for i in range(60))
+    response = client.post("/sessions", content=f"title=Week&language=en&csrf={token}&{fields}".encode(),
+                           headers={"content-type": "application/x-www-form-urlencoded", "accept-language": accept},
+                           follow_redirects=False)
+    assert response.status_code == 400
+    assert heading in response.text
+    assert "kring_m_" not in response.headers.get("set-cookie", "")  # no session was made
+    # Under the limit the same form is accepted: the refusal above is the field count, nothing else.
+    fine = client.post("/sessions", content=f"title=Week&language=en&csrf={token}".encode(),
+                       headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert fine.status_code == 303 and "kring_m_" in fine.headers["set-cookie"]
+    assert client.get("/healthz").status_code == 200
+
+
 def test_every_way_in_by_code_is_rate_limited(tmp_path: Path) -> None:
     settings = Settings.from_env({"KRING_DATA_DIR": str(tmp_path)})
     settings = Settings(**{**settings.__dict__, "join_attempts_per_minute": 4})

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.serverproc import ServerProcess
 from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
 from tests.corekit import CODEC
 from tests.durability import kill_run, outage_run
 from tests.redisproc import REDIS_SERVER, RedisProcess
-from tests.serverproc import ServerProcess
 
 pytestmark = pytest.mark.slow
 needs_redis_server = pytest.mark.skipif(REDIS_SERVER is None, reason="no redis-server binary to start")
@@ -37,7 +37,6 @@ def test_kill_9_on_sqlite_loses_no_acknowledged_action(tmp_path: Path) -> None:
     assert result.stored >= result.acknowledged
 
 
-@pytest.mark.redis
 @needs_redis_server
 def test_kill_9_on_redis_loses_no_acknowledged_action(tmp_path: Path) -> None:
     redis = RedisProcess(tmp_path / "redis").start()
@@ -53,7 +52,6 @@ def test_kill_9_on_redis_loses_no_acknowledged_action(tmp_path: Path) -> None:
     assert result.lost == ()
 
 
-@pytest.mark.redis
 @needs_redis_server
 def test_redis_going_away_mid_session_gives_a_notice_and_loses_nothing_acknowledged(tmp_path: Path) -> None:
     # Our own Redis, with the persistence docs/deployment.md recommends; never the machine's.

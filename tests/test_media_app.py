@@ -10,9 +10,9 @@ import httpx
 import pytest
 import websockets
 
+from bench.serverproc import ServerProcess
 from tests.appkit import connect, cookie_header, join_server
 from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
-from tests.serverproc import ServerProcess
 
 pytestmark = pytest.mark.timeout(90)
 

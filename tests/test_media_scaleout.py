@@ -13,9 +13,9 @@ import httpx
 import pytest
 import redis
 
+from bench.serverproc import ServerProcess
 from tests.appkit import connect, cookie_header, join_server
 from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
-from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.timeout(120)]
 URL = "redis://127.0.0.1:6379/14"

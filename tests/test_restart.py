@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.serverproc import ServerProcess
 from tests.appkit import join_server
-from tests.serverproc import ServerProcess
 
 pytestmark = pytest.mark.slow
 

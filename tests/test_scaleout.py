@@ -13,8 +13,8 @@ import pytest
 import redis
 import websockets
 
+from bench.serverproc import ServerProcess
 from tests.appkit import connect, join_server, seq_of
-from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 URL = "redis://127.0.0.1:6379/13"

@@ -16,7 +16,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from tests.serverproc import ServerProcess
+from bench.serverproc import ServerProcess
 
 AXE_JS = Path(__file__).resolve().parent.parent / "vendor" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"

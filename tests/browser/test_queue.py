@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import Page, expect
 
+from bench.serverproc import ServerProcess
 from server.away import SWEEP_S
 from tests.browser.conftest import LIVE_MS, PHONE, PROJECTOR, NewContext, axe_check, create_session, join, wait_live
-from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, Route, expect
 
+from bench.serverproc import ServerProcess
 from tests.browser.conftest import (
     LAPTOP,
     LIVE_MS,
@@ -24,7 +25,6 @@ from tests.browser.conftest import (
     record_frames,
     wait_live,
 )
-from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

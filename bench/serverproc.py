@@ -1,7 +1,8 @@
-"""Kring as a real server process on a free loopback port, for tests that need one.
+"""Kring as a real server process on a free loopback port, for the benchmark and the tests.
 
-Used by the browser tests and the restart tests: it starts `python -m server` exactly as the
-Procfile does, waits for /healthz, and can kill -9 and start again on the same port and data dir.
+It starts `python -m server` exactly as the Procfile does, waits for /healthz, and can kill -9 and
+start again on the same port and data dir. It lives in bench/ (which is installed with Kring, for
+`kring bench`); the browser, restart and scale-out tests use it too.
 """
 
 from __future__ import annotations
