@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from starlette.requests import HTTPConnection
 
@@ -15,13 +15,15 @@ from realtime.hub import Hub, announcement
 from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server.away import AwayTimer
-from server.media.sfu import MediaRooms
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
 from server.settings import Settings
 from web.i18n import Translator
 from web.render import STATIC, Renderer
+
+if TYPE_CHECKING:  # aiortc is imported only by a process that serves media (build below)
+    from server.media.sfu import MediaRooms
 
 
 @dataclass
@@ -82,6 +84,13 @@ def build(settings: Settings) -> Kring:
     send_watch.start()
     retention = RetentionTimer(store, hub, time.time, settings.retention_days)
     retention.start()
+    media: MediaRooms | None = None
+    if settings.media_serve:
+        # Imported here, not at the top: web workers that serve no media (KRING_MEDIA=0) never load
+        # aiortc, so an aiortc they do not use cannot stop them (issue 16).
+        from server.media.sfu import MediaRooms
+
+        media = MediaRooms(settings.ice_servers)
     return Kring(
         settings=settings,
         store=store,
@@ -95,7 +104,7 @@ def build(settings: Settings) -> Kring:
         away=away,
         send_watch=send_watch,
         retention=retention,
-        media=MediaRooms(settings.ice_servers) if settings.media_serve else None,
+        media=media,
     )
 
 

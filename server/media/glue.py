@@ -1,4 +1,4 @@
-"""Every use of aiortc internals, in one place, pinned to one aiortc version.
+"""Every use of aiortc internals, in one place, checked against the installed aiortc.
 
 aiortc has no public API for forwarding encoded media: RTCRtpReceiver always decodes and
 RTCRtpSender always encodes raw frames. Three seams make it forward instead:
@@ -12,8 +12,12 @@ RTCRtpSender always encodes raw frames. Three seams make it forward instead:
 3. keyframe requests (PLI/FIR) from a subscriber reach `RTCRtpSender._send_keyframe`, which we
    replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`.
 
-tests/test_media_glue.py checks each seam against the installed aiortc; an upgrade that moves any
-of them fails there first. Bump AIORTC_VERSION only after those tests pass on the new version.
+The glue accepts any aiortc from 1.16 below 2 (`AIORTC_RANGE`) that still has these seams:
+`missing_seams()` looks for each one in the installed aiortc's classes and compiled code (not
+for one exact version), and importing this module fails with the list of what is missing, so an
+aiortc security release that keeps the seams just works and one that moves them fails loudly, at
+start, in the media process only (the web workers never import this: server/kring.py).
+tests/test_media_glue.py checks the seams' behaviour in depth.
 """
 
 from __future__ import annotations
@@ -27,18 +31,53 @@ from aiortc.rtcrtpreceiver import RTCRtpReceiver
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtp import RtpPacket
 
-AIORTC_VERSION = "1.16.0"
+AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
+_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+_ENCODER_ATTR = "_RTCRtpSender__encoder"
 
-if aiortc.__version__ != AIORTC_VERSION:  # pragma: no cover - only on an unreviewed upgrade
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for part in text.split(".")[:3]:
+        digits = "".join(c for c in part if c.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def _names(function: Any) -> set[str]:
+    code = getattr(function, "__code__", None)
+    return set(code.co_names) if code is not None else set()
+
+
+def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
+                  version: str = aiortc.__version__) -> list[str]:
+    """What the glue needs and this aiortc lacks; empty when forwarding will work."""
+    missing = []
+    low, high = AIORTC_RANGE
+    if not low <= _version(version) < high:
+        missing.append(f"a version in [{'.'.join(map(str, low))}, {'.'.join(map(str, high))})")
+    if _JITTER_ATTR not in _names(getattr(receiver, "__init__", None)):
+        missing.append("RTCRtpReceiver's private jitter buffer (__jitter_buffer)")
+    if not {_JITTER_ATTR, "add"} <= _names(getattr(receiver, "_handle_rtp_packet", None)):
+        missing.append("RTCRtpReceiver._handle_rtp_packet feeding the jitter buffer's add()")
+    if not callable(getattr(receiver, "_send_rtcp_pli", None)):
+        missing.append("RTCRtpReceiver._send_rtcp_pli")
+    if not {"pack", "Frame"} <= _names(getattr(sender, "_next_encoded_frame", None)):
+        missing.append("RTCRtpSender._next_encoded_frame packing what is not an av.Frame")
+    if not callable(getattr(sender, "_send_keyframe", None)):
+        missing.append("RTCRtpSender._send_keyframe")
+    return missing
+
+
+_MISSING = missing_seams()
+if _MISSING:  # pragma: no cover - only on an aiortc that moved a seam
     raise ImportError(
-        f"server.media is pinned to aiortc {AIORTC_VERSION} (found {aiortc.__version__}): "
-        "it uses aiortc internals; see server/media/glue.py"
+        f"server.media cannot forward with aiortc {aiortc.__version__}: it lacks "
+        + "; ".join(_MISSING) + " (see server/media/glue.py)"
     )
 
 VIDEO_TIME_BASE = Fraction(1, 90_000)
 AUDIO_TIME_BASE = Fraction(1, 48_000)
-_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
-
 
 class EncodedPacket:
     """What RTCRtpSender's encoder.pack() reads of an av.Packet: bytes(), pts and time_base."""
@@ -178,4 +217,4 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
 
 def sender_packs(sender: RTCRtpSender) -> Any:
     """The sender's encoder (None until the first frame): for tests only."""
-    return getattr(sender, "_RTCRtpSender__encoder", None)
+    return getattr(sender, _ENCODER_ATTR, None)

@@ -436,6 +436,10 @@ class MediaRooms:
         self.limits = limits or Limits()
         self.rooms: dict[str, MediaRoom] = {}
 
+    def member(self, member_id: str, name: str, role: str, peer_address: str | None) -> Member:
+        """A new member; its `post` is set by whoever carries its messages (signalling.py)."""
+        return Member(member_id, name, role, lambda m: None, peer_address)
+
     def room(self, code: str) -> MediaRoom:
         room = self.rooms.get(code)
         if room is None:

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -28,7 +28,9 @@ from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
 from server.kring import Kring, kring
-from server.media.sfu import MediaRoom, MediaRooms, Member
+
+if TYPE_CHECKING:  # the app routes here in every process; only a media process loads aiortc
+    from server.media.sfu import MediaRoom, MediaRooms, Member
 
 log = logging.getLogger("kring.media")
 
@@ -248,7 +250,7 @@ async def participant_media(ws: WebSocket) -> None:
     if found.location != "remote":
         await ws.close(CLOSE_NO_MEDIA)
         return
-    member = Member(f"p:{found.pid}", found.name, "remote", lambda m: None, _peer(ws))
+    member = media.member(f"p:{found.pid}", found.name, "remote", _peer(ws))
     await _serve(ws, k, media, room, member)
 
 
@@ -260,7 +262,7 @@ async def mentor_media(ws: WebSocket) -> None:
     if not _is_mentor(ws, room):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    await _serve(ws, k, media, room, Member("mentor", "", "mentor", lambda m: None, _peer(ws)))
+    await _serve(ws, k, media, room, media.member("mentor", "", "mentor", _peer(ws)))
 
 
 async def projector_media(ws: WebSocket) -> None:
@@ -271,7 +273,7 @@ async def projector_media(ws: WebSocket) -> None:
     if not security.same_secret(ws.path_params["token"], room.state.join_token) or not _is_mentor(ws, room):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    await _serve(ws, k, media, room, Member("room", "", "room", lambda m: None, _peer(ws)))
+    await _serve(ws, k, media, room, media.member("room", "", "room", _peer(ws)))
 
 
 async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member) -> None:
