@@ -34,6 +34,8 @@ from aiortc.rtp import RtpPacket
 AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
 _ENCODER_ATTR = "_RTCRtpSender__encoder"
+_CNAME_ATTR = "_RTCRtpSender__cname"
+_CNAME_HOLDER = "_kring_cname"
 
 
 def _version(text: str) -> tuple[int, ...]:
@@ -66,6 +68,10 @@ def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
         missing.append("RTCRtpSender._next_encoded_frame packing what is not an av.Frame")
     if not callable(getattr(sender, "_send_keyframe", None)):
         missing.append("RTCRtpSender._send_keyframe")
+    if "_stream_id" not in _names(getattr(sender, "__init__", None)):
+        missing.append("RTCRtpSender._stream_id (the msid's stream)")
+    if _CNAME_ATTR not in _names(getattr(sender, "send", None)):
+        missing.append("RTCRtpSender.send taking the CNAME from its parameters (__cname)")
     return missing
 
 
@@ -218,3 +224,26 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
 def sender_packs(sender: RTCRtpSender) -> Any:
     """The sender's encoder (None until the first frame): for tests only."""
     return getattr(sender, _ENCODER_ATTR, None)
+
+
+def set_identity(sender: RTCRtpSender, stream: str, cname: str) -> None:
+    """Send `sender`'s track as part of `stream` (the msid of the next offer) under `cname`.
+
+    aiortc gives every sender of a connection the connection's stream id and CNAME; the relay's
+    receive connection carries many people, so each slot says whose media it carries now. The
+    CNAME goes into RTCP SDES: aiortc copies it from the send parameters when the sender starts,
+    so the parameters are corrected on the way in, and the running value is replaced too.
+    """
+    sender._stream_id = stream
+    setattr(sender, _CNAME_HOLDER, cname)
+    if getattr(sender, _CNAME_ATTR, None) is not None:
+        setattr(sender, _CNAME_ATTR, cname)
+    if not getattr(sender, "_kring_send_wrapped", False):
+        start = sender.send
+
+        async def send(parameters: Any) -> None:
+            parameters.rtcp.cname = getattr(sender, _CNAME_HOLDER)
+            await start(parameters)
+
+        sender.send = send  # type: ignore[method-assign]
+        sender._kring_send_wrapped = True  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ from aiortc import (
 from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 
-from server.media import glue
+from server.media import glue, sdp
 from server.media.forward import ForwardTrack, Source
 from server.media.mdns import resolve_mdns
 
@@ -94,16 +94,16 @@ class Publisher:
         self.sources: dict[str, Source] = {}  # by mid
         self.pc.on("connectionstatechange", self._on_state)
 
-    async def offer(self, sdp: str, labels: Mapping[str, str]) -> str:
+    async def offer(self, text: str, labels: Mapping[str, str]) -> str:
         self.labels.update({str(k)[:8]: str(v) for k, v in labels.items()})
-        remote = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "offer")
+        remote = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "offer")
         await self.pc.setRemoteDescription(remote)
         for transceiver in self.pc.getTransceivers():
             # Receive only: the server never sends anything back on a publish connection.
             transceiver.direction = "recvonly" if transceiver.direction != "inactive" else "inactive"
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         self._reconcile()
-        return str(self.pc.localDescription.sdp)
+        return sdp.with_opus_fec(str(self.pc.localDescription.sdp))
 
     def _reconcile(self) -> None:
         live: set[str] = set()
@@ -204,6 +204,7 @@ class Subscriber:
                 slot.transceiver.direction = "sendonly"
                 slot.track.attach(source)
                 slot.key = key
+                glue.set_identity(slot.transceiver.sender, sdp.stream_id(source.member), self.room.cname(source.member))
                 changed = True
             if not changed or not self.slots:
                 return
@@ -211,7 +212,8 @@ class Subscriber:
                 return  # this subscriber left meanwhile (several people leaving at once)
             await self.pc.setLocalDescription(await self.pc.createOffer())
             self._waiting_answer = True
-            self.member.post({"type": "offer", "sdp": self.pc.localDescription.sdp, "tracks": self.track_map()})
+            offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
+            self.member.post({"type": "offer", "sdp": offer, "tracks": self.track_map()})
 
     def track_map(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -221,11 +223,14 @@ class Subscriber:
                 out[slot.transceiver.mid] = {"member": source.member, "kind": source.kind, "label": source.label}
         return out
 
-    async def answer(self, sdp: str) -> None:
+    def cnames(self) -> dict[str, str]:
+        return {mid: self.room.cname(info["member"]) for mid, info in self.track_map().items()}
+
+    async def answer(self, text: str) -> None:
         async with self._lock:
             if not self._waiting_answer:
                 return
-            answer = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "answer")
+            answer = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "answer")
             await self.pc.setRemoteDescription(answer)
             self._waiting_answer = False
             again, self._again = self._again, False
@@ -263,6 +268,10 @@ class MediaRoom:
     _select_task: asyncio.Task[None] | None = None
 
     # -- members
+
+    def cname(self, member_id: str) -> str:
+        """One RTCP CNAME per person in this session (the same on every receiver's connection)."""
+        return sdp.stream_id(member_id)
 
     def join(self, member: Member) -> Member | None:
         """Add a member; returns the one it replaces (the same person in another tab)."""
@@ -304,14 +313,14 @@ class MediaRoom:
 
     # -- signalling
 
-    async def publish(self, member: Member, sdp: str, labels: Mapping[str, str]) -> str:
+    async def publish(self, member: Member, text: str, labels: Mapping[str, str]) -> str:
         """Each publish is a fresh connection (the browser builds a new one when its set of
         tracks changes, or after a drop): the old one and its sources go first."""
         old, member.publisher = member.publisher, None
         if old is not None:
             await old.close()
         publisher = member.publisher = Publisher(self, member)
-        return await publisher.offer(sdp, labels)
+        return await publisher.offer(text, labels)
 
     async def unpublish(self, member_id: str, publisher: Publisher | None = None) -> None:
         member = self.members.get(member_id)
@@ -338,9 +347,9 @@ class MediaRoom:
         old, member.subscriber = member.subscriber, None
         await old.close()
 
-    async def answer(self, member: Member, sdp: str) -> None:
+    async def answer(self, member: Member, text: str) -> None:
         if member.subscriber is not None:
-            await member.subscriber.answer(sdp)
+            await member.subscriber.answer(text)
 
     # -- sources
 
