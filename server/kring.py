@@ -91,6 +91,7 @@ def build(settings: Settings) -> Kring:
         from server.media.sfu import MediaRooms
 
         media = MediaRooms(settings.ice_servers)
+        media.start()
     return Kring(
         settings=settings,
         store=store,

@@ -163,3 +163,45 @@ async def test_listeners_are_in_the_roster_without_media(server: ServerProcess) 
         finally:
             await bo.close()
             await rik.close()
+
+
+async def test_a_publisher_that_trickles_its_candidates_gets_through(server: ServerProcess) -> None:
+    """A browser sends its offer before it has gathered (web/static/media.js) and each candidate
+    after it: the relay answers at once and connects on the trickled candidates. Bad candidates
+    get an error and change nothing."""
+    from tests.mediakit import Publisher
+
+    code, token, mentor = session(server)
+    remote = join_server(server, code, "Rik", "remote")
+    async with connect(server, f"/media/p/{code}/{token}", mentor) as room_ws, \
+            connect(server, f"/media/s/{code}", remote) as rik_ws:
+        room, rik = MediaClient(room_ws), MediaClient(rik_ws)
+        pub = Publisher()
+        try:
+            await room.subscribe()
+            rik_id = await wait_for(lambda: (rik.last("welcome") or {}).get("id"), what="Rik's welcome")
+            sdp, labels = await pub.offer()
+            candidates = [line[2:] for line in sdp.splitlines() if line.startswith("a=candidate:")]
+            bare = "\r\n".join(line for line in sdp.splitlines()
+                               if not line.startswith(("a=candidate:", "a=end-of-candidates"))) + "\r\n"
+            assert candidates and "a=candidate" not in bare
+            # Before any publish there is no connection to add a candidate to: ignored.
+            await rik.send(type="candidate", pc="pub", candidate=candidates[0], mid="0")
+            await rik.send(type="publish", sdp=bare, tracks=labels, mic=True, camera=True)
+            await pub.on_answer(await wait_for(lambda: rik._answers.get_nowait() if not rik._answers.empty() else None,
+                                               what="the answer"))
+            for bad in ({"pc": "pub", "candidate": "candidate:1 1 udp", "mid": "0"},
+                        {"pc": "nope", "candidate": candidates[0], "mid": "0"},
+                        {"pc": "pub", "candidate": "x" * 600, "mid": "0"},
+                        {"pc": "pub", "candidate": 5, "mid": "0"}):
+                await rik.send(type="candidate", **bad)
+            for line in candidates:
+                await rik.send(type="candidate", pc="pub", candidate=line, mid="0")
+            await rik.send(type="candidate", pc="pub", candidate="", mid="0")
+            await wait_for(lambda: len(room.sub.frames_from(rik_id, "video")) >= 15, what="the room sees Rik")
+            errors = [m for m in rik.messages if m["type"] == "error"]
+            assert len(errors) == 4 and {e["code"] for e in errors} == {"media_failed"}, errors
+        finally:
+            await pub.close()
+            await room.close()
+            await rik.close()

@@ -30,10 +30,12 @@ from aiortc import (
 )
 from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
+from aiortc.sdp import candidate_from_sdp
 
 from server.media import glue, sdp
 from server.media.forward import ForwardTrack, Source
-from server.media.mdns import resolve_mdns
+from server.media.ice import IceServers
+from server.media.mdns import resolve_candidate, resolve_mdns
 
 log = logging.getLogger("kring.media")
 
@@ -347,6 +349,22 @@ class MediaRoom:
         old, member.subscriber = member.subscriber, None
         await old.close()
 
+    async def candidate(self, member: Member, which: str, candidate: str, mid: str) -> None:
+        """A candidate the browser found after its offer or answer went out (trickle ICE): its
+        gathering never holds a join, even with a STUN or TURN server that does not answer."""
+        peer = member.publisher if which == "pub" else member.subscriber if which == "sub" else None
+        if peer is None or peer.pc.signalingState == "closed" or peer.pc.remoteDescription is None:
+            return
+        if not candidate:  # the browser's end of candidates
+            await peer.pc.addIceCandidate(None)
+            return
+        resolved = resolve_candidate(candidate, member.peer_address)
+        if resolved is None:
+            return
+        parsed = candidate_from_sdp(resolved.removeprefix("a=").removeprefix("candidate:"))
+        parsed.sdpMid = mid
+        await peer.pc.addIceCandidate(parsed)
+
     async def answer(self, member: Member, text: str) -> None:
         if member.subscriber is not None:
             await member.subscriber.answer(text)
@@ -440,10 +458,20 @@ class MediaRoom:
 class MediaRooms:
     """Every session's media in this process (one process per session: docs/deployment.md)."""
 
-    def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None) -> None:
-        self.ice_servers = ice_servers
+    def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None,
+                 ice: IceServers | None = None) -> None:
+        self.ice = ice or IceServers(ice_servers)
         self.limits = limits or Limits()
         self.rooms: dict[str, MediaRoom] = {}
+        self.ice.on_change(self._ice_changed)
+
+    def start(self) -> None:
+        """Start checking the ICE servers (in the background: joins never wait for it)."""
+        self.ice.start()
+
+    def _ice_changed(self) -> None:
+        for room in self.rooms.values():
+            room.config = rtc_config(self.ice.usable)
 
     def member(self, member_id: str, name: str, role: str, peer_address: str | None) -> Member:
         """A new member; its `post` is set by whoever carries its messages (signalling.py)."""
@@ -452,7 +480,7 @@ class MediaRooms:
     def room(self, code: str) -> MediaRoom:
         room = self.rooms.get(code)
         if room is None:
-            room = self.rooms[code] = MediaRoom(code, rtc_config(self.ice_servers), self.limits)
+            room = self.rooms[code] = MediaRoom(code, rtc_config(self.ice.usable), self.limits)
         return room
 
     async def release(self, room: MediaRoom) -> None:
@@ -461,6 +489,7 @@ class MediaRooms:
             await room.close()
 
     async def close(self) -> None:
+        await self.ice.stop()
         for room in list(self.rooms.values()):
             await room.close()
         self.rooms.clear()

@@ -36,9 +36,10 @@ log = logging.getLogger("kring.media")
 
 CLOSE_NO_MEDIA = 4003  # media not for this member (in the room), or not served by this process
 MESSAGE_MAX_BYTES = 64_000  # an SDP with a few media lines is 5-10 KB
-MESSAGES_PER_10S = 60
+MESSAGES_PER_10S = 100  # offers, answers and their trickled candidates (2-10 per connection)
 OUTBOX_MAX = 64
 LABELS = frozenset({"mic", "camera", "screen"})
+CANDIDATE_MAX = 512  # one ICE candidate line is 100-200 characters
 
 
 def _flag(data: Mapping[str, Any], name: str) -> bool:
@@ -139,6 +140,13 @@ class MediaSession:
             member.listening = False
             await mroom.unsubscribe(member.id)
             mroom.roster()
+        elif kind == "candidate":
+            which, candidate, mid = data.get("pc"), data.get("candidate"), data.get("mid")
+            if which not in ("pub", "sub") or not isinstance(candidate, str) or not isinstance(mid, str):
+                raise ValueError("bad candidate")
+            if len(candidate) > CANDIDATE_MAX or len(mid) > 16:
+                raise ValueError("candidate too long")
+            await mroom.candidate(member, which, candidate, mid)
         elif kind == "answer":
             sdp = data.get("sdp")
             if not isinstance(sdp, str):

@@ -14,17 +14,24 @@
   };
   const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 
-  const gathered = (pc) => new Promise((resolve) => {
-    if (pc.iceGatheringState === "complete") return resolve();
-    const done = () => {
-      if (pc.iceGatheringState === "complete") {
-        pc.removeEventListener("icegatheringstatechange", done);
-        resolve();
-      }
-    };
-    pc.addEventListener("icegatheringstatechange", done);
-    setTimeout(resolve, 2000); // never wait for a slow STUN server longer than this
-  });
+  // Trickle ICE: offers and answers go out at once and each candidate follows on its own, so a
+  // slow or dead STUN/TURN server never holds a join (issue 16). Candidates already in the sent
+  // description are not sent again; those found before it went out wait for it.
+  const trickle = (pc, which, send) => {
+    pc.kringQueue = [];
+    pc.addEventListener("icecandidate", (event) => {
+      const c = event.candidate;
+      const message = { type: "candidate", pc: which, candidate: c ? c.candidate : "", mid: c ? String(c.sdpMid ?? "0") : "0" };
+      if (pc.kringSent === undefined) pc.kringQueue.push(message);
+      else if (!message.candidate || !pc.kringSent.includes(message.candidate)) send(message);
+    });
+  };
+  const sentDescription = (pc, send) => {
+    pc.kringSent = pc.localDescription ? pc.localDescription.sdp : "";
+    for (const message of pc.kringQueue.splice(0)) {
+      if (!message.candidate || !pc.kringSent.includes(message.candidate)) send(message);
+    }
+  };
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -323,8 +330,9 @@
         this.send({ type: "unpublish" }); // nothing left to send (a share stopped): say so
         return;
       }
-      const pc = new RTCPeerConnection({ iceServers: this.ice });
+      const pc = new RTCPeerConnection({ iceServers: this.ice, bundlePolicy: "max-bundle" });
       this.pub = pc;
+      trickle(pc, "pub", (m) => { if (this.pub === pc) this.send(m); });
       const labels = {};
       const transceivers = [];
       for (const label of ["mic", "camera", "screen"]) {
@@ -344,9 +352,9 @@
       }
       pc.addEventListener("connectionstatechange", () => this.watch(pc));
       await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc);
       for (const [transceiver, label] of transceivers) labels[transceiver.mid] = label;
       this.send({ type: "publish", sdp: pc.localDescription.sdp, tracks: labels, ...this.flags() });
+      sentDescription(pc, (m) => { if (this.pub === pc) this.send(m); });
     }
 
     // Put `track` (null: nothing) on the running publish connection in place of `label`'s track,
@@ -378,6 +386,7 @@
       if (!this.sub) {
         const pc = new RTCPeerConnection({ iceServers: this.ice, bundlePolicy: "max-bundle" });
         this.sub = pc;
+        trickle(pc, "sub", (m) => { if (this.sub === pc) this.send(m); });
         pc.addEventListener("track", () => this.render());
         pc.addEventListener("connectionstatechange", () => this.watch(pc));
       }
@@ -385,8 +394,8 @@
       this.tracks = m.tracks || {};
       await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
       await pc.setLocalDescription(await pc.createAnswer());
-      await gathered(pc);
       this.send({ type: "answer", sdp: pc.localDescription.sdp });
+      if (pc.kringSent === undefined) sentDescription(pc, (m) => { if (this.sub === pc) this.send(m); });
       this.render();
     }
 
