@@ -5,8 +5,11 @@ listeners are listed; axe-core."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from tests.browser.conftest import (
     record_frames,
     wait_live,
 )
+from tests.serverproc import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -295,3 +299,47 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     await playing(projector, tile)
     assert await rik.evaluate(f"{media}.pub.kringFirst === true")
     assert sum('"type":"publish"' in f for f in sent) == publishes
+
+
+@pytest.fixture
+def dead_stun_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A Kring process whose configured STUN server takes datagrams and never answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as hole:
+        hole.bind(("127.0.0.1", 0))
+        ice = json.dumps([{"urls": f"stun:127.0.0.1:{hole.getsockname()[1]}"}])
+        proc = ServerProcess(tmp_path / "dead-stun", env={"KRING_ICE_SERVERS": ice}).start()
+        try:
+            yield proc
+        finally:
+            proc.stop()
+
+
+async def test_a_dead_stun_server_does_not_hold_a_join(
+        new_context: NewContext, dead_stun_server: ServerProcess) -> None:
+    """Browsers and the relay are both told of a STUN server that never answers: the pages trickle
+    their candidates and the relay leaves the server out, so joining takes no STUN time-out."""
+    base = {"base_url": dead_stun_server.url}
+    mentor_context = await new_context(**base)
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Dead STUN")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+    await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
+
+    rik = await join(await new_context(**base), code, "Rik", "remote")
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Check camera and microphone").click()
+    await playing(rik, "#media-remote-panel [data-media-preview]")  # devices open: not part of the join
+    started = await rik.evaluate("performance.now()")
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+    await rik.wait_for_function(
+        "() => { const v = document.querySelector('#media-remote-panel .media-tile.is-room video');"
+        " return v && v.videoWidth > 0; }", timeout=30_000)
+    took = (await rik.evaluate("performance.now()") - started) / 1000
+    print(f"join to the room's first frame with a dead STUN server configured: {took:.2f} s")
+    await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
