@@ -126,14 +126,17 @@ class FrameAssembler:
     waits for 4 more): a frame of delay per hop. Forwarding needs none of that: audio packets are
     whole Opus frames, and a VP8 frame is complete when its packets from the start (S bit) to the
     marker are all here. Frames are handed on in order; an incomplete frame that a newer complete
-    one overtakes is dropped, and a keyframe is asked for (pli_flag) so decoders recover.
+    one overtakes is dropped, and `lost` is called so a keyframe is asked for. The PLI goes through
+    the source's coalescing (forward.py), never straight from aiortc (pli_flag stays False): with
+    many receivers and a lossy link the publisher would otherwise be asked again and again.
     """
 
     MAX_PENDING = 512
 
-    def __init__(self, kind: str, deliver: Deliver) -> None:
+    def __init__(self, kind: str, deliver: Deliver, lost: Callable[[], None] = lambda: None) -> None:
         self.kind = kind
         self.deliver = deliver
+        self.lost = lost
         self.ssrc: int | None = None
         self._pending: dict[int, RtpPacket] = {}
         self._last_seq: int | None = None  # last sequence number handed on (or dropped)
@@ -155,11 +158,13 @@ class FrameAssembler:
         if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):
             return False, None
         self._pending[packet.sequence_number] = packet
-        pli = False
+        lost = False
         if len(self._pending) > self.MAX_PENDING:
             self._pending.clear()
-            pli = True
-        return self._drain() or pli, None
+            lost = True
+        if self._drain() or lost:
+            self.lost()
+        return False, None
 
     def _drain(self) -> bool:
         """Hand on every complete frame, oldest first. True when something had to be dropped."""

@@ -138,7 +138,7 @@ class Publisher:
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
         source = Source(key, self.member.id, transceiver.kind, label, request)
-        assembler = glue.FrameAssembler(transceiver.kind, source.push)
+        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe)
         glue.forward_receiver(receiver, assembler)
         self.room.add_source(source)
         return source
