@@ -66,6 +66,19 @@ def with_cnames(sdp: str, cnames: Mapping[str, str]) -> str:
     return _join(sections)
 
 
+def directions(sdp: str) -> dict[str, str]:
+    """The direction of each media section, by mid (sendrecv when the section names none)."""
+    out: dict[str, str] = {}
+    for section in _sections(sdp)[1:]:
+        mid = next((line[6:] for line in section if line.startswith("a=mid:")), None)
+        if mid is None:
+            continue
+        found = [line[2:] for line in section if line[2:] in ("sendrecv", "sendonly", "recvonly", "inactive")]
+        port = section[0].split(" ")[1] if len(section[0].split(" ")) > 1 else ""
+        out[mid] = "inactive" if port == "0" else (found[0] if found else "sendrecv")
+    return out
+
+
 def stream_id(member: str) -> str:
     """An msid stream id (RFC 8830: token characters, no ':') for one person."""
     return "kring-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in member)[:56]

@@ -100,9 +100,13 @@ class Publisher:
         self.labels.update({str(k)[:8]: str(v) for k, v in labels.items()})
         remote = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "offer")
         await self.pc.setRemoteDescription(remote)
+        sending = sdp.directions(text)
         for transceiver in self.pc.getTransceivers():
-            # Receive only: the server never sends anything back on a publish connection.
-            transceiver.direction = "recvonly" if transceiver.direction != "inactive" else "inactive"
+            # Receive only: the server never sends anything back on a publish connection. A line
+            # the browser stopped sending on (a screen share that ended) goes inactive, and comes
+            # back when it sends again (a new share on the same line).
+            on = sending.get(str(transceiver.mid), "inactive") in ("sendonly", "sendrecv")
+            transceiver.direction = "recvonly" if on else "inactive"
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         self._reconcile()
         return sdp.with_opus_fec(str(self.pc.localDescription.sdp))
@@ -315,9 +319,14 @@ class MediaRoom:
 
     # -- signalling
 
-    async def publish(self, member: Member, text: str, labels: Mapping[str, str]) -> str:
-        """Each publish is a fresh connection (the browser builds a new one when its set of
-        tracks changes, or after a drop): the old one and its sources go first."""
+    async def publish(self, member: Member, text: str, labels: Mapping[str, str], again: bool = False) -> str:
+        """A publish is a fresh connection (the browser's first, or after a drop: the old one and
+        its sources go first), or with `again` a new offer on the running one (a screen share
+        starting or stopping beside the microphone and camera, which keep flowing)."""
+        running = member.publisher
+        if again and running is not None and running.pc.signalingState == "stable" \
+                and running.pc.connectionState not in ("failed", "closed"):
+            return await running.offer(text, labels)
         old, member.publisher = member.publisher, None
         if old is not None:
             await old.close()

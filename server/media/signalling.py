@@ -123,7 +123,7 @@ class MediaSession:
             if not isinstance(sdp, str):
                 raise ValueError("no sdp")
             self._set_state(data)
-            answer = await mroom.publish(member, sdp, _labels(data.get("tracks")))
+            answer = await mroom.publish(member, sdp, _labels(data.get("tracks")), _flag(data, "again"))
             self.post({"type": "answer", "sdp": answer})
             mroom.roster()
         elif kind == "state":

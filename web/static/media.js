@@ -13,6 +13,9 @@
     screen: { frameRate: 5, maxBitrate: 1_500_000 },
   };
   const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+  // A page that was live remembers how (kinds, devices, muted) for this tab only, so a reload
+  // rejoins by itself with the same choice and a reloaded projector resumes room mode (issue 16).
+  const REMEMBER = "kring-media:";
 
   // Trickle ICE: offers and answers go out at once and each candidate follows on its own, so a
   // slow or dead STUN/TURN server never holds a join (issue 16). Candidates already in the sent
@@ -60,6 +63,8 @@
       this.speaking = new Set();
       this.seen = new Set(); // members whose camera the server forwards now
       this.retry = 0;
+      this.kinds = [];
+      this.preferred = {}; // device ids remembered from before a reload
       this.closedForGood = false;
       this.audioContext = null;
       this.meterFrame = 0;
@@ -69,6 +74,35 @@
         for (const button of root.querySelectorAll("[data-media-action=screen]")) button.hidden = false;
       }
       if ("mediaAuto" in root.dataset) this.connect(); // the mentor's panel: controls only
+      const saved = this.recall();
+      if (saved && this.role !== "mentor") this.join(saved.kinds, saved).catch((error) => console.warn("media:", error));
+    }
+
+    recall() {
+      try {
+        const saved = JSON.parse(sessionStorage.getItem(REMEMBER + this.path) || "null");
+        return saved && Array.isArray(saved.kinds) ? saved : null;
+      } catch (_) {
+        return null;
+      }
+    }
+
+    remember() {
+      if (this.role === "mentor") return;
+      try {
+        if (!this.live) {
+          sessionStorage.removeItem(REMEMBER + this.path);
+          return;
+        }
+        const devices = {};
+        for (const [kind, track] of [["audioinput", this.local.mic], ["videoinput", this.local.camera]]) {
+          const id = track && track.getSettings ? track.getSettings().deviceId : "";
+          if (id) devices[kind] = id;
+        }
+        const kinds = this.kinds.filter((k) => k !== "camera" || this.local.camera);
+        const muted = Boolean(this.local.mic && !this.local.mic.enabled);
+        sessionStorage.setItem(REMEMBER + this.path, JSON.stringify({ kinds, devices, muted }));
+      } catch (_) { /* storage off: no rejoin after a reload */ }
     }
 
     msg(key) {
@@ -110,12 +144,19 @@
       return select ? select.value : "";
     }
 
+    // An explicit choice in the picker, else the device used before a reload (if still there).
+    constraint(kind) {
+      const id = this.device(kind);
+      if (id) return { exact: id };
+      return this.preferred[kind] ? { ideal: this.preferred[kind] } : undefined;
+    }
+
     async fillDevices() {
       if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
       const devices = await navigator.mediaDevices.enumerateDevices();
       for (const select of this.root.querySelectorAll("[data-media-device]")) {
         const kind = select.dataset.mediaDevice;
-        const keep = select.value;
+        const keep = select.value || this.preferred[kind] || "";
         for (const option of [...select.options]) if (option.value && option.value !== "off") option.remove();
         let n = 0;
         for (const device of devices) {
@@ -133,7 +174,7 @@
       const id = this.device("audioinput");
       if (id === "off") return null;
       const stream = await navigator.mediaDevices.getUserMedia({
-        audio: { deviceId: id ? { exact: id } : undefined, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+        audio: { deviceId: this.constraint("audioinput"), echoCancellation: true, noiseSuppression: true, autoGainControl: true },
       });
       return stream.getAudioTracks()[0] || null;
     }
@@ -143,7 +184,7 @@
       if (id === "off") return null;
       const cap = CAPS[this.role === "room" ? "room" : "remote"];
       const stream = await navigator.mediaDevices.getUserMedia({
-        video: { deviceId: id ? { exact: id } : undefined, width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { ideal: cap.frameRate, max: cap.frameRate } },
+        video: { deviceId: this.constraint("videoinput"), width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { ideal: cap.frameRate, max: cap.frameRate } },
       });
       return stream.getVideoTracks()[0] || null;
     }
@@ -320,8 +361,9 @@
       return Boolean(this.local.mic || this.local.camera || this.local.screen);
     }
 
-    // A new publish connection: for the first track of a kind, a screen share, or after a drop.
-    // Everything else (another device, camera off and on) swaps tracks on the running one.
+    // A new publish connection: for the first track of a kind, or after a drop. A screen share
+    // renegotiates the running one (shareChanged); everything else (another device, camera off
+    // and on) swaps tracks on it.
     async publish() {
       if (this.pub) this.pub.close();
       this.pub = null;
@@ -342,11 +384,7 @@
         const init = { direction: "sendonly", streams: [] };
         if (track.kind === "video") init.sendEncodings = [{ maxBitrate: cap.maxBitrate, maxFramerate: cap.frameRate }];
         const transceiver = pc.addTransceiver(track, init);
-        if (track.kind === "video" && transceiver.setCodecPreferences && RTCRtpReceiver.getCapabilities) {
-          const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
-          const vp8 = codecs.filter((c) => /vp8/i.test(c.mimeType));
-          if (vp8.length) transceiver.setCodecPreferences(vp8); // one codec set: Opus and VP8
-        }
+        this.preferVp8(transceiver);
         transceivers.push([transceiver, label]);
         this.senders[label] = transceiver.sender;
       }
@@ -421,12 +459,17 @@
 
     // ---------------------------------------------------------------- controls
 
-    async join(kinds) {
+    // Join with `kinds` (a button's choice, or `saved` from before a reload of this tab).
+    async join(kinds, saved = null) {
       this.status(this.msg("connecting"));
+      this.kinds = [...kinds];
+      if (saved) this.preferred = saved.devices || {};
       if (kinds.length) await this.openDevices(kinds);
       for (const kind of ["mic", "camera"]) if (!kinds.includes(kind)) this.stopLocal(kind);
+      if (saved && saved.muted && this.local.mic) this.local.mic.enabled = false;
       this.live = true;
       this.closedForGood = false;
+      this.remember();
       this.stage("live");
       this.render();
       if (this.audioContext && this.audioContext.state === "suspended") this.audioContext.resume();
@@ -440,6 +483,7 @@
 
     leave(tell = true) {
       this.live = false;
+      this.remember(); // forgets: a reload does not bring back what was left
       for (const kind of ["mic", "camera", "screen"]) this.stopLocal(kind);
       if (tell) this.send({ type: "unpublish" });
       if (tell) this.send({ type: "unsubscribe" });
@@ -465,6 +509,8 @@
       }
       if (on && this.live) this.status(this.msg("live")); // the mentor's mute request is answered
       this.send({ type: "state", ...this.flags() });
+      if (on && this.live && !this.kinds.includes("mic")) this.kinds.push("mic");
+      this.remember();
       this.render();
     }
 
@@ -477,6 +523,8 @@
         if (this.live) await this.republish("camera");
       }
       this.send({ type: "state", ...this.flags() });
+      if (on && this.live && !this.kinds.includes("camera")) this.kinds.push("camera");
+      this.remember();
       this.showPreview();
       this.render();
     }
@@ -488,14 +536,65 @@
         try {
           const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: CAPS.screen.frameRate }, audio: false });
           this.local.screen = stream.getVideoTracks()[0];
-          this.local.screen.addEventListener("ended", () => { this.local.screen = null; this.publish(); this.render(); });
+          this.local.screen.addEventListener("ended", () => {
+            this.local.screen = null;
+            this.shareChanged().catch((error) => console.warn("media:", error));
+            this.render();
+          });
         } catch (_) {
           return;
         }
       }
-      if (!this.ws) this.connect();
-      else await this.publish();
+      await this.shareChanged();
       this.render();
+    }
+
+    // A screen share starts or stops on the running publish connection: a media line of its own
+    // is added (or re-used) and the connection renegotiated, so the microphone and camera beside
+    // it never stop (issue 16). Without a running connection, or with nothing else on it, the
+    // connection is built or dropped as a whole.
+    async shareChanged() {
+      if (!this.ws) {
+        this.connect();
+        return;
+      }
+      const pc = this.pub;
+      const others = Boolean(this.local.mic || this.local.camera);
+      if (!pc || !others || ["failed", "closed"].includes(pc.connectionState)) {
+        await this.publish();
+        return;
+      }
+      const track = this.local.screen;
+      const sender = this.senders.screen;
+      const transceiver = sender && pc.getTransceivers().find((t) => t.sender === sender);
+      if (transceiver) {
+        await sender.replaceTrack(track);
+        transceiver.direction = track ? "sendonly" : "inactive";
+      } else if (track) {
+        const added = pc.addTransceiver(track, {
+          direction: "sendonly", streams: [],
+          sendEncodings: [{ maxBitrate: CAPS.screen.maxBitrate, maxFramerate: CAPS.screen.frameRate }],
+        });
+        this.preferVp8(added);
+        this.senders.screen = added.sender;
+      } else {
+        return;
+      }
+      await pc.setLocalDescription(await pc.createOffer());
+      const labels = {};
+      for (const t of pc.getTransceivers()) {
+        const label = Object.keys(this.senders).find((key) => this.senders[key] === t.sender);
+        if (label && t.mid !== null) labels[t.mid] = label;
+      }
+      this.send({ type: "publish", again: true, sdp: pc.localDescription.sdp, tracks: labels, ...this.flags() });
+    }
+
+    preferVp8(transceiver) {
+      if (transceiver.sender.track && transceiver.sender.track.kind === "video" && transceiver.setCodecPreferences && RTCRtpReceiver.getCapabilities) {
+        const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
+        const vp8 = codecs.filter((c) => /vp8/i.test(c.mimeType));
+        if (vp8.length) transceiver.setCodecPreferences(vp8); // one codec set: Opus and VP8
+      }
     }
 
     async onClick(event) {
@@ -539,6 +638,7 @@
       if (this.live) {
         await this.republish(kind);
         this.send({ type: "state", ...this.flags() });
+        this.remember();
       }
       this.render();
     }
