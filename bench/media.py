@@ -132,6 +132,10 @@ class StockRelay:
         self.relay = MediaRelay()
         self.tracks: list[Any] = []
         self.pcs: list[Any] = []
+        # The offer each receiver has not answered yet, per receiver: one shared slot let one
+        # receiver's answer land on another's connection ("Cannot handle answer in signaling
+        # state stable") and gave a negative stock figure (issue 16).
+        self.pending: dict[str, Any] = {}
 
     async def handle(self, member_id: str, data: dict[str, Any], post: Any) -> None:
         from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -153,12 +157,14 @@ class StockRelay:
                 transceiver = pc.addTransceiver(self.relay.subscribe(track, buffered=False), direction="sendonly")
                 tracks[transceiver] = track.kind
             await pc.setLocalDescription(await pc.createOffer())
-            self._pending = pc
+            self.pending[member_id] = pc
             info = {t.mid: {"member": "pub", "kind": kind, "label": "mic" if kind == "audio" else "camera"}
                     for t, kind in tracks.items()}
             post({"type": "offer", "sdp": pc.localDescription.sdp, "tracks": info})
         elif data["type"] == "answer":
-            await self._pending.setRemoteDescription(RTCSessionDescription(data["sdp"], "answer"))
+            pc = self.pending.pop(member_id, None)
+            if pc is not None:
+                await pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "answer"))
 
 
 # ------------------------------------------------------------------ real media for the CPU figure
@@ -357,11 +363,11 @@ async def cpu_per_receiver(mode: str, extra: int, seconds: float, warmup: float)
 @dataclass
 class SessionResult:
     cpu_pct: float
-    frames_missing: int
-    frames_expected: int
+    frames_missing: int  # frames the publishers sent in the window that a receiver should have got and did not
+    frames_expected: int  # frames sent in the window x the receivers each forwarded stream goes to
     receivers: int
     streams: dict[str, int]
-    delivery: float  # frames received / (streams x nominal frame rate x seconds)
+    delivery: float  # frames received / frames_expected: delivery counted against what was sent
 
 
 def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
@@ -371,48 +377,65 @@ def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, 
 
 async def _session_members(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
                            ready: Any, go: Any) -> dict[str, Any]:
+    """Run this worker's members; report what each published and received in the window."""
     clients = []
     for member, video in members:
         client = await _client(port, member)
         await client.publish(video=video, fps=15.0, size=3750)
+        client.member_id = member
         clients.append(client)
     for client in clients:
         await client.subscribe()
     ready.put(len(clients))
     await asyncio.to_thread(go.wait, 300)  # everyone (both workers) is in: the window starts
     await asyncio.sleep(warmup)
-    marks = {id(c): {mid: len(r.frames) for mid, r in c.sub.received.items()} for c in clients}
-    published = {id(c): {k: t.count for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t} for c in clients}
+
+    def tracks(c: Any) -> dict[str, Any]:
+        return {k: t for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t is not None}
+
+    def got(c: Any) -> dict[tuple[str, str], list[int]]:
+        out: dict[tuple[str, str], list[int]] = {}
+        for mid, received in c.sub.received.items():
+            info = c.sub.tracks.get(mid)
+            if info is not None:
+                out.setdefault((info["member"], info["kind"]), []).extend(received.frames)
+        return out
+
+    sent0 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
+    got0 = {c.member_id: {key: len(v) for key, v in got(c).items()} for c in clients}
     await asyncio.sleep(seconds)
-    forwarded = set(await _forwarding(port))
-    rates = {k: sum(t.count for c in clients for kk, t in (("audio", c.pub.audio), ("video", c.pub.video))
-                    if t and kk == k) - sum(p.get(k, 0) for p in published.values()) for k in ("audio", "video")}
-    expected = missing = received = 0
-    streams: dict[str, int] = {}
-    for client in clients:
-        before = marks[id(client)]
-        for mid, got in client.sub.received.items():
-            frames = got.frames[before.get(mid, 0):]
-            info = client.sub.tracks.get(mid)
-            if info is None:
-                continue  # a line the relay no longer sends on
-            kind = info["kind"]
-            nominal = int(seconds * (50 if kind == "audio" else 15))
-            if not frames:
-                if f"{info['member']}/{kind}" in forwarded:
-                    # A stream the relay forwards that delivered nothing to this receiver.
-                    expected += nominal
-                    missing += nominal
-                continue
-            span = frames[-1] - frames[0] + 1
-            expected += span
-            missing += span - len(set(frames))
-            received += len(frames)
-            streams[kind] = streams.get(kind, 0) + 1
+    sent1 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
+    got1 = {c.member_id: got(c) for c in clients}
+    published = {m: {k: sent1[m][k] - sent0[m][k] for k in sent1[m]} for m in sent1}
+    received = []
+    for receiver, streams in got1.items():
+        for (member, kind), frames in streams.items():
+            window = frames[got0[receiver].get((member, kind), 0):]
+            received.append([receiver, member, kind, len(window)])
     for client in clients:
         await client.close()
-    return {"expected": expected, "missing": missing, "received": received, "streams": streams,
-            "published": rates}
+    return {"published": published, "received": received}
+
+
+def delivery(published: dict[str, dict[str, int]], received: list[list[Any]],
+             forwarded: set[str], receivers: list[str]) -> tuple[int, int, dict[str, int]]:
+    """(expected, received) frames in the window: every frame a publisher sent of a stream the
+    relay forwards counts once for every other receiver, whether or not anything arrived."""
+    got = {(r, m, k): n for r, m, k, n in received}
+    expected = delivered = 0
+    streams: dict[str, int] = {}
+    for source in forwarded:
+        member, kind = source.rsplit("/", 1)
+        sent = published.get(member, {}).get(kind, 0)
+        for receiver in receivers:
+            if receiver == member:
+                continue
+            n = got.get((receiver, member, kind), 0)
+            expected += sent
+            delivered += min(n, sent)  # a frame sent just before the window may land inside it
+            if n:
+                streams[kind] = streams.get(kind, 0) + 1
+    return expected, delivered, streams
 
 
 async def session(seconds: float, warmup: float, remotes: int = 19, speakers: int = 4) -> SessionResult:
@@ -434,22 +457,17 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         cpu0, t0 = await _cpu(port), time.monotonic()
         await asyncio.sleep(seconds)
         cpu1, t1 = await _cpu(port), time.monotonic()
+        forwarded = set(await _forwarding(port))
         results = [await asyncio.to_thread(out.get, True, 120) for _ in workers]
         for worker in workers:
             worker.join(30)
-        expected = sum(r["expected"] for r in results)
-        missing = sum(r["missing"] for r in results)
-        received = sum(r["received"] for r in results)
-        streams: dict[str, int] = {}
-        for r in results:
-            for k, v in r["streams"].items():
-                streams[k] = streams.get(k, 0) + v
-        nominal = seconds * (50 * streams.get("audio", 0) + 15 * streams.get("video", 0))
-        published = {k: sum(r["published"][k] for r in results) for k in ("audio", "video")}
-        log(f"session: streams received {streams}, frames expected {expected}, missing {missing}, "
-            f"received {received} of a nominal {nominal:.0f}; frames published in the window {published}")
-        return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), missing, expected, len(members),
-                             streams, received / nominal if nominal else 0.0)
+        published = {m: v for r in results for m, v in r["published"].items()}
+        received = [row for r in results for row in r["received"]]
+        expected, got, streams = delivery(published, received, forwarded, [m for m, _ in members])
+        log(f"session: forwarded {len(forwarded)} sources, streams delivering {streams}; frames expected "
+            f"{expected} (sent in the window x receivers), received {got}")
+        return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), expected - got, expected, len(members),
+                             streams, got / expected if expected else 0.0)
     finally:
         stop_relay(proc)
 
