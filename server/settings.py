@@ -17,6 +17,8 @@
 | KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
+| KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
+| KRING_TLS_KEY           | (none)                            | its PEM private key                            |
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ class Settings:
     media_url: str = ""
     media_serve: bool = True
     ice_servers: tuple[Mapping[str, Any], ...] = ()
+    # HTTPS in the embedded default (issue 16): browsers give no camera or microphone to a plain
+    # http origin other than localhost, so a LAN or internet server without a proxy needs this.
+    tls_cert: str = ""
+    tls_key: str = ""
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -82,6 +88,8 @@ class Settings:
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
+            tls_cert=env.get("KRING_TLS_CERT", ""),
+            tls_key=env.get("KRING_TLS_KEY", ""),
         )
 
     @property
