@@ -97,6 +97,9 @@ async def _serve(mode: str, port: int, ready: Any) -> None:
                 elif stock is not None:
                     await stock.handle(member_id, data, outbox.put_nowait)
                 elif kind == "publish":
+                    # What signalling.py does with the page's flags: a camera that is on competes
+                    # for the video slots (server/media/speakers.py).
+                    member.mic, member.camera = data.get("mic") is True, data.get("camera") is True
                     answer = await room.publish(member, data["sdp"], data.get("tracks", {}))
                     outbox.put_nowait({"type": "answer", "sdp": answer})
                 elif kind == "subscribe":
@@ -454,9 +457,9 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         await asyncio.sleep(3.0)  # the last re-offers settle
         go.set()
         await asyncio.sleep(warmup)
-        cpu0, t0 = await _cpu(port), time.monotonic()
+        (cpu0, sent0), t0 = await _probe(port), time.monotonic()
         await asyncio.sleep(seconds)
-        cpu1, t1 = await _cpu(port), time.monotonic()
+        (cpu1, sent1), t1 = await _probe(port), time.monotonic()
         forwarded = set(await _forwarding(port))
         results = [await asyncio.to_thread(out.get, True, 120) for _ in workers]
         for worker in workers:
@@ -465,7 +468,8 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         received = [row for r in results for row in r["received"]]
         expected, got, streams = delivery(published, received, forwarded, [m for m, _ in members])
         log(f"session: forwarded {len(forwarded)} sources, streams delivering {streams}; frames expected "
-            f"{expected} (sent in the window x receivers), received {got}")
+            f"{expected} (sent in the window x receivers), handed to the relay's senders {sent1 - sent0}, "
+            f"received {got}")
         return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), expected - got, expected, len(members),
                              streams, got / expected if expected else 0.0)
     finally:

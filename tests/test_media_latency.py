@@ -36,11 +36,30 @@ def test_a_video_drop_skips_to_the_next_keyframe_or_waits_for_one() -> None:
     queue.put("d3", 0.2)
     # At 0.25 s only k0 is over 200 ms: it goes, and d1 with it (it needs k0); k2 starts again.
     assert queue.get(0.25) == "k2" and queue.dropped == 2 and not queue.need_keyframe
-    # Everything is stale at 1.0 s: nothing left to start from, so a keyframe is needed.
-    assert queue.get(1.0) is None and queue.need_keyframe and queue.dropped == 3
-    assert queue.put("d4", 1.0) is False and queue.dropped == 4
-    assert queue.put("k5", 1.05, keyframe=True) is True and not queue.need_keyframe
-    assert queue.get(1.06) == "k5"
+    # Only d3 is left: however old, the newest frame is not dropped for its age.
+    assert queue.get(1.0) == "d3" and queue.dropped == 2
+    # A new frame behind a stale one: the stale one goes, and the new one cannot be decoded
+    # without it, so the queue waits for a keyframe.
+    queue.put("d4", 1.0)
+    queue.put("d5", 1.3)
+    assert queue.get(1.31) is None and queue.need_keyframe and queue.dropped == 4
+    assert queue.put("d6", 1.33) is False and queue.dropped == 5
+    assert queue.put("k6", 1.35, keyframe=True) is True and not queue.need_keyframe
+    assert queue.get(1.36) == "k6"
+
+
+def test_a_sender_that_runs_late_still_gets_the_newest_audio() -> None:
+    """A relay so busy that each sender runs 150 ms after the last frame came: every frame queued
+    is over 100 ms old by then. The newest is sent anyway (fresh media at a lower rate); dropping
+    them all sent nothing at all (a benchmark run on a loaded machine: 1 068 frames sent, 8 768
+    dropped)."""
+    queue: FrameQueue[int] = FrameQueue("audio")
+    got: list[int | None] = []
+    for n in range(45):
+        queue.put(n, now=n * 0.02)
+        if n % 15 == 14:
+            got.append(queue.get(now=n * 0.02 + 0.15))
+    assert got == [14, 29, 44]
 
 
 def test_the_count_is_capped_too() -> None:

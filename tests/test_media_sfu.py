@@ -4,6 +4,7 @@ frame goes through a MediaRoom to every subscriber, in order, while others join 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -181,7 +182,8 @@ async def test_only_the_loudest_are_forwarded_when_there_are_many() -> None:
         await listener.subscribe()
         await wait_for(lambda: len(room.sources) == 2, what="two sources")
         source_b = next(s for s in room.sources.values() if s.member == "p:b")
-        source_b.spoke_at = float("inf")  # b is speaking
+        now = time.monotonic()
+        source_b.voice.loud_since, source_b.voice.last_loud = now - 1.0, now  # b is speaking
         room.select()
         forwarding = {s.member: s.forwarding for s in room.sources.values()}
         assert forwarding == {"p:a": False, "p:b": True}
@@ -212,8 +214,8 @@ async def test_a_camera_that_is_off_yields_its_video_slot() -> None:
             room.join(member)
             room.add_source(Source(f"{member.id}/1", member.id, "video", "camera"))
             room.add_source(Source(f"{member.id}/0", member.id, "audio", "mic"))
-        room.sources["p:off/0"].spoke_at = 2.0
-        room.sources["p:on/0"].spoke_at = 1.0
+        room.sources["p:off/0"].voice.last_loud = 2.0  # spoke more recently, camera off
+        room.sources["p:on/0"].voice.last_loud = 1.0
         room.select()
         assert {k: s.forwarding for k, s in room.sources.items() if s.kind == "video"} == {
             "p:off/1": False, "p:on/1": True}

@@ -21,11 +21,11 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from server.media.framequeue import FrameQueue
 from server.media.glue import AUDIO_TIME_BASE, VIDEO_TIME_BASE, EncodedPacket, vp8_keyframe
+from server.media.speakers import Voice
 
 # A frame's worth of RTP time, used where a switch of source breaks the timestamp run.
 STEP = {"audio": 960, "video": 3000}
 KEYFRAME_INTERVAL_S = 1.0  # at most this often a keyframe request goes back to a publisher
-SPEAKING_LEVEL = 60  # -dBov from the ssrc-audio-level extension; lower numbers are louder
 
 
 class Source:
@@ -40,8 +40,7 @@ class Source:
         self.sinks: set[ForwardTrack] = set()
         self.forwarding = True  # the room's selection may pause a source for everyone
         self.frames = 0
-        self.spoke_at = float("-inf")
-        self.loudness = 0.0  # smoothed 0 (silence) .. 127
+        self.voice = Voice()  # audio: who is speaking (speakers.py)
         self._request = request_keyframe
         self._last_request = float("-inf")
         self._deferred: asyncio.TimerHandle | None = None
@@ -52,10 +51,7 @@ class Source:
         """A complete encoded frame from the publisher (called on the event loop)."""
         self.frames += 1
         if level is not None:
-            loud = 127 - level
-            self.loudness = 0.8 * self.loudness + 0.2 * loud
-            if level <= SPEAKING_LEVEL:
-                self.spoke_at = time.monotonic()
+            self.voice.hear(level, time.monotonic())
         if not self.forwarding or not self.sinks:
             return
         keyframe = self.kind == "video" and vp8_keyframe(data)

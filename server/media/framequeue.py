@@ -3,7 +3,8 @@
 A frame waits here between arriving from its publisher and being packed by the receiver's sender.
 On a busy machine senders fall behind, and a queue counted in frames (one second of audio, two of
 video before) turned into seconds of latency. Here a frame that has waited longer than `max_age`
-is dropped, oldest first: audio keeps at most about 100 ms, video about 200 ms. Audio can skip a
+is dropped, oldest first (but never the newest one): audio keeps at most about 100 ms, video
+about 200 ms. Audio can skip a
 frame (the browser conceals it); a dropped video frame breaks the frames after it, so after a
 video drop everything up to the next keyframe goes too, and `need_keyframe` tells the caller to
 ask the publisher for one. Pure: the caller passes the time.
@@ -70,7 +71,10 @@ class FrameQueue(Generic[T]):
         return self._entries.popleft().item if self._entries else None
 
     def _expire(self, now: float) -> None:
-        while self._entries and now - self._entries[0].at > self.max_age:
+        # The newest frame is never dropped for its age: on a relay so busy that every sender runs
+        # less often than max_age, each run still sends the newest frame (fresh media at a lower
+        # rate) instead of finding only stale frames and sending nothing at all.
+        while len(self._entries) > 1 and now - self._entries[0].at > self.max_age:
             self._drop_oldest()
 
     def _drop_oldest(self) -> None:

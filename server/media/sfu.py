@@ -36,12 +36,12 @@ from server.media import glue, sdp
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
 from server.media.mdns import resolve_candidate, resolve_mdns
+from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
 
 LABELS = {"audio": ("mic",), "video": ("camera", "screen")}
 SELECT_INTERVAL_S = 0.5
-SPEAKING_HOLD_S = 1.5  # a speaker stays "speaking" (and selected) this long after the last loud frame
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
 SOURCES_PER_MEMBER = 3  # mic, camera, screen
 
@@ -269,6 +269,8 @@ class MediaRoom:
     pinned: str = ""  # member id of whoever has the turn in the hand-raise queue
     video_stopped: set[str] = field(default_factory=set)  # members whose video the mentor stopped
     _speaking: frozenset[str] = frozenset()
+    _audio_slots: Slots = field(default_factory=lambda: Slots(0))
+    _video_slots: Slots = field(default_factory=lambda: Slots(0))
     _seen: frozenset[str] = frozenset()  # members whose camera is forwarded now
     _sync_task: asyncio.Task[None] | None = None
     _select_task: asyncio.Task[None] | None = None
@@ -409,24 +411,31 @@ class MediaRoom:
     # -- selection and speaking
 
     def select(self) -> None:
+        """Which sources are forwarded: the room, screens and whoever has the turn always; the
+        other slots go to speakers, kept stable by speakers.Slots (no flapping, issue 16). A
+        change only pauses or resumes sources at the relay: no receiver is renegotiated."""
         now = time.monotonic()
         audio = [s for s in self.sources.values() if s.kind == "audio"]
-        speaking = frozenset(s.member for s in audio if now - s.spoke_at < SPEAKING_HOLD_S)
-        ranked = sorted((s for s in audio if s.member != "room"),
-                        key=lambda s: (s.member == self.pinned, s.spoke_at, s.loudness), reverse=True)
-        keep_audio = {s.key for s in ranked[: self.limits.audio_max]}
+        voices = {s.member: s.voice for s in audio}
+        speaking = frozenset(m for m, v in voices.items() if v.speaking(now))
+        always = {"room", self.pinned} - {""}
+        others = [s.member for s in audio if s.member not in always]
+        self._audio_slots.size = max(0, self.limits.audio_max - sum(1 for s in audio if s.member == self.pinned))
+        held = set(self._audio_slots.update(voices, others, now))
         for source in audio:
-            source.set_forwarding(source.member == "room" or source.key in keep_audio)
+            source.set_forwarding(source.member in always or source.member in held)
         video = [s for s in self.sources.values() if s.kind == "video"]
-        first = [s for s in video if s.member == "room" or s.label == "screen" or s.member == self.pinned]
+        first = [s for s in video if s.member in always or s.label == "screen"]
         # A camera that is off still has its media line (the browser swaps tracks, it does not
-        # renegotiate): the cameras that are on go first.
-        rest = sorted((s for s in video if s not in first),
-                      key=lambda s: (self._camera_on(s.member), self._last_spoke(s.member)), reverse=True)
-        keep_video = {s.key for s in (first + rest)[: max(self.limits.video_max, len(first))]}
+        # renegotiate): only cameras that are on compete for the slots.
+        cameras = [s for s in video if s not in first]
+        self._video_slots.size = max(0, self.limits.video_max - len(first))
+        held = set(self._video_slots.update(
+            voices, [s.member for s in cameras if self._camera_on(s.member)], now))
+        keep = {s.key for s in first} | {s.key for s in cameras if s.member in held}
         for source in video:
             stopped = source.label == "camera" and source.member in self.video_stopped
-            source.set_forwarding(source.key in keep_video and not stopped)
+            source.set_forwarding(source.key in keep and not stopped)
         if speaking != self._speaking:
             self._speaking = speaking
             self.broadcast({"type": "speaking", "ids": sorted(speaking)})
@@ -439,10 +448,6 @@ class MediaRoom:
     def _camera_on(self, member_id: str) -> bool:
         member = self.members.get(member_id)
         return member is None or member.camera
-
-    def _last_spoke(self, member_id: str) -> float:
-        return max((s.spoke_at for s in self.sources.values() if s.member == member_id and s.kind == "audio"),
-                   default=float("-inf"))
 
     async def _select_loop(self) -> None:
         while True:
