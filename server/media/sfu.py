@@ -433,6 +433,10 @@ class MediaRoom:
         held = set(self._video_slots.update(
             voices, [s.member for s in cameras if self._camera_on(s.member)], now))
         keep = {s.key for s in first} | {s.key for s in cameras if s.member in held}
+        # Places left over go to cameras reported off (a page that has not said yet, a test peer):
+        # forwarding a line that carries nothing costs nothing, and it shows as soon as it does.
+        spare = [s for s in cameras if s.key not in keep][: max(0, self._video_slots.size - len(held))]
+        keep |= {s.key for s in spare}
         for source in video:
             stopped = source.label == "camera" and source.member in self.video_stopped
             source.set_forwarding(source.key in keep and not stopped)
