@@ -76,8 +76,8 @@ class Received:
 class Subscriber:
     """Answers offers; records the counters of every frame per (member, kind)."""
 
-    def __init__(self) -> None:
-        self.pc = RTCPeerConnection(CONFIG)
+    def __init__(self, config: RTCConfiguration = CONFIG) -> None:
+        self.pc = RTCPeerConnection(config)
         self.tracks: dict[str, dict[str, str]] = {}
         self.received: dict[str, Received] = {}  # by mid
         self._hooked: set[str] = set()
@@ -118,8 +118,9 @@ class Subscriber:
 
 
 class Publisher:
-    def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200) -> None:
-        self.pc = RTCPeerConnection(CONFIG)
+    def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200,
+                 config: RTCConfiguration = CONFIG) -> None:
+        self.pc = RTCPeerConnection(config)
         self.audio = CounterTrack("audio", 50.0) if audio else None
         self.video = CounterTrack("video", fps, size=size) if video else None
         self.labels: dict[str, str] = {}

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+from aiortc import RTCConfiguration
 
 from server.media.forward import Source
 from server.media.sfu import Limits, MediaRoom, Member, rtc_config
@@ -20,12 +21,14 @@ pytestmark = pytest.mark.timeout(90)
 class Peer:
     """One member: its signalling inbox, a subscriber and maybe a publisher."""
 
-    def __init__(self, room: MediaRoom, member_id: str, role: str = "remote") -> None:
+    def __init__(self, room: MediaRoom, member_id: str, role: str = "remote",
+                 config: RTCConfiguration = mediakit.CONFIG) -> None:
         self.room = room
+        self.config = config
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.messages: list[dict[str, Any]] = []
         self.member = Member(member_id, member_id, role, self.inbox.put_nowait, "127.0.0.1")
-        self.sub = mediakit.Subscriber()
+        self.sub = mediakit.Subscriber(config)
         self.pub: mediakit.Publisher | None = None
         self.task = asyncio.create_task(self._run())
         room.join(self.member)
@@ -39,7 +42,7 @@ class Peer:
                 await self.room.answer(self.member, answer)
 
     async def publish(self, **options: Any) -> mediakit.Publisher:
-        self.pub = mediakit.Publisher(**options)
+        self.pub = mediakit.Publisher(config=self.config, **options)
         sdp, labels = await self.pub.offer()
         await self.pub.on_answer(await self.room.publish(self.member, sdp, labels))
         return self.pub
