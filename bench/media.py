@@ -374,12 +374,12 @@ class SessionResult:
 
 
 def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
-                    ready: Any, go: Any, out: Any) -> None:
-    out.put(asyncio.run(_session_members(port, members, seconds, warmup, ready, go)))
+                    ready: Any, go: Any, done: Any, out: Any) -> None:
+    asyncio.run(_session_members(port, members, seconds, warmup, ready, go, done, out))
 
 
 async def _session_members(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
-                           ready: Any, go: Any) -> dict[str, Any]:
+                           ready: Any, go: Any, done: Any, out: Any) -> None:
     """Run this worker's members; report what each published and received in the window."""
     clients = []
     for member, video in members:
@@ -415,9 +415,12 @@ async def _session_members(port: int, members: list[tuple[str, bool]], seconds: 
         for (member, kind), frames in streams.items():
             window = frames[got0[receiver].get((member, kind), 0):]
             received.append([receiver, member, kind, len(window)])
+    out.put({"published": published, "received": received})
+    # Everyone stays until the main process has asked the relay what it forwards (leaving first
+    # would empty the relay before it is asked).
+    await asyncio.to_thread(done.wait, 300)
     for client in clients:
         await client.close()
-    return {"published": published, "received": received}
 
 
 def delivery(published: dict[str, dict[str, int]], received: list[list[Any]],
@@ -447,8 +450,8 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         members = [("room", True)] + [(f"p:{i}", i < speakers) for i in range(remotes)]
         halves = [members[0::2], members[1::2]]
         ctx = multiprocessing.get_context("spawn")
-        out, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-        workers = [ctx.Process(target=_session_worker, args=(port, half, seconds, warmup, ready, go, out))
+        out, ready, go, done = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
+        workers = [ctx.Process(target=_session_worker, args=(port, half, seconds, warmup, ready, go, done, out))
                    for half in halves]
         for worker in workers:
             worker.start()
@@ -460,8 +463,9 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         (cpu0, sent0), t0 = await _probe(port), time.monotonic()
         await asyncio.sleep(seconds)
         (cpu1, sent1), t1 = await _probe(port), time.monotonic()
-        forwarded = set(await _forwarding(port))
         results = [await asyncio.to_thread(out.get, True, 120) for _ in workers]
+        forwarded = set(await _forwarding(port))
+        done.set()
         for worker in workers:
             worker.join(30)
         published = {m: v for r in results for m, v in r["published"].items()}
