@@ -14,7 +14,8 @@
 | KRING_QUEUE_GRACE_S     | 120                               | seconds a dropped person keeps a raised hand   |
 | KRING_RETENTION_DAYS    | 180                               | days after the last activity / the last planned|
 |                         |                                   | session that a room is deleted (0 = never)     |
-| KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
+| KRING_MEDIA_URL         | (same origin, in this process)    | the media process(es): URL or :PORT, comma-    |
+|                         |                                   | separated for several (sessions spread by code)|
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
@@ -23,6 +24,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -83,7 +85,7 @@ class Settings:
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
-            media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
+            media_url=",".join(u.strip().rstrip("/") for u in env.get("KRING_MEDIA_URL", "").split(",") if u.strip()),
             # One process per session's media: with several workers, only a media process serves it.
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
@@ -93,16 +95,32 @@ class Settings:
         )
 
     @property
+    def media_urls(self) -> tuple[str, ...]:
+        """The media processes (KRING_MEDIA_URL, comma-separated), in the order given."""
+        return tuple(u.strip().rstrip("/") for u in self.media_url.split(",") if u.strip())
+
+    def media_url_for(self, code: str) -> str:
+        """The media process that serves session `code`: the same for every process that has the
+        same list, so everyone in a session meets on one relay (a hash of the code, not Python's
+        per-process salted hash)."""
+        urls = self.media_urls
+        if not urls:
+            return ""
+        return urls[int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % len(urls)]
+
+    @property
     def media_connect_sources(self) -> tuple[str, ...]:
-        """CSP connect-src sources for KRING_MEDIA_URL (its websocket), or () when same-origin."""
-        if not self.media_url:
-            return ()
-        if self.media_url.startswith(":"):  # ":8001": the page's own host, another port
-            port = self.media_url[1:]
-            return (f"ws://*:{port}", f"wss://*:{port}")
-        parts = urlsplit(self.media_url)
-        ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
-        return (f"{ws}://{parts.netloc}",)
+        """CSP connect-src sources for KRING_MEDIA_URL (their websockets), or () when same-origin."""
+        sources: list[str] = []
+        for url in self.media_urls:
+            if url.startswith(":"):  # ":8001": the page's own host, another port
+                port = url[1:]
+                sources += [f"ws://*:{port}", f"wss://*:{port}"]
+            else:
+                parts = urlsplit(url)
+                ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
+                sources.append(f"{ws}://{parts.netloc}")
+        return tuple(dict.fromkeys(sources))
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first run and kept in the data dir."""

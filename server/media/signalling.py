@@ -206,13 +206,15 @@ async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
     if not (security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins) or _same_host(ws)):
         await ws.close(errors.CLOSE_ORIGIN)
         return None
+    code = ws.path_params["code"]
     if k.media is None:
-        # This process does not serve media: tell the page where it is (KRING_MEDIA_URL).
-        if k.settings.media_url:
-            await ws.send_text(orjson.dumps({"type": "elsewhere", "url": k.settings.media_url}).decode())
+        # This process does not serve media: tell the page where it is (KRING_MEDIA_URL; with
+        # several media processes, the one this session's code goes to).
+        url = k.settings.media_url_for(code)
+        if url:
+            await ws.send_text(orjson.dumps({"type": "elsewhere", "url": url}).decode())
         await ws.close(CLOSE_NO_MEDIA)
         return None
-    code = ws.path_params["code"]
     try:
         room = await k.hub.room(code) if codes.normalize(code) == code else None
     except RoomNotFound:
