@@ -41,6 +41,9 @@ class Source:
         self.forwarding = True  # the room's selection may pause a source for everyone
         self.frames = 0
         self.voice = Voice()  # audio: who is speaking (speakers.py)
+        self.rate_bps = 0.0  # what it sends, bits per second, over the last second or so
+        self._bytes = 0
+        self._rate_since: float | None = None
         self._request = request_keyframe
         self._last_request = float("-inf")
         self._deferred: asyncio.TimerHandle | None = None
@@ -50,13 +53,25 @@ class Source:
     def push(self, data: bytes, timestamp: int, level: int | None) -> None:
         """A complete encoded frame from the publisher (called on the event loop)."""
         self.frames += 1
+        now = time.monotonic()
+        self._count(len(data), now)
         if level is not None:
-            self.voice.hear(level, time.monotonic())
+            self.voice.hear(level, now)
         if not self.forwarding or not self.sinks:
             return
         keyframe = self.kind == "video" and vp8_keyframe(data)
         for sink in tuple(self.sinks):
             sink.offer(data, timestamp, keyframe)
+
+    def _count(self, size: int, now: float) -> None:
+        # RTP and SRTP add about 40 bytes per packet of at most ~1200: count them too.
+        self._bytes += size + 40 * (1 + size // 1200)
+        if self._rate_since is None:
+            self._rate_since = now
+        elif now - self._rate_since >= 1.0:
+            rate = 8 * self._bytes / (now - self._rate_since)
+            self.rate_bps = rate if not self.rate_bps else 0.5 * self.rate_bps + 0.5 * rate
+            self._bytes, self._rate_since = 0, now
 
     def ask_keyframe(self) -> None:
         """Ask the publisher for a keyframe now, or once the interval is over if one was asked
@@ -116,6 +131,18 @@ class ForwardTrack(MediaStreamTrack):
         self._fresh = True
         self._last_in = 0
         self._last_out = -STEP[kind]
+        self.held = False  # this receiver's budget holds this video back (budget.py)
+
+    def hold(self, on: bool) -> None:
+        """Stop or resume sending to this receiver alone; it resumes at a fresh keyframe."""
+        if on == self.held:
+            return
+        self.held = on
+        if on:
+            self._queue.clear()
+        else:
+            self.restart()
+            self._ask()
 
     @property
     def dropped(self) -> int:
@@ -157,6 +184,8 @@ class ForwardTrack(MediaStreamTrack):
             self.source.ask_keyframe()
 
     def offer(self, data: bytes, timestamp: int, keyframe: bool) -> None:
+        if self.held:
+            return
         now = self._clock()
         queue = self._queue
         if queue.need_keyframe and not keyframe:

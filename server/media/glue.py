@@ -10,7 +10,10 @@ RTCRtpSender always encodes raw frames. Three seams make it forward instead:
    `av.Frame` (`RTCRtpSender._next_encoded_frame` -> `Encoder.pack(packet)`); that is public-ish
    but undocumented, so `EncodedPacket` imitates the `av.Packet` attributes that `pack` reads;
 3. keyframe requests (PLI/FIR) from a subscriber reach `RTCRtpSender._send_keyframe`, which we
-   replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`.
+   replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`;
+4. what a subscriber reports (REMB, receiver reports) reaches `RTCRtpSender._handle_rtcp_packet`,
+   which we wrap per sender to read it (budget.py), and a sender's stream id and CNAME
+   (`_stream_id`, `__cname`) are set per person.
 
 The glue accepts any aiortc from 1.16 below 2 (`AIORTC_RANGE`) that still has these seams:
 `missing_seams()` looks for each one in the installed aiortc's classes and compiled code (not
@@ -29,7 +32,14 @@ from typing import Any
 import aiortc
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
 from aiortc.rtcrtpsender import RTCRtpSender
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    unpack_remb_fci,
+)
 
 AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
@@ -68,6 +78,8 @@ def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
         missing.append("RTCRtpSender._next_encoded_frame packing what is not an av.Frame")
     if not callable(getattr(sender, "_send_keyframe", None)):
         missing.append("RTCRtpSender._send_keyframe")
+    if not callable(getattr(sender, "_handle_rtcp_packet", None)):
+        missing.append("RTCRtpSender._handle_rtcp_packet (receiver reports and REMB)")
     if "_stream_id" not in _names(getattr(sender, "__init__", None)):
         missing.append("RTCRtpSender._stream_id (the msid's stream)")
     if _CNAME_ATTR not in _names(getattr(sender, "send", None)):
@@ -252,3 +264,31 @@ def set_identity(sender: RTCRtpSender, stream: str, cname: str) -> None:
 
         sender.send = send  # type: ignore[method-assign]
         sender._kring_send_wrapped = True  # type: ignore[attr-defined]
+
+
+Report = Callable[[float | None, float | None], None]  # (REMB bits per second, fraction lost 0..1)
+
+
+def on_receiver_report(sender: RTCRtpSender, callback: Report) -> None:
+    """Call `callback` with what the receiver behind `sender` reports: its REMB estimate (goog-remb,
+    which browsers send when no transport-wide feedback is negotiated, and aiortc offers none)
+    and the fraction of this stream it lost (RTCP receiver reports). aiortc itself only hands a
+    REMB to an encoder, and the relay has none (issue 16: "receivers' bandwidth reports are
+    dropped")."""
+    handle = sender._handle_rtcp_packet
+
+    async def observed(packet: Any) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, _ = unpack_remb_fci(packet.fci)
+            except ValueError:
+                pass
+            else:
+                callback(float(bitrate), None)
+        elif isinstance(packet, RtcpRrPacket | RtcpSrPacket):
+            for report in packet.reports:
+                if report.ssrc == sender._ssrc:
+                    callback(None, report.fraction_lost / 256)
+        await handle(packet)
+
+    sender._handle_rtcp_packet = observed  # type: ignore[method-assign]

@@ -36,6 +36,7 @@ from server.media import glue, sdp
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
 from server.media.mdns import resolve_candidate, resolve_mdns
+from server.media.budget import Budget
 from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
@@ -173,6 +174,8 @@ class Subscriber:
         self.member = member
         self.pc = RTCPeerConnection(room.config)
         self.slots: list[Slot] = []
+        self.budget = Budget()  # what this receiver's link takes (budget.py)
+        self.held: frozenset[str] = frozenset()  # members whose video it does not get now
         self._lock = asyncio.Lock()
         self._waiting_answer = False
         self._again = False
@@ -204,6 +207,7 @@ class Subscriber:
                     track = ForwardTrack(source.kind)
                     transceiver = self.pc.addTransceiver(track, direction="sendonly")
                     glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
+                    glue.on_receiver_report(transceiver.sender, self.budget.report)
                     idle = Slot(transceiver, track)
                     self.slots.append(idle)
                 slot = idle
@@ -228,6 +232,27 @@ class Subscriber:
             if source is not None and slot.transceiver.mid is not None:
                 out[slot.transceiver.mid] = {"member": source.member, "kind": source.kind, "label": source.label}
         return out
+
+    def adapt(self, priority: list[str], now: float) -> None:
+        """Give this receiver the forwarded video its link takes, in the room's priority order;
+        tell its page whose video is held back (it shows their name card instead)."""
+        slots = {slot.key: slot for slot in self.slots if slot.key}
+        video = [key for key in priority if key in slots]
+        rates = {key: self.room.sources[key].rate_bps for key in video if key in self.room.sources}
+        audio = sum(1 for slot in self.slots if slot.key and slot.track.kind == "audio"
+                    and slot.track.source is not None and slot.track.source.forwarding)
+        allowed = set(self.budget.allowed(video, rates, audio, now))
+        held: set[str] = set()
+        for key, slot in slots.items():
+            if slot.track.kind != "video":
+                continue
+            hold = key in video and key not in allowed
+            slot.track.hold(hold)
+            if hold and slot.track.source is not None:
+                held.add(slot.track.source.member)
+        if frozenset(held) != self.held:
+            self.held = frozenset(held)
+            self.member.post({"type": "held", "ids": sorted(held)})
 
     def cnames(self) -> dict[str, str]:
         return {mid: self.room.cname(info["member"]) for mid, info in self.track_map().items()}
@@ -433,6 +458,11 @@ class MediaRoom:
         held = set(self._video_slots.update(
             voices, [s.member for s in cameras if self._camera_on(s.member)], now))
         keep = {s.key for s in first} | {s.key for s in cameras if s.member in held}
+        # The order in which a thin link loses video (budget.py): the room, screens, the turn,
+        # then speakers in the order they got their slots.
+        order = {m: i for i, m in enumerate(self._video_slots.holders)}
+        priority = [s.key for s in sorted(first, key=lambda s: (s.member != "room", s.label != "screen"))]
+        priority += [s.key for s in sorted((s for s in cameras if s.member in held), key=lambda s: order[s.member])]
         # Places left over go to cameras reported off (a page that has not said yet, a test peer):
         # forwarding a line that carries nothing costs nothing, and it shows as soon as it does.
         spare = [s for s in cameras if s.key not in keep][: max(0, self._video_slots.size - len(held))]
@@ -448,6 +478,9 @@ class MediaRoom:
         if seen != self._seen:
             self._seen = seen
             self.broadcast({"type": "video", "ids": sorted(seen)})
+        for member in list(self.members.values()):
+            if member.subscriber is not None:
+                member.subscriber.adapt(priority + [s.key for s in spare], now)
 
     def _camera_on(self, member_id: str) -> bool:
         member = self.members.get(member_id)

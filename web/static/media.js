@@ -62,6 +62,7 @@
       this.pinned = "";
       this.speaking = new Set();
       this.seen = new Set(); // members whose camera the server forwards now
+      this.held = new Set(); // members whose video this page's link cannot take now (server/media/budget.py)
       this.retry = 0;
       this.kinds = [];
       this.preferred = {}; // device ids remembered from before a reload
@@ -318,6 +319,10 @@
           break;
         case "video":
           this.seen = new Set(m.ids || []);
+          if (this.role !== "mentor") this.renderTiles();
+          break;
+        case "held":
+          this.held = new Set(m.ids || []);
           if (this.role !== "mentor") this.renderTiles();
           break;
         case "speaking":
@@ -721,7 +726,7 @@
           tile.classList.toggle("is-screen", label === "screen");
           tile.classList.toggle("is-room", card.role === "room");
           tile.classList.toggle("is-pinned", card.id === this.pinned);
-          tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id))));
+          tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id) && !this.held.has(card.id))));
           const video = tile.querySelector("video");
           if (track && video.srcObject?.getTracks()[0] !== track) video.srcObject = new MediaStream([track]);
           const audio = tile.querySelector("audio");
