@@ -90,7 +90,7 @@ def build(settings: Settings) -> Kring:
         # aiortc, so an aiortc they do not use cannot stop them (issue 16).
         from server.media.sfu import MediaRooms
 
-        media = MediaRooms(settings.ice_servers)
+        media = MediaRooms(settings.ice_servers, ports=settings.media_ports)
         media.start()
     return Kring(
         settings=settings,

@@ -18,6 +18,7 @@
 |                         |                                   | separated for several (sessions spread by code)|
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
+| KRING_MEDIA_PORTS       | (any: the OS picks)               | UDP ports for media, LOW-HIGH (firewalls)      |
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
 | KRING_TLS_KEY           | (none)                            | its PEM private key                            |
 """
@@ -33,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from server.media.ports import parse_range
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Settings:
     media_url: str = ""
     media_serve: bool = True
     ice_servers: tuple[Mapping[str, Any], ...] = ()
+    media_ports: tuple[int, int] | None = None  # UDP port range for media (server/media/ports.py)
     # HTTPS in the embedded default (issue 16): browsers give no camera or microphone to a plain
     # http origin other than localhost, so a LAN or internet server without a proxy needs this.
     tls_cert: str = ""
@@ -90,6 +94,7 @@ class Settings:
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
+            media_ports=parse_range(env.get("KRING_MEDIA_PORTS", "")),
             tls_cert=env.get("KRING_TLS_CERT", ""),
             tls_key=env.get("KRING_TLS_KEY", ""),
         )

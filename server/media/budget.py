@@ -10,8 +10,8 @@ its video used to lose a third of its audio as well.
 
 - Cut: when the estimate falls and stays clearly below what the allowed streams need
   (`CUT_BELOW`; an estimate that is still growing, as after a join, is no sign) while some packets
-  are lost, or when the loss alone stays above `LOSS_CUT`, for `CUT_AFTER_S`, the lowest-priority stream is paused for this
-  receiver; one at a time, at most every `CUT_AFTER_S`.
+  are lost, or when the loss alone stays above `LOSS_CUT`, for `CUT_AFTER_S`, the lowest-priority
+  stream is paused for this receiver; one at a time, at most every `CUT_AFTER_S`.
 - Probe: a receiver's estimate follows what it receives, so it never says "more" by itself. After
   `PROBE_S` (doubling after each failed probe, up to `PROBE_MAX_S`) the highest-priority paused
   stream is tried again; for `PROBE_FAIL_S` only loss can cut it (the estimate needs time to

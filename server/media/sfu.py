@@ -33,10 +33,11 @@ from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 from aiortc.sdp import candidate_from_sdp
 
 from server.media import glue, sdp
+from server.media.budget import Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
 from server.media.mdns import resolve_candidate, resolve_mdns
-from server.media.budget import Budget
+from server.media.ports import PortRange
 from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
@@ -510,15 +511,19 @@ class MediaRooms:
     """Every session's media in this process (one process per session: docs/deployment.md)."""
 
     def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None,
-                 ice: IceServers | None = None) -> None:
+                 ice: IceServers | None = None, ports: tuple[int, int] | None = None) -> None:
         self.ice = ice or IceServers(ice_servers)
+        self.ports = PortRange(*ports) if ports else None
         self.limits = limits or Limits()
         self.rooms: dict[str, MediaRoom] = {}
         self.ice.on_change(self._ice_changed)
 
     def start(self) -> None:
-        """Start checking the ICE servers (in the background: joins never wait for it)."""
+        """Start checking the ICE servers (in the background: joins never wait for it), and bind
+        media to KRING_MEDIA_PORTS if set."""
         self.ice.start()
+        if self.ports is not None:
+            self.ports.install(asyncio.get_running_loop())
 
     def _ice_changed(self) -> None:
         for room in self.rooms.values():
@@ -541,6 +546,8 @@ class MediaRooms:
 
     async def close(self) -> None:
         await self.ice.stop()
+        if self.ports is not None:
+            self.ports.uninstall()
         for room in list(self.rooms.values()):
             await room.close()
         self.rooms.clear()
