@@ -569,14 +569,34 @@ def _raw_tap(receiver: Any, raw: dict[int, float]) -> None:
     receiver._handle_rtp_packet = tapped
 
 
-async def latency(seconds: float, warmup: float) -> dict[str, float]:
-    direct, direct_raw = await _latency_pair(None, seconds, warmup)
+async def latency(seconds: float, warmup: float, remotes: int = 0) -> dict[str, float]:
+    """The pair's latency, direct and through the relay. With `remotes`, that many more members
+    (in a process of their own) publish audio and video to the same relay and receive everyone
+    the whole time, direct measurement included, so both see the same busy machine (issue 16:
+    "at most 1.2x direct with 6 remotes")."""
     proc, port = start_relay("forward")
+    background = None
     try:
+        if remotes:
+            ctx = multiprocessing.get_context("spawn")
+            out, ready, go, done = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
+            members = [(f"p:bg{i}", True) for i in range(remotes)]
+            span = 2 * (seconds + warmup) + 30
+            background = ctx.Process(target=_session_worker, args=(port, members, span, 0.0, ready, go, done, out))
+            background.start()
+            await asyncio.to_thread(ready.get, True, 300)
+            go.set()
+            await asyncio.sleep(3.0)
+        direct, direct_raw = await _latency_pair(None, seconds, warmup)
         relayed, relayed_raw = await _latency_pair(port, seconds, warmup)
+        if background is not None:
+            done.set()
+            background.terminate()
+            background.join(10)
     finally:
         stop_relay(proc)
-    log(f"latency: direct {direct:.1f} ms ({direct_raw:.2f} raw), relayed {relayed:.1f} ms ({relayed_raw:.2f} raw)")
+    log(f"latency with {remotes} more remotes: direct {direct:.1f} ms ({direct_raw:.2f} raw), "
+        f"relayed {relayed:.1f} ms ({relayed_raw:.2f} raw)")
     return {"direct_ms": direct, "relayed_ms": relayed, "direct_raw_ms": direct_raw, "relayed_raw_ms": relayed_raw}
 
 
@@ -595,6 +615,7 @@ async def _run(options: Options) -> dict[str, Any]:
     stock = await cpu_per_receiver("stock", options.extra, options.seconds, options.warmup)
     full = await session(options.seconds, options.warmup)
     lat = await latency(options.seconds, options.warmup)
+    lat6 = await latency(options.seconds, options.warmup, remotes=6)
     return {
         "scenario": "media",
         "cpu_per_receiver": round(forward["per_receiver"], 5),
@@ -613,6 +634,9 @@ async def _run(options: Options) -> dict[str, Any]:
         "latency_ratio_to_direct": round(lat["relayed_ms"] / lat["direct_ms"], 3),
         "latency_raw_direct_ms": round(lat["direct_raw_ms"], 2),
         "latency_raw_relayed_ms": round(lat["relayed_raw_ms"], 2),
+        "latency_6_remotes_direct_ms": round(lat6["direct_ms"], 2),
+        "latency_6_remotes_relayed_ms": round(lat6["relayed_ms"], 2),
+        "latency_6_remotes_ratio_to_direct": round(lat6["relayed_ms"] / lat6["direct_ms"], 3),
         "seconds": options.seconds,
         "cores": os.cpu_count(),
     }
