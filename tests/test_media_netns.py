@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -20,43 +17,23 @@ import pytest
 import websockets
 
 from server.media.sfu import Limits, MediaRoom, Member, rtc_config
+from tests import netns
 from tests.mediakit import wait_for
 from tests.serverproc import ROOT, free_port
 from tests.test_media_sfu import Peer, counting, dropped
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.timeout(180),
-    pytest.mark.skipif(os.geteuid() != 0 or shutil.which("ip") is None or shutil.which("tc") is None,
-                       reason="needs root, ip and tc for a network namespace"),
+    pytest.mark.skipif(not netns.AVAILABLE, reason="needs root, ip and tc for a network namespace"),
 ]
 SECONDS, WINDOW = 30.0, 10.0
-
-
-def sh(*args: str) -> None:
-    subprocess.run(args, check=True, capture_output=True)
 
 
 @pytest.fixture
 def thin_link() -> Iterator[tuple[str, str, str]]:
     """(namespace, host address, namespace address): a veth pair, 350 kbit/s towards the namespace."""
-    n = os.getpid() % 200 + 20
-    ns, host, inner = f"kring16-{n}", f"kr16h{n}", f"kr16n{n}"
-    host_ip, inner_ip = f"10.216.{n}.1", f"10.216.{n}.2"
-    sh("ip", "netns", "add", ns)
-    try:
-        sh("ip", "link", "add", host, "type", "veth", "peer", "name", inner)
-        sh("ip", "link", "set", inner, "netns", ns)
-        sh("ip", "addr", "add", f"{host_ip}/30", "dev", host)
-        sh("ip", "link", "set", host, "up")
-        sh("ip", "netns", "exec", ns, "ip", "addr", "add", f"{inner_ip}/30", "dev", inner)
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", inner, "up")
-        sh("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up")
-        # The receiver's downlink: what the host sends into the namespace.
-        sh("tc", "qdisc", "add", "dev", host, "root", "tbf", "rate", "350kbit", "burst", "8kb", "latency", "150ms")
-        yield ns, host_ip, inner_ip
-    finally:
-        subprocess.run(["ip", "link", "del", host], capture_output=True)
-        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    with netns.thin_link("350kbit") as link:
+        yield link.namespace, link.host_ip, link.inner_ip
 
 
 @pytest.fixture
