@@ -34,8 +34,10 @@ LOSS_HINT = 0.01  # loss that, with a falling estimate, cuts (an estimate alone 
 # a 1 Mbit/s stream that it got whole)
 AUDIO_BPS = 48_000  # per forwarded audio stream, with packet overhead
 CUT_AFTER_S = 1.0
-PROBE_S = 8.0
-PROBE_MAX_S = 64.0
+# A probe on a link that cannot take the stream costs its audio a second or two of loss (video
+# arrives in bursts the relay does not pace): probe seldom.
+PROBE_S = 20.0
+PROBE_MAX_S = 160.0
 PROBE_FAIL_S = 4.0
 LOSS_SMOOTHING = 0.5
 
@@ -44,7 +46,7 @@ LOSS_SMOOTHING = 0.5
 class Budget:
     estimate: float | None = None  # bits per second; None until the receiver reports
     falling: bool = False  # the last estimate was lower than the one before: the link is full
-    loss: float = 0.0  # smoothed fraction lost
+    losses: dict[str, float] = field(default_factory=dict)  # smoothed fraction lost, per stream
     paused: list[str] = field(default_factory=list)  # video keys held back, most recent last
     _short_since: float | None = None  # since when the link has been too short
     _last_change: float = float("-inf")
@@ -53,20 +55,30 @@ class Budget:
     cuts: int = 0
     probes: int = 0
 
-    def report(self, bitrate: float | None = None, fraction_lost: float | None = None) -> None:
-        """A receiver report: a REMB estimate (bits per second) and/or a fraction lost (0..1)."""
+    @property
+    def loss(self) -> float:
+        """The worst loss among the streams still sent: one stream that loses a fifth of its
+        packets (the audio, squeezed between video bursts) is the news, not the average."""
+        return max((v for k, v in self.losses.items() if k not in self.paused), default=0.0)
+
+    def report(self, bitrate: float | None = None, fraction_lost: float | None = None, stream: str = "") -> None:
+        """A receiver report: a REMB estimate (bits per second) and/or the fraction of `stream`
+        lost (0..1)."""
         if bitrate is not None and bitrate > 0:
             # An estimate that is still growing (after a join or a probe) says nothing about the
             # link; one that falls does (the receiver saw its queue grow).
             self.falling = self.estimate is not None and bitrate < self.estimate * 0.98
             self.estimate = float(bitrate)
         if fraction_lost is not None:
-            self.loss = LOSS_SMOOTHING * self.loss + (1 - LOSS_SMOOTHING) * fraction_lost
+            before = self.losses.get(stream, fraction_lost)
+            self.losses[stream] = LOSS_SMOOTHING * before + (1 - LOSS_SMOOTHING) * fraction_lost
 
     def allowed(self, video: Sequence[str], rates: Mapping[str, float], audio_streams: int,
                 now: float) -> list[str]:
         """The video streams (keys, highest priority first) this receiver gets now."""
         self.paused = [k for k in self.paused if k in video]
+        for key in self.paused:
+            self.losses.pop(key, None)  # a held stream's last loss is no news about the link
         sending = [k for k in video if k not in self.paused]
         needed = AUDIO_BPS * audio_streams + sum(rates.get(k, 0.0) for k in sending)
         # While a probe runs the estimate still reflects the smaller stream set (it follows what

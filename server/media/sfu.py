@@ -208,8 +208,8 @@ class Subscriber:
                     track = ForwardTrack(source.kind)
                     transceiver = self.pc.addTransceiver(track, direction="sendonly")
                     glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
-                    glue.on_receiver_report(transceiver.sender, self.budget.report)
                     idle = Slot(transceiver, track)
+                    glue.on_receiver_report(transceiver.sender, self._reporter(idle))
                     self.slots.append(idle)
                 slot = idle
                 slot.transceiver.direction = "sendonly"
@@ -233,6 +233,11 @@ class Subscriber:
             if source is not None and slot.transceiver.mid is not None:
                 out[slot.transceiver.mid] = {"member": source.member, "kind": source.kind, "label": source.label}
         return out
+
+    def _reporter(self, slot: Slot) -> glue.Report:
+        """What the receiver reports about `slot`'s stream goes to the budget under the key of
+        the source it carries at that moment."""
+        return lambda bitrate, lost: self.budget.report(bitrate, lost, stream=slot.key)
 
     def adapt(self, priority: list[str], now: float) -> None:
         """Give this receiver the forwarded video its link takes, in the room's priority order;
