@@ -114,8 +114,7 @@ async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
         frames = """() => { const v = document.querySelector("#media-room-panel .media-tile[data-member^='p:'] video");
             return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0; }"""
         start = await projector.evaluate(frames)
-        await projector.wait_for_timeout(3000)
-        assert await projector.evaluate(frames) > start + 20
+        await projector.wait_for_function(f"({frames})() > {start + 20}", timeout=20_000)
     finally:
         await weak.close()
     assert os.path.exists(wrapper)
