@@ -97,6 +97,9 @@ async def _serve(mode: str, port: int, ready: Any) -> None:
                 elif stock is not None:
                     await stock.handle(member_id, data, outbox.put_nowait)
                 elif kind == "publish":
+                    # What signalling.py does with the page's flags: a camera that is on competes
+                    # for the video slots (server/media/speakers.py).
+                    member.mic, member.camera = data.get("mic") is True, data.get("camera") is True
                     answer = await room.publish(member, data["sdp"], data.get("tracks", {}))
                     outbox.put_nowait({"type": "answer", "sdp": answer})
                 elif kind == "subscribe":
@@ -132,6 +135,10 @@ class StockRelay:
         self.relay = MediaRelay()
         self.tracks: list[Any] = []
         self.pcs: list[Any] = []
+        # The offer each receiver has not answered yet, per receiver: one shared slot let one
+        # receiver's answer land on another's connection ("Cannot handle answer in signaling
+        # state stable") and gave a negative stock figure (issue 16).
+        self.pending: dict[str, Any] = {}
 
     async def handle(self, member_id: str, data: dict[str, Any], post: Any) -> None:
         from aiortc import RTCPeerConnection, RTCSessionDescription
@@ -153,12 +160,14 @@ class StockRelay:
                 transceiver = pc.addTransceiver(self.relay.subscribe(track, buffered=False), direction="sendonly")
                 tracks[transceiver] = track.kind
             await pc.setLocalDescription(await pc.createOffer())
-            self._pending = pc
+            self.pending[member_id] = pc
             info = {t.mid: {"member": "pub", "kind": kind, "label": "mic" if kind == "audio" else "camera"}
                     for t, kind in tracks.items()}
             post({"type": "offer", "sdp": pc.localDescription.sdp, "tracks": info})
         elif data["type"] == "answer":
-            await self._pending.setRemoteDescription(RTCSessionDescription(data["sdp"], "answer"))
+            pc = self.pending.pop(member_id, None)
+            if pc is not None:
+                await pc.setRemoteDescription(RTCSessionDescription(data["sdp"], "answer"))
 
 
 # ------------------------------------------------------------------ real media for the CPU figure
@@ -357,62 +366,82 @@ async def cpu_per_receiver(mode: str, extra: int, seconds: float, warmup: float)
 @dataclass
 class SessionResult:
     cpu_pct: float
-    frames_missing: int
-    frames_expected: int
+    frames_missing: int  # frames the publishers sent in the window that a receiver should have got and did not
+    frames_expected: int  # frames sent in the window x the receivers each forwarded stream goes to
     receivers: int
     streams: dict[str, int]
-    delivery: float  # frames received / (streams x nominal frame rate x seconds)
+    delivery: float  # frames received / frames_expected: delivery counted against what was sent
 
 
 def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
-                    ready: Any, go: Any, out: Any) -> None:
-    out.put(asyncio.run(_session_members(port, members, seconds, warmup, ready, go)))
+                    ready: Any, go: Any, done: Any, out: Any) -> None:
+    asyncio.run(_session_members(port, members, seconds, warmup, ready, go, done, out))
 
 
 async def _session_members(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
-                           ready: Any, go: Any) -> dict[str, Any]:
+                           ready: Any, go: Any, done: Any, out: Any) -> None:
+    """Run this worker's members; report what each published and received in the window."""
     clients = []
     for member, video in members:
         client = await _client(port, member)
         await client.publish(video=video, fps=15.0, size=3750)
+        client.member_id = member
         clients.append(client)
     for client in clients:
         await client.subscribe()
     ready.put(len(clients))
     await asyncio.to_thread(go.wait, 300)  # everyone (both workers) is in: the window starts
     await asyncio.sleep(warmup)
-    marks = {id(c): {mid: len(r.frames) for mid, r in c.sub.received.items()} for c in clients}
-    published = {id(c): {k: t.count for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t} for c in clients}
+
+    def tracks(c: Any) -> dict[str, Any]:
+        return {k: t for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t is not None}
+
+    def got(c: Any) -> dict[tuple[str, str], list[int]]:
+        out: dict[tuple[str, str], list[int]] = {}
+        for mid, received in c.sub.received.items():
+            info = c.sub.tracks.get(mid)
+            if info is not None:
+                out.setdefault((info["member"], info["kind"]), []).extend(received.frames)
+        return out
+
+    sent0 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
+    got0 = {c.member_id: {key: len(v) for key, v in got(c).items()} for c in clients}
     await asyncio.sleep(seconds)
-    forwarded = set(await _forwarding(port))
-    rates = {k: sum(t.count for c in clients for kk, t in (("audio", c.pub.audio), ("video", c.pub.video))
-                    if t and kk == k) - sum(p.get(k, 0) for p in published.values()) for k in ("audio", "video")}
-    expected = missing = received = 0
-    streams: dict[str, int] = {}
-    for client in clients:
-        before = marks[id(client)]
-        for mid, got in client.sub.received.items():
-            frames = got.frames[before.get(mid, 0):]
-            info = client.sub.tracks.get(mid)
-            if info is None:
-                continue  # a line the relay no longer sends on
-            kind = info["kind"]
-            nominal = int(seconds * (50 if kind == "audio" else 15))
-            if not frames:
-                if f"{info['member']}/{kind}" in forwarded:
-                    # A stream the relay forwards that delivered nothing to this receiver.
-                    expected += nominal
-                    missing += nominal
-                continue
-            span = frames[-1] - frames[0] + 1
-            expected += span
-            missing += span - len(set(frames))
-            received += len(frames)
-            streams[kind] = streams.get(kind, 0) + 1
+    sent1 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
+    got1 = {c.member_id: got(c) for c in clients}
+    published = {m: {k: sent1[m][k] - sent0[m][k] for k in sent1[m]} for m in sent1}
+    received = []
+    for receiver, streams in got1.items():
+        for (member, kind), frames in streams.items():
+            window = frames[got0[receiver].get((member, kind), 0):]
+            received.append([receiver, member, kind, len(window)])
+    out.put({"published": published, "received": received})
+    # Everyone stays until the main process has asked the relay what it forwards (leaving first
+    # would empty the relay before it is asked).
+    await asyncio.to_thread(done.wait, 300)
     for client in clients:
         await client.close()
-    return {"expected": expected, "missing": missing, "received": received, "streams": streams,
-            "published": rates}
+
+
+def delivery(published: dict[str, dict[str, int]], received: list[list[Any]],
+             forwarded: set[str], receivers: list[str]) -> tuple[int, int, dict[str, int]]:
+    """(expected, received) frames in the window: every frame a publisher sent of a stream the
+    relay forwards counts once for every other receiver, whether or not anything arrived."""
+    got = {(r, m, k): n for r, m, k, n in received}
+    expected = delivered = 0
+    streams: dict[str, int] = {}
+    for source in forwarded:
+        member, kind = source.rsplit("/", 1)
+        sent = published.get(member, {}).get(kind, 0)
+        for receiver in receivers:
+            if receiver == member:
+                continue
+            n = got.get((receiver, member, kind), 0)
+            expected += sent
+            delivered += min(n, sent)  # a frame sent just before the window may land inside it
+            if n:
+                streams[kind] = streams.get(kind, 0) + 1
+    return expected, delivered, streams
 
 
 async def session(seconds: float, warmup: float, remotes: int = 19, speakers: int = 4) -> SessionResult:
@@ -421,8 +450,8 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         members = [("room", True)] + [(f"p:{i}", i < speakers) for i in range(remotes)]
         halves = [members[0::2], members[1::2]]
         ctx = multiprocessing.get_context("spawn")
-        out, ready, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-        workers = [ctx.Process(target=_session_worker, args=(port, half, seconds, warmup, ready, go, out))
+        out, ready, go, done = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
+        workers = [ctx.Process(target=_session_worker, args=(port, half, seconds, warmup, ready, go, done, out))
                    for half in halves]
         for worker in workers:
             worker.start()
@@ -431,25 +460,22 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
         await asyncio.sleep(3.0)  # the last re-offers settle
         go.set()
         await asyncio.sleep(warmup)
-        cpu0, t0 = await _cpu(port), time.monotonic()
+        (cpu0, sent0), t0 = await _probe(port), time.monotonic()
         await asyncio.sleep(seconds)
-        cpu1, t1 = await _cpu(port), time.monotonic()
+        (cpu1, sent1), t1 = await _probe(port), time.monotonic()
         results = [await asyncio.to_thread(out.get, True, 120) for _ in workers]
+        forwarded = set(await _forwarding(port))
+        done.set()
         for worker in workers:
             worker.join(30)
-        expected = sum(r["expected"] for r in results)
-        missing = sum(r["missing"] for r in results)
-        received = sum(r["received"] for r in results)
-        streams: dict[str, int] = {}
-        for r in results:
-            for k, v in r["streams"].items():
-                streams[k] = streams.get(k, 0) + v
-        nominal = seconds * (50 * streams.get("audio", 0) + 15 * streams.get("video", 0))
-        published = {k: sum(r["published"][k] for r in results) for k in ("audio", "video")}
-        log(f"session: streams received {streams}, frames expected {expected}, missing {missing}, "
-            f"received {received} of a nominal {nominal:.0f}; frames published in the window {published}")
-        return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), missing, expected, len(members),
-                             streams, received / nominal if nominal else 0.0)
+        published = {m: v for r in results for m, v in r["published"].items()}
+        received = [row for r in results for row in r["received"]]
+        expected, got, streams = delivery(published, received, forwarded, [m for m, _ in members])
+        log(f"session: forwarded {len(forwarded)} sources, streams delivering {streams}; frames expected "
+            f"{expected} (sent in the window x receivers), handed to the relay's senders {sent1 - sent0}, "
+            f"received {got}")
+        return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), expected - got, expected, len(members),
+                             streams, got / expected if expected else 0.0)
     finally:
         stop_relay(proc)
 
@@ -543,14 +569,34 @@ def _raw_tap(receiver: Any, raw: dict[int, float]) -> None:
     receiver._handle_rtp_packet = tapped
 
 
-async def latency(seconds: float, warmup: float) -> dict[str, float]:
-    direct, direct_raw = await _latency_pair(None, seconds, warmup)
+async def latency(seconds: float, warmup: float, remotes: int = 0) -> dict[str, float]:
+    """The pair's latency, direct and through the relay. With `remotes`, that many more members
+    (in a process of their own) publish audio and video to the same relay and receive everyone
+    the whole time, direct measurement included, so both see the same busy machine (issue 16:
+    "at most 1.2x direct with 6 remotes")."""
     proc, port = start_relay("forward")
+    background = None
     try:
+        if remotes:
+            ctx = multiprocessing.get_context("spawn")
+            out, ready, go, done = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Event()
+            members = [(f"p:bg{i}", True) for i in range(remotes)]
+            span = 2 * (seconds + warmup) + 30
+            background = ctx.Process(target=_session_worker, args=(port, members, span, 0.0, ready, go, done, out))
+            background.start()
+            await asyncio.to_thread(ready.get, True, 300)
+            go.set()
+            await asyncio.sleep(3.0)
+        direct, direct_raw = await _latency_pair(None, seconds, warmup)
         relayed, relayed_raw = await _latency_pair(port, seconds, warmup)
+        if background is not None:
+            done.set()
+            background.terminate()
+            background.join(10)
     finally:
         stop_relay(proc)
-    log(f"latency: direct {direct:.1f} ms ({direct_raw:.2f} raw), relayed {relayed:.1f} ms ({relayed_raw:.2f} raw)")
+    log(f"latency with {remotes} more remotes: direct {direct:.1f} ms ({direct_raw:.2f} raw), "
+        f"relayed {relayed:.1f} ms ({relayed_raw:.2f} raw)")
     return {"direct_ms": direct, "relayed_ms": relayed, "direct_raw_ms": direct_raw, "relayed_raw_ms": relayed_raw}
 
 
@@ -569,6 +615,7 @@ async def _run(options: Options) -> dict[str, Any]:
     stock = await cpu_per_receiver("stock", options.extra, options.seconds, options.warmup)
     full = await session(options.seconds, options.warmup)
     lat = await latency(options.seconds, options.warmup)
+    lat6 = await latency(options.seconds, options.warmup, remotes=6)
     return {
         "scenario": "media",
         "cpu_per_receiver": round(forward["per_receiver"], 5),
@@ -587,6 +634,9 @@ async def _run(options: Options) -> dict[str, Any]:
         "latency_ratio_to_direct": round(lat["relayed_ms"] / lat["direct_ms"], 3),
         "latency_raw_direct_ms": round(lat["direct_raw_ms"], 2),
         "latency_raw_relayed_ms": round(lat["relayed_raw_ms"], 2),
+        "latency_6_remotes_direct_ms": round(lat6["direct_ms"], 2),
+        "latency_6_remotes_relayed_ms": round(lat6["relayed_ms"], 2),
+        "latency_6_remotes_ratio_to_direct": round(lat6["relayed_ms"] / lat6["direct_ms"], 3),
         "seconds": options.seconds,
         "cores": os.cpu_count(),
     }

@@ -73,8 +73,11 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
     if workers > 1 and not settings.broker_url.startswith(("redis://", "rediss://", "unix://")):
         # Workers are separate processes: only a shared broker lets them see each other's events.
         raise SystemExit("KRING_WORKERS > 1 needs KRING_BROKER_URL=redis://... (and a Redis store)")
+    if bool(settings.tls_cert) != bool(settings.tls_key):
+        raise SystemExit("KRING_TLS_CERT and KRING_TLS_KEY go together: set both (PEM files) or neither")
+    scheme = "https" if settings.tls_cert else "http"
     local = settings.host in ("127.0.0.1", "0.0.0.0")
-    shown = settings.public_url or f"http://{'localhost' if local else settings.host}:{settings.port}"
+    shown = settings.public_url or f"{scheme}://{'localhost' if local else settings.host}:{settings.port}"
     print(f"\n  Kring is running. Open {shown}/ in your browser.\n", flush=True)
     common = dict(
         host=settings.host,
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         log_level="info",
         lifespan="on",
     )
+    if settings.tls_cert:
+        common.update(ssl_certfile=settings.tls_cert, ssl_keyfile=settings.tls_key)
     if workers > 1:
         uvicorn.run("server.__main__:worker_app", factory=True, workers=workers, **common)  # type: ignore[arg-type]
     else:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from starlette.requests import HTTPConnection
 
@@ -21,7 +21,6 @@ from realtime.store.sqlite import SqliteStore
 from server import security
 from server.away import AwayTimer
 from server.feature import Feature, build_core, web_features
-from server.media.sfu import MediaRooms
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
@@ -30,6 +29,9 @@ from web.commands import Commands
 from web.i18n import Translator
 from web.layout import Layout
 from web.render import STATIC, Renderer
+
+if TYPE_CHECKING:  # aiortc is imported only by a process that serves media (build below)
+    from server.media.sfu import MediaRooms
 
 
 @dataclass
@@ -108,6 +110,14 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     send_watch.start()
     retention = RetentionTimer(store, hub, time.time, settings.retention_days)
     retention.start()
+    media: MediaRooms | None = None
+    if settings.media_serve:
+        # Imported here, not at the top: web workers that serve no media (KRING_MEDIA=0) never load
+        # aiortc, so an aiortc they do not use cannot stop them (issue 16).
+        from server.media.sfu import MediaRooms
+
+        media = MediaRooms(settings.ice_servers, ports=settings.media_ports)
+        media.start()
     return Kring(
         settings=settings,
         core=core,
@@ -123,7 +133,7 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         away=away,
         send_watch=send_watch,
         retention=retention,
-        media=MediaRooms(settings.ice_servers) if settings.media_serve else None,
+        media=media,
     )
 
 

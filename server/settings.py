@@ -16,13 +16,18 @@
 |                         |                                   | took too long (a store that hangs)             |
 | KRING_RETENTION_DAYS    | 180                               | days after the last activity / the last planned|
 |                         |                                   | session that a room is deleted (0 = never)     |
-| KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
+| KRING_MEDIA_URL         | (same origin, in this process)    | the media process(es): URL or :PORT, comma-    |
+|                         |                                   | separated for several (sessions spread by code)|
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
+| KRING_MEDIA_PORTS       | (any: the OS picks)               | UDP ports for media, LOW-HIGH (firewalls)      |
+| KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
+| KRING_TLS_KEY           | (none)                            | its PEM private key                            |
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -31,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from server.media.ports import parse_range
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,11 @@ class Settings:
     media_url: str = ""
     media_serve: bool = True
     ice_servers: tuple[Mapping[str, Any], ...] = ()
+    media_ports: tuple[int, int] | None = None  # UDP port range for media (server/media/ports.py)
+    # HTTPS in the embedded default (issue 16): browsers give no camera or microphone to a plain
+    # http origin other than localhost, so a LAN or internet server without a proxy needs this.
+    tls_cert: str = ""
+    tls_key: str = ""
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -87,24 +99,43 @@ class Settings:
             snapshot_every=int(env.get("KRING_SNAPSHOT_EVERY", "500")),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
-            media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
+            media_url=",".join(u.strip().rstrip("/") for u in env.get("KRING_MEDIA_URL", "").split(",") if u.strip()),
             # One process per session's media: with several workers, only a media process serves it.
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
+            media_ports=parse_range(env.get("KRING_MEDIA_PORTS", "")),
+            tls_cert=env.get("KRING_TLS_CERT", ""),
+            tls_key=env.get("KRING_TLS_KEY", ""),
         )
 
     @property
+    def media_urls(self) -> tuple[str, ...]:
+        """The media processes (KRING_MEDIA_URL, comma-separated), in the order given."""
+        return tuple(u.strip().rstrip("/") for u in self.media_url.split(",") if u.strip())
+
+    def media_url_for(self, code: str) -> str:
+        """The media process that serves session `code`: the same for every process that has the
+        same list, so everyone in a session meets on one relay (a hash of the code, not Python's
+        per-process salted hash)."""
+        urls = self.media_urls
+        if not urls:
+            return ""
+        return urls[int.from_bytes(hashlib.sha256(code.encode()).digest()[:4], "big") % len(urls)]
+
+    @property
     def media_connect_sources(self) -> tuple[str, ...]:
-        """CSP connect-src sources for KRING_MEDIA_URL (its websocket), or () when same-origin."""
-        if not self.media_url:
-            return ()
-        if self.media_url.startswith(":"):  # ":8001": the page's own host, another port
-            port = self.media_url[1:]
-            return (f"ws://*:{port}", f"wss://*:{port}")
-        parts = urlsplit(self.media_url)
-        ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
-        return (f"{ws}://{parts.netloc}",)
+        """CSP connect-src sources for KRING_MEDIA_URL (their websockets), or () when same-origin."""
+        sources: list[str] = []
+        for url in self.media_urls:
+            if url.startswith(":"):  # ":8001": the page's own host, another port
+                port = url[1:]
+                sources += [f"ws://*:{port}", f"wss://*:{port}"]
+            else:
+                parts = urlsplit(url)
+                ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
+                sources.append(f"{ws}://{parts.netloc}")
+        return tuple(dict.fromkeys(sources))
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first run and kept in the data dir."""

@@ -24,7 +24,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 # test anywhere else stops the collection with a message saying to add its file here.
 REDIS_FILES = frozenset({
     "tests/test_redis_backends.py", "tests/test_scaleout.py", "tests/test_media_scaleout.py",
-    "tests/test_redis_failures.py",
+    "tests/test_redis_failures.py", "tests/test_media_spread.py",
 })
 
 

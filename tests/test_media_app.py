@@ -12,7 +12,7 @@ import websockets
 
 from bench.serverproc import ServerProcess
 from tests.appkit import connect, cookie_header, join_server
-from tests.mediakit import MediaClient, in_order_without_gaps, wait_for
+from tests.mediakit import MediaClient, delivered, wait_for
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -80,9 +80,9 @@ async def test_the_room_and_a_remote_attendee_see_and_hear_each_other(server: Se
             await rik.publish(video=False)  # audio-only
             await wait_for(lambda: len(rik.sub.frames_from("room", "video")) >= 20, what="Rik sees the room")
             await wait_for(lambda: len(room.sub.frames_from(rik_id, "audio")) >= 50, what="the room hears Rik")
-            assert in_order_without_gaps(rik.sub.frames_from("room", "video"))
-            assert in_order_without_gaps(rik.sub.frames_from("room", "audio"))
-            assert in_order_without_gaps(room.sub.frames_from(rik_id, "audio"))
+            assert delivered(rik.sub.frames_from("room", "video"))
+            assert delivered(rik.sub.frames_from("room", "audio"))
+            assert delivered(room.sub.frames_from(rik_id, "audio"))
             roster = rik.last("roster")
             assert roster is not None
             cards = {m["id"]: m for m in roster["members"]}
@@ -162,4 +162,46 @@ async def test_listeners_are_in_the_roster_without_media(server: ServerProcess) 
             await wait_for(lambda: bo_card() and not bo_card().get("listening"), what="Bo no longer listening")
         finally:
             await bo.close()
+            await rik.close()
+
+
+async def test_a_publisher_that_trickles_its_candidates_gets_through(server: ServerProcess) -> None:
+    """A browser sends its offer before it has gathered (web/static/media.js) and each candidate
+    after it: the relay answers at once and connects on the trickled candidates. Bad candidates
+    get an error and change nothing."""
+    from tests.mediakit import Publisher
+
+    code, token, mentor = session(server)
+    remote = join_server(server, code, "Rik", "remote")
+    async with connect(server, f"/media/p/{code}/{token}", mentor) as room_ws, \
+            connect(server, f"/media/s/{code}", remote) as rik_ws:
+        room, rik = MediaClient(room_ws), MediaClient(rik_ws)
+        pub = Publisher()
+        try:
+            await room.subscribe()
+            rik_id = await wait_for(lambda: (rik.last("welcome") or {}).get("id"), what="Rik's welcome")
+            sdp, labels = await pub.offer()
+            candidates = [line[2:] for line in sdp.splitlines() if line.startswith("a=candidate:")]
+            bare = "\r\n".join(line for line in sdp.splitlines()
+                               if not line.startswith(("a=candidate:", "a=end-of-candidates"))) + "\r\n"
+            assert candidates and "a=candidate" not in bare
+            # Before any publish there is no connection to add a candidate to: ignored.
+            await rik.send(type="candidate", pc="pub", candidate=candidates[0], mid="0")
+            await rik.send(type="publish", sdp=bare, tracks=labels, mic=True, camera=True)
+            await pub.on_answer(await wait_for(lambda: rik._answers.get_nowait() if not rik._answers.empty() else None,
+                                               what="the answer"))
+            for bad in ({"pc": "pub", "candidate": "candidate:1 1 udp", "mid": "0"},
+                        {"pc": "nope", "candidate": candidates[0], "mid": "0"},
+                        {"pc": "pub", "candidate": "x" * 600, "mid": "0"},
+                        {"pc": "pub", "candidate": 5, "mid": "0"}):
+                await rik.send(type="candidate", **bad)
+            for line in candidates:
+                await rik.send(type="candidate", pc="pub", candidate=line, mid="0")
+            await rik.send(type="candidate", pc="pub", candidate="", mid="0")
+            await wait_for(lambda: len(room.sub.frames_from(rik_id, "video")) >= 15, what="the room sees Rik")
+            errors = [m for m in rik.messages if m["type"] == "error"]
+            assert len(errors) == 4 and {e["code"] for e in errors} == {"media_failed"}, errors
+        finally:
+            await pub.close()
+            await room.close()
             await rik.close()

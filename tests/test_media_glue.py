@@ -25,8 +25,38 @@ VP8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=9
 OPUS = RTCRtpCodecParameters(mimeType="audio/opus", clockRate=48000, channels=2, payloadType=111)
 
 
-def test_the_pinned_version_is_installed() -> None:
-    assert aiortc.__version__ == glue.AIORTC_VERSION == "1.16.0"
+def test_the_installed_aiortc_has_every_seam() -> None:
+    assert glue.missing_seams() == []
+    assert glue.AIORTC_RANGE[0] <= glue._version(aiortc.__version__) < glue.AIORTC_RANGE[1]
+
+
+def test_a_compatible_release_passes_and_a_moved_seam_is_named() -> None:
+    # A later 1.x with the same seams (a security release) is accepted; a 2.0 is not unreviewed.
+    assert glue.missing_seams(version="1.16.1") == []
+    assert glue.missing_seams(version="1.23.0rc1") == []
+    assert glue.missing_seams(version="2.0.0") == ["a version in [1.16, 2.0)"]
+    assert glue.missing_seams(version="1.15.9") == ["a version in [1.16, 2.0)"]
+
+    class Receiver(RTCRtpReceiver):  # a release that renamed the jitter buffer and the PLI call
+        def __init__(self) -> None:
+            self.buffer = None
+
+        async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+            self.buffer = packet
+
+    Receiver._send_rtcp_pli = None  # type: ignore[assignment,method-assign]
+
+    class Sender(RTCRtpSender):
+        async def _next_encoded_frame(self, codec: RTCRtpCodecParameters) -> None:
+            return None
+
+    missing = glue.missing_seams(Receiver, Sender)
+    assert missing == [
+        "RTCRtpReceiver's private jitter buffer (__jitter_buffer)",
+        "RTCRtpReceiver._handle_rtp_packet feeding the jitter buffer's add()",
+        "RTCRtpReceiver._send_rtcp_pli",
+        "RTCRtpSender._next_encoded_frame packing what is not an av.Frame",
+    ]
 
 
 def _transport() -> RTCDtlsTransport:
@@ -82,7 +112,9 @@ def _vp8_packets(frame: bytes, seq: int, ts: int) -> list[RtpPacket]:
 
 def test_the_assembler_hands_on_complete_frames_in_order_and_drops_broken_ones() -> None:
     got: list[int] = []
-    assembler = glue.FrameAssembler("video", lambda data, ts, level: got.append(struct.unpack(">I", data[1:5])[0]))
+    lost: list[int] = []
+    assembler = glue.FrameAssembler("video", lambda data, ts, level: got.append(struct.unpack(">I", data[1:5])[0]),
+                                    lambda: lost.append(len(got)))
     frames = [_vp8_packets(bytes([0x11]) + struct.pack(">I", n) + bytes(2500), 65530 + 3 * n, 3000 * n)
               for n in range(5)]
     for packet in frames[0]:
@@ -96,7 +128,8 @@ def test_the_assembler_hands_on_complete_frames_in_order_and_drops_broken_ones()
     for packet in frames[2][:1] + frames[2][2:]:
         assembler.add(packet)
     pli = [assembler.add(p)[0] for p in frames[3]]
-    assert got == [0, 1, 3] and pli[-1] is True
+    # The loss is reported once, to the relay's coalescing, not as aiortc's own PLI.
+    assert got == [0, 1, 3] and lost == [3] and not any(pli)
     # the missing packet of 2 comes too late: ignored
     assembler.add(frames[2][1])
     for packet in frames[4]:

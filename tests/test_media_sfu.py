@@ -4,14 +4,16 @@ frame goes through a MediaRoom to every subscriber, in order, while others join 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
+from aiortc import RTCConfiguration
 
 from server.media.forward import Source
 from server.media.sfu import Limits, MediaRoom, Member, rtc_config
 from tests import mediakit
-from tests.mediakit import in_order_without_gaps, wait_for
+from tests.mediakit import delivered, wait_for
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -19,12 +21,14 @@ pytestmark = pytest.mark.timeout(90)
 class Peer:
     """One member: its signalling inbox, a subscriber and maybe a publisher."""
 
-    def __init__(self, room: MediaRoom, member_id: str, role: str = "remote") -> None:
+    def __init__(self, room: MediaRoom, member_id: str, role: str = "remote",
+                 config: RTCConfiguration = mediakit.CONFIG) -> None:
         self.room = room
+        self.config = config
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.messages: list[dict[str, Any]] = []
         self.member = Member(member_id, member_id, role, self.inbox.put_nowait, "127.0.0.1")
-        self.sub = mediakit.Subscriber()
+        self.sub = mediakit.Subscriber(config)
         self.pub: mediakit.Publisher | None = None
         self.task = asyncio.create_task(self._run())
         room.join(self.member)
@@ -38,7 +42,7 @@ class Peer:
                 await self.room.answer(self.member, answer)
 
     async def publish(self, **options: Any) -> mediakit.Publisher:
-        self.pub = mediakit.Publisher(**options)
+        self.pub = mediakit.Publisher(config=self.config, **options)
         sdp, labels = await self.pub.offer()
         await self.pub.on_answer(await self.room.publish(self.member, sdp, labels))
         return self.pub
@@ -52,6 +56,12 @@ class Peer:
         await self.sub.close()
         if self.pub is not None:
             await self.pub.close()
+
+
+def dropped(peer: Peer, kind: str) -> int:
+    """Frames of `kind` the relay's queues for `peer` dropped for waiting too long."""
+    subscriber = peer.member.subscriber
+    return sum(s.track.dropped for s in subscriber.slots if s.track.kind == kind) if subscriber else 0
 
 
 def counting(peer: Peer, member: str, kind: str, at_least: int) -> Any:
@@ -90,7 +100,7 @@ async def test_every_subscriber_gets_every_frame_in_order_through_joins_and_leav
             for kind in ("audio", "video"):
                 frames = peer.sub.frames_from(member, kind)
                 assert frames, (peer.member.id, member, kind)
-                assert in_order_without_gaps(frames), (peer.member.id, member, kind, frames[:40])
+                assert delivered(frames, dropped(peer, kind)), (peer.member.id, member, kind, frames[:40])
         # Nobody receives themselves.
         assert not anna.sub.frames_from("p:anna", "audio")
         assert not projector.sub.frames_from("room", "video")
@@ -123,7 +133,7 @@ async def test_a_source_that_comes_back_reuses_the_subscribers_sender() -> None:
         await wait_for(lambda: len(frames) > before + 10, what="second run")
         assert anna.sub.tracks[video_mid]["member"] == "room"
         second = frames[before:]
-        assert second[0] < 15 and in_order_without_gaps(second), str(second)
+        assert second[0] < 15 and delivered(second, dropped(anna, "video")), str(second)
         assert anna.member.subscriber is not None
         assert len(anna.member.subscriber.slots) == slots  # reused, not added
     finally:
@@ -175,13 +185,17 @@ async def test_only_the_loudest_are_forwarded_when_there_are_many() -> None:
         await listener.subscribe()
         await wait_for(lambda: len(room.sources) == 2, what="two sources")
         source_b = next(s for s in room.sources.values() if s.member == "p:b")
-        source_b.spoke_at = float("inf")  # b is speaking
+        now = time.monotonic()
+        source_b.voice.loud_since, source_b.voice.last_loud = now - 1.0, now  # b is speaking
         room.select()
         forwarding = {s.member: s.forwarding for s in room.sources.values()}
         assert forwarding == {"p:a": False, "p:b": True}
-        got_a = len(listener.sub.frames_from("p:a", "audio"))
         await wait_for(counting(listener, "p:b", "audio", 30), what="b is heard")
-        assert len(listener.sub.frames_from("p:a", "audio")) <= got_a + 3
+        # Whatever of a's was queued or on its way when it was paused has arrived by now (a
+        # receiver's queue holds at most 100 ms); from here on nothing more of a's comes.
+        got_a = len(listener.sub.frames_from("p:a", "audio"))
+        await wait_for(counting(listener, "p:b", "audio", 60), what="b is heard on")
+        assert len(listener.sub.frames_from("p:a", "audio")) == got_a
     finally:
         for peer in (listener, a, b):
             await peer.leave()
@@ -206,8 +220,8 @@ async def test_a_camera_that_is_off_yields_its_video_slot() -> None:
             room.join(member)
             room.add_source(Source(f"{member.id}/1", member.id, "video", "camera"))
             room.add_source(Source(f"{member.id}/0", member.id, "audio", "mic"))
-        room.sources["p:off/0"].spoke_at = 2.0
-        room.sources["p:on/0"].spoke_at = 1.0
+        room.sources["p:off/0"].voice.last_loud = 2.0  # spoke more recently, camera off
+        room.sources["p:on/0"].voice.last_loud = 1.0
         room.select()
         assert {k: s.forwarding for k, s in room.sources.items() if s.kind == "video"} == {
             "p:off/1": False, "p:on/1": True}

@@ -4,26 +4,28 @@
 Nothing here decodes. A ForwardTrack never ends when its source does (aiortc stops a sender for
 good once its track raises MediaStreamError): it waits, and can be pointed at another source; the
 timestamps it hands out keep running forward across such switches, so the browser's jitter buffer
-never sees time go back. Queues are bounded: a subscriber that falls behind loses frames (video
-then waits for the next keyframe and asks for one), it never makes the server hold more.
+never sees time go back. Queues are bounded in time (framequeue.py): a subscriber that falls behind
+loses its oldest frames (video then waits for the next keyframe and asks for one), it never makes
+the server hold more, nor its listeners wait longer. Keyframe requests, from receivers and from
+the relay's own loss detection, reach a publisher at most once a second per track: a receiver on
+a bad link no longer raises every publisher's keyframe rate for everyone (issue 16).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections import deque
 from collections.abc import Callable
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from server.media.framequeue import FrameQueue
 from server.media.glue import AUDIO_TIME_BASE, VIDEO_TIME_BASE, EncodedPacket, vp8_keyframe
+from server.media.speakers import Voice
 
 # A frame's worth of RTP time, used where a switch of source breaks the timestamp run.
 STEP = {"audio": 960, "video": 3000}
-QUEUE_MAX = {"audio": 50, "video": 30}
-KEYFRAME_INTERVAL_S = 0.5  # at most this often a keyframe request goes back to a publisher
-SPEAKING_LEVEL = 60  # -dBov from the ssrc-audio-level extension; lower numbers are louder
+KEYFRAME_INTERVAL_S = 1.0  # at most this often a keyframe request goes back to a publisher
 
 
 class Source:
@@ -38,33 +40,61 @@ class Source:
         self.sinks: set[ForwardTrack] = set()
         self.forwarding = True  # the room's selection may pause a source for everyone
         self.frames = 0
-        self.spoke_at = float("-inf")
-        self.loudness = 0.0  # smoothed 0 (silence) .. 127
+        self.voice = Voice()  # audio: who is speaking (speakers.py)
+        self.rate_bps = 0.0  # what it sends, bits per second, over the last second or so
+        self._bytes = 0
+        self._rate_since: float | None = None
         self._request = request_keyframe
         self._last_request = float("-inf")
+        self._deferred: asyncio.TimerHandle | None = None
+        self.keyframe_requests = 0  # sent to the publisher
         self.ended = False
 
     def push(self, data: bytes, timestamp: int, level: int | None) -> None:
         """A complete encoded frame from the publisher (called on the event loop)."""
         self.frames += 1
+        now = time.monotonic()
+        self._count(len(data), now)
         if level is not None:
-            loud = 127 - level
-            self.loudness = 0.8 * self.loudness + 0.2 * loud
-            if level <= SPEAKING_LEVEL:
-                self.spoke_at = time.monotonic()
+            self.voice.hear(level, now)
         if not self.forwarding or not self.sinks:
             return
         keyframe = self.kind == "video" and vp8_keyframe(data)
         for sink in tuple(self.sinks):
             sink.offer(data, timestamp, keyframe)
 
+    def _count(self, size: int, now: float) -> None:
+        # RTP and SRTP add about 40 bytes per packet of at most ~1200: count them too.
+        self._bytes += size + 40 * (1 + size // 1200)
+        if self._rate_since is None:
+            self._rate_since = now
+        elif now - self._rate_since >= 1.0:
+            rate = 8 * self._bytes / (now - self._rate_since)
+            self.rate_bps = rate if not self.rate_bps else 0.5 * self.rate_bps + 0.5 * rate
+            self._bytes, self._rate_since = 0, now
+
     def ask_keyframe(self) -> None:
+        """Ask the publisher for a keyframe now, or once the interval is over if one was asked
+        for lately (so the receiver that asked is not left waiting for another trigger)."""
         if self.kind != "video" or self.ended:
             return
         now = time.monotonic()
-        if now - self._last_request >= KEYFRAME_INTERVAL_S:
+        wait = self._last_request + KEYFRAME_INTERVAL_S - now
+        if wait <= 0:
             self._last_request = now
+            self.keyframe_requests += 1
             self._request()
+        elif self._deferred is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop (a unit test of the pure parts): no deferred request
+                return
+            self._deferred = loop.call_later(wait, self._ask_deferred)
+
+    def _ask_deferred(self) -> None:
+        self._deferred = None
+        if any(sink.wants_keyframe for sink in self.sinks):
+            self.ask_keyframe()
 
     def set_forwarding(self, on: bool) -> None:
         if on == self.forwarding:
@@ -78,6 +108,9 @@ class Source:
 
     def end(self) -> None:
         self.ended = True
+        if self._deferred is not None:
+            self._deferred.cancel()
+            self._deferred = None
         for sink in tuple(self.sinks):
             sink.detach()
 
@@ -85,19 +118,39 @@ class Source:
 class ForwardTrack(MediaStreamTrack):
     """The track behind one subscriber's sender: encoded frames of whichever source it follows."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.kind = kind
         self.source: Source | None = None
         self.sent = 0
-        self.dropped = 0
-        self._queue: deque[EncodedPacket] = deque()
+        self._clock = clock
+        self._queue: FrameQueue[EncodedPacket] = FrameQueue(kind)
         self._wake = asyncio.Event()
         self._time_base = VIDEO_TIME_BASE if kind == "video" else AUDIO_TIME_BASE
-        self._need_keyframe = kind == "video"
+        self._queue.need_keyframe = kind == "video"
         self._fresh = True
         self._last_in = 0
         self._last_out = -STEP[kind]
+        self.held = False  # this receiver's budget holds this video back (budget.py)
+
+    def hold(self, on: bool) -> None:
+        """Stop or resume sending to this receiver alone; it resumes at a fresh keyframe."""
+        if on == self.held:
+            return
+        self.held = on
+        if on:
+            self._queue.clear()
+        else:
+            self.restart()
+            self._ask()
+
+    @property
+    def dropped(self) -> int:
+        return self._queue.dropped
+
+    @property
+    def wants_keyframe(self) -> bool:
+        return self._queue.need_keyframe
 
     def attach(self, source: Source) -> None:
         if source.kind != self.kind:
@@ -119,48 +172,49 @@ class ForwardTrack(MediaStreamTrack):
     def restart(self) -> None:
         """Start over at the next keyframe (after a pause, a switch, or an overflow)."""
         self._fresh = True
-        self._need_keyframe = self.kind == "video"
+        self._queue.need_keyframe = self.kind == "video"
 
     def keyframe_wanted(self) -> None:
         """The subscriber asked for a keyframe (its sender got a PLI or FIR)."""
         if self.source is not None:
             self.source.ask_keyframe()
 
+    def _ask(self) -> None:
+        if self.source is not None:
+            self.source.ask_keyframe()
+
     def offer(self, data: bytes, timestamp: int, keyframe: bool) -> None:
-        if self._need_keyframe:
-            if not keyframe:
-                self.dropped += 1
-                if self.source is not None:
-                    self.source.ask_keyframe()
-                return
-            self._need_keyframe = False
+        if self.held:
+            return
+        now = self._clock()
+        queue = self._queue
+        if queue.need_keyframe and not keyframe:
+            queue.dropped += 1  # the frames after a loss or a switch cannot be decoded
+            self._ask()
+            return
         delta = (timestamp - self._last_in) & 0xFFFFFFFF
         if self._fresh or delta >= 0x80000000 or delta > 10 * 90_000:
             delta = STEP[self.kind]  # a new run of timestamps: continue ours one frame later
             self._fresh = False
         self._last_in = timestamp
         self._last_out += delta
-        if len(self._queue) >= QUEUE_MAX[self.kind]:
-            self.dropped += len(self._queue)
-            self._queue.clear()
-            if self.kind == "video":
-                self._need_keyframe = not keyframe
-                if self._need_keyframe:
-                    self.dropped += 1
-                    if self.source is not None:
-                        self.source.ask_keyframe()
-                    return
-        self._queue.append(EncodedPacket(data, self._last_out, self._time_base, keyframe))
+        queue.put(EncodedPacket(data, self._last_out, self._time_base, keyframe), now, keyframe)
+        if queue.need_keyframe:
+            self._ask()
         self._wake.set()
 
     async def recv(self) -> EncodedPacket:  # type: ignore[override]
-        while not self._queue:
+        while True:
+            packet = self._queue.get(self._clock())
+            if packet is not None:
+                self.sent += 1
+                return packet
+            if self._queue.need_keyframe:
+                self._ask()
             if self.readyState != "live":
                 raise MediaStreamError
             self._wake.clear()
             await self._wake.wait()
-        self.sent += 1
-        return self._queue.popleft()
 
     def stop(self) -> None:
         self.detach()

@@ -1,4 +1,4 @@
-"""Every use of aiortc internals, in one place, pinned to one aiortc version.
+"""Every use of aiortc internals, in one place, checked against the installed aiortc.
 
 aiortc has no public API for forwarding encoded media: RTCRtpReceiver always decodes and
 RTCRtpSender always encodes raw frames. Three seams make it forward instead:
@@ -10,10 +10,17 @@ RTCRtpSender always encodes raw frames. Three seams make it forward instead:
    `av.Frame` (`RTCRtpSender._next_encoded_frame` -> `Encoder.pack(packet)`); that is public-ish
    but undocumented, so `EncodedPacket` imitates the `av.Packet` attributes that `pack` reads;
 3. keyframe requests (PLI/FIR) from a subscriber reach `RTCRtpSender._send_keyframe`, which we
-   replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`.
+   replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`;
+4. what a subscriber reports (REMB, receiver reports) reaches `RTCRtpSender._handle_rtcp_packet`,
+   which we wrap per sender to read it (budget.py), and a sender's stream id and CNAME
+   (`_stream_id`, `__cname`) are set per person.
 
-tests/test_media_glue.py checks each seam against the installed aiortc; an upgrade that moves any
-of them fails there first. Bump AIORTC_VERSION only after those tests pass on the new version.
+The glue accepts any aiortc from 1.16 below 2 (`AIORTC_RANGE`) that still has these seams:
+`missing_seams()` looks for each one in the installed aiortc's classes and compiled code (not
+for one exact version), and importing this module fails with the list of what is missing, so an
+aiortc security release that keeps the seams just works and one that moves them fails loudly, at
+start, in the media process only (the web workers never import this: server/kring.py).
+tests/test_media_glue.py checks the seams' behaviour in depth.
 """
 
 from __future__ import annotations
@@ -25,20 +32,70 @@ from typing import Any
 import aiortc
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
 from aiortc.rtcrtpsender import RTCRtpSender
-from aiortc.rtp import RtpPacket
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RtcpPsfbPacket,
+    RtcpRrPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    unpack_remb_fci,
+)
 
-AIORTC_VERSION = "1.16.0"
+AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
+_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
+_ENCODER_ATTR = "_RTCRtpSender__encoder"
+_CNAME_ATTR = "_RTCRtpSender__cname"
+_CNAME_HOLDER = "_kring_cname"
 
-if aiortc.__version__ != AIORTC_VERSION:  # pragma: no cover - only on an unreviewed upgrade
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for part in text.split(".")[:3]:
+        digits = "".join(c for c in part if c.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def _names(function: Any) -> set[str]:
+    code = getattr(function, "__code__", None)
+    return set(code.co_names) if code is not None else set()
+
+
+def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
+                  version: str = aiortc.__version__) -> list[str]:
+    """What the glue needs and this aiortc lacks; empty when forwarding will work."""
+    missing = []
+    low, high = AIORTC_RANGE
+    if not low <= _version(version) < high:
+        missing.append(f"a version in [{'.'.join(map(str, low))}, {'.'.join(map(str, high))})")
+    if _JITTER_ATTR not in _names(getattr(receiver, "__init__", None)):
+        missing.append("RTCRtpReceiver's private jitter buffer (__jitter_buffer)")
+    if not {_JITTER_ATTR, "add"} <= _names(getattr(receiver, "_handle_rtp_packet", None)):
+        missing.append("RTCRtpReceiver._handle_rtp_packet feeding the jitter buffer's add()")
+    if not callable(getattr(receiver, "_send_rtcp_pli", None)):
+        missing.append("RTCRtpReceiver._send_rtcp_pli")
+    if not {"pack", "Frame"} <= _names(getattr(sender, "_next_encoded_frame", None)):
+        missing.append("RTCRtpSender._next_encoded_frame packing what is not an av.Frame")
+    if not callable(getattr(sender, "_send_keyframe", None)):
+        missing.append("RTCRtpSender._send_keyframe")
+    if not callable(getattr(sender, "_handle_rtcp_packet", None)):
+        missing.append("RTCRtpSender._handle_rtcp_packet (receiver reports and REMB)")
+    if "_stream_id" not in _names(getattr(sender, "__init__", None)):
+        missing.append("RTCRtpSender._stream_id (the msid's stream)")
+    if _CNAME_ATTR not in _names(getattr(sender, "send", None)):
+        missing.append("RTCRtpSender.send taking the CNAME from its parameters (__cname)")
+    return missing
+
+
+_MISSING = missing_seams()
+if _MISSING:  # pragma: no cover - only on an aiortc that moved a seam
     raise ImportError(
-        f"server.media is pinned to aiortc {AIORTC_VERSION} (found {aiortc.__version__}): "
-        "it uses aiortc internals; see server/media/glue.py"
+        f"server.media cannot forward with aiortc {aiortc.__version__}: it lacks "
+        + "; ".join(_MISSING) + " (see server/media/glue.py)"
     )
 
 VIDEO_TIME_BASE = Fraction(1, 90_000)
 AUDIO_TIME_BASE = Fraction(1, 48_000)
-_JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
-
 
 class EncodedPacket:
     """What RTCRtpSender's encoder.pack() reads of an av.Packet: bytes(), pts and time_base."""
@@ -81,14 +138,17 @@ class FrameAssembler:
     waits for 4 more): a frame of delay per hop. Forwarding needs none of that: audio packets are
     whole Opus frames, and a VP8 frame is complete when its packets from the start (S bit) to the
     marker are all here. Frames are handed on in order; an incomplete frame that a newer complete
-    one overtakes is dropped, and a keyframe is asked for (pli_flag) so decoders recover.
+    one overtakes is dropped, and `lost` is called so a keyframe is asked for. The PLI goes through
+    the source's coalescing (forward.py), never straight from aiortc (pli_flag stays False): with
+    many receivers and a lossy link the publisher would otherwise be asked again and again.
     """
 
     MAX_PENDING = 512
 
-    def __init__(self, kind: str, deliver: Deliver) -> None:
+    def __init__(self, kind: str, deliver: Deliver, lost: Callable[[], None] = lambda: None) -> None:
         self.kind = kind
         self.deliver = deliver
+        self.lost = lost
         self.ssrc: int | None = None
         self._pending: dict[int, RtpPacket] = {}
         self._last_seq: int | None = None  # last sequence number handed on (or dropped)
@@ -110,11 +170,13 @@ class FrameAssembler:
         if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):
             return False, None
         self._pending[packet.sequence_number] = packet
-        pli = False
+        lost = False
         if len(self._pending) > self.MAX_PENDING:
             self._pending.clear()
-            pli = True
-        return self._drain() or pli, None
+            lost = True
+        if self._drain() or lost:
+            self.lost()
+        return False, None
 
     def _drain(self) -> bool:
         """Hand on every complete frame, oldest first. True when something had to be dropped."""
@@ -178,4 +240,55 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
 
 def sender_packs(sender: RTCRtpSender) -> Any:
     """The sender's encoder (None until the first frame): for tests only."""
-    return getattr(sender, "_RTCRtpSender__encoder", None)
+    return getattr(sender, _ENCODER_ATTR, None)
+
+
+def set_identity(sender: RTCRtpSender, stream: str, cname: str) -> None:
+    """Send `sender`'s track as part of `stream` (the msid of the next offer) under `cname`.
+
+    aiortc gives every sender of a connection the connection's stream id and CNAME; the relay's
+    receive connection carries many people, so each slot says whose media it carries now. The
+    CNAME goes into RTCP SDES: aiortc copies it from the send parameters when the sender starts,
+    so the parameters are corrected on the way in, and the running value is replaced too.
+    """
+    sender._stream_id = stream
+    setattr(sender, _CNAME_HOLDER, cname)
+    if getattr(sender, _CNAME_ATTR, None) is not None:
+        setattr(sender, _CNAME_ATTR, cname)
+    if not getattr(sender, "_kring_send_wrapped", False):
+        start = sender.send
+
+        async def send(parameters: Any) -> None:
+            parameters.rtcp.cname = getattr(sender, _CNAME_HOLDER)
+            await start(parameters)
+
+        sender.send = send  # type: ignore[method-assign]
+        sender._kring_send_wrapped = True  # type: ignore[attr-defined]
+
+
+Report = Callable[[float | None, float | None], None]  # (REMB bits per second, fraction lost 0..1)
+
+
+def on_receiver_report(sender: RTCRtpSender, callback: Report) -> None:
+    """Call `callback` with what the receiver behind `sender` reports: its REMB estimate (goog-remb,
+    which browsers send when no transport-wide feedback is negotiated, and aiortc offers none)
+    and the fraction of this stream it lost (RTCP receiver reports). aiortc itself only hands a
+    REMB to an encoder, and the relay has none (issue 16: "receivers' bandwidth reports are
+    dropped")."""
+    handle = sender._handle_rtcp_packet
+
+    async def observed(packet: Any) -> None:
+        if isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, _ = unpack_remb_fci(packet.fci)
+            except ValueError:
+                pass
+            else:
+                callback(float(bitrate), None)
+        elif isinstance(packet, RtcpRrPacket | RtcpSrPacket):
+            for report in packet.reports:
+                if report.ssrc == sender._ssrc:
+                    callback(None, report.fraction_lost / 256)
+        await handle(packet)
+
+    sender._handle_rtcp_packet = observed  # type: ignore[method-assign]

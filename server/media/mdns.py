@@ -16,17 +16,26 @@ def _usable(address: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local
 
 
+def resolve_candidate(candidate: str, peer_address: str | None) -> str | None:
+    """One candidate ("candidate:..." or "a=candidate:...") with a `.local` address resolved to
+    `peer_address` (if private), None when it must be dropped; other candidates unchanged."""
+    parts = candidate.split(" ")
+    if len(parts) > 4 and parts[4].lower().endswith(".local"):
+        if not (peer_address and _usable(peer_address)):
+            return None
+        parts[4] = peer_address
+        return " ".join(parts)
+    return candidate
+
+
 def resolve_mdns(sdp: str, peer_address: str | None) -> str:
     """`sdp` with each `.local` host candidate resolved to `peer_address` (if private) or removed."""
-    substitute = peer_address if peer_address and _usable(peer_address) else None
     lines = []
     for line in sdp.splitlines():
         if line.startswith("a=candidate:"):
-            parts = line.split(" ")
-            if len(parts) > 4 and parts[4].lower().endswith(".local"):
-                if substitute is None:
-                    continue
-                parts[4] = substitute
-                line = " ".join(parts)
+            resolved = resolve_candidate(line, peer_address)
+            if resolved is None:
+                continue
+            line = resolved
         lines.append(line)
     return "\r\n".join(lines) + "\r\n"

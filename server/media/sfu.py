@@ -30,16 +30,20 @@ from aiortc import (
 )
 from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
+from aiortc.sdp import candidate_from_sdp
 
-from server.media import glue
+from server.media import glue, sdp
+from server.media.budget import Budget
 from server.media.forward import ForwardTrack, Source
-from server.media.mdns import resolve_mdns
+from server.media.ice import IceServers
+from server.media.mdns import resolve_candidate, resolve_mdns
+from server.media.ports import PortRange
+from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
 
 LABELS = {"audio": ("mic",), "video": ("camera", "screen")}
 SELECT_INTERVAL_S = 0.5
-SPEAKING_HOLD_S = 1.5  # a speaker stays "speaking" (and selected) this long after the last loud frame
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
 SOURCES_PER_MEMBER = 3  # mic, camera, screen
 
@@ -94,16 +98,20 @@ class Publisher:
         self.sources: dict[str, Source] = {}  # by mid
         self.pc.on("connectionstatechange", self._on_state)
 
-    async def offer(self, sdp: str, labels: Mapping[str, str]) -> str:
+    async def offer(self, text: str, labels: Mapping[str, str]) -> str:
         self.labels.update({str(k)[:8]: str(v) for k, v in labels.items()})
-        remote = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "offer")
+        remote = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "offer")
         await self.pc.setRemoteDescription(remote)
+        sending = sdp.directions(text)
         for transceiver in self.pc.getTransceivers():
-            # Receive only: the server never sends anything back on a publish connection.
-            transceiver.direction = "recvonly" if transceiver.direction != "inactive" else "inactive"
+            # Receive only: the server never sends anything back on a publish connection. A line
+            # the browser stopped sending on (a screen share that ended) goes inactive, and comes
+            # back when it sends again (a new share on the same line).
+            on = sending.get(str(transceiver.mid), "inactive") in ("sendonly", "sendrecv")
+            transceiver.direction = "recvonly" if on else "inactive"
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         self._reconcile()
-        return str(self.pc.localDescription.sdp)
+        return sdp.with_opus_fec(str(self.pc.localDescription.sdp))
 
     def _reconcile(self) -> None:
         live: set[str] = set()
@@ -136,7 +144,7 @@ class Publisher:
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
         source = Source(key, self.member.id, transceiver.kind, label, request)
-        assembler = glue.FrameAssembler(transceiver.kind, source.push)
+        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe)
         glue.forward_receiver(receiver, assembler)
         self.room.add_source(source)
         return source
@@ -167,6 +175,8 @@ class Subscriber:
         self.member = member
         self.pc = RTCPeerConnection(room.config)
         self.slots: list[Slot] = []
+        self.budget = Budget()  # what this receiver's link takes (budget.py)
+        self.held: frozenset[str] = frozenset()  # members whose video it does not get now
         self._lock = asyncio.Lock()
         self._waiting_answer = False
         self._again = False
@@ -199,11 +209,13 @@ class Subscriber:
                     transceiver = self.pc.addTransceiver(track, direction="sendonly")
                     glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
                     idle = Slot(transceiver, track)
+                    glue.on_receiver_report(transceiver.sender, self._reporter(idle))
                     self.slots.append(idle)
                 slot = idle
                 slot.transceiver.direction = "sendonly"
                 slot.track.attach(source)
                 slot.key = key
+                glue.set_identity(slot.transceiver.sender, sdp.stream_id(source.member), self.room.cname(source.member))
                 changed = True
             if not changed or not self.slots:
                 return
@@ -211,7 +223,8 @@ class Subscriber:
                 return  # this subscriber left meanwhile (several people leaving at once)
             await self.pc.setLocalDescription(await self.pc.createOffer())
             self._waiting_answer = True
-            self.member.post({"type": "offer", "sdp": self.pc.localDescription.sdp, "tracks": self.track_map()})
+            offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
+            self.member.post({"type": "offer", "sdp": offer, "tracks": self.track_map()})
 
     def track_map(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -221,11 +234,40 @@ class Subscriber:
                 out[slot.transceiver.mid] = {"member": source.member, "kind": source.kind, "label": source.label}
         return out
 
-    async def answer(self, sdp: str) -> None:
+    def _reporter(self, slot: Slot) -> glue.Report:
+        """What the receiver reports about `slot`'s stream goes to the budget under the key of
+        the source it carries at that moment."""
+        return lambda bitrate, lost: self.budget.report(bitrate, lost, stream=slot.key)
+
+    def adapt(self, priority: list[str], now: float) -> None:
+        """Give this receiver the forwarded video its link takes, in the room's priority order;
+        tell its page whose video is held back (it shows their name card instead)."""
+        slots = {slot.key: slot for slot in self.slots if slot.key}
+        video = [key for key in priority if key in slots]
+        rates = {key: self.room.sources[key].rate_bps for key in video if key in self.room.sources}
+        audio = sum(1 for slot in self.slots if slot.key and slot.track.kind == "audio"
+                    and slot.track.source is not None and slot.track.source.forwarding)
+        allowed = set(self.budget.allowed(video, rates, audio, now))
+        held: set[str] = set()
+        for key, slot in slots.items():
+            if slot.track.kind != "video":
+                continue
+            hold = key in video and key not in allowed
+            slot.track.hold(hold)
+            if hold and slot.track.source is not None:
+                held.add(slot.track.source.member)
+        if frozenset(held) != self.held:
+            self.held = frozenset(held)
+            self.member.post({"type": "held", "ids": sorted(held)})
+
+    def cnames(self) -> dict[str, str]:
+        return {mid: self.room.cname(info["member"]) for mid, info in self.track_map().items()}
+
+    async def answer(self, text: str) -> None:
         async with self._lock:
             if not self._waiting_answer:
                 return
-            answer = RTCSessionDescription(resolve_mdns(sdp, self.member.peer_address), "answer")
+            answer = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "answer")
             await self.pc.setRemoteDescription(answer)
             self._waiting_answer = False
             again, self._again = self._again, False
@@ -258,11 +300,17 @@ class MediaRoom:
     pinned: str = ""  # member id of whoever has the turn in the hand-raise queue
     video_stopped: set[str] = field(default_factory=set)  # members whose video the mentor stopped
     _speaking: frozenset[str] = frozenset()
+    _audio_slots: Slots = field(default_factory=lambda: Slots(0))
+    _video_slots: Slots = field(default_factory=lambda: Slots(0))
     _seen: frozenset[str] = frozenset()  # members whose camera is forwarded now
     _sync_task: asyncio.Task[None] | None = None
     _select_task: asyncio.Task[None] | None = None
 
     # -- members
+
+    def cname(self, member_id: str) -> str:
+        """One RTCP CNAME per person in this session (the same on every receiver's connection)."""
+        return sdp.stream_id(member_id)
 
     def join(self, member: Member) -> Member | None:
         """Add a member; returns the one it replaces (the same person in another tab)."""
@@ -304,14 +352,19 @@ class MediaRoom:
 
     # -- signalling
 
-    async def publish(self, member: Member, sdp: str, labels: Mapping[str, str]) -> str:
-        """Each publish is a fresh connection (the browser builds a new one when its set of
-        tracks changes, or after a drop): the old one and its sources go first."""
+    async def publish(self, member: Member, text: str, labels: Mapping[str, str], again: bool = False) -> str:
+        """A publish is a fresh connection (the browser's first, or after a drop: the old one and
+        its sources go first), or with `again` a new offer on the running one (a screen share
+        starting or stopping beside the microphone and camera, which keep flowing)."""
+        running = member.publisher
+        if again and running is not None and running.pc.signalingState == "stable" \
+                and running.pc.connectionState not in ("failed", "closed"):
+            return await running.offer(text, labels)
         old, member.publisher = member.publisher, None
         if old is not None:
             await old.close()
         publisher = member.publisher = Publisher(self, member)
-        return await publisher.offer(sdp, labels)
+        return await publisher.offer(text, labels)
 
     async def unpublish(self, member_id: str, publisher: Publisher | None = None) -> None:
         member = self.members.get(member_id)
@@ -338,9 +391,25 @@ class MediaRoom:
         old, member.subscriber = member.subscriber, None
         await old.close()
 
-    async def answer(self, member: Member, sdp: str) -> None:
+    async def candidate(self, member: Member, which: str, candidate: str, mid: str) -> None:
+        """A candidate the browser found after its offer or answer went out (trickle ICE): its
+        gathering never holds a join, even with a STUN or TURN server that does not answer."""
+        peer = member.publisher if which == "pub" else member.subscriber if which == "sub" else None
+        if peer is None or peer.pc.signalingState == "closed" or peer.pc.remoteDescription is None:
+            return
+        if not candidate:  # the browser's end of candidates
+            await peer.pc.addIceCandidate(None)
+            return
+        resolved = resolve_candidate(candidate, member.peer_address)
+        if resolved is None:
+            return
+        parsed = candidate_from_sdp(resolved.removeprefix("a=").removeprefix("candidate:"))
+        parsed.sdpMid = mid
+        await peer.pc.addIceCandidate(parsed)
+
+    async def answer(self, member: Member, text: str) -> None:
         if member.subscriber is not None:
-            await member.subscriber.answer(sdp)
+            await member.subscriber.answer(text)
 
     # -- sources
 
@@ -373,24 +442,40 @@ class MediaRoom:
     # -- selection and speaking
 
     def select(self) -> None:
+        """Which sources are forwarded: the room, screens and whoever has the turn always; the
+        other slots go to speakers, kept stable by speakers.Slots (no flapping, issue 16). A
+        change only pauses or resumes sources at the relay: no receiver is renegotiated."""
         now = time.monotonic()
         audio = [s for s in self.sources.values() if s.kind == "audio"]
-        speaking = frozenset(s.member for s in audio if now - s.spoke_at < SPEAKING_HOLD_S)
-        ranked = sorted((s for s in audio if s.member != "room"),
-                        key=lambda s: (s.member == self.pinned, s.spoke_at, s.loudness), reverse=True)
-        keep_audio = {s.key for s in ranked[: self.limits.audio_max]}
+        voices = {s.member: s.voice for s in audio}
+        speaking = frozenset(m for m, v in voices.items() if v.speaking(now))
+        always = {"room", self.pinned} - {""}
+        others = [s.member for s in audio if s.member not in always]
+        self._audio_slots.size = max(0, self.limits.audio_max - sum(1 for s in audio if s.member == self.pinned))
+        held = set(self._audio_slots.update(voices, others, now))
         for source in audio:
-            source.set_forwarding(source.member == "room" or source.key in keep_audio)
+            source.set_forwarding(source.member in always or source.member in held)
         video = [s for s in self.sources.values() if s.kind == "video"]
-        first = [s for s in video if s.member == "room" or s.label == "screen" or s.member == self.pinned]
+        first = [s for s in video if s.member in always or s.label == "screen"]
         # A camera that is off still has its media line (the browser swaps tracks, it does not
-        # renegotiate): the cameras that are on go first.
-        rest = sorted((s for s in video if s not in first),
-                      key=lambda s: (self._camera_on(s.member), self._last_spoke(s.member)), reverse=True)
-        keep_video = {s.key for s in (first + rest)[: max(self.limits.video_max, len(first))]}
+        # renegotiate): only cameras that are on compete for the slots.
+        cameras = [s for s in video if s not in first]
+        self._video_slots.size = max(0, self.limits.video_max - len(first))
+        held = set(self._video_slots.update(
+            voices, [s.member for s in cameras if self._camera_on(s.member)], now))
+        keep = {s.key for s in first} | {s.key for s in cameras if s.member in held}
+        # The order in which a thin link loses video (budget.py): the room, screens, the turn,
+        # then speakers in the order they got their slots.
+        order = {m: i for i, m in enumerate(self._video_slots.holders)}
+        priority = [s.key for s in sorted(first, key=lambda s: (s.member != "room", s.label != "screen"))]
+        priority += [s.key for s in sorted((s for s in cameras if s.member in held), key=lambda s: order[s.member])]
+        # Places left over go to cameras reported off (a page that has not said yet, a test peer):
+        # forwarding a line that carries nothing costs nothing, and it shows as soon as it does.
+        spare = [s for s in cameras if s.key not in keep][: max(0, self._video_slots.size - len(held))]
+        keep |= {s.key for s in spare}
         for source in video:
             stopped = source.label == "camera" and source.member in self.video_stopped
-            source.set_forwarding(source.key in keep_video and not stopped)
+            source.set_forwarding(source.key in keep and not stopped)
         if speaking != self._speaking:
             self._speaking = speaking
             self.broadcast({"type": "speaking", "ids": sorted(speaking)})
@@ -399,14 +484,13 @@ class MediaRoom:
         if seen != self._seen:
             self._seen = seen
             self.broadcast({"type": "video", "ids": sorted(seen)})
+        for member in list(self.members.values()):
+            if member.subscriber is not None:
+                member.subscriber.adapt(priority + [s.key for s in spare], now)
 
     def _camera_on(self, member_id: str) -> bool:
         member = self.members.get(member_id)
         return member is None or member.camera
-
-    def _last_spoke(self, member_id: str) -> float:
-        return max((s.spoke_at for s in self.sources.values() if s.member == member_id and s.kind == "audio"),
-                   default=float("-inf"))
 
     async def _select_loop(self) -> None:
         while True:
@@ -431,15 +515,33 @@ class MediaRoom:
 class MediaRooms:
     """Every session's media in this process (one process per session: docs/deployment.md)."""
 
-    def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None) -> None:
-        self.ice_servers = ice_servers
+    def __init__(self, ice_servers: tuple[Mapping[str, Any], ...] = (), limits: Limits | None = None,
+                 ice: IceServers | None = None, ports: tuple[int, int] | None = None) -> None:
+        self.ice = ice or IceServers(ice_servers)
+        self.ports = PortRange(*ports) if ports else None
         self.limits = limits or Limits()
         self.rooms: dict[str, MediaRoom] = {}
+        self.ice.on_change(self._ice_changed)
+
+    def start(self) -> None:
+        """Start checking the ICE servers (in the background: joins never wait for it), and bind
+        media to KRING_MEDIA_PORTS if set."""
+        self.ice.start()
+        if self.ports is not None:
+            self.ports.install(asyncio.get_running_loop())
+
+    def _ice_changed(self) -> None:
+        for room in self.rooms.values():
+            room.config = rtc_config(self.ice.usable)
+
+    def member(self, member_id: str, name: str, role: str, peer_address: str | None) -> Member:
+        """A new member; its `post` is set by whoever carries its messages (signalling.py)."""
+        return Member(member_id, name, role, lambda m: None, peer_address)
 
     def room(self, code: str) -> MediaRoom:
         room = self.rooms.get(code)
         if room is None:
-            room = self.rooms[code] = MediaRoom(code, rtc_config(self.ice_servers), self.limits)
+            room = self.rooms[code] = MediaRoom(code, rtc_config(self.ice.usable), self.limits)
         return room
 
     async def release(self, room: MediaRoom) -> None:
@@ -448,6 +550,9 @@ class MediaRooms:
             await room.close()
 
     async def close(self) -> None:
+        await self.ice.stop()
+        if self.ports is not None:
+            self.ports.uninstall()
         for room in list(self.rooms.values()):
             await room.close()
         self.rooms.clear()

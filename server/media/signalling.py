@@ -17,7 +17,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import orjson
@@ -29,15 +29,18 @@ from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
 from server.kring import Kring, kring
-from server.media.sfu import MediaRoom, MediaRooms, Member
+
+if TYPE_CHECKING:  # the app routes here in every process; only a media process loads aiortc
+    from server.media.sfu import MediaRoom, MediaRooms, Member
 
 log = logging.getLogger("kring.media")
 
 CLOSE_NO_MEDIA = 4003  # media not for this member (in the room), or not served by this process
 MESSAGE_MAX_BYTES = 64_000  # an SDP with a few media lines is 5-10 KB
-MESSAGES_PER_10S = 60
+MESSAGES_PER_10S = 100  # offers, answers and their trickled candidates (2-10 per connection)
 OUTBOX_MAX = 64
 LABELS = frozenset({"mic", "camera", "screen"})
+CANDIDATE_MAX = 512  # one ICE candidate line is 100-200 characters
 
 
 def _flag(data: Mapping[str, Any], name: str) -> bool:
@@ -121,7 +124,7 @@ class MediaSession:
             if not isinstance(sdp, str):
                 raise ValueError("no sdp")
             self._set_state(data)
-            answer = await mroom.publish(member, sdp, _labels(data.get("tracks")))
+            answer = await mroom.publish(member, sdp, _labels(data.get("tracks")), _flag(data, "again"))
             self.post({"type": "answer", "sdp": answer})
             mroom.roster()
         elif kind == "state":
@@ -138,6 +141,13 @@ class MediaSession:
             member.listening = False
             await mroom.unsubscribe(member.id)
             mroom.roster()
+        elif kind == "candidate":
+            which, candidate, mid = data.get("pc"), data.get("candidate"), data.get("mid")
+            if which not in ("pub", "sub") or not isinstance(candidate, str) or not isinstance(mid, str):
+                raise ValueError("bad candidate")
+            if len(candidate) > CANDIDATE_MAX or len(mid) > 16:
+                raise ValueError("candidate too long")
+            await mroom.candidate(member, which, candidate, mid)
         elif kind == "answer":
             sdp = data.get("sdp")
             if not isinstance(sdp, str):
@@ -197,13 +207,15 @@ async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
     if not (security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins) or _same_host(ws)):
         await ws.close(errors.CLOSE_ORIGIN)
         return None
+    code = ws.path_params["code"]
     if k.media is None:
-        # This process does not serve media: tell the page where it is (KRING_MEDIA_URL).
-        if k.settings.media_url:
-            await ws.send_text(orjson.dumps({"type": "elsewhere", "url": k.settings.media_url}).decode())
+        # This process does not serve media: tell the page where it is (KRING_MEDIA_URL; with
+        # several media processes, the one this session's code goes to).
+        url = k.settings.media_url_for(code)
+        if url:
+            await ws.send_text(orjson.dumps({"type": "elsewhere", "url": url}).decode())
         await ws.close(CLOSE_NO_MEDIA)
         return None
-    code = ws.path_params["code"]
     try:
         room = await k.hub.room(code) if codes.normalize(code) == code else None
     except RoomNotFound:
@@ -249,7 +261,7 @@ async def participant_media(ws: WebSocket) -> None:
     if found.location != "remote":
         await ws.close(CLOSE_NO_MEDIA)
         return
-    member = Member(f"p:{found.pid}", found.name, "remote", lambda m: None, _peer(ws))
+    member = media.member(f"p:{found.pid}", found.name, "remote", _peer(ws))
     await _serve(ws, k, media, room, member)
 
 
@@ -261,7 +273,7 @@ async def mentor_media(ws: WebSocket) -> None:
     if not _is_mentor(ws, room):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    await _serve(ws, k, media, room, Member("mentor", "", "mentor", lambda m: None, _peer(ws)))
+    await _serve(ws, k, media, room, media.member("mentor", "", "mentor", _peer(ws)))
 
 
 async def projector_media(ws: WebSocket) -> None:
@@ -272,7 +284,7 @@ async def projector_media(ws: WebSocket) -> None:
     if not security.same_secret(ws.path_params["token"], room.state.join_token) or not _is_mentor(ws, room):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    await _serve(ws, k, media, room, Member("room", "", "room", lambda m: None, _peer(ws)))
+    await _serve(ws, k, media, room, media.member("room", "", "room", _peer(ws)))
 
 
 async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member) -> None:

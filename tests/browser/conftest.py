@@ -28,9 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Media tests (test_media.py): fake cameras (two, to switch between) and microphones, and no
-    # permission prompt; with these getDisplayMedia also answers at once with a fake screen.
-    "--use-fake-device-for-media-stream=device-count=2",
+    # Media tests (test_media.py): fake cameras and microphones, and no permission prompt; with
+    # these getDisplayMedia also answers at once with a fake screen. Three: Chromium's fake
+    # cameras cycle through I420, Y16 and MJPEG, and the Y16 one (a depth camera, fake_device_1)
+    # never encodes a frame; the switch test goes from fake_device_0 to fake_device_2.
+    "--use-fake-device-for-media-stream=device-count=3",
     "--use-fake-ui-for-media-stream",
 ]
 

@@ -5,13 +5,17 @@ listeners are listed; axe-core."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
+from bench.serverproc import ServerProcess
 from tests.browser.conftest import (
     PHONE,
     PROJECTOR,
@@ -41,6 +45,29 @@ async def playing(page: Page, selector: str) -> None:
     await page.wait_for_function(
         """([sel, t]) => { const v = document.querySelector(sel); return v && v.currentTime > t + 0.5; }""",
         arg=[selector, start], timeout=30_000,
+    )
+
+
+async def frames_change(page: Page, selector: str) -> None:
+    """The picture at `selector` changes: drawn to a canvas twice, 400 ms apart, the pixels differ
+    (a frozen video's currentTime runs on; its pixels do not)."""
+    await page.wait_for_function(
+        """async (sel) => {
+            const v = document.querySelector(sel);
+            if (!v || !v.videoWidth) return false;
+            const grab = () => {
+                const c = document.createElement("canvas");
+                c.width = 160; c.height = 90;
+                const g = c.getContext("2d");
+                g.drawImage(v, 0, 0, c.width, c.height);
+                return g.getImageData(0, 0, c.width, c.height).data;
+            };
+            const a = grab();
+            await new Promise((r) => setTimeout(r, 400));
+            const b = grab();
+            return a.some((x, i) => x !== b[i]);
+        }""",
+        arg=selector, timeout=30_000,
     )
 
 
@@ -256,8 +283,11 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     await playing(rik, "#media-remote-panel [data-media-preview]")
     await axe_check(rik)
     old = await rik.evaluate(f"[{media}.local.camera.id, {media}.local.mic.id]")
-    second = await camera.locator("option").nth(3).get_attribute("value")  # default, off, device 0, device 1
+    # fake_device_2 encodes (fake_device_1, Chromium's fake depth camera, never does).
+    second = await camera.locator("option", has_text="fake_device_2").get_attribute("value")
     assert second
+    first_device = await rik.evaluate(f"{media}.local.camera.getSettings().deviceId")
+    assert first_device != second
     await camera.select_option(second)
     await rik.wait_for_function(
         f"""(id) => {{ const m = {media};
@@ -277,6 +307,14 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
         f"""(ids) => {media}.pub.getSenders().every((s) => !s.track || !ids.includes(s.track.id))""", old)
     assert ended
     await playing(projector, tile)
+    # The room's picture of Rik really moves, from the new camera (whose frames are encoded and
+    # counted by Rik's sender), not a frozen last frame of the old one.
+    await frames_change(projector, tile)
+    encoded = f"""async () => {{ const stats = [...(await {media}.pub.getStats()).values()];
+        const out = stats.find((s) => s.type === "outbound-rtp" && s.kind === "video");
+        return out ? out.framesEncoded : 0; }}"""
+    before = await rik.evaluate(encoded)
+    await rik.wait_for_function(f"async (n) => (await ({encoded})()) > n + 10", arg=before)
     await projector.wait_for_function(
         """async () => {
             const pc = document.querySelector('#media-room-panel').kringMedia.sub;
@@ -293,5 +331,172 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     await panel.locator(".media-controls").get_by_role("button", name="Start my video").click()
     await expect(projector.locator(".media-tile[data-member^='p:']")).to_have_class(re.compile(r"has-video"))
     await playing(projector, tile)
+    await frames_change(projector, tile)
     assert await rik.evaluate(f"{media}.pub.kringFirst === true")
     assert sum('"type":"publish"' in f for f in sent) == publishes
+
+
+@pytest.fixture
+def dead_stun_server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A Kring process whose configured STUN server takes datagrams and never answers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as hole:
+        hole.bind(("127.0.0.1", 0))
+        ice = json.dumps([{"urls": f"stun:127.0.0.1:{hole.getsockname()[1]}"}])
+        proc = ServerProcess(tmp_path / "dead-stun", env={"KRING_ICE_SERVERS": ice}).start()
+        try:
+            yield proc
+        finally:
+            proc.stop()
+
+
+async def test_a_dead_stun_server_does_not_hold_a_join(
+        new_context: NewContext, dead_stun_server: ServerProcess) -> None:
+    """Browsers and the relay are both told of a STUN server that never answers: the pages trickle
+    their candidates and the relay leaves the server out, so joining takes no STUN time-out."""
+    base = {"base_url": dead_stun_server.url}
+    mentor_context = await new_context(**base)
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Dead STUN")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+    await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
+
+    rik = await join(await new_context(**base), code, "Rik", "remote")
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Check camera and microphone").click()
+    await playing(rik, "#media-remote-panel [data-media-preview]")  # devices open: not part of the join
+    started = await rik.evaluate("performance.now()")
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+    await rik.wait_for_function(
+        "() => { const v = document.querySelector('#media-remote-panel .media-tile.is-room video');"
+        " return v && v.videoWidth > 0; }", timeout=30_000)
+    took = (await rik.evaluate("performance.now()") - started) / 1000
+    print(f"join to the room's first frame with a dead STUN server configured: {took:.2f} s")
+    await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
+
+
+async def test_a_reload_rejoins_media_and_resumes_room_mode(new_context: NewContext) -> None:
+    """A remote attendee who reloads is back in audio and video by himself, with the same choice
+    (camera and microphone, still muted); a projector that reloads resumes room mode by itself."""
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Reloads")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+
+    rik = await join(await new_context(), code, "Rik", "remote")
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+    room_tile = "#media-remote-panel .media-tile.is-room video"
+    rik_tile = "#media-room-panel .media-tile[data-member^='p:'] video"
+    await playing(rik, room_tile)
+    await playing(projector, rik_tile)
+    await panel.locator(".media-controls").get_by_role("button", name="Mute").click()
+    await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik · muted")
+
+    await rik.reload()
+    await wait_live(rik)
+    await expect(panel.locator("[data-media-stage=live]")).to_be_visible()
+    await expect(panel.locator("[data-media-status]")).to_have_text("Audio and video are live.")
+    await playing(rik, room_tile)
+    await playing(projector, rik_tile)
+    await expect(panel.locator(".media-controls [data-media-action=mic]")).to_have_text("Unmute")
+    await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik · muted")
+
+    await projector.reload()
+    await wait_live(projector)
+    await expect(projector.locator("#media-room-panel [data-media-stage=live]")).to_be_visible()
+    await playing(projector, rik_tile)
+    await playing(rik, room_tile)
+
+    # Leaving is remembered too: a reload after it stays out.
+    await panel.get_by_role("button", name="Leave audio and video").click()
+    await rik.reload()
+    await wait_live(rik)
+    await expect(panel.get_by_role("button", name="Join with camera and microphone")).to_be_visible()
+    await expect(panel.locator("[data-media-stage=live]")).to_be_hidden()
+
+
+async def test_a_screen_share_leaves_the_microphone_running(new_context: NewContext) -> None:
+    """Starting and stopping a share renegotiates the running publish connection (no new one is
+    built, the audio line stays) and the room keeps getting the sharer's audio. How long the
+    audio stood still is sampled every 100 ms and printed: 0 ms on a quiet machine; a machine so
+    busy that the relay drops audio older than 100 ms (framequeue.py) shows stalls of its own,
+    so that figure is recorded (docs/performance.md), not asserted."""
+    mentor_context = await new_context()
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Share and speak")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+
+    rik = await join(await new_context(), code, "Rik", "remote")
+    sent: list[str] = []
+    rik.on("websocket", lambda ws: ws.on("framesent", lambda p: sent.append(p if isinstance(p, str) else "")))
+    panel = rik.locator("#media-remote-panel")
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+    await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
+    audio_mid = await projector.evaluate(
+        """() => Object.entries(document.querySelector('#media-room-panel').kringMedia.tracks)
+            .find(([, i]) => i.member.startsWith("p:") && i.kind === "audio")[0]""")
+    media = "document.querySelector('#media-remote-panel').kringMedia"
+    await rik.evaluate(f"{media}.pub.kringFirst = true")
+    # The projector samples the packets it has received of Rik's audio, every 100 ms.
+    await projector.evaluate(
+        """() => {
+            const m = document.querySelector('#media-room-panel').kringMedia;
+            window.kringSamples = [];
+            window.kringSampler = setInterval(async () => {
+                const stats = [...(await m.sub.getStats()).values()];
+                const rik = Object.entries(m.tracks).find(([, i]) => i.member.startsWith("p:") && i.kind === "audio");
+                const s = rik && stats.find((x) => x.type === "inbound-rtp" && x.kind === "audio" && x.mid === rik[0]);
+                window.kringSamples.push([performance.now(), s ? s.packetsReceived : 0]);
+            }, 100);
+        }""")
+    await projector.wait_for_timeout(1000)
+    await panel.get_by_role("button", name="Share screen").click()
+    await playing(projector, "#media-room-panel .media-tile.is-screen video")
+    await panel.get_by_role("button", name="Stop sharing").click()
+    await expect(projector.locator("#media-room-panel .media-tile.is-screen")).to_have_count(0)
+    await projector.wait_for_timeout(1000)
+    samples = await projector.evaluate("clearInterval(window.kringSampler) || window.kringSamples")
+    assert await rik.evaluate(f"{media}.pub.kringFirst === true"), "the publish connection was rebuilt"
+    publishes = [json.loads(f) for f in sent if '"type":"publish"' in f]
+    assert [p.get("again", False) for p in publishes] == [False, True, True], publishes
+    # The room's line for Rik's audio is the one it was: no new slot, no new stream.
+    assert await projector.evaluate(
+        """(mid) => { const i = document.querySelector('#media-room-panel').kringMedia.tracks[mid];
+            return Boolean(i && i.member.startsWith("p:") && i.kind === "audio"); }""", audio_mid)
+    counts = [c for _, c in samples]
+    assert counts[0] > 0 and counts[-1] > counts[0]
+    # The longest time the packet count stood still (a rebuild stopped it for 0.5-1.3 s).
+    stall, since = 0.0, samples[0][0]
+    for (t, c), (_, before) in zip(samples[1:], samples, strict=False):
+        if c != before:
+            since = t
+        stall = max(stall, t - since)
+    print(f"longest stall of the sharer's audio at the room during share start and stop: {stall:.0f} ms")
+    rate = (counts[-1] - counts[0]) / ((samples[-1][0] - samples[0][0]) / 1000)
+    print(f"audio packets per second at the room over the window: {rate:.1f} (50 sent)")
+    # And it still flows after the share: 20 more packets within the next 15 s.
+    await projector.wait_for_function(
+        """async ([mid, n]) => { const m = document.querySelector('#media-room-panel').kringMedia;
+            const s = [...(await m.sub.getStats()).values()].find(
+                (x) => x.type === "inbound-rtp" && x.kind === "audio" && x.mid === mid);
+            return s && s.packetsReceived > n + 20; }""", arg=[audio_mid, counts[-1]])

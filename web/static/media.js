@@ -13,18 +13,28 @@
     screen: { frameRate: 5, maxBitrate: 1_500_000 },
   };
   const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+  // A page that was live remembers how (kinds, devices, muted) for this tab only, so a reload
+  // rejoins by itself with the same choice and a reloaded projector resumes room mode (issue 16).
+  const REMEMBER = "kring-media:";
 
-  const gathered = (pc) => new Promise((resolve) => {
-    if (pc.iceGatheringState === "complete") return resolve();
-    const done = () => {
-      if (pc.iceGatheringState === "complete") {
-        pc.removeEventListener("icegatheringstatechange", done);
-        resolve();
-      }
-    };
-    pc.addEventListener("icegatheringstatechange", done);
-    setTimeout(resolve, 2000); // never wait for a slow STUN server longer than this
-  });
+  // Trickle ICE: offers and answers go out at once and each candidate follows on its own, so a
+  // slow or dead STUN/TURN server never holds a join (issue 16). Candidates already in the sent
+  // description are not sent again; those found before it went out wait for it.
+  const trickle = (pc, which, send) => {
+    pc.kringQueue = [];
+    pc.addEventListener("icecandidate", (event) => {
+      const c = event.candidate;
+      const message = { type: "candidate", pc: which, candidate: c ? c.candidate : "", mid: c ? String(c.sdpMid ?? "0") : "0" };
+      if (pc.kringSent === undefined) pc.kringQueue.push(message);
+      else if (!message.candidate || !pc.kringSent.includes(message.candidate)) send(message);
+    });
+  };
+  const sentDescription = (pc, send) => {
+    pc.kringSent = pc.localDescription ? pc.localDescription.sdp : "";
+    for (const message of pc.kringQueue.splice(0)) {
+      if (!message.candidate || !pc.kringSent.includes(message.candidate)) send(message);
+    }
+  };
 
   const el = (tag, className, text) => {
     const node = document.createElement(tag);
@@ -52,7 +62,10 @@
       this.pinned = "";
       this.speaking = new Set();
       this.seen = new Set(); // members whose camera the server forwards now
+      this.held = new Set(); // members whose video this page's link cannot take now (server/media/budget.py)
       this.retry = 0;
+      this.kinds = [];
+      this.preferred = {}; // device ids remembered from before a reload
       this.closedForGood = false;
       this.audioContext = null;
       this.meterFrame = 0;
@@ -62,6 +75,35 @@
         for (const button of root.querySelectorAll("[data-media-action=screen]")) button.hidden = false;
       }
       if ("mediaAuto" in root.dataset) this.connect(); // the mentor's panel: controls only
+      const saved = this.recall();
+      if (saved && this.role !== "mentor") this.join(saved.kinds, saved).catch((error) => console.warn("media:", error));
+    }
+
+    recall() {
+      try {
+        const saved = JSON.parse(sessionStorage.getItem(REMEMBER + this.path) || "null");
+        return saved && Array.isArray(saved.kinds) ? saved : null;
+      } catch (_) {
+        return null;
+      }
+    }
+
+    remember() {
+      if (this.role === "mentor") return;
+      try {
+        if (!this.live) {
+          sessionStorage.removeItem(REMEMBER + this.path);
+          return;
+        }
+        const devices = {};
+        for (const [kind, track] of [["audioinput", this.local.mic], ["videoinput", this.local.camera]]) {
+          const id = track && track.getSettings ? track.getSettings().deviceId : "";
+          if (id) devices[kind] = id;
+        }
+        const kinds = this.kinds.filter((k) => k !== "camera" || this.local.camera);
+        const muted = Boolean(this.local.mic && !this.local.mic.enabled);
+        sessionStorage.setItem(REMEMBER + this.path, JSON.stringify({ kinds, devices, muted }));
+      } catch (_) { /* storage off: no rejoin after a reload */ }
     }
 
     msg(key) {
@@ -103,12 +145,19 @@
       return select ? select.value : "";
     }
 
+    // An explicit choice in the picker, else the device used before a reload (if still there).
+    constraint(kind) {
+      const id = this.device(kind);
+      if (id) return { exact: id };
+      return this.preferred[kind] ? { ideal: this.preferred[kind] } : undefined;
+    }
+
     async fillDevices() {
       if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
       const devices = await navigator.mediaDevices.enumerateDevices();
       for (const select of this.root.querySelectorAll("[data-media-device]")) {
         const kind = select.dataset.mediaDevice;
-        const keep = select.value;
+        const keep = select.value || this.preferred[kind] || "";
         for (const option of [...select.options]) if (option.value && option.value !== "off") option.remove();
         let n = 0;
         for (const device of devices) {
@@ -126,7 +175,7 @@
       const id = this.device("audioinput");
       if (id === "off") return null;
       const stream = await navigator.mediaDevices.getUserMedia({
-        audio: { deviceId: id ? { exact: id } : undefined, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+        audio: { deviceId: this.constraint("audioinput"), echoCancellation: true, noiseSuppression: true, autoGainControl: true },
       });
       return stream.getAudioTracks()[0] || null;
     }
@@ -136,7 +185,7 @@
       if (id === "off") return null;
       const cap = CAPS[this.role === "room" ? "room" : "remote"];
       const stream = await navigator.mediaDevices.getUserMedia({
-        video: { deviceId: id ? { exact: id } : undefined, width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { ideal: cap.frameRate, max: cap.frameRate } },
+        video: { deviceId: this.constraint("videoinput"), width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { ideal: cap.frameRate, max: cap.frameRate } },
       });
       return stream.getVideoTracks()[0] || null;
     }
@@ -272,6 +321,10 @@
           this.seen = new Set(m.ids || []);
           if (this.role !== "mentor") this.renderTiles();
           break;
+        case "held":
+          this.held = new Set(m.ids || []);
+          if (this.role !== "mentor") this.renderTiles();
+          break;
         case "speaking":
           this.speaking = new Set(m.ids || []);
           this.renderSpeaking();
@@ -313,8 +366,9 @@
       return Boolean(this.local.mic || this.local.camera || this.local.screen);
     }
 
-    // A new publish connection: for the first track of a kind, a screen share, or after a drop.
-    // Everything else (another device, camera off and on) swaps tracks on the running one.
+    // A new publish connection: for the first track of a kind, or after a drop. A screen share
+    // renegotiates the running one (shareChanged); everything else (another device, camera off
+    // and on) swaps tracks on it.
     async publish() {
       if (this.pub) this.pub.close();
       this.pub = null;
@@ -323,8 +377,9 @@
         this.send({ type: "unpublish" }); // nothing left to send (a share stopped): say so
         return;
       }
-      const pc = new RTCPeerConnection({ iceServers: this.ice });
+      const pc = new RTCPeerConnection({ iceServers: this.ice, bundlePolicy: "max-bundle" });
       this.pub = pc;
+      trickle(pc, "pub", (m) => { if (this.pub === pc) this.send(m); });
       const labels = {};
       const transceivers = [];
       for (const label of ["mic", "camera", "screen"]) {
@@ -334,19 +389,15 @@
         const init = { direction: "sendonly", streams: [] };
         if (track.kind === "video") init.sendEncodings = [{ maxBitrate: cap.maxBitrate, maxFramerate: cap.frameRate }];
         const transceiver = pc.addTransceiver(track, init);
-        if (track.kind === "video" && transceiver.setCodecPreferences && RTCRtpReceiver.getCapabilities) {
-          const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
-          const vp8 = codecs.filter((c) => /vp8/i.test(c.mimeType));
-          if (vp8.length) transceiver.setCodecPreferences(vp8); // one codec set: Opus and VP8
-        }
+        this.preferVp8(transceiver);
         transceivers.push([transceiver, label]);
         this.senders[label] = transceiver.sender;
       }
       pc.addEventListener("connectionstatechange", () => this.watch(pc));
       await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc);
       for (const [transceiver, label] of transceivers) labels[transceiver.mid] = label;
       this.send({ type: "publish", sdp: pc.localDescription.sdp, tracks: labels, ...this.flags() });
+      sentDescription(pc, (m) => { if (this.pub === pc) this.send(m); });
     }
 
     // Put `track` (null: nothing) on the running publish connection in place of `label`'s track,
@@ -378,6 +429,7 @@
       if (!this.sub) {
         const pc = new RTCPeerConnection({ iceServers: this.ice, bundlePolicy: "max-bundle" });
         this.sub = pc;
+        trickle(pc, "sub", (m) => { if (this.sub === pc) this.send(m); });
         pc.addEventListener("track", () => this.render());
         pc.addEventListener("connectionstatechange", () => this.watch(pc));
       }
@@ -385,8 +437,8 @@
       this.tracks = m.tracks || {};
       await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
       await pc.setLocalDescription(await pc.createAnswer());
-      await gathered(pc);
       this.send({ type: "answer", sdp: pc.localDescription.sdp });
+      if (pc.kringSent === undefined) sentDescription(pc, (m) => { if (this.sub === pc) this.send(m); });
       this.render();
     }
 
@@ -412,12 +464,17 @@
 
     // ---------------------------------------------------------------- controls
 
-    async join(kinds) {
+    // Join with `kinds` (a button's choice, or `saved` from before a reload of this tab).
+    async join(kinds, saved = null) {
       this.status(this.msg("connecting"));
+      this.kinds = [...kinds];
+      if (saved) this.preferred = saved.devices || {};
       if (kinds.length) await this.openDevices(kinds);
       for (const kind of ["mic", "camera"]) if (!kinds.includes(kind)) this.stopLocal(kind);
+      if (saved && saved.muted && this.local.mic) this.local.mic.enabled = false;
       this.live = true;
       this.closedForGood = false;
+      this.remember();
       this.stage("live");
       this.render();
       if (this.audioContext && this.audioContext.state === "suspended") this.audioContext.resume();
@@ -431,6 +488,7 @@
 
     leave(tell = true) {
       this.live = false;
+      this.remember(); // forgets: a reload does not bring back what was left
       for (const kind of ["mic", "camera", "screen"]) this.stopLocal(kind);
       if (tell) this.send({ type: "unpublish" });
       if (tell) this.send({ type: "unsubscribe" });
@@ -456,6 +514,8 @@
       }
       if (on && this.live) this.status(this.msg("live")); // the mentor's mute request is answered
       this.send({ type: "state", ...this.flags() });
+      if (on && this.live && !this.kinds.includes("mic")) this.kinds.push("mic");
+      this.remember();
       this.render();
     }
 
@@ -468,6 +528,8 @@
         if (this.live) await this.republish("camera");
       }
       this.send({ type: "state", ...this.flags() });
+      if (on && this.live && !this.kinds.includes("camera")) this.kinds.push("camera");
+      this.remember();
       this.showPreview();
       this.render();
     }
@@ -479,14 +541,65 @@
         try {
           const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: CAPS.screen.frameRate }, audio: false });
           this.local.screen = stream.getVideoTracks()[0];
-          this.local.screen.addEventListener("ended", () => { this.local.screen = null; this.publish(); this.render(); });
+          this.local.screen.addEventListener("ended", () => {
+            this.local.screen = null;
+            this.shareChanged().catch((error) => console.warn("media:", error));
+            this.render();
+          });
         } catch (_) {
           return;
         }
       }
-      if (!this.ws) this.connect();
-      else await this.publish();
+      await this.shareChanged();
       this.render();
+    }
+
+    // A screen share starts or stops on the running publish connection: a media line of its own
+    // is added (or re-used) and the connection renegotiated, so the microphone and camera beside
+    // it never stop (issue 16). Without a running connection, or with nothing else on it, the
+    // connection is built or dropped as a whole.
+    async shareChanged() {
+      if (!this.ws) {
+        this.connect();
+        return;
+      }
+      const pc = this.pub;
+      const others = Boolean(this.local.mic || this.local.camera);
+      if (!pc || !others || ["failed", "closed"].includes(pc.connectionState)) {
+        await this.publish();
+        return;
+      }
+      const track = this.local.screen;
+      const sender = this.senders.screen;
+      const transceiver = sender && pc.getTransceivers().find((t) => t.sender === sender);
+      if (transceiver) {
+        await sender.replaceTrack(track);
+        transceiver.direction = track ? "sendonly" : "inactive";
+      } else if (track) {
+        const added = pc.addTransceiver(track, {
+          direction: "sendonly", streams: [],
+          sendEncodings: [{ maxBitrate: CAPS.screen.maxBitrate, maxFramerate: CAPS.screen.frameRate }],
+        });
+        this.preferVp8(added);
+        this.senders.screen = added.sender;
+      } else {
+        return;
+      }
+      await pc.setLocalDescription(await pc.createOffer());
+      const labels = {};
+      for (const t of pc.getTransceivers()) {
+        const label = Object.keys(this.senders).find((key) => this.senders[key] === t.sender);
+        if (label && t.mid !== null) labels[t.mid] = label;
+      }
+      this.send({ type: "publish", again: true, sdp: pc.localDescription.sdp, tracks: labels, ...this.flags() });
+    }
+
+    preferVp8(transceiver) {
+      if (transceiver.sender.track && transceiver.sender.track.kind === "video" && transceiver.setCodecPreferences && RTCRtpReceiver.getCapabilities) {
+        const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
+        const vp8 = codecs.filter((c) => /vp8/i.test(c.mimeType));
+        if (vp8.length) transceiver.setCodecPreferences(vp8); // one codec set: Opus and VP8
+      }
     }
 
     async onClick(event) {
@@ -530,6 +643,7 @@
       if (this.live) {
         await this.republish(kind);
         this.send({ type: "state", ...this.flags() });
+        this.remember();
       }
       this.render();
     }
@@ -612,7 +726,7 @@
           tile.classList.toggle("is-screen", label === "screen");
           tile.classList.toggle("is-room", card.role === "room");
           tile.classList.toggle("is-pinned", card.id === this.pinned);
-          tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id))));
+          tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id) && !this.held.has(card.id))));
           const video = tile.querySelector("video");
           if (track && video.srcObject?.getTracks()[0] !== track) video.srcObject = new MediaStream([track]);
           const audio = tile.querySelector("audio");

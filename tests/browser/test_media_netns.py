@@ -1,0 +1,120 @@
+"""A remote attendee's Chromium on a thin link (issue 16): the browser runs inside a network
+namespace behind a veth pair shaped to 350 kbit/s (tests/netns.py) and listens to a session
+whose room sends its camera (up to 1.2 Mbit/s) and a remote attendee's camera (up to 450 kbit/s).
+Its own reports make the relay hold the video back for it alone (server/media/budget.py), so the
+room's audio reaches it with under 2 % loss, while the projector keeps getting the remote
+attendee's video. Needs root (ip netns, tc)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser
+
+from bench.serverproc import ServerProcess
+from tests import netns
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LAPTOP,
+    PROJECTOR,
+    NewContext,
+    create_session,
+    join,
+    wait_live,
+)
+
+pytestmark = [
+    pytest.mark.browser, pytest.mark.slow, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240),
+    pytest.mark.skipif(not netns.AVAILABLE, reason="needs root, ip and tc for a network namespace"),
+]
+
+AUDIO_STATS = """async () => {
+    const m = document.querySelector('#media-remote-panel').kringMedia;
+    if (!m.sub) return null;
+    const room = Object.entries(m.tracks).find(([, i]) => i.member === "room" && i.kind === "audio");
+    const stats = [...(await m.sub.getStats()).values()];
+    const audio = room && stats.find((s) => s.type === "inbound-rtp" && s.kind === "audio" && s.mid === room[0]);
+    const video = stats.filter((s) => s.type === "inbound-rtp" && s.kind === "video");
+    return audio ? {received: audio.packetsReceived, lost: audio.packetsLost, held: [...m.held],
+                    frames: video.reduce((n, s) => n + (s.framesDecoded || 0), 0)} : null;
+}"""
+
+
+@pytest.fixture
+def link() -> Iterator[netns.ThinLink]:
+    with netns.thin_link("350kbit", salt=7) as thin:
+        yield thin
+
+
+@pytest.fixture
+def server_everywhere(tmp_path: Path, link: netns.ThinLink) -> Iterator[ServerProcess]:
+    """Kring on all addresses: loopback for the room's browser, the veth for the weak one."""
+    proc = ServerProcess(tmp_path / "thin", env={"KRING_HOST": "0.0.0.0"}).start(timeout=60)
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
+        browser: Browser, new_context: NewContext, link: netns.ThinLink, server_everywhere: ServerProcess,
+        tmp_path: Path) -> None:
+    base = {"base_url": server_everywhere.url}
+    mentor_context = await new_context(**base)
+    mentor = await mentor_context.new_page()
+    code = await create_session(mentor, "Thin link")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await mentor_context.new_page()
+    await projector.set_viewport_size(PROJECTOR["viewport"])
+    await projector.goto(href)
+    await wait_live(projector)
+    await projector.get_by_role("button", name="Room mode").click()
+    await projector.get_by_role("button", name="Start room mode").click()
+    rik = await join(await new_context(**base), code, "Rik", "remote")
+    await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
+
+    # Wim's Chromium runs inside the namespace; it reaches the server on the veth's host address.
+    wrapper = tmp_path / "chromium-in-netns"
+    wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {link.namespace} {CHROMIUM} "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
+    origin = f"http://{link.host_ip}:{server_everywhere.port}"
+    weak = await browser.browser_type.launch(
+        executable_path=str(wrapper), headless=True,
+        args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}"])
+    try:
+        context = await weak.new_context(base_url=origin, locale="en-US", bypass_csp=True, **LAPTOP)
+        wim = await join(context, code, "Wim", "remote")
+        await wim.locator("#media-remote-panel").get_by_role("button", name="Listen only").click()
+        await wim.wait_for_function(f"({AUDIO_STATS})().then((s) => s && s.received > 100)", timeout=60_000)
+        # The link fills as the cameras ramp up; Wim's reports make the relay hold both videos
+        # back for him (one at a time). The window starts then, and ends before the first probe
+        # (budget.PROBE_S after the last cut).
+        media = "document.querySelector('#media-remote-panel').kringMedia"
+        await wim.wait_for_function(f"{media}.held.size === 2", timeout=60_000)
+        await wim.wait_for_timeout(2_000)
+        before = await wim.evaluate(AUDIO_STATS)
+        await wim.wait_for_timeout(10_000)
+        after = await wim.evaluate(AUDIO_STATS)
+        received = after["received"] - before["received"]
+        lost = after["lost"] - before["lost"]
+        loss = lost / max(1, received + lost)
+        fps = (after["frames"] - before["frames"]) / 10
+        print(f"Chromium on 350 kbit/s: room audio {received} packets received, {lost} lost ({loss:.1%}) "
+              f"in 10 s; video held for it: {after['held']}; video frames decoded {fps:.1f}/s")
+        assert received > 400, after  # Opus at 50 packets a second
+        assert loss < 0.02, (loss, before, after)
+        assert after["held"], after  # the relay held video back for this page alone
+        # Meanwhile the projector, on a good link, keeps decoding Rik's video.
+        frames = """() => { const v = document.querySelector("#media-room-panel .media-tile[data-member^='p:'] video");
+            return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0; }"""
+        start = await projector.evaluate(frames)
+        await projector.wait_for_function(f"({frames})() > {start + 20}", timeout=20_000)
+    finally:
+        await weak.close()
+    assert os.path.exists(wrapper)
