@@ -81,7 +81,8 @@ async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_con
     projector = await (await new_context(**PROJECTOR)).new_page()
     await projector.goto(href)
     await wait_live(projector)
-    await mentor.locator("#qa .qa-q", has_text="Can remote people").get_by_role("button", name=words["spotlight"]).click()
+    asked = mentor.locator("#qa .qa-q", has_text="Can remote people")
+    await asked.get_by_role("button", name=words["spotlight"]).click()
     await expect(projector.locator(".sq-spot-text")).to_contain_text("Can remote people join the exercise?")
     await mentor.locator("#qa .qa-q", has_text="Why do we listen").get_by_role("button", name=words["answered"]).click()
     await expect(laptop.locator("#qa")).to_contain_text(words["answered_n"])
@@ -89,7 +90,8 @@ async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_con
     # "I'd rather ask it myself": the hand goes up with the question.
     await ask.get_by_label(words["question"]).fill("May I show my slides?")
     await ask.get_by_role("button", name=words["myself"]).click()
-    await expect(mentor.locator("#queue .queue-entry", has_text="Ada Lovelace")).to_contain_text("May I show my slides?")
+    hand = mentor.locator("#queue .queue-entry", has_text="Ada Lovelace")
+    await expect(hand).to_contain_text("May I show my slides?")
 
     await axe_check(phone)
     await axe_check(laptop)
