@@ -38,7 +38,8 @@ def test_taps_reach_the_projector_and_the_console_counts_exactly(client: TestCli
         assert 'id="reactions-screen"' not in frame  # one small item, not the region
         bo.ok(cmd="react", kind="plus_one")
         screen.until("👍")
-        pops = re.findall(r'<template hx-swap-oob="beforeend:#rx-pops">.*?</template>', "".join(screen.frames[mark:]), re.S)
+        sent = "".join(screen.frames[mark:])
+        pops = re.findall(r'<template hx-swap-oob="beforeend:#rx-pops">.*?</template>', sent, re.S)
         assert len(pops) == 2
         for pop in pops:  # its kind only, never who
             assert "Ann" not in pop and "Bo" not in pop and "ann" not in pop
