@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 KINDS = ("applause", "plus_one", "laugh", "slower", "cant_hear", "cant_see")
 ALARM_KIND = "cant_hear"
 RATE_S = 2.0
-RECENT_MAX = 40
+# Enough for every reaction of one change of a big room (a group commit, a 30 ms tick) to float by.
+RECENT_MAX = 200
 ID_MAX = 32
 
 REASONS: Mapping[str, str] = {}
