@@ -45,13 +45,16 @@ def test_counts_are_exact_and_a_person_reacts_once_per_two_seconds() -> None:
     with pytest.raises(Rejected) as refused:
         decide(log.state, React("r3", "laugh", 101.9), ANN)  # 1.9 s after her last one
     assert refused.value.code == "rate_limited"
-    log.run(React("r3", "laugh", 102.0), ANN, at=102.05)
+    log.run(React("r3", "laugh", 102.0), ANN, at=103.5)  # committed late: the tap times count
+    with pytest.raises(Rejected):
+        decide(log.state, React("r4", "laugh", 103.9), ANN)
+    log.run(React("r4", "laugh", 104.0), ANN, at=104.1)
     part = log.state.part(reactions.PART)
-    assert dict(part.counts) == {"applause": 2, "laugh": 1} and part.total == 3
+    assert dict(part.counts) == {"applause": 2, "laugh": 2} and part.total == 4
     assert part.kind_of("r2") == "applause" and part.kind_of("nope") == ""
     assert export_session(log.state)["reactions"] == {
-        "counts": {"applause": 2, "plus_one": 0, "laugh": 1, "slower": 0, "cant_hear": 0, "cant_see": 0},
-        "total": 3,
+        "counts": {"applause": 2, "plus_one": 0, "laugh": 2, "slower": 0, "cant_hear": 0, "cant_see": 0},
+        "total": 4,
     }
 
 
