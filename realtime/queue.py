@@ -46,6 +46,8 @@ QUEUE_MAX = 200
 # How long (seconds) a disconnected participant keeps their place before their hand is lowered.
 GRACE_S = 120.0
 ID_MAX = 64
+# A hand raised from the Q&A ("I'd rather ask it myself", realtime/qa.py) carries its question.
+TEXT_MAX = 280
 
 # Who lowered a hand (HandLowered.by).
 BY_SELF, BY_MENTOR, BY_AWAY = "self", "mentor", "away"
@@ -75,6 +77,7 @@ class Entry:
     kind: str
     raised_at: float
     moved: bool = False
+    text: str = ""  # the question, when raised from the Q&A
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,7 @@ COMMANDS: tuple[type[Command], ...] = (
 class HandRaised(Event):
     pid: str
     kind: str
+    text: str = ""  # the question, when raised from the Q&A (older logs have none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,7 +508,7 @@ def _reordered(queue: QueueState, event: QueueReordered) -> QueueState:
 
 def _fold(queue: QueueState, event: Event, at: float) -> QueueState:
     if isinstance(event, HandRaised):
-        entry = Entry(event.pid, event.kind, at)
+        entry = Entry(event.pid, event.kind, at, text=event.text)
         return dataclasses.replace(
             queue, entries=(*queue.entries, entry), lowered_away=queue.lowered_away - {event.pid}
         )
@@ -560,7 +564,8 @@ def export(state: RoomState) -> Any:
         "policy": queue.policy,
         "soft_limit_s": queue.soft_limit_s,
         "waiting": [
-            {"person": p.entry.pid, "kind": p.entry.kind, "raised_at": p.entry.raised_at, "why": p.why}
+            {"person": p.entry.pid, "kind": p.entry.kind, "raised_at": p.entry.raised_at, "why": p.why,
+             "text": p.entry.text or None}
             for p in order(queue, locations_of(state))
         ],
         "current": _turn_data(queue.current) if queue.current is not None else None,

@@ -121,7 +121,7 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     return Kring(
         settings=settings,
         core=core,
-        commands=Commands(layout.features, security.new_id, security.new_secret),
+        commands=Commands(layout.features, security.new_id, security.new_secret, clock=time.time),
         store=store,
         broker=broker,
         hub=hub,

@@ -18,7 +18,8 @@ from web.fields import Fields, Parser
 
 class Commands:
     def __init__(
-        self, features: Sequence[WebFeature], new_id: Callable[[], str], new_secret: Callable[[], str]
+        self, features: Sequence[WebFeature], new_id: Callable[[], str], new_secret: Callable[[], str],
+        clock: Callable[[], float] = lambda: 0.0,
     ) -> None:
         parsers: dict[str, Parser] = {}
         for feature in features:
@@ -29,10 +30,11 @@ class Commands:
         self.parsers: Mapping[str, Parser] = parsers
         self._new_id = new_id
         self._new_secret = new_secret
+        self._clock = clock
 
     def parse(self, data: Mapping[str, Any]) -> Command:
         name = data.get("cmd")
         parser = self.parsers.get(name) if isinstance(name, str) else None
         if parser is None:
             raise Rejected("unknown_command")
-        return parser(Fields(data, self._new_id, self._new_secret))
+        return parser(Fields(data, self._new_id, self._new_secret, self._clock))

@@ -3,7 +3,8 @@
 Every feature's parsers (web/*_commands.py) build core commands from a `Fields`: only the shape is
 checked here (text where text is expected, a bounded number of values), every rule about the values
 (lengths, choices, who may do it) is the core's. Ids of new things (walls, post-its, polls, turns)
-come from `new_id`, which the shell provides: never from the browser, and never made in the core.
+come from `new_id` (the time, where a command needs it, from `now`), which the shell provides:
+never from the browser, and never made in the core.
 """
 
 from __future__ import annotations
@@ -20,10 +21,16 @@ VALUES_MAX = 20
 
 
 class Fields:
-    def __init__(self, data: Mapping[str, Any], new_id: Callable[[], str], new_secret: Callable[[], str]) -> None:
+    def __init__(
+        self, data: Mapping[str, Any], new_id: Callable[[], str], new_secret: Callable[[], str],
+        now: Callable[[], float] = lambda: 0.0,
+    ) -> None:
         self._data = data
         self.new_id = new_id
         self.new_secret = new_secret
+        # The shell's clock, for a command that carries the moment it was sent (a reaction's rate
+        # limit, realtime/reactions.py); never the browser's.
+        self.now = now
 
     def __contains__(self, name: str) -> bool:
         return name in self._data

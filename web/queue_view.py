@@ -51,6 +51,7 @@ class PlaceView:
     why: str
     turns: int
     is_me: bool
+    text: str = ""  # the question, when the hand was raised from the Q&A
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +165,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
             why=place.why,
             turns=place.turns,
             is_me=place.entry.pid == viewer.pid and viewer.role is Role.PARTICIPANT,
+            text=place.entry.text,
         )
         for index, place in enumerate(queue.order(state, queue.locations_of(room.state)), start=1)
     )

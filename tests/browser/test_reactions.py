@@ -1,0 +1,68 @@
+"""Reactions in real browsers: a phone taps applause and it floats onto the projector, the console
+counts it; a remote laptop taps "can't hear you" and the console and the room laptop (the
+projector page) show the alarm with the name until the mentor says the sound is fixed; in
+English and in Dutch; axe-core on every view."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.conftest import (
+    PHONE,
+    PROJECTOR,
+    NewContext,
+    axe_check,
+    axe_check_regions,
+    create_session,
+    join,
+    wait_live,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+
+TEXTS = {
+    "en": {"applause": "Applause", "cant_hear": "I can't hear you", "fixed": "Sound fixed",
+           "alarm": "1 remote attendee can't hear you", "room": "1 remote attendee can't hear the room",
+           "open": "Open projector view"},
+    "nl": {"applause": "Applaus", "cant_hear": "Ik hoor je niet", "fixed": "Geluid is opgelost",
+           "alarm": "1 deelnemer op afstand hoort je niet", "room": "1 deelnemer op afstand hoort de zaal niet",
+           "open": "Beamerweergave openen"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+async def test_reactions_float_on_the_projector_and_the_alarm_reaches_console_and_room(
+    new_context: NewContext, lang: str
+) -> None:
+    words = TEXTS[lang]
+    mentor = await (await new_context(locale="nl-NL" if lang == "nl" else "en-US")).new_page()
+    code = await create_session(mentor, "Reactions in the browser", language=lang)
+    phone = await join(await new_context(**PHONE), code, "Ada", "room")
+    laptop = await join(await new_context(), code, "Bram Thuis", "remote")
+    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
+    assert href
+    projector = await (await new_context(**PROJECTOR)).new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+
+    await phone.locator("#reactions").get_by_role("button", name=words["applause"]).click()
+    await expect(projector.locator("#rx-pops .rx-pop.rx-applause")).to_have_count(1)
+    await expect(mentor.locator("#reactions-console .rx-applause strong")).to_have_text("1")
+    # It floats away again after a few seconds.
+    await expect(projector.locator("#rx-pops .rx-pop")).to_have_count(0, timeout=10_000)
+
+    await laptop.locator("#reactions").get_by_role("button", name=words["cant_hear"]).click()
+    await expect(mentor.locator("#reactions-console .rx-alarm")).to_contain_text(words["alarm"])
+    await expect(mentor.locator("#reactions-console .rx-alarm")).to_contain_text("Bram Thuis")
+    await expect(projector.locator(".rx-screen-alarm")).to_contain_text(words["room"])
+    await expect(projector.locator(".rx-screen-alarm")).to_contain_text("Bram Thuis")
+    await expect(phone.locator(".rx-alarm, .rx-screen-alarm")).to_have_count(0)
+
+    await axe_check(phone)
+    await axe_check(laptop)
+    await axe_check(projector)
+    await axe_check_regions(mentor, "#reactions-console")
+    await mentor.get_by_role("button", name=words["fixed"]).click()
+    await expect(projector.locator(".rx-screen-alarm")).to_have_count(0)
+    await expect(mentor.locator("#reactions-console .rx-alarm")).to_have_count(0)
