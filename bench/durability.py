@@ -30,7 +30,7 @@ from realtime.store.sqlite import SqliteStore
 from tests.corekit import CODEC
 from tests.durability import RunResult, kill_run, outage_run
 from tests.redisproc import RedisProcess
-from tests.serverproc import ServerProcess
+from tests.serverproc import LOAD_ENV, ServerProcess
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kring-durability-") as tmp:
         root = Path(tmp)
         if args.backend in ("sqlite", "both"):
-            server = ServerProcess(root / "sqlite")
+            server = ServerProcess(root / "sqlite", env=LOAD_ENV)
             try:
                 server.start()
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
         if args.backend in ("redis", "both"):
             redis = RedisProcess(root / "redis", durable=True).start()
-            env = {"KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url}
+            env = {**LOAD_ENV, "KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url}
             server = ServerProcess(root / "redis-kring", env=env)
             try:
                 server.start()

@@ -33,7 +33,8 @@ WELCOME_COOKIE = "kring_welcome"
 
 
 def client_key(conn: HTTPConnection) -> str:
-    return conn.client.host if conn.client else "unknown"
+    """The client's address as the budgets count it (an IPv6 /64 as one, security.address_key)."""
+    return security.address_key(conn.client.host) if conn.client else "unknown"
 
 
 class TooManyWrongCodes(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections import OrderedDict
@@ -71,6 +72,21 @@ def origin_ok(conn: HTTPConnection, public_url: str, allowed: tuple[str, ...]) -
     if origin is None:
         return True
     return origin.rstrip("/") in expected_origins(conn, public_url, allowed)
+
+
+def address_key(host: str) -> str:
+    """The key a client address is budgeted under: an IPv6 address by its /64 (one customer's
+    network; anyone holding one has all 2**64 addresses in it), an IPv4-mapped IPv6 address as
+    the IPv4 address, anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 class FormTokens:

@@ -18,6 +18,11 @@
 |                         |                                   | session that a room is deleted (0 = never)     |
 | KRING_MEDIA_URL         | (same origin, in this process)    | the media process: URL, or :PORT (page's host) |
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
+| KRING_PERSON_ACTIONS_PER_S | 10                            | actions one person may send a second, over all |
+|                         |                                   | their sockets (a burst of twice that)          |
+| KRING_ADDRESS_ACTIONS_PER_S | 50                            | the same for one client address (IPv6: a /64)  |
+| KRING_ROOM_EVENTS_PER_MIN | 3000                            | events one room may store a minute             |
+| KRING_SOCKETS_PER_PERSON | 8                                | live pages one person may have open at once    |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 """
 
@@ -31,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from server.budgets import BudgetSettings
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,11 @@ class Settings:
     join_attempts_per_minute: int = 20
     # Websocket messages a connection may send per 10 seconds; more are refused with a notice.
     ws_messages_per_10s: int = 100
+    # Budgets shared by all sockets of a person, an address, a room (server/budgets.py).
+    person_actions_per_s: float = 10.0
+    address_actions_per_s: float = 50.0
+    room_events_per_min: float = 3000.0
+    sockets_per_person: int = 8
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
     # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
@@ -81,6 +93,11 @@ class Settings:
             sqlite_sync=env.get("KRING_SQLITE_SYNC", "NORMAL").upper(),
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
             ws_messages_per_10s=int(env.get("KRING_WS_MESSAGES_PER_10S", "100")),
+            person_actions_per_s=positive(env.get("KRING_PERSON_ACTIONS_PER_S", "10"), "KRING_PERSON_ACTIONS_PER_S"),
+            address_actions_per_s=positive(env.get("KRING_ADDRESS_ACTIONS_PER_S", "50"),
+                                           "KRING_ADDRESS_ACTIONS_PER_S"),
+            room_events_per_min=positive(env.get("KRING_ROOM_EVENTS_PER_MIN", "3000"), "KRING_ROOM_EVENTS_PER_MIN"),
+            sockets_per_person=int(positive(env.get("KRING_SOCKETS_PER_PERSON", "8"), "KRING_SOCKETS_PER_PERSON")),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),
@@ -88,6 +105,14 @@ class Settings:
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
+        )
+
+    def budgets(self) -> BudgetSettings:
+        """The shared socket budgets (server/budgets.py); a burst is five seconds' worth."""
+        return BudgetSettings(
+            person_per_s=self.person_actions_per_s, person_burst=5 * self.person_actions_per_s,
+            address_per_s=self.address_actions_per_s, address_burst=5 * self.address_actions_per_s,
+            room_events_per_min=self.room_events_per_min, sockets_per_person=self.sockets_per_person,
         )
 
     @property
@@ -127,10 +152,10 @@ class Settings:
 
 
 def positive(raw: str, name: str) -> float:
-    """A number of seconds that must be above 0 (a timeout of 0 would fail every command)."""
+    """A number that must be above 0 (a timeout or a budget of 0 would fail every command)."""
     value = float(raw)
     if not value > 0:
-        raise ValueError(f"{name} must be a number of seconds above 0, not {raw!r}")
+        raise ValueError(f"{name} must be a number above 0, not {raw!r}")
     return value
 
 
