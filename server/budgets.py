@@ -24,9 +24,10 @@ used go first). Limits and close codes are documented in docs/protocol.md.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 # Back-off after an abuse close: the first strike waits this long, every further one twice as long.
@@ -208,3 +209,40 @@ class SocketBudgets:
     def abused(self, person: str) -> int:
         """A socket of `person` was closed for abuse (4008); returns their strikes so far."""
         return self.backoff.strike(person)
+
+
+class CodeLookups:
+    """A budget of failed code lookups for the whole process (issue 14: guesses from many
+    addresses, an IPv6 /64 or a botnet, each stay under the per-address limit).
+
+    While the budget has tokens, lookups cost nothing and each miss costs one. Once it is spent,
+    every lookup, of a valid code or not, waits for a token of its own, so misses are answered at
+    most at `per_s` a second and a valid code is still answered, later; an attacker learns no more
+    from the wait than from the answer. At most `max_waiting` lookups wait; past that a lookup is
+    refused before the code is looked at (429), whatever the code."""
+
+    def __init__(self, per_s: float, burst: float, clock: Callable[[], float],
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, max_waiting: int = 200) -> None:
+        self.per_s = per_s
+        self._bucket = Buckets(per_s, burst, clock, max_keys=1)
+        self._sleep = sleep
+        self.max_waiting = max_waiting
+        self.waiting = 0
+
+    async def enter(self) -> tuple[bool, bool]:
+        """Before a lookup: (may it go on, has it paid already)."""
+        if self._bucket.has(""):
+            return True, False
+        if self.waiting >= self.max_waiting:
+            return False, False
+        self.waiting += 1
+        try:
+            while not self._bucket.take(""):
+                await self._sleep(1.0 / self.per_s)
+        finally:
+            self.waiting -= 1
+        return True, True
+
+    def missed(self, paid: bool) -> None:
+        if not paid:
+            self._bucket.charge("", 1)

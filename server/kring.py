@@ -18,7 +18,7 @@ from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server import security
 from server.away import AwayTimer
-from server.budgets import SocketBudgets
+from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, web_features
 from server.media.sfu import MediaRooms
 from server.retention import RetentionTimer
@@ -47,6 +47,7 @@ class Kring:
     away: AwayTimer
     send_watch: SendWatch
     budgets: SocketBudgets
+    lookups: CodeLookups
     media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
 
@@ -111,6 +112,7 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         away=away,
         send_watch=send_watch,
         budgets=SocketBudgets(settings.budgets(), time.monotonic),
+        lookups=CodeLookups(settings.failed_lookups_per_s, 5 * settings.failed_lookups_per_s, time.monotonic),
         retention=retention,
         media=MediaRooms(settings.ice_servers) if settings.media_serve else None,
     )

@@ -23,6 +23,8 @@
 | KRING_ADDRESS_ACTIONS_PER_S | 50                            | the same for one client address (IPv6: a /64)  |
 | KRING_ROOM_EVENTS_PER_MIN | 3000                            | events one room may store a minute             |
 | KRING_SOCKETS_PER_PERSON | 8                                | live pages one person may have open at once    |
+| KRING_FAILED_LOOKUPS_PER_S | 20                            | wrong codes answered a second, from everyone   |
+|                         |                                   | together (then lookups wait their turn)        |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 """
 
@@ -60,6 +62,8 @@ class Settings:
     address_actions_per_s: float = 50.0
     room_events_per_min: float = 3000.0
     sockets_per_person: int = 8
+    # Failed code lookups a second for the whole process (server/budgets.py CodeLookups).
+    failed_lookups_per_s: float = 20.0
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
     # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
@@ -98,6 +102,7 @@ class Settings:
                                            "KRING_ADDRESS_ACTIONS_PER_S"),
             room_events_per_min=positive(env.get("KRING_ROOM_EVENTS_PER_MIN", "3000"), "KRING_ROOM_EVENTS_PER_MIN"),
             sockets_per_person=int(positive(env.get("KRING_SOCKETS_PER_PERSON", "8"), "KRING_SOCKETS_PER_PERSON")),
+            failed_lookups_per_s=positive(env.get("KRING_FAILED_LOOKUPS_PER_S", "20"), "KRING_FAILED_LOOKUPS_PER_S"),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=env.get("KRING_MEDIA_URL", "").rstrip("/"),

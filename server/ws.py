@@ -23,15 +23,15 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, limits
-from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
+from realtime import limits
+from realtime.errors import BackendUnavailable, Rejected
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
 from server.budgets import Refusal
 from server.eager_send import send_eagerly
 from server.kring import Kring, kring
-from server.pages import base_url, browser_lang, client_key
+from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room
 from web.viewer import Viewer
 
 log = logging.getLogger("kring.ws")
@@ -377,9 +377,12 @@ async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
         await ws.close(errors.CLOSE_ORIGIN)
         return None
     try:
-        room = await k.hub.room(code) if codes.normalize(code) == code else None
-    except RoomNotFound:
-        room = None
+        # Through find_room: a socket's probe of a code counts like any other (issue 14).
+        room = await find_room(ws, code)
+    except TooManyWrongCodes:
+        # Decided before the code is looked at, so it tells nothing about the code.
+        await ws.close(errors.CLOSE_WAIT)
+        return None
     except BackendUnavailable:
         # The store is away (Redis down): try again later; htmx reconnects after 1013.
         await ws.close(errors.CLOSE_SLOW)

@@ -4,6 +4,8 @@ number of sockets per person is capped; client addresses group an IPv6 /64 as on
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from server.budgets import (
@@ -13,6 +15,7 @@ from server.budgets import (
     Backoff,
     Buckets,
     BudgetSettings,
+    CodeLookups,
     Refusal,
     SocketBudgets,
 )
@@ -116,3 +119,44 @@ def test_socket_budgets_per_person_address_room_and_sockets() -> None:
 ])
 def test_client_addresses_group_an_ipv6_64_as_one(host: str, key: str) -> None:
     assert address_key(host) == key
+
+
+async def test_failed_lookups_have_a_global_budget_and_then_everyone_waits_their_turn() -> None:
+    clock = Clock()
+
+    async def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    lookups = CodeLookups(per_s=20, burst=100, clock=clock, sleep=sleep, max_waiting=2)
+    started = clock.now
+    answered_misses = 0
+    for _ in range(500):  # guesses from as many addresses: only the global budget applies
+        go_on, paid = await lookups.enter()
+        assert go_on
+        lookups.missed(paid)
+        answered_misses += 1
+    # Misses answered at most at the burst plus the rate over the (fake) time it took.
+    assert answered_misses <= 100 + 20 * (clock.now - started) + 1
+    assert clock.now - started >= (500 - 100) / 20 - 1
+    # A valid code in the middle of it waits its turn but is answered (it is not refused).
+    go_on, paid = await lookups.enter()
+    assert go_on and paid
+
+
+async def test_too_many_waiting_lookups_are_refused_before_the_code_is_looked_at() -> None:
+    clock = Clock()
+    never = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        await never.wait()  # nobody's turn comes in this test
+
+    lookups = CodeLookups(per_s=1, burst=1, clock=clock, sleep=sleep, max_waiting=2)
+    lookups.missed(False)
+    waiting = [asyncio.create_task(lookups.enter()) for _ in range(2)]
+    await asyncio.sleep(0)
+    assert lookups.waiting == 2
+    assert await lookups.enter() == (False, False)
+    for task in waiting:
+        task.cancel()
+    await asyncio.gather(*waiting, return_exceptions=True)
+    assert lookups.waiting == 0
