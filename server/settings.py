@@ -25,6 +25,8 @@
 | KRING_SOCKETS_PER_PERSON | 8                                | live pages one person may have open at once    |
 | KRING_FAILED_LOOKUPS_PER_S | 20                            | wrong codes answered a second, from everyone   |
 |                         |                                   | together (then lookups wait their turn)        |
+| KRING_WEB_PORTS         | (none)                            | the media process: ports of the web workers    |
+|                         |                                   | whose pages (this host) may open media sockets |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 """
 
@@ -76,6 +78,8 @@ class Settings:
     # Hybrid media (server/media): where pages find it, whether this process serves it, ICE servers.
     media_url: str = ""
     media_serve: bool = True
+    # The media process: the web workers' ports on the same host whose pages may use it.
+    web_ports: tuple[int, ...] = ()
     ice_servers: tuple[Mapping[str, Any], ...] = ()
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
@@ -109,6 +113,7 @@ class Settings:
             # One process per session's media: with several workers, only a media process serves it.
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
+            web_ports=tuple(int(p) for p in env.get("KRING_WEB_PORTS", "").split(",") if p.strip()),
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
         )
 
