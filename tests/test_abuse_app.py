@@ -10,11 +10,14 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
+from realtime.errors import Forbidden, Rejected
+from realtime.events import Actor, Role
+from realtime.state import RoomState
 from server.app import create_app
 from server.budgets import BudgetSettings, SocketBudgets
 from tests.appkit import Browsers, exported, new_session, projector_path, receive_until, send
 from tests.conftest import make_settings
-from tests.corekit import LAYOUT
+from tests.corekit import CORE, LAYOUT
 
 PROJECTOR_REFUSAL = "The projector only shows the session; it cannot change anything."
 
@@ -117,3 +120,45 @@ def test_the_person_budget_is_shared_by_all_their_sockets(session: tuple[Browser
         receive_until(mentor, 'data-state="live"')
         send(mentor, cmd="set_title", title="Still fine")
         assert "Still fine" in receive_until(mentor, "Still fine")
+
+
+def test_every_mentor_only_command_is_refused_to_a_participant(client: TestClient) -> None:
+    """The authorization matrix, generated from the manifest: every command its parsers know that
+    the core keeps for the mentor is sent over a participant's socket; each is refused with
+    "Only the mentor can do that." and nothing is stored."""
+    browsers, code = new_session(client, "Matrix", [("anna", "Anna", "room")])
+    k = client.app_state["kring"]
+    # The budgets on a standing clock with room to spare: this test is about roles, not rates.
+    k.budgets = SocketBudgets(BudgetSettings(person_burst=10_000, address_burst=10_000), lambda: 0.0)
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
+        receive_until(mentor, 'data-state="live"')
+        for message in ({"cmd": "traj_plan", "name": "T", "theme": "", "target_group": "", "sessions": "6",
+                         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-01"},
+                        {"cmd": "traj_start", "number": "1"}):
+            send(mentor, **message)
+        send(mentor, cmd="test_barrier")
+        receive_until(mentor, "Unknown action.")
+    before = exported(browsers, code)
+    assert client.portal is not None
+    state: RoomState = client.portal.call(k.hub.room, code).state  # in the app's own loop
+    pid = before["participants"][0]["id"]
+    mentor_only = []
+    for name in sorted(name for feature in LAYOUT.features for name in feature.parsers):
+        try:
+            command = k.commands.parse({"cmd": name})
+            CORE.decide(state, command, Actor(Role.PARTICIPANT, pid))
+        except Forbidden as refused:
+            if refused.code == "not_mentor":
+                mentor_only.append(name)
+        except Rejected:
+            pass
+    assert len(mentor_only) >= 30, mentor_only
+    anna = browsers.as_("anna")
+    for turn in range(0, len(mentor_only), 40):
+        with anna.websocket_connect(f"/ws/s/{code}") as ws:
+            receive_until(ws, 'data-state="live"')
+            for name in mentor_only[turn:turn + 40]:
+                send(ws, cmd=name)
+                assert "Only the mentor can do that." in receive_until(ws, 'id="flash"'), name
+    assert exported(browsers, code) == before
+
