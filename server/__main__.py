@@ -9,7 +9,7 @@ import re
 import uvicorn
 
 from server.app import create_app
-from server.settings import Settings
+from server.settings import DataDirError, Settings
 
 # Secrets travel in a few URL paths (the mentor link, the QR/projector links, a participant's
 # personal link): keep them out of logs.
@@ -28,6 +28,10 @@ class RedactSecrets(logging.Filter):
 
 def main() -> None:
     settings = Settings.from_env()
+    try:
+        settings.check_data_dir()
+    except DataDirError as exc:
+        raise SystemExit(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactSecrets())

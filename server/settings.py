@@ -137,6 +137,32 @@ class Settings:
         ws = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
         return (f"{ws}://{parts.netloc}",)
 
+    def check_data_dir(self) -> None:
+        """Fail at start, with a sentence instead of a traceback, when the data directory cannot
+        be written (read-only, full, not ours): Kring would otherwise start and then fail on the
+        first write. A probe of 64 KiB is written, synced and removed."""
+        if self.secret_key and not self.store_url.startswith("sqlite:///"):
+            return  # nothing of ours is written there
+        probe = self.data_dir / f".kring-probe-{os.getpid()}"
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"\0" * 65536)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise DataDirError(
+                f"Kring cannot write to its data directory {self.data_dir} ({exc.strerror}). "
+                "Make it writable and free some space, or set KRING_DATA_DIR to another directory."
+            ) from None
+        finally:
+            try:
+                probe.unlink(missing_ok=True)
+            except OSError:  # read-only: it was never made
+                pass
+
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first run and kept in the data dir."""
         if self.secret_key:
@@ -159,6 +185,10 @@ class Settings:
         finally:
             tmp.unlink()
         return key
+
+
+class DataDirError(Exception):
+    """The data directory cannot be written; the message says what to do."""
 
 
 def positive(raw: str, name: str) -> float:
