@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from bench.common import code_version, log
-from bench.serverproc import ServerProcess
+from bench.serverproc import LOAD_ENV, ServerProcess
 from realtime.store.base import EventStore
 from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kring-durability-") as tmp:
         root = Path(tmp)
         if args.backend in ("sqlite", "both"):
-            server = ServerProcess(root / "sqlite")
+            server = ServerProcess(root / "sqlite", env=LOAD_ENV)
             try:
                 server.start()
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
         if args.backend in ("redis", "both"):
             redis = RedisProcess(root / "redis", durable=True).start()
-            env = {"KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url}
+            env = {**LOAD_ENV, "KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url}
             server = ServerProcess(root / "redis-kring", env=env)
             try:
                 server.start()

@@ -32,11 +32,11 @@ from typing import Any
 
 import httpx
 import orjson
-from tests.serverproc import ServerProcess
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.common import cpu_seconds, log, percentile
 from bench.scenarios import create_rooms
+from bench.serverproc import ServerProcess
 from tests.appkit import CSRF_RE
 
 KINDS = ("applause", "plus_one", "laugh", "slower", "cant_see", "cant_hear")

@@ -23,7 +23,7 @@ from bench.scenarios import Floor, Load, Options, floor_phase, kring_phase, stea
 PREFILL = 200
 COLUMNS = "Went well\nCould be better\nIdeas\nActions"
 # The mentor's 200 post-its go through one socket: the servers of this scenario allow it.
-ENV = {"KRING_WS_MESSAGES_PER_10S": "5000"}
+ENV = {"KRING_WS_MESSAGES_PER_10S": "5000", "KRING_PERSON_ACTIONS_PER_S": "500"}
 
 
 async def _fill_one(url: str, code: str, key: str, notes: int) -> None:

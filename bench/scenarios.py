@@ -35,7 +35,7 @@ import httpx
 
 from bench.common import code_version, log, log_text, percentile
 from bench.load import Phase, Plan, box_busy_s, cores
-from bench.serverproc import ROOT, ServerProcess, free_port, stop_process, wait_healthy
+from bench.serverproc import LOAD_ENV, ROOT, ServerProcess, free_port, stop_process, wait_healthy
 from realtime import limits
 from server.settings import Settings
 
@@ -288,7 +288,7 @@ def kring_phase(o: Options, tmp: Path, loads: list[Load], servers_n: int = 1,
                 before: Callable[[str, list[str], list[str]], None] | None = None,
                 action: str = "rename") -> list[dict[str, Any]]:
     """Start Kring (`servers_n` processes), run each load in turn on fresh sessions, stop Kring."""
-    env = dict(env or {})
+    env = {**LOAD_ENV, **(env or {})}
     if servers_n > 1:
         env.setdefault("KRING_SECRET_KEY", secrets.token_urlsafe(32))
     servers = [ServerProcess(tmp / f"kring{i}", env=env) for i in range(servers_n)]

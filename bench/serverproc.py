@@ -19,6 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# For load runs (durability tests, benchmarks): every client comes from 127.0.0.1, one address,
+# and a few rooms take hundreds of actions a second, far beyond what a real group does; the
+# per-address and per-room budgets (server/budgets.py) would rightly refuse that.
+LOAD_ENV = {"KRING_ADDRESS_ACTIONS_PER_S": "1000000", "KRING_ROOM_EVENTS_PER_MIN": "100000000"}
 
 
 def free_port() -> int:

@@ -96,6 +96,15 @@ class ReissueLink(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class UseLink(Command):
+    """A browser that was someone else in this room switched to this participant through their
+    personal link, after confirming it (server/trajectory_routes.py): the owner of the link is told
+    on their page, so that a link in the wrong hands does not go unnoticed (issue 14)."""
+
+    pid: str
+
+
+@dataclass(frozen=True, slots=True)
 class EraseParticipant(Command):
     """A participant deletes their own data (or the mentor does it for them, on request)."""
 
@@ -104,7 +113,7 @@ class EraseParticipant(Command):
 
 SESSION_COMMANDS = (
     CreateSession, Join, UpdateProfile, SetTitle, SetLanguage, EndSession, SetProjectorView, ReissueLink,
-    EraseParticipant,
+    EraseParticipant, UseLink,
 )
 
 # ---------------------------------------------------------------- session events
@@ -162,6 +171,11 @@ class LinkReissued(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class LinkUsed(Event):
+    pid: str
+
+
+@dataclass(frozen=True, slots=True)
 class ParticipantErased(Event):
     """Someone's data was deleted: they leave the room's state. The shell then rewrites their own
     events in the log into `Redacted` markers (realtime/erasure.py) and reloads the room."""
@@ -177,7 +191,7 @@ class Redacted(Event):
 
 SESSION_EVENTS = (
     SessionCreated, ParticipantJoined, ProfileUpdated, TitleChanged, LanguageChanged, SessionEnded,
-    LinkReissued, ParticipantErased, Redacted,
+    LinkReissued, ParticipantErased, Redacted, LinkUsed,
 )
 
 

@@ -21,6 +21,7 @@ from realtime.events import (
     Join,
     LanguageChanged,
     LinkReissued,
+    LinkUsed,
     ParticipantErased,
     ParticipantJoined,
     ProfileUpdated,
@@ -36,6 +37,7 @@ from realtime.events import (
     Stamped,
     TitleChanged,
     UpdateProfile,
+    UseLink,
 )
 from realtime.feature import CoreFeature
 from realtime.guards import require_member, require_mentor, require_open
@@ -112,6 +114,11 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:  # 
         if not command.token_hash:
             raise Rejected("bad_message")
         return [LinkReissued(pid=command.pid, token_hash=command.token_hash)]
+    if isinstance(command, UseLink):
+        me = require_member(state, actor)
+        if me.pid != command.pid:
+            raise Forbidden("not_participant")
+        return [LinkUsed(pid=me.pid)]
     if isinstance(command, EraseParticipant):
         # Deleting one's data works in an ended room too: consent does not expire.
         if actor.role is not Role.MENTOR:
@@ -163,6 +170,12 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:  # noqa: C901 (one 
             return state
         updated = dataclasses.replace(person, token_hash=event.token_hash)
         return dataclasses.replace(state, participants=_with_participant(state, updated))
+    if isinstance(event, LinkUsed):
+        person = state.participants.get(event.pid)
+        if person is None:
+            return state
+        used = dataclasses.replace(person, link_used_at=stamped.at)
+        return dataclasses.replace(state, participants=_with_participant(state, used))
     if isinstance(event, ParticipantErased):
         # Their own events become Redacted in the log (realtime/erasure.py); until the room is
         # reloaded from that log, they at least leave the participants (and so every view).
@@ -194,6 +207,7 @@ FEATURE = CoreFeature(
         LanguageChanged: (),
         SessionEnded: (),
         LinkReissued: ("pid",),
+        LinkUsed: ("pid",),
         # The erasure itself stays in the log (it names whose data went, not what it was).
         ParticipantErased: (),
         Redacted: (),

@@ -40,6 +40,9 @@ class Participant:
     location: str  # one of limits.LOCATIONS
     token_hash: str
     joined_at: float
+    # When a browser that was someone else here last switched to this person by their personal
+    # link (0: never); their page says so (issue 14).
+    link_used_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

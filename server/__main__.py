@@ -14,7 +14,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from server.app import create_app
-from server.settings import Settings
+from server.settings import DataDirError, Settings
 
 # See tune_gc; section 0b of docs/performance.md measured these on Python 3.11.
 GC_THRESHOLDS = (700, 10, 1000)
@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         "(server/settings.py and docs/deployment.md).",
     ).parse_args(argv)
     settings = Settings.from_env()
+    try:
+        settings.check_data_dir()
+    except DataDirError as exc:
+        raise SystemExit(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactSecrets())

@@ -9,6 +9,9 @@ Websocket close codes (docs/protocol.md):
 - 4001 not allowed: no such session, or no valid mentor key / participant token / projector token
   for it (one code for both, so that a socket does not tell which codes exist).
 - 4008 abuse: too many messages or malformed frames; the browser does not reconnect.
+- 4009 too many sockets: this person already has the session open on too many pages.
+- 4029 wait: this person (or address) was closed for abuse a moment ago, or guessed too many
+  codes; new sockets are refused until the back-off is over (server/budgets.py).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ CLOSE_RESTART = 1012
 CLOSE_SLOW = 1013
 CLOSE_NOT_ALLOWED = 4001
 CLOSE_ABUSE = 4008
+CLOSE_TOO_MANY_SOCKETS = 4009
+CLOSE_WAIT = 4029
 
 
 def http_status(error: Exception) -> int:

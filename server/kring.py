@@ -20,6 +20,7 @@ from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server import security
 from server.away import AwayTimer
+from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, web_features
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
@@ -49,6 +50,8 @@ class Kring:
     create_limiter: RateLimiter
     away: AwayTimer
     send_watch: SendWatch
+    budgets: SocketBudgets
+    lookups: CodeLookups
     media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
 
@@ -132,6 +135,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         create_limiter=RateLimiter(30),
         away=away,
         send_watch=send_watch,
+        budgets=SocketBudgets(settings.budgets(), time.monotonic),
+        lookups=CodeLookups(settings.failed_lookups_per_s, 5 * settings.failed_lookups_per_s, time.monotonic),
         retention=retention,
         media=media,
     )

@@ -33,7 +33,8 @@ WELCOME_COOKIE = "kring_welcome"
 
 
 def client_key(conn: HTTPConnection) -> str:
-    return conn.client.host if conn.client else "unknown"
+    """The client's address as the budgets count it (an IPv6 /64 as one, security.address_key)."""
+    return security.address_key(conn.client.host) if conn.client else "unknown"
 
 
 class TooManyWrongCodes(Exception):
@@ -43,10 +44,15 @@ class TooManyWrongCodes(Exception):
 async def find_room(conn: HTTPConnection, code: str) -> Room | None:
     """The room for a code in a URL, or None. Every way in by code (pages, links, API, sockets)
     goes through here, so that misses are rate-limited per client everywhere alike: otherwise
-    any of them would be an unthrottled oracle for guessing codes."""
+    any of them would be an unthrottled oracle for guessing codes. Misses are also budgeted for
+    the whole process (server/budgets.py CodeLookups): addresses by the thousand (an IPv6 /64
+    counts as one already) then wait their turn, valid codes included."""
     k = kring(conn)
     who = client_key(conn)
     if not k.join_limiter.peek(who):
+        raise TooManyWrongCodes()
+    go_on, paid = await k.lookups.enter()
+    if not go_on:
         raise TooManyWrongCodes()
     normalized = codes.normalize(code)
     room = None
@@ -57,7 +63,9 @@ async def find_room(conn: HTTPConnection, code: str) -> Room | None:
             room = None
     if room is None:
         k.join_limiter.allow(who)
+        k.lookups.missed(paid)
     return room
+
 
 def base_url(conn: HTTPConnection) -> str:
     public = kring(conn).settings.public_url

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
@@ -71,6 +73,37 @@ def origin_ok(conn: HTTPConnection, public_url: str, allowed: tuple[str, ...]) -
     if origin is None:
         return True
     return origin.rstrip("/") in expected_origins(conn, public_url, allowed)
+
+
+def address_key(host: str) -> str:
+    """The key a client address is budgeted under: an IPv6 address by its /64 (one customer's
+    network; anyone holding one has all 2**64 addresses in it), an IPv4-mapped IPv6 address as
+    the IPv4 address, anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def origin_on_ports(conn: HTTPConnection, ports: tuple[int, ...]) -> bool:
+    """Whether the Origin is this host name (as the request's Host says) on one of `ports`: the
+    web workers' pages opening the media process (KRING_WEB_PORTS, with KRING_MEDIA_URL=:PORT).
+    Exactly those ports: another service on another port of a shared server is another site
+    (issue 14)."""
+    origin, host = conn.headers.get("origin", ""), conn.headers.get("host", "")
+    if not origin or not host or not ports:
+        return False
+    try:
+        page, here = urlsplit(origin), urlsplit(f"//{host}")
+        port = page.port or {"http": 80, "https": 443}.get(page.scheme)
+    except ValueError:  # a port that is not a number
+        return False
+    return page.scheme in ("http", "https") and page.hostname == here.hostname and port in ports
 
 
 class FormTokens:

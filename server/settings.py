@@ -19,6 +19,15 @@
 | KRING_MEDIA_URL         | (same origin, in this process)    | the media process(es): URL or :PORT, comma-    |
 |                         |                                   | separated for several (sessions spread by code)|
 | KRING_MEDIA             | 1 if one process, no MEDIA_URL    | whether this process serves audio/video        |
+| KRING_PERSON_ACTIONS_PER_S | 10                            | actions one person may send a second, over all |
+|                         |                                   | their sockets (a burst of twice that)          |
+| KRING_ADDRESS_ACTIONS_PER_S | 50                            | the same for one client address (IPv6: a /64)  |
+| KRING_ROOM_EVENTS_PER_MIN | 3000                            | events one room may store a minute             |
+| KRING_SOCKETS_PER_PERSON | 8                                | live pages one person may have open at once    |
+| KRING_FAILED_LOOKUPS_PER_S | 20                            | wrong codes answered a second, from everyone   |
+|                         |                                   | together (then lookups wait their turn)        |
+| KRING_WEB_PORTS         | (none)                            | the media process: ports of the web workers    |
+|                         |                                   | whose pages (this host) may open media sockets |
 | KRING_ICE_SERVERS       | (none: LAN and localhost)         | STUN/TURN, JSON: [{"urls": ..., "username"...}]|
 | KRING_MEDIA_PORTS       | (any: the OS picks)               | UDP ports for media, LOW-HIGH (firewalls)      |
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
@@ -37,6 +46,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from server.budgets import BudgetSettings
 from server.media.ports import parse_range
 
 
@@ -58,6 +68,13 @@ class Settings:
     # Every so many events a room's state is stored as a snapshot, so that opening it folds only
     # the events after it (realtime/snapshot.py); 0: never.
     snapshot_every: int = 500
+    # Budgets shared by all sockets of a person, an address, a room (server/budgets.py).
+    person_actions_per_s: float = 10.0
+    address_actions_per_s: float = 50.0
+    room_events_per_min: float = 3000.0
+    sockets_per_person: int = 8
+    # Failed code lookups a second for the whole process (server/budgets.py CodeLookups).
+    failed_lookups_per_s: float = 20.0
     # A client that does not take a message within this many seconds is cut off and resyncs.
     ws_send_timeout_s: float = 10.0
     # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
@@ -70,6 +87,8 @@ class Settings:
     # Hybrid media (server/media): where pages find it, whether this process serves it, ICE servers.
     media_url: str = ""
     media_serve: bool = True
+    # The media process: the web workers' ports on the same host whose pages may use it.
+    web_ports: tuple[int, ...] = ()
     ice_servers: tuple[Mapping[str, Any], ...] = ()
     media_ports: tuple[int, int] | None = None  # UDP port range for media (server/media/ports.py)
     # HTTPS in the embedded default (issue 16): browsers give no camera or microphone to a plain
@@ -97,16 +116,31 @@ class Settings:
             queue_grace_s=float(env.get("KRING_QUEUE_GRACE_S", "120")),
             ws_messages_per_10s=int(env.get("KRING_WS_MESSAGES_PER_10S", "100")),
             snapshot_every=int(env.get("KRING_SNAPSHOT_EVERY", "500")),
+            person_actions_per_s=positive(env.get("KRING_PERSON_ACTIONS_PER_S", "10"), "KRING_PERSON_ACTIONS_PER_S"),
+            address_actions_per_s=positive(env.get("KRING_ADDRESS_ACTIONS_PER_S", "50"),
+                                           "KRING_ADDRESS_ACTIONS_PER_S"),
+            room_events_per_min=positive(env.get("KRING_ROOM_EVENTS_PER_MIN", "3000"), "KRING_ROOM_EVENTS_PER_MIN"),
+            sockets_per_person=int(positive(env.get("KRING_SOCKETS_PER_PERSON", "8"), "KRING_SOCKETS_PER_PERSON")),
+            failed_lookups_per_s=positive(env.get("KRING_FAILED_LOOKUPS_PER_S", "20"), "KRING_FAILED_LOOKUPS_PER_S"),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=",".join(u.strip().rstrip("/") for u in env.get("KRING_MEDIA_URL", "").split(",") if u.strip()),
             # One process per session's media: with several workers, only a media process serves it.
             media_serve=env.get("KRING_MEDIA", "0" if env.get("KRING_MEDIA_URL")
                                 or int(env.get("KRING_WORKERS", "1")) > 1 else "1") == "1",
+            web_ports=tuple(int(p) for p in env.get("KRING_WEB_PORTS", "").split(",") if p.strip()),
             ice_servers=parse_ice_servers(env.get("KRING_ICE_SERVERS", "")),
             media_ports=parse_range(env.get("KRING_MEDIA_PORTS", "")),
             tls_cert=env.get("KRING_TLS_CERT", ""),
             tls_key=env.get("KRING_TLS_KEY", ""),
+        )
+
+    def budgets(self) -> BudgetSettings:
+        """The shared socket budgets (server/budgets.py); a burst is five seconds' worth."""
+        return BudgetSettings(
+            person_per_s=self.person_actions_per_s, person_burst=5 * self.person_actions_per_s,
+            address_per_s=self.address_actions_per_s, address_burst=5 * self.address_actions_per_s,
+            room_events_per_min=self.room_events_per_min, sockets_per_person=self.sockets_per_person,
         )
 
     @property
@@ -137,6 +171,32 @@ class Settings:
                 sources.append(f"{ws}://{parts.netloc}")
         return tuple(dict.fromkeys(sources))
 
+    def check_data_dir(self) -> None:
+        """Fail at start, with a sentence instead of a traceback, when the data directory cannot
+        be written (read-only, full, not ours): Kring would otherwise start and then fail on the
+        first write. A probe of 64 KiB is written, synced and removed."""
+        if self.secret_key and not self.store_url.startswith("sqlite:///"):
+            return  # nothing of ours is written there
+        probe = self.data_dir / f".kring-probe-{os.getpid()}"
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"\0" * 65536)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise DataDirError(
+                f"Kring cannot write to its data directory {self.data_dir} ({exc.strerror}). "
+                "Make it writable and free some space, or set KRING_DATA_DIR to another directory."
+            ) from None
+        finally:
+            try:
+                probe.unlink(missing_ok=True)
+            except OSError:  # read-only: it was never made
+                pass
+
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated on first run and kept in the data dir."""
         if self.secret_key:
@@ -161,11 +221,15 @@ class Settings:
         return key
 
 
+class DataDirError(Exception):
+    """The data directory cannot be written; the message says what to do."""
+
+
 def positive(raw: str, name: str) -> float:
-    """A number of seconds that must be above 0 (a timeout of 0 would fail every command)."""
+    """A number that must be above 0 (a timeout or a budget of 0 would fail every command)."""
     value = float(raw)
     if not value > 0:
-        raise ValueError(f"{name} must be a number of seconds above 0, not {raw!r}")
+        raise ValueError(f"{name} must be a number above 0, not {raw!r}")
     return value
 
 

@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from realtime import codes, erasure, trajectory
 from realtime.errors import Rejected
-from realtime.events import Actor, EraseParticipant, ReissueLink, Role
+from realtime.events import Actor, EraseParticipant, ReissueLink, Role, UseLink
 from realtime.room import Room
 from server import security
 from server.kring import Kring, kring
@@ -25,10 +25,12 @@ from server.pages import (
     client_key,
     download,
     for_room,
+    guarded_form,
     load_room,
     message,
     not_found,
     page,
+    participant_of,
     set_cookie,
 )
 from web.exports.trajectory import trajectory_csv as csv_report
@@ -78,7 +80,12 @@ async def erase(k: Kring, room: Room, pid: str, actor: Actor) -> None:
 
 
 async def personal_link(request: Request) -> Response:
-    """/r/{code}/{token}: a participant's own way back in, on any device."""
+    """/r/{code}/{token}: a participant's own way back in, on any device.
+
+    A browser that already is someone else in this room is asked first (issue 14, login CSRF: a
+    page that opens someone's link must not swap who the visitor is without them noticing). The
+    switch itself is a POST to the same URL with the form token and the origin check; the owner of
+    the link is then told on their page (LinkUsed)."""
     k = kring(request)
     code, token = request.path_params["code"], request.path_params["token"]
     room = await load_room(request, code)
@@ -91,8 +98,26 @@ async def personal_link(request: Request) -> Response:
         t = k.translator.gettext(lang)
         return message(request, lang, t("This personal link does not work (any more)"),
                        t("Ask your mentor for a new one: a new link replaces the old one."), status=404)
+    current = participant_of(request, room)
+    if request.method == "POST":
+        form = await guarded_form(request)
+        if form.get("confirm") != "yes":
+            return RedirectResponse(f"/s/{room.code}", status_code=303)
+    elif current is not None and current != found.pid:
+        t = k.translator.gettext(lang)
+        return page(request, "link_switch.html", lang, heading=t("Continue as {name}?", name=found.name),
+                    current=room.state.participants[current].name, other=found.name,
+                    switch_url=request.url.path, stay_url=f"/s/{room.code}")
     response = RedirectResponse(f"/s/{room.code}", status_code=303)
+    if current == found.pid:
+        return response
     set_cookie(request, response, security.participant_cookie(room.code), token)
+    if current is not None:
+        # A confirmed switch from another member: tell the link's owner (a notice on their page).
+        try:
+            await k.hub.execute(room.code, UseLink(found.pid), Actor(Role.PARTICIPANT, found.pid))
+        except Rejected:  # they were erased in the meantime: nobody left to tell
+            pass
     return response
 
 
@@ -199,7 +224,7 @@ async def delete_room(k: Kring, code: str) -> None:
 
 def routes() -> list[BaseRoute]:
     return [
-        Route("/r/{code}/{token}", personal_link, methods=["GET"]),
+        Route("/r/{code}/{token}", personal_link, methods=["GET", "POST"]),
         Route("/s/{code}/welcome", welcome, methods=["GET"]),
         Route("/s/{code}/erase", erase_me, methods=["POST"]),
         Route("/m/{code}/people/{pid}/link", reissue_link, methods=["POST"]),

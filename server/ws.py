@@ -23,14 +23,15 @@ import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, limits
-from realtime.errors import BackendUnavailable, Rejected, RoomNotFound
+from realtime import limits
+from realtime.errors import BackendUnavailable, Rejected
 from realtime.events import Actor, Role
 from realtime.room import Change, Room
 from server import errors, security
+from server.budgets import Refusal
 from server.eager_send import send_eagerly
 from server.kring import Kring, kring
-from server.pages import base_url, browser_lang
+from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room
 from web.viewer import Viewer
 
 log = logging.getLogger("kring.ws")
@@ -58,6 +59,8 @@ class Connection:
         # A send started in on_change that had to wait for the client; the sender awaits it first.
         self._unfinished: Awaitable[None] | None = None
         self.closing = False  # a close frame went out: nothing more may be sent
+        # A close is coming: the sender resolves this once all is sent, then sends no more.
+        self._idle: asyncio.Future[None] | None = None
         # When the send in progress began (server/send_watch.py cuts off a client that stalls).
         self.sending_since: float | None = None
         self.too_slow = False
@@ -66,6 +69,12 @@ class Connection:
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
         self.flash_shown = False
+        self._flash_text: str | None = None
+        self._flash_html = ""
+        # Who pays for this socket's frames in the shared budgets (server/budgets.py): the person
+        # over all their sockets, and their client address (an IPv6 /64 as one).
+        self.person = person_key(room, viewer)
+        self.address = client_key(ws)
 
     # -- outgoing
 
@@ -75,7 +84,8 @@ class Connection:
             return
         self.dirty |= names
         waiter = self._wakeup
-        if waiter is not None and not waiter.done() and not self.notices and not self.closing:
+        if waiter is not None and not waiter.done() and not self.notices and not self.closing \
+                and self._idle is None:
             # The sender is idle: write the frame from here rather than wake it (see
             # server/eager_send.py). Anything unusual goes back to the sender.
             self._send_now()
@@ -122,7 +132,11 @@ class Connection:
 
     def flash(self, text: str) -> None:
         self.flash_shown = bool(text)
-        self.notice(self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text))
+        # A flood of refused frames repeats one notice: render it once (issue 14).
+        if text != self._flash_text:
+            self._flash_text = text
+            self._flash_html = self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text)
+        self.notice(self._flash_html)
 
     def catch_up(self, since: int | None) -> None:
         missed = self.room.since(since) if since is not None else None
@@ -137,10 +151,13 @@ class Connection:
     async def sender(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
-            if not (self.dirty or self.notices or self._unfinished):
+            if self.closing or not (self.dirty or self.notices or self._unfinished):
+                if self._idle is not None and not self._idle.done():
+                    self._idle.set_result(None)  # all sent: the close may go out (_drain)
                 self._wakeup = loop.create_future()
                 await self._wakeup
                 self._wakeup = None
+                continue
             sending: Awaitable[None]
             if self._unfinished is not None:
                 # First the frame on_change started: what is dirty now renders after it, fresher.
@@ -186,11 +203,29 @@ class Connection:
         self.bad_in_a_row += 1
         self.flash(self.k.translator.reason(self.viewer.lang, code, params))
 
+    def _refuse_text(self, text: str) -> bool:
+        """Refuse a frame with a notice; False once that makes it abuse."""
+        self.bad_in_a_row += 1
+        self.flash(text)
+        return self.bad_in_a_row < MAX_BAD_MESSAGES
+
     async def handle(self, text: str) -> bool:
         """One incoming frame. Returns False when the connection must be closed for abuse."""
         if not self._spend():
             self._refuse("rate_limited")
             return self.bad_in_a_row < MAX_BAD_MESSAGES
+        t = self.k.translator.gettext(self.viewer.lang)
+        if self.viewer.role is Role.PROJECTOR:
+            # The projector only shows: its link is on the wall for all to see, so nothing it
+            # sends is run, whatever the deciders would say (issue 14).
+            return self._refuse_text(t("The projector only shows the session; it cannot change anything."))
+        refusal = self.k.budgets.may_act(self.person, self.address, self.room.code)
+        if refusal is Refusal.ROOM:
+            # Not this person's doing: a notice, no abuse count.
+            self.flash(t("This session is very busy right now. Please wait a moment and try again."))
+            return True
+        if refusal is not None:
+            return self._refuse_text(t("You are doing a lot at once. Please wait a moment and try again."))
         if len(text.encode()) > limits.MESSAGE_MAX_BYTES:
             self._refuse("message_too_large")
             return self.bad_in_a_row < MAX_BAD_MESSAGES
@@ -204,7 +239,7 @@ class Connection:
         actor = Actor(self.viewer.role, self.viewer.pid)
         try:
             command = self.k.commands.parse(data)
-            await self.k.hub.execute(self.room.code, command, actor)
+            stored = await self.k.hub.execute(self.room.code, command, actor)
         except Rejected as exc:
             self._refuse(exc.code, **exc.params)
             return self.bad_in_a_row < MAX_BAD_MESSAGES
@@ -213,6 +248,7 @@ class Connection:
             # which; it is not the user's fault, so no abuse count.
             self.flash(self.k.translator.reason(self.viewer.lang, exc.reason, {}))
             return True
+        self.k.budgets.stored(self.person, self.room.code, len(stored))
         self.bad_in_a_row = 0
         if self.flash_shown:
             self.flash("")  # a success clears an earlier error notice
@@ -228,18 +264,42 @@ class Connection:
                 raw = message.get("bytes") or b""
                 text = raw.decode("utf-8", errors="replace")
             if not await self.handle(text):
+                strikes = self.k.budgets.abused(self.person)
+                log.info("socket of %s in %s closed for abuse (%d; strike %d)", self.viewer.role.value,
+                         self.room.code, errors.CLOSE_ABUSE, strikes)
                 await self._close(errors.CLOSE_ABUSE)
                 return
 
     async def _close(self, code: int) -> None:
+        """Close once, cleanly: the sender first finishes what it has (the last notice says why)
+        and stops, so that nothing is written after the close frame (uvicorn answers a send after
+        the close with a traceback in the log, issue 14)."""
+        if self.closing:
+            return
+        sender = self._sender_task
+        if sender is not None and sender is not asyncio.current_task() and not sender.done():
+            await self._drain(sender)
         self.closing = True
         try:
             await self.ws.close(code)
         except Exception:  # already closed from the other side
             pass
 
+    async def _drain(self, sender: asyncio.Task[None]) -> None:
+        """Let the sender send what is queued (within a send timeout): the last notice says why
+        the socket closes. After that it sends nothing more (`closing`)."""
+        idle = self._idle = asyncio.get_running_loop().create_future()
+        self._wake()
+        await asyncio.wait([idle, sender], timeout=self.k.settings.ws_send_timeout_s,
+                           return_when=asyncio.FIRST_COMPLETED)
+        self.closing = True
+        if not idle.done():  # a client that does not read: stop the send that waits for it
+            idle.cancel()
+            sender.cancel()
+
     async def run(self, since: int | None) -> None:
         hub = self.k.hub
+        self.k.budgets.opened(self.person)
         unwatch = hub.watch(self.room, self.on_change)
         if self.viewer.role is Role.PARTICIPANT:
             hub.connect(self.room, self.viewer.pid)
@@ -263,9 +323,38 @@ class Connection:
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
                 task.cancel()
             self.k.send_watch.unregister(self)
+            self.k.budgets.closed(self.person)
             unwatch()
             if self.viewer.role is Role.PARTICIPANT:
                 hub.disconnect(self.room, self.viewer.pid)
+
+
+def person_key(room: Room, viewer: Viewer) -> str:
+    """Whom a socket's frames are counted against, over all their sockets and reconnects."""
+    return f"{room.code}:{viewer.role.value}:{viewer.pid}"
+
+
+async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool:
+    """The shared budgets' say before a socket goes live: not while its person waits after a
+    close for abuse, and not past the number of sockets one person may have open. A refusal
+    says why on the page, then closes."""
+    refusal = k.budgets.may_open(person_key(room, viewer))
+    if refusal is None:
+        return True
+    t = k.translator.gettext(viewer.lang)
+    if refusal is Refusal.SOCKETS:
+        text, code = t("You have this session open on too many pages. Close a few, then reload this page."), \
+            errors.CLOSE_TOO_MANY_SOCKETS
+    else:
+        text, code = t("Too much at once from this device. Please wait a minute, then reload the page."), \
+            errors.CLOSE_WAIT
+    log.info("socket of %s in %s refused (%s, %d)", viewer.role.value, room.code, refusal.value, code)
+    try:
+        await ws.send_text(k.renderer.fragment("fragments/flash.html", viewer, message=text))
+        await ws.close(code)
+    except Exception:  # the client is already gone
+        pass
+    return False
 
 
 def _since(ws: WebSocket) -> int | None:
@@ -288,9 +377,12 @@ async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
         await ws.close(errors.CLOSE_ORIGIN)
         return None
     try:
-        room = await k.hub.room(code) if codes.normalize(code) == code else None
-    except RoomNotFound:
-        room = None
+        # Through find_room: a socket's probe of a code counts like any other (issue 14).
+        room = await find_room(ws, code)
+    except TooManyWrongCodes:
+        # Decided before the code is looked at, so it tells nothing about the code.
+        await ws.close(errors.CLOSE_WAIT)
+        return None
     except BackendUnavailable:
         # The store is away (Redis down): try again later; htmx reconnects after 1013.
         await ws.close(errors.CLOSE_SLOW)
@@ -313,7 +405,8 @@ async def participant_socket(ws: WebSocket, send: Send) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws), _page(ws))
-    await Connection(ws, k, room, viewer, send).run(_since(ws))
+    if await _admitted(ws, k, room, viewer):
+        await Connection(ws, k, room, viewer, send).run(_since(ws))
 
 
 async def mentor_socket(ws: WebSocket, send: Send) -> None:
@@ -326,7 +419,8 @@ async def mentor_socket(ws: WebSocket, send: Send) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws), page=_page(ws))
-    await Connection(ws, k, room, viewer, send).run(_since(ws))
+    if await _admitted(ws, k, room, viewer):
+        await Connection(ws, k, room, viewer, send).run(_since(ws))
 
 
 async def projector_socket(ws: WebSocket, send: Send) -> None:
@@ -338,7 +432,8 @@ async def projector_socket(ws: WebSocket, send: Send) -> None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
-    await Connection(ws, k, room, viewer, send).run(_since(ws))
+    if await _admitted(ws, k, room, viewer):
+        await Connection(ws, k, room, viewer, send).run(_since(ws))
 
 
 # Where RawSend keeps the server's own `send` of a websocket in the ASGI scope.

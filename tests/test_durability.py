@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.serverproc import ServerProcess
+from bench.serverproc import LOAD_ENV, ServerProcess
 from realtime.store.redis import RedisStore
 from realtime.store.sqlite import SqliteStore
 from tests.corekit import CODEC
@@ -26,7 +26,7 @@ UNAVAILABLE = "Kring cannot save anything right now. Nothing was lost; please tr
 
 
 def test_kill_9_on_sqlite_loses_no_acknowledged_action(tmp_path: Path) -> None:
-    server = ServerProcess(tmp_path).start()
+    server = ServerProcess(tmp_path, env=LOAD_ENV).start()
     try:
         result = kill_run(server, lambda: SqliteStore(str(tmp_path / "kring.db"), CODEC),
                           rooms=4, per_room=6, rate=200.0, seconds=2.0, min_acknowledged=50)
@@ -40,7 +40,8 @@ def test_kill_9_on_sqlite_loses_no_acknowledged_action(tmp_path: Path) -> None:
 @needs_redis_server
 def test_kill_9_on_redis_loses_no_acknowledged_action(tmp_path: Path) -> None:
     redis = RedisProcess(tmp_path / "redis").start()
-    server = ServerProcess(tmp_path / "kring", env={"KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url})
+    server = ServerProcess(tmp_path / "kring",
+                           env={**LOAD_ENV, "KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url})
     try:
         server.start()
         result = kill_run(server, lambda: RedisStore(redis.url, CODEC), rooms=4, per_room=6, rate=200.0, seconds=2.0,
@@ -56,7 +57,8 @@ def test_kill_9_on_redis_loses_no_acknowledged_action(tmp_path: Path) -> None:
 def test_redis_going_away_mid_session_gives_a_notice_and_loses_nothing_acknowledged(tmp_path: Path) -> None:
     # Our own Redis, with the persistence docs/deployment.md recommends; never the machine's.
     redis = RedisProcess(tmp_path / "redis", durable=True).start()
-    server = ServerProcess(tmp_path / "kring", env={"KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url})
+    server = ServerProcess(tmp_path / "kring",
+                           env={**LOAD_ENV, "KRING_STORE_URL": redis.url, "KRING_BROKER_URL": redis.url})
     try:
         server.start()
         result = outage_run(server, redis.kill9, redis.start, lambda: RedisStore(redis.url, CODEC),

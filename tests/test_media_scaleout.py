@@ -26,8 +26,12 @@ SECRET = "shared-by-all-three-processes"
 def processes(tmp_path: Path) -> Iterator[tuple[ServerProcess, ServerProcess, ServerProcess]]:
     redis.Redis.from_url(URL).flushdb()
     shared = {"KRING_STORE_URL": URL, "KRING_BROKER_URL": URL, "KRING_SECRET_KEY": SECRET}
-    media = ServerProcess(tmp_path / "media", env={**shared, "KRING_MEDIA": "1"})
-    web = [ServerProcess(tmp_path / name, env={**shared, "KRING_MEDIA_URL": f":{media.port}"}) for name in "ab"]
+    web = [ServerProcess(tmp_path / name, env={**shared}) for name in "ab"]
+    # The media process accepts pages of exactly the web processes' ports (issue 14).
+    media = ServerProcess(tmp_path / "media",
+                          env={**shared, "KRING_MEDIA": "1", "KRING_WEB_PORTS": ",".join(str(w.port) for w in web)})
+    for w in web:
+        w.extra_env["KRING_MEDIA_URL"] = f":{media.port}"
     started: list[ServerProcess] = []
     try:
         for proc in (media, *web):

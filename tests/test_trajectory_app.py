@@ -148,6 +148,47 @@ def test_personal_link_brings_me_back_and_a_reissue_replaces_it(client: TestClie
     assert "Ann" in laptop.get(f"/s/{code}").text
 
 
+def test_a_personal_link_never_silently_replaces_who_this_browser_is(client: TestClient) -> None:
+    """Login CSRF (issue 14): Bo's link opened in Ann's browser asks first; only a confirmed POST
+    with the form token from the same origin switches, and Bo is told on his page."""
+    browsers, code = planned_room(client, ("ann",))
+    bo_link = _join(browsers, code, "bo").removeprefix("http://testserver")
+    ann = browsers.as_("ann")
+    asked = ann.get(bo_link, follow_redirects=False)
+    assert asked.status_code == 200
+    assert "You are signed in as Ann in this group. This personal link belongs to Bo." in asked.text
+    assert "Continue as Bo" in asked.text and "Stay Ann" in asked.text
+    assert "set-cookie" not in asked.headers or f"kring_p_{code}" not in asked.headers["set-cookie"]
+    assert ">Ann<" in ann.get(f"/s/{code}").text  # still Ann
+    token = csrf(ann, f"/s/{code}")
+    # A cross-site post, and a post without the form token, are refused and change nothing.
+    assert ann.post(bo_link, data={"csrf": token, "confirm": "yes"},
+                    headers={"origin": "http://evil.example"}).status_code == 403
+    assert ann.post(bo_link, data={"confirm": "yes"}).status_code == 403
+    assert ann.post(bo_link, data={"csrf": token}, follow_redirects=False).headers["location"] == f"/s/{code}"
+    assert ">Ann<" in ann.get(f"/s/{code}").text
+    assert "Your personal link was used" not in browsers.as_("bo").get(f"/s/{code}").text
+    # Confirmed: this browser is Bo now, and Bo's own page says his link was used.
+    ann = browsers.as_("ann")
+    switched = ann.post(bo_link, data={"csrf": token, "confirm": "yes"}, follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == f"/s/{code}"
+    assert ">Bo<" in ann.get(f"/s/{code}").text
+    assert "Your personal link was used on a device" in browsers.as_("bo").get(f"/s/{code}").text
+    # Bo's own link in Bo's own browser, and on a fresh device, goes straight in as before.
+    assert ann.get(bo_link, follow_redirects=False).status_code == 303
+    assert browsers.as_("bo-phone").get(bo_link, follow_redirects=False).status_code == 303
+
+
+def test_the_link_switch_page_and_notice_speak_dutch(client: TestClient) -> None:
+    browsers, code = planned_room(client, ("ann",))
+    bo_link = _join(browsers, code, "bo").removeprefix("http://testserver")
+    ann = browsers.as_("ann")
+    ann.cookies.set("kring_lang", "nl")
+    asked = ann.get(bo_link)
+    assert "Je bent in deze groep aangemeld als Ann. Deze persoonlijke link is van Bo." in asked.text
+    assert "Doorgaan als Bo" in asked.text
+
+
 def test_single_session_join_goes_straight_to_the_session(client: TestClient) -> None:
     browsers, code = new_session(client, "Once", [("ann", "Ann", "room")])  # join asserts the redirect to /s/{code}
     assert browsers.as_("ann").get(f"/s/{code}/welcome", follow_redirects=False).headers["location"] == f"/s/{code}"

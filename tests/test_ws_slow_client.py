@@ -23,6 +23,7 @@ class StuckSocket:
     def __init__(self) -> None:
         self.closed_with: int | None = None
         self.sends = 0
+        self.client = None  # the peer's address: unknown
 
     async def send(self, message: dict[str, Any]) -> None:
         assert message["type"] == "websocket.send" and isinstance(message["text"], str)

@@ -180,7 +180,7 @@ class Renderer:
         if participant is None:
             return None
         return PersonView(participant.pid, participant.name, participant.location,
-                          room.presence.is_online(participant.pid), True)
+                          room.presence.is_online(participant.pid), True, participant.link_used_at > 0)
 
     def page(self, template: str, context: Mapping[str, Any]) -> str:
         return self.env.get_template(template).render(context)

@@ -58,6 +58,7 @@ FEATURE = WebFeature(
         events.SessionEnded: frozenset({"session-head", "me", "stage"}),
         events.ProjectorViewChanged: frozenset({"stage", "projector-control"}),
         events.LinkReissued: frozenset(),
+        events.LinkUsed: frozenset({"me"}),
         events.ParticipantErased: frozenset({"presence", "stage", "me"}),
         events.Redacted: frozenset(),
     },

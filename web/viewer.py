@@ -46,6 +46,8 @@ class PersonView:
     location: str
     online: bool
     is_me: bool
+    # Only on one's own view: someone switched a browser to this person by their link (issue 14).
+    link_used: bool = False
 
 
 def people(state: RoomState, presence: Presence, viewer: Viewer) -> list[PersonView]:

@@ -18,7 +18,6 @@ import logging
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import orjson
 from starlette.routing import BaseRoute, WebSocketRoute
@@ -204,7 +203,8 @@ class MediaSession:
 async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
     k = kring(ws)
     await ws.accept()
-    if not (security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins) or _same_host(ws)):
+    if not (security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins)
+            or security.origin_on_ports(ws, k.settings.web_ports)):
         await ws.close(errors.CLOSE_ORIGIN)
         return None
     code = ws.path_params["code"]
@@ -227,16 +227,6 @@ async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return None
     return k, k.media, room
-
-
-def _same_host(ws: WebSocket) -> bool:
-    """A page of this host on another port (the web workers, with KRING_MEDIA_URL=:PORT): the
-    cookies decide who may use media; this only keeps other sites' pages out."""
-    origin = ws.headers.get("origin", "")
-    host = ws.headers.get("host", "")
-    if not origin or not host:
-        return False
-    return urlsplit(origin).hostname == urlsplit(f"//{host}").hostname
 
 
 def _is_mentor(ws: WebSocket, room: Room) -> bool:

@@ -1,0 +1,171 @@
+"""One hostile participant against a real server (issue 14): many sockets, reconnecting after
+every close, flooding legitimate actions, or hostile frames (malformed, unknown, the mentor's,
+oversized, binary). What holds:
+
+- the events stored for them stay within the documented person budget (a burst of 50, then 10 a
+  second), whatever the number of sockets and reconnects;
+- a second participant's actions are all saved and shown meanwhile;
+- each abuse close is one line in the server's log, never a traceback (no "Unexpected ASGI
+  message 'websocket.send', after sending 'websocket.close'").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+
+from bench.serverproc import ServerProcess
+from realtime.events import ProfileUpdated
+from realtime.store.sqlite import SqliteStore
+from tests.appkit import connect, join_server
+from tests.corekit import CODEC
+
+pytestmark = pytest.mark.slow
+
+SOCKETS = 20
+FLOOD_S = 6.0
+PERSON_PER_S = 10.0  # the defaults (server/settings.py, docs/protocol.md)
+PERSON_BURST = 50.0
+
+
+@dataclass
+class Attack:
+    sent: int = 0
+    opened: int = 0
+    closes: dict[int, int] = field(default_factory=dict)
+
+
+# Hostile frames: malformed, unknown, the mentor's, oversized, binary.
+HOSTILE: list[str | bytes] = [
+    "{not json", json.dumps({"cmd": "no_such_command"}), json.dumps({"cmd": "end_session"}),
+    "[" * 5000, "x" * 20_000, b"\x00\xff" * 512, json.dumps({"cmd": "profile", "name": "", "location": "moon"}),
+]
+
+
+def legit(n: int, i: int) -> str | bytes:
+    return json.dumps({"cmd": "profile", "name": f"evil{n}x{i}", "location": "room"})
+
+
+def hostile(n: int, i: int) -> str | bytes:
+    return HOSTILE[(n + i) % len(HOSTILE)]
+
+
+async def attacker(server: ServerProcess, code: str, cookie: str, stop: asyncio.Event, tally: Attack,
+                   n: int, frame: Callable[[int, int], str | bytes]) -> None:
+    """One of the hostile participant's sockets: renames as fast as it can, reconnects at once
+    whenever the server closes it."""
+    i = 0
+    while not stop.is_set():
+        try:
+            async with connect(server, f"/ws/s/{code}", cookie) as ws:
+                tally.opened += 1
+
+                async def drain() -> None:
+                    async for _ in ws:
+                        pass
+
+                reader = asyncio.create_task(drain())
+                try:
+                    while not stop.is_set() and not reader.done():
+                        await ws.send(frame(n, i))
+                        tally.sent += 1
+                        i += 1
+                        if i % 20 == 0:
+                            await asyncio.sleep(0)  # let the reader and the others run
+                    await reader
+                finally:
+                    reader.cancel()
+        except ConnectionClosed as closed:
+            code_ = closed.rcvd.code if closed.rcvd is not None else 1006
+            tally.closes[code_] = tally.closes.get(code_, 0) + 1
+        except (InvalidHandshake, OSError):
+            await asyncio.sleep(0.05)
+
+
+async def control(server: ServerProcess, code: str, cookie: str,
+                  stop: threading.Event) -> tuple[list[str], list[str]]:
+    """An ordinary participant: a rename every 0.2 s, each waited for until it shows."""
+    sent: list[str] = []
+    seen: list[str] = []
+    async with connect(server, f"/ws/s/{code}", cookie) as ws:
+        async for frame in ws:
+            if 'data-state="live"' in str(frame):
+                break
+        while not stop.is_set() or len(sent) < 3:  # at least 3, however busy the machine
+            name = f"calm{len(sent)}z"
+            sent.append(name)
+            await ws.send(json.dumps({"cmd": "profile", "name": name, "location": "room"}))
+            async with asyncio.timeout(20):
+                async for frame in ws:
+                    if name in str(frame):
+                        seen.append(name)
+                        break
+            await asyncio.sleep(0.2)
+    return sent, seen
+
+
+@pytest.mark.parametrize("frames", ["legit", "hostile"])
+def test_one_participant_with_many_sockets_and_reconnects_stays_within_the_person_budget(
+        tmp_path: Path, frames: str) -> None:
+    frame = legit if frames == "legit" else hostile
+    server = ServerProcess(tmp_path).start()
+    try:
+        with httpx.Client(base_url=server.url) as http:
+            code = http.post("/api/v1/sessions", json={"title": "Flood", "language": "en"}).json()["code"]
+        evil = join_server(server, code, "Evil")
+        calm = join_server(server, code, "Calm")
+        tally = Attack()
+
+        async def run() -> tuple[float, list[str], list[str]]:
+            stop = asyncio.Event()
+            started = time.monotonic()
+            tasks = [asyncio.create_task(attacker(server, code, evil, stop, tally, n, frame)) for n in range(SOCKETS)]
+            # The ordinary participant in a thread of its own, so that the attacking clients in
+            # this loop do not slow its side down.
+            calm_stop = threading.Event()
+            calm_task = asyncio.create_task(asyncio.to_thread(
+                lambda: asyncio.run(control(server, code, calm, calm_stop))))
+            await asyncio.sleep(FLOOD_S)
+            stop.set()
+            calm_stop.set()
+            await asyncio.gather(*tasks)
+            sent, seen = await calm_task
+            return time.monotonic() - started, sent, seen
+
+        elapsed, calm_sent, calm_seen = asyncio.run(run())
+    finally:
+        server.stop()
+    log = server.log_path.read_text(errors="replace")
+
+    async def stored() -> list[str]:
+        store = SqliteStore(str(tmp_path / "kring.db"), CODEC)
+        try:
+            return [s.event.name for s in await store.read(code) if isinstance(s.event, ProfileUpdated)]
+        finally:
+            await store.close()
+
+    names = asyncio.run(stored())
+    evil_stored = [n for n in names if n.startswith("evil")]
+    print(f"hostile: {tally.sent} frames, {tally.opened} sockets opened, closes {tally.closes}, "
+          f"{len(evil_stored)} events stored in {elapsed:.1f} s; control: {len(calm_seen)}/{len(calm_sent)} shown")
+    assert tally.sent > 500 and tally.opened > SOCKETS  # it did flood, and reconnect
+    if frames == "legit":
+        assert 0 < len(evil_stored) <= PERSON_BURST + PERSON_PER_S * elapsed
+    else:
+        assert evil_stored == []  # none of it was ever a valid command
+    assert tally.closes.get(4008, 0) >= 1 and tally.closes.get(4029, 0) + tally.closes.get(4009, 0) >= 1
+    # The other participant: every action saved and shown.
+    assert calm_seen == calm_sent and len(calm_sent) >= 3
+    assert set(calm_sent) <= set(names)
+    # One line per abuse close, and no traceback at all.
+    assert log.count("closed for abuse") == tally.closes.get(4008, 0)
+    assert "Unexpected ASGI message" not in log and "Traceback" not in log

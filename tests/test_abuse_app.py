@@ -1,0 +1,164 @@
+"""The socket layer's own guards (issue 14), in process: the projector can never act, a person's
+sockets are capped (4009), a person closed for abuse must wait before a new socket (4029), and
+the person budget is shared by all their sockets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from realtime.errors import Forbidden, Rejected
+from realtime.events import Actor, Role
+from realtime.state import RoomState
+from server.app import create_app
+from server.budgets import BudgetSettings, SocketBudgets
+from tests.appkit import Browsers, exported, new_session, projector_path, receive_until, send
+from tests.conftest import make_settings
+from tests.corekit import CORE, LAYOUT
+
+PROJECTOR_REFUSAL = "The projector only shows the session; it cannot change anything."
+
+
+@pytest.fixture
+def session(client: TestClient) -> tuple[Browsers, str]:
+    return new_session(client, "Guards", [("anna", "Anna", "room")])
+
+
+def test_the_projector_is_refused_every_command_the_manifest_knows(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    before = exported(browsers, code)
+    projector = projector_path(browsers, code)
+    commands = sorted(name for feature in LAYOUT.features for name in feature.parsers)
+    assert len(commands) > 20, "every command the manifest's features parse"
+    # In turns of 40: 50 refusals in a row on one socket are abuse (4008), tested below.
+    for turn in range(0, len(commands), 40):
+        with browsers.client.websocket_connect(f"/ws{projector}?since=0") as pws:
+            receive_until(pws, 'data-state="live"')
+            for name in commands[turn:turn + 40]:
+                send(pws, cmd=name)
+                assert PROJECTOR_REFUSAL in receive_until(pws, 'id="flash"'), name
+    assert exported(browsers, code) == before
+    with browsers.client.websocket_connect(f"/ws{projector}?since=0") as pws:
+        with pytest.raises(WebSocketDisconnect) as info:
+            for _ in range(60):
+                send(pws, cmd="projector", view="queue")
+            while True:
+                pws.receive_text()
+        assert info.value.code == 4008
+
+
+def test_the_projector_refusal_is_dutch_for_a_dutch_room(client: TestClient) -> None:
+    browsers, code = new_session(client, "Groep", language="nl")
+    with browsers.client.websocket_connect(f"/ws{projector_path(browsers, code)}?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        send(pws, cmd="projector", view="queue")
+        assert "De projector laat de bijeenkomst alleen zien" in receive_until(pws, 'id="flash"')
+
+
+def test_a_person_may_have_only_so_many_sockets(tmp_path: Path) -> None:
+    with TestClient(create_app(make_settings(tmp_path, sockets_per_person=2))) as client:
+        browsers, code = new_session(client, "Few", [("anna", "Anna", "room")])
+        anna = browsers.as_("anna")
+        with anna.websocket_connect(f"/ws/s/{code}") as one, anna.websocket_connect(f"/ws/s/{code}") as two:
+            receive_until(one, 'data-state="live"')
+            receive_until(two, 'data-state="live"')
+            with anna.websocket_connect(f"/ws/s/{code}") as three:
+                assert "You have this session open on too many pages." in three.receive_text()
+                with pytest.raises(WebSocketDisconnect) as info:
+                    three.receive_text()
+                assert info.value.code == 4009
+        # Closed ones no longer count.
+        with anna.websocket_connect(f"/ws/s/{code}") as again:
+            receive_until(again, 'data-state="live"')
+
+
+def test_after_an_abuse_close_a_new_socket_must_wait(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    anna = browsers.as_("anna")
+    with anna.websocket_connect(f"/ws/s/{code}?since=2") as ws:
+        with pytest.raises(WebSocketDisconnect) as info:
+            for _ in range(60):
+                ws.send_text("not json")
+            while True:
+                ws.receive_text()
+        assert info.value.code == 4008
+    with anna.websocket_connect(f"/ws/s/{code}") as again:
+        assert "Too much at once from this device." in again.receive_text()
+        with pytest.raises(WebSocketDisconnect) as info:
+            again.receive_text()
+        assert info.value.code == 4029
+    # Somebody else in the same room, from the same address, is not held back.
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
+        receive_until(mentor, 'data-state="live"')
+
+
+def test_the_person_budget_is_shared_by_all_their_sockets(session: tuple[Browsers, str],
+                                                          client: TestClient) -> None:
+    browsers, code = session
+    # The budgets on a clock that stands still: only the burst is there to spend.
+    client.app_state["kring"].budgets = SocketBudgets(BudgetSettings(person_burst=5), lambda: 0.0)
+    anna = browsers.as_("anna")
+    with anna.websocket_connect(f"/ws/s/{code}") as one, anna.websocket_connect(f"/ws/s/{code}") as two:
+        receive_until(one, 'data-state="live"')
+        receive_until(two, 'data-state="live"')
+        refused = 0
+        for n in range(4):
+            for label, ws in (("a", one), ("b", two)):
+                name = f"Anna {label}{n}"
+                send(ws, cmd="profile", name=name, location="room")
+                while True:  # saved (the new name comes back) or refused (a notice)
+                    frame = ws.receive_text()
+                    if name in frame or "You are doing a lot at once." in frame:
+                        break
+                refused += name not in frame
+        assert refused == 3  # 8 tries, 5 in the burst: over both sockets, not 5 each
+    # Somebody else keeps their own budget.
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
+        receive_until(mentor, 'data-state="live"')
+        send(mentor, cmd="set_title", title="Still fine")
+        assert "Still fine" in receive_until(mentor, "Still fine")
+
+
+def test_every_mentor_only_command_is_refused_to_a_participant(client: TestClient) -> None:
+    """The authorization matrix, generated from the manifest: every command its parsers know that
+    the core keeps for the mentor is sent over a participant's socket; each is refused with
+    "Only the mentor can do that." and nothing is stored."""
+    browsers, code = new_session(client, "Matrix", [("anna", "Anna", "room")])
+    k = client.app_state["kring"]
+    # The budgets on a standing clock with room to spare: this test is about roles, not rates.
+    k.budgets = SocketBudgets(BudgetSettings(person_burst=10_000, address_burst=10_000), lambda: 0.0)
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
+        receive_until(mentor, 'data-state="live"')
+        for message in ({"cmd": "traj_plan", "name": "T", "theme": "", "target_group": "", "sessions": "6",
+                         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-01"},
+                        {"cmd": "traj_start", "number": "1"}):
+            send(mentor, **message)
+        send(mentor, cmd="test_barrier")
+        receive_until(mentor, "Unknown action.")
+    before = exported(browsers, code)
+    assert client.portal is not None
+    state: RoomState = client.portal.call(k.hub.room, code).state  # in the app's own loop
+    pid = before["participants"][0]["id"]
+    mentor_only = []
+    for name in sorted(name for feature in LAYOUT.features for name in feature.parsers):
+        try:
+            command = k.commands.parse({"cmd": name})
+            CORE.decide(state, command, Actor(Role.PARTICIPANT, pid))
+        except Forbidden as refused:
+            if refused.code == "not_mentor":
+                mentor_only.append(name)
+        except Rejected:
+            pass
+    assert len(mentor_only) >= 30, mentor_only
+    anna = browsers.as_("anna")
+    for turn in range(0, len(mentor_only), 40):
+        with anna.websocket_connect(f"/ws/s/{code}") as ws:
+            receive_until(ws, 'data-state="live"')
+            for name in mentor_only[turn:turn + 40]:
+                send(ws, cmd=name)
+                assert "Only the mentor can do that." in receive_until(ws, 'id="flash"'), name
+    assert exported(browsers, code) == before
+
