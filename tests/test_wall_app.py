@@ -256,6 +256,7 @@ def test_a_participant_can_never_do_a_mentor_action(session: Session) -> None:
             {"cmd": "wall_vote_reveal", "wall": wid},
             {"cmd": "wall_sort", "wall": wid, "sort": "votes"},
             {"cmd": "projector", "view": "wall", "ref": wid},
+            {"cmd": "wall_spotlight", "wall": wid, "note": nid},
         ]:
             send(aws, **message)
             refused(aws, "Only the mentor can do that")
@@ -430,3 +431,38 @@ def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
     }
     assert all(recent is None for recent, _ in marks(Role.MENTOR).values())
     assert all(recent is None for recent, _ in marks(Role.PARTICIPANT).values())
+
+
+def test_a_spotlight_reaches_the_projector_and_console_alone_and_never_the_phones(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.client.websocket_connect(projector + "?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="projector", view="wall", ref=wid)
+            receive_until(pws, "wall-stage")
+            with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
+                receive_until(aws, 'data-state="live"')
+                send(aws, cmd="wall_note_add", wall=wid, text="Bakery <case>", colour="green", column=cid)
+                ok(aws)
+                nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+                receive_until(mws, "Bakery")
+                receive_until(pws, "Bakery")
+                send(mws, cmd="wall_spotlight", wall=wid, note=nid)
+                frame = receive_until(pws, 'class="wall-spotlight" aria-label')
+                spot = region(frame, f"spot-{wid}")
+                assert "Bakery &lt;case&gt;" in spot and "hidden" not in spot.split(">", 1)[0]
+                assert 'id="stage"' not in frame and 'id="wall"' not in frame  # the spotlight alone
+                console = receive_until(mws, f'id="spot-{wid}"')
+                assert "End spotlight" in console and 'id="wall"' not in console
+                # A participant gets nothing of it: their next frame is about their own next post-it.
+                send(aws, cmd="wall_note_add", wall=wid, text="Next", colour="green", column=cid)
+                assert f'id="spot-{wid}"' not in receive_until(aws, "Next")
+                # The mentor hides the post-it in the spotlight: the projector's spotlight empties.
+                send(mws, cmd="wall_note_hide", wall=wid, note=nid, hidden="1")
+                frame = receive_until(pws, 'class="wall-spotlight" hidden')
+                assert "Bakery" not in region(frame, f"spot-{wid}")
+                send(mws, cmd="wall_spotlight", wall=wid, note=nid)
+                refused(mws, "hidden post-it cannot be put in the spotlight")

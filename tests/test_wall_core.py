@@ -396,3 +396,28 @@ def test_export_markdown_and_csv(room: RoomState) -> None:
     anonymous = run(room, wall.ConfigureWall("w1", "Q", True, False, False), MENTOR)
     data = wall.export_wall(anonymous, w(anonymous))
     assert "Anna" not in wall_csv(data) and "Bram" not in wall_markdown(data)
+
+
+# ---------------------------------------------------------------- spotlight
+
+
+def test_the_mentor_spotlights_a_post_it_then_a_group_then_nothing(room: RoomState) -> None:
+    state = add(room, "n1")
+    state = run(state, wall.CreateGroup("w1", "g1", "Energy", "c1", "n1"), MENTOR)
+    state = run(state, wall.SpotlightWall("w1", note="n1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("n1", "")
+    assert decide(state, wall.SpotlightWall("w1", note="n1"), MENTOR) == []  # already there
+    state = run(state, wall.SpotlightWall("w1", group="g1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("", "g1")
+    state = run(state, wall.SpotlightWall("w1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("", "")
+
+
+def test_only_the_mentor_spotlights_and_only_what_exists_and_is_shown(room: RoomState) -> None:
+    state = add(room, "n1")
+    with pytest.raises(Forbidden):
+        decide(state, wall.SpotlightWall("w1", note="n1"), ANNA)
+    refused(state, wall.SpotlightWall("w1", note="nope"), MENTOR, "wall_note_not_found")
+    refused(state, wall.SpotlightWall("w1", group="nope"), MENTOR, "wall_group_not_found")
+    state = run(state, wall.HideNote("w1", "n1", True), MENTOR)
+    refused(state, wall.SpotlightWall("w1", note="n1"), MENTOR, "wall_spot_hidden")

@@ -71,4 +71,5 @@ PARSERS: Mapping[str, Parser] = {
     "wall_vote": lambda f: wall.CastVote(f.text("wall"), f.text("note")),
     "wall_unvote": lambda f: wall.WithdrawVote(f.text("wall"), f.text("note")),
     "wall_sort": lambda f: wall.SortWall(f.text("wall"), f.text("sort")),
+    "wall_spotlight": lambda f: wall.SpotlightWall(f.text("wall"), f.text("note"), f.text("group")),
 }

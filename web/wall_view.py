@@ -78,6 +78,15 @@ class GroupView:
 
 
 @dataclass(frozen=True, slots=True)
+class SpotView:
+    """What is in the spotlight, as this viewer may see it: one post-it (label "") or a group."""
+
+    gid: str
+    label: str
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ColumnView:
     cid: str
     name: str
@@ -105,6 +114,7 @@ class WallView:
     written: int  # post-its that exist (not hidden or deleted), for the blind count
     hidden: int
     on_projector: bool
+    spot: SpotView | None = None
 
     @property
     def density(self) -> str:
@@ -168,6 +178,15 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
             pos=position.get(n.nid, 0),
         )
 
+    shown_ids = {n.nid for n in visible if not n.hidden}  # the mentor sees hidden ones; never in the spotlight
+    spot = None
+    if wall.spot_note in shown_ids:
+        spot = SpotView("", "", (note_view(wall.notes[wall.spot_note]),))
+    elif wall.spot_group in wall.groups:
+        members = [n for n in core.column_notes(wall, wall.groups[wall.spot_group].column, visible)
+                   if n.group == wall.spot_group]
+        spot = SpotView(wall.spot_group, wall.groups[wall.spot_group].label, tuple(note_view(n) for n in members))
+
     columns = []
     for i, column in enumerate(wall.columns):
         ordered = core.column_notes(wall, column.cid, visible)
@@ -190,7 +209,7 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
         participants_arrange=wall.arrange, sort=wall.sort, manual_order=manual, voting=wall.voting,
         columns=tuple(columns), groups=tuple(wall.groups.values()), shown=len(visible),
         written=sum(1 for n in existing if not n.hidden), hidden=sum(1 for n in existing if n.hidden),
-        on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid,
+        on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid, spot=spot,
     )
 
 
@@ -290,6 +309,8 @@ FEATURE = WebFeature(
         # Named walls show authors' names; an ended session takes the write forms away.
         events.ProfileUpdated: frozenset({"wall", "stage"}),
         events.SessionEnded: frozenset({"wall", "wall-mine"}),
+        # The mentor's console says what is in the spotlight; the projector shows it.
+        core.WallSpotlighted: frozenset({"wall", "stage"}),
     },
     context=context,
     items=wall_items.ITEMS + wall_items.STAGE_ITEMS,

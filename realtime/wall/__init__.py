@@ -16,6 +16,9 @@ so an edit racing a hide ends hidden whatever the order. Whether a note's author
 decided per note at write time (`named`), so switching a wall from anonymous to named later
 cannot unmask what was written anonymously.
 
+Spotlight: the mentor puts one post-it or one group large on the projector (`spot_note`,
+`spot_group`); a view shows it only while it shows that post-it or group itself.
+
 Voting: one round per wall at a time, N votes per person, optionally several on one note. The
 ballots live in the state and decide() checks them under the room's lock, so neither crafted
 messages nor two tabs can exceed N. Counts are shown live or after the mentor reveals them (the
@@ -51,6 +54,7 @@ from realtime.wall.messages import (
     RenameGroup,
     RevealVotes,
     SortWall,
+    SpotlightWall,
     StartVote,
     WallColumnAdded,
     WallColumnRemoved,
@@ -67,6 +71,7 @@ from realtime.wall.messages import (
     WallNoteHidden,
     WallNoteMoved,
     WallSorted,
+    WallSpotlighted,
     WallVoteCast,
     WallVoteEnded,
     WallVotesRevealed,
@@ -128,6 +133,7 @@ FEATURE = CoreFeature(
         WallVoteCast: ("pid",),
         WallVoteWithdrawn: ("pid",),
         WallSorted: (),
+        WallSpotlighted: (),
     },
     export_key="walls",
     export=export,
@@ -172,6 +178,7 @@ __all__ = [
     "RevealVotes",
     "SORTS",
     "SortWall",
+    "SpotlightWall",
     "StartVote",
     "VOTES_PER_PERSON_MAX",
     "Voting",
@@ -193,6 +200,7 @@ __all__ = [
     "WallNoteHidden",
     "WallNoteMoved",
     "WallSorted",
+    "WallSpotlighted",
     "WallState",
     "WallVoteCast",
     "WallVoteEnded",

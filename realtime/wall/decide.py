@@ -32,6 +32,7 @@ from realtime.wall.messages import (
     RenameGroup,
     RevealVotes,
     SortWall,
+    SpotlightWall,
     StartVote,
     WallColumnAdded,
     WallColumnRemoved,
@@ -48,6 +49,7 @@ from realtime.wall.messages import (
     WallNoteHidden,
     WallNoteMoved,
     WallSorted,
+    WallSpotlighted,
     WallVoteCast,
     WallVoteEnded,
     WallVotesRevealed,
@@ -414,13 +416,29 @@ def _sort(state: RoomState, c: SortWall, actor: Actor) -> list[Event]:
     return [] if sort == wall.sort else [WallSorted(wall.wid, sort)]
 
 
+def _spotlight(state: RoomState, c: SpotlightWall, actor: Actor) -> list[Event]:
+    require_mentor(actor)
+    wall = _wall(state, c.wall)
+    note, group = "", ""
+    if c.note:
+        found = _note(wall, c.note)
+        if found.hidden:
+            raise Rejected("wall_spot_hidden")
+        note = found.nid
+    elif c.group:
+        group = _group(wall, c.group).gid
+    if (note, group) == (wall.spot_note, wall.spot_group):
+        return []
+    return [WallSpotlighted(wall.wid, note, group)]
+
+
 _DECIDERS: Mapping[type[Command], Any] = {
     CreateWall: _create_wall, ConfigureWall: _configure, AddColumn: _add_column,
     RenameColumn: _rename_column, MoveColumn: _move_column, RemoveColumn: _remove_column,
     AddNote: _add_note, EditNote: _edit_note, DeleteNote: _delete_note, HideNote: _hide_note,
     MoveNote: _move_note, CreateGroup: _create_group, RenameGroup: _rename_group, RemoveGroup: _remove_group,
     StartVote: _start_vote, EndVote: _end_vote, RevealVotes: _reveal_votes, CastVote: _cast_vote,
-    WithdrawVote: _withdraw_vote, SortWall: _sort,
+    WithdrawVote: _withdraw_vote, SortWall: _sort, SpotlightWall: _spotlight,
 }
 
 

@@ -29,6 +29,7 @@ from realtime.wall.messages import (
     WallNoteHidden,
     WallNoteMoved,
     WallSorted,
+    WallSpotlighted,
     WallVoteCast,
     WallVoteEnded,
     WallVotesRevealed,
@@ -68,7 +69,7 @@ def _drop_votes(voting: Voting, nid: str) -> Voting:
 
 def _fold_wall(wall: Wall, event: Event, at: float) -> Wall:  # noqa: C901 (one branch per event)
     note_id = getattr(event, "note", None)
-    if note_id is not None and not isinstance(event, WallNoteAdded) and note_id not in wall.notes:
+    if note_id and not isinstance(event, WallNoteAdded) and note_id not in wall.notes:
         # Only in erasure's plan: the post-it went with its author, and so do others' edits,
         # moves and votes on it (decide never lets an event refer to a missing post-it).
         raise Dangling(f"{type(event).__name__} on a post-it that is gone")
@@ -150,6 +151,8 @@ def _fold_wall(wall: Wall, event: Event, at: float) -> Wall:  # noqa: C901 (one 
         return dataclasses.replace(wall, voting=dataclasses.replace(wall.voting, ballots=ballots))
     if isinstance(event, WallSorted):
         return dataclasses.replace(wall, sort=event.sort)
+    if isinstance(event, WallSpotlighted):
+        return dataclasses.replace(wall, spot_note=event.note, spot_group=event.group)
     raise TypeError(f"evolve: unknown event {event!r}")
 
 

@@ -164,10 +164,20 @@ class SortWall(Command):
     sort: str
 
 
+@dataclass(frozen=True, slots=True)
+class SpotlightWall(Command):
+    """The mentor puts one post-it (`note`) or one group (`group`) large on the projector; both
+    empty takes the spotlight away."""
+
+    wall: str
+    note: str = ""
+    group: str = ""
+
+
 COMMANDS: tuple[type[Command], ...] = (
     CreateWall, ConfigureWall, AddColumn, RenameColumn, MoveColumn, RemoveColumn, AddNote, EditNote,
     DeleteNote, HideNote, MoveNote, CreateGroup, RenameGroup, RemoveGroup, StartVote, EndVote, RevealVotes,
-    CastVote, WithdrawVote, SortWall,
+    CastVote, WithdrawVote, SortWall, SpotlightWall,
 )
 
 
@@ -327,11 +337,18 @@ class WallSorted(Event):
     sort: str
 
 
+@dataclass(frozen=True, slots=True)
+class WallSpotlighted(Event):
+    wall: str
+    note: str  # "" when a group or nothing is in the spotlight
+    group: str
+
+
 EVENTS: tuple[type[Event], ...] = (
     WallCreated, WallConfigured, WallColumnAdded, WallColumnRenamed, WallColumnsReordered,
     WallColumnRemoved, WallNoteAdded, WallNoteEdited, WallNoteDeleted, WallNoteHidden, WallNoteMoved,
     WallGroupCreated, WallGroupRenamed, WallGroupRemoved, WallVoteStarted, WallVoteEnded, WallVotesRevealed,
-    WallVoteCast, WallVoteWithdrawn, WallSorted,
+    WallVoteCast, WallVoteWithdrawn, WallSorted, WallSpotlighted,
 )
 
 

@@ -27,6 +27,7 @@ REASONS: Mapping[str, str] = {
     "wall_one_vote_each": "In this round a post-it can get only one vote from you.",
     "wall_not_voted": "You have no vote on that post-it to take back.",
     "wall_bad_number": "{field} must be a whole number from {min} to {max}.",
+    "wall_spot_hidden": "A hidden post-it cannot be put in the spotlight.",
 }
 
 
@@ -123,6 +124,10 @@ class Wall:
     sort: str = "manual"
     voting: Voting = field(default_factory=Voting)
     created_seq: int = 0  # the room's seq of WallCreated: its session is trajectory.session_of_seq
+    # In the spotlight on the projector: one post-it or one group ("" both: none). Kept when the
+    # post-it is hidden or the group removed; the views show a spotlight only of what they show.
+    spot_note: str = ""
+    spot_group: str = ""
 
     def column(self, cid: str) -> Column | None:
         return next((c for c in self.columns if c.cid == cid), None)
