@@ -99,7 +99,7 @@ async def test_keyboard_only_moving_grouping_and_votes(new_context: NewContext) 
 
     # The mentor moves "Second" to another column and groups it, with the keyboard only.
     note = mentor.locator("#wall .note", has_text="Second")
-    await note.locator("summary").focus()
+    await note.locator("details.note-menu > summary").focus()
     await mentor.keyboard.press("Enter")
     await note.locator("select[name=column]").focus()
     await note.locator("select[name=column]").select_option(label="Continue")
@@ -111,8 +111,8 @@ async def test_keyboard_only_moving_grouping_and_votes(new_context: NewContext) 
     await expect(ada.locator("#wall .wall-col", has=ada.locator("h3", has_text="Continue"))).to_contain_text("Second")
 
     note = mentor.locator("#wall .note", has_text="Second")
-    if not await note.locator("details").evaluate("d => d.open"):
-        await note.locator("summary").focus()
+    if not await note.locator("details.note-menu").evaluate("d => d.open"):
+        await note.locator("details.note-menu > summary").focus()
         await mentor.keyboard.press("Enter")
     await note.locator("input[name=label]").focus()
     await mentor.keyboard.type("Energy")

@@ -172,7 +172,7 @@ async def test_a_projected_wall_of_60_post_its_stays_readable_and_spotlights(new
 
     # The mentor spotlights one post-it: large over the wall, then a group, then nothing.
     note = mentor.locator("#wall .note", has_text="The case about the bakery").first
-    await note.locator("summary").click()
+    await note.locator("details.note-menu > summary").click()
     await note.get_by_role("button", name="Spotlight on the projector").click()
     spot = projector.locator(".wall-spotlight")
     await expect(spot).to_be_visible()
@@ -182,7 +182,8 @@ async def test_a_projected_wall_of_60_post_its_stays_readable_and_spotlights(new
     await projector.screenshot(path=str(SHOTS / "projector-wall-spotlight.png"))
     await axe_check(projector)
 
-    await note.locator("summary").click() if not await note.locator("details").evaluate("d => d.open") else None
+    if not await note.locator("details.note-menu").evaluate("d => d.open"):
+        await note.locator("details.note-menu > summary").click()
     await note.locator("input[name=label]").fill("Cases")
     await note.get_by_role("button", name="New group").click()
     group = mentor.locator("#wall .wall-group", has_text="Cases")
