@@ -75,7 +75,15 @@ class CarryOverSet(Event):
     open_questions: tuple[str, ...]
 
 
-COMMANDS: tuple[type[Command], ...] = (SetCarryOver,)
+@dataclass(frozen=True, slots=True)
+class AddActionPoint(Command):
+    """One action point added to the running (or just ended) session's carry-over, from a wall's
+    "discuss these" list (the guided retro)."""
+
+    text: str
+
+
+COMMANDS: tuple[type[Command], ...] = (SetCarryOver, AddActionPoint)
 EVENTS: tuple[type[Event], ...] = (CarryOverSet,)
 
 
@@ -92,6 +100,8 @@ def _items(text: object, field_name: str) -> tuple[str, ...]:
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     require_mentor(actor)
     require_open(state)
+    if isinstance(command, AddActionPoint):
+        return _add_action(state, command)
     if not isinstance(command, SetCarryOver):
         raise Rejected("unknown_command")
     plan = state.part(trajectory.PART)
@@ -110,6 +120,22 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     if current is None and not actions and not questions:
         return []
     return [CarryOverSet(number, actions, questions)]
+
+
+def _add_action(state: RoomState, command: AddActionPoint) -> list[Event]:
+    plan = state.part(trajectory.PART)
+    if not plan.planned:
+        raise Rejected("trajectory_not_planned")
+    started = {s.number for s in plan.sessions if s.started}
+    if plan.current not in started:
+        raise Rejected("carry_not_started")
+    text = clean_line(command.text, "carry_actions", ITEM_MAX)
+    current = state.part(PART).notes.get(plan.current) or CarryOver(plan.current)
+    if text in current.action_points:
+        return []
+    if len(current.action_points) >= ITEMS_MAX:
+        raise Rejected("carry_too_many", field="carry_actions", max=ITEMS_MAX)
+    return [CarryOverSet(plan.current, (*current.action_points, text), current.open_questions)]
 
 
 def evolve(state: RoomState, stamped: Stamped) -> RoomState:

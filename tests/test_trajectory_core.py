@@ -344,6 +344,11 @@ def test_erase_me_redacts_my_events_and_the_log_still_folds() -> None:
     built.run(wall.CreateWall("w1", "Ideas", ("c1",), ("Ideas",)))
     built.run(wall.AddNote("w1", "n1", "Ann's secret idea", "yellow", "c1"), who("ann"))
     built.run(wall.AddNote("w1", "n2", "Bo's idea", "yellow", "c1"), who("bo"))
+    # A comment and a reaction of Ann's on Bo's post-it go; Bo's comment on Ann's goes with it.
+    built.run(wall.CommentNote("w1", "n2", "k1", "Ann's secret comment"), who("ann"))
+    built.run(wall.ReactNote("w1", "n2", "idea"), who("ann"))
+    built.run(wall.CommentNote("w1", "n1", "k2", "Bo on Ann's"), who("bo"))
+    built.run(wall.HideComment("w1", "n2", "k1", True))
     built.run(contacts.ShareContact("Ann J.", "ann@example.org"), who("ann"))
     built.run(EraseParticipant("ann"), who("ann"))
     assert "ann" not in built.state.participants
@@ -355,9 +360,10 @@ def test_erase_me_redacts_my_events_and_the_log_still_folds() -> None:
     assert contacts.visible(state) == []
     notes = state.part(wall.PART).walls["w1"].notes
     assert set(notes) == {"n2"}
+    assert notes["n2"].comments == () and not any(notes["n2"].reactions.values())
     kept = [s for s in rewritten if not isinstance(s.event, ParticipantErased)]
     dump = repr([encode_event(s.event) for s in kept]) + repr(export_session(state))
-    for secret in ("Ann Jansen", "Ann's secret idea", "ann@example.org", "h-ann", '"ann"'):
+    for secret in ("Ann Jansen", "Ann's secret idea", "Ann's secret comment", "ann@example.org", "h-ann", '"ann"'):
         assert secret not in dump
     assert "Bo's idea" in dump
     # The erase event itself stays (it carries only a random id), so other processes know.
@@ -445,3 +451,21 @@ def test_erasure_takes_the_agenda_block_made_from_my_topic_and_its_edits() -> No
     # Bo's topic and the block made from it stay, without Ann's vote.
     assert "Bo's case" in dump
     assert [b.bid for b in state.part(agenda.PART).of(1).blocks] == ["b-bo"]
+
+
+def test_an_action_point_from_a_retro_joins_the_running_sessions_carry_over() -> None:
+    built = planned().run(start(1))
+    with pytest.raises(Rejected, match="carry_not_started"):
+        decide(planned().state, carryover.AddActionPoint("Walk and talk"), MENTOR)
+    built.run(carryover.SetCarryOver("1", "Read chapter 2", "Silence?"))
+    built.run(carryover.AddActionPoint("  Walk and talk "))
+    note = built.state.part(carryover.PART).of(1)
+    assert note is not None
+    assert (note.action_points, note.open_questions) == (("Read chapter 2", "Walk and talk"), ("Silence?",))
+    assert decide(built.state, carryover.AddActionPoint("Walk and talk"), MENTOR) == []  # already there
+    with pytest.raises(Forbidden):
+        decide(built.state, carryover.AddActionPoint("x"), Actor(Role.PARTICIPANT, "ann"))
+    for i in range(10):
+        built.run(carryover.AddActionPoint(f"point {i}"))
+    with pytest.raises(Rejected, match="carry_too_many"):
+        decide(built.state, carryover.AddActionPoint("one more"), MENTOR)

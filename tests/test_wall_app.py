@@ -173,7 +173,7 @@ def test_a_renamed_group_reaches_everyone_and_participants_rename_only_when_allo
                 receive_until(bws, "wall_group_rename")
                 send(bws, cmd="wall_group_rename", wall=wid, group=gid, label="Pace")
                 assert ">Pace</h4>" in region(receive_until(pws, ">Pace</h4>"), "stage")
-    assert columns(browsers, code, wid)[0]["groups"] == [{"id": gid, "label": "Pace"}]
+    assert columns(browsers, code, wid)[0]["groups"] == [{"id": gid, "label": "Pace", "votes": None}]
 
 
 def test_voting_limits_hold_with_two_tabs_and_crafted_messages(session: Session) -> None:
@@ -256,6 +256,7 @@ def test_a_participant_can_never_do_a_mentor_action(session: Session) -> None:
             {"cmd": "wall_vote_reveal", "wall": wid},
             {"cmd": "wall_sort", "wall": wid, "sort": "votes"},
             {"cmd": "projector", "view": "wall", "ref": wid},
+            {"cmd": "wall_spotlight", "wall": wid, "note": nid},
         ]:
             send(aws, **message)
             refused(aws, "Only the mentor can do that")
@@ -430,3 +431,120 @@ def test_the_projector_view_marks_the_post_its_of_the_last_seconds() -> None:
     }
     assert all(recent is None for recent, _ in marks(Role.MENTOR).values())
     assert all(recent is None for recent, _ in marks(Role.PARTICIPANT).values())
+
+
+def test_a_spotlight_reaches_the_projector_and_console_alone_and_never_the_phones(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.client.websocket_connect(projector + "?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="projector", view="wall", ref=wid)
+            receive_until(pws, "wall-stage")
+            with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
+                receive_until(aws, 'data-state="live"')
+                send(aws, cmd="wall_note_add", wall=wid, text="Bakery <case>", colour="green", column=cid)
+                ok(aws)
+                nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+                receive_until(mws, "Bakery")
+                receive_until(pws, "Bakery")
+                send(mws, cmd="wall_spotlight", wall=wid, note=nid)
+                frame = receive_until(pws, 'class="wall-spotlight" aria-label')
+                spot = region(frame, f"spot-{wid}")
+                assert "Bakery &lt;case&gt;" in spot and "hidden" not in spot.split(">", 1)[0]
+                assert 'id="stage"' not in frame and 'id="wall"' not in frame  # the spotlight alone
+                console = receive_until(mws, f'id="spot-{wid}"')
+                assert "End spotlight" in console and 'id="wall"' not in console
+                # A participant gets nothing of it: their next frame is about their own next post-it.
+                send(aws, cmd="wall_note_add", wall=wid, text="Next", colour="green", column=cid)
+                assert f'id="spot-{wid}"' not in receive_until(aws, "Next")
+                # The mentor hides the post-it in the spotlight: the projector's spotlight empties.
+                send(mws, cmd="wall_note_hide", wall=wid, note=nid, hidden="1")
+                frame = receive_until(pws, 'class="wall-spotlight" hidden')
+                assert "Bakery" not in region(frame, f"spot-{wid}")
+                send(mws, cmd="wall_spotlight", wall=wid, note=nid)
+                refused(mws, "hidden post-it cannot be put in the spotlight")
+
+
+def test_retro_phases_and_grouping_several_reach_every_socket(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code)
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.client.websocket_connect(projector + "?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="projector", view="wall", ref=wid)
+            receive_until(pws, "wall-stage")
+            with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws:
+                receive_until(aws, 'data-state="live"')
+                send(mws, cmd="wall_phase", wall=wid, phase="write", minutes="3")
+                for ws in (aws, pws):
+                    frame = receive_until(ws, 'aria-current="step"')
+                    assert re.search(r'aria-current="step" class="is-current">Writing<', frame)
+                    assert re.search(r'data-ends-at="[0-9.]+"', frame)
+                send(mws, cmd="wall_phase", wall=wid, phase="write", minutes="61")
+                refused(mws, "Minutes must be a whole number from 1 to 60")
+                for text in ("One", "Two"):
+                    send(aws, cmd="wall_note_add", wall=wid, text=text, colour="yellow", column=cid)
+                    ok(aws)
+                nids = [n["id"] for n in columns(browsers, code, wid)[0]["notes"]]
+                send(aws, cmd="wall_group_notes", wall=wid, notes=nids, label="Mine")
+                refused(aws, "only the mentor arranges")
+                send(mws, cmd="wall_phase", wall=wid, phase="group")
+                assert 'form="wpick-' not in receive_until(aws, ">Grouping<")  # no boxes: not arranging
+                assert 'form="wpick-' in receive_until(mws, ">Grouping<")
+                send(mws, cmd="wall_group_notes", wall=wid, notes=nids, label="Both <b>")
+                frame = receive_until(aws, "Both &lt;b&gt;")
+                assert "<b>" not in region(frame, "wall")
+                send(mws, cmd="wall_group_notes", wall=wid, notes=[], label="None")
+                refused(mws, "Select the post-its to group first")
+    groups = columns(browsers, code, wid)[0]["groups"]
+    assert [g["label"] for g in groups] == ["Both <b>"]
+    assert {n["group"] for n in columns(browsers, code, wid)[0]["notes"]} == {"Both <b>"}
+
+
+def test_comments_and_reactions_reach_everyone_alone_and_stay_anonymous(session: Session) -> None:
+    browsers, code, projector = session
+    wid = make_wall(browsers, code, anonymous="on")
+    cid = columns(browsers, code, wid)[0]["id"]
+    with browsers.client.websocket_connect(projector + "?since=0") as pws:
+        receive_until(pws, 'data-state="live"')
+        with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}?since=4") as mws:
+            receive_until(mws, 'data-state="live"')
+            send(mws, cmd="projector", view="wall", ref=wid)
+            receive_until(pws, "wall-stage")
+            with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=5") as aws, \
+                    browsers.as_("bram").websocket_connect(f"/ws/s/{code}?since=5") as bws:
+                receive_until(aws, 'data-state="live"')
+                receive_until(bws, 'data-state="live"')
+                send(aws, cmd="wall_note_add", wall=wid, text="Walks", colour="yellow", column=cid)
+                ok(aws)
+                nid = columns(browsers, code, wid)[0]["notes"][0]["id"]
+                send(bws, cmd="wall_comment", wall=wid, note=nid, text="Yes <i>please</i>")
+                for ws in (aws, mws, pws):
+                    frame = receive_until(ws, "1 comment")
+                    assert 'id="wall"' not in frame and 'id="stage"' not in frame  # the post-it alone
+                    assert "Brammetje" not in frame.replace('class="person-name">Brammetje', "")
+                    assert "<i>please" not in frame
+                    # The projector shows how many; the pages show them.
+                    assert ("Yes &lt;i&gt;please&lt;/i&gt;" in frame) is (ws is not pws)
+                    if ws is mws:
+                        found = re.search(r'name="comment" value="([^"]+)"', frame)
+                        assert found, frame
+                        comment_id = found.group(1)
+                send(bws, cmd="wall_react", wall=wid, note=nid, kind="idea")
+                assert "💡" in receive_until(pws, "note-reacts")
+                send(mws, cmd="wall_react", wall=wid, note=nid, kind="idea")
+                refused(mws, "Only participants")
+                comment = columns(browsers, code, wid)[0]["notes"][0]["comments"]
+                assert comment == [{"text": "Yes <i>please</i>", "author": None}]
+                # The mentor hides the comment: gone for the phones and the projector.
+                send(mws, cmd="wall_comment_hide", wall=wid, note=nid, comment=comment_id, hidden="1")
+                frame = receive_until(aws, "Comment or react")
+                assert "please" not in frame
+                send(bws, cmd="wall_comment", wall=wid, note=nid, text="x" * 201)
+                refused(bws, "Comment can be at most 200 characters")
+    assert columns(browsers, code, wid)[0]["notes"][0]["comments"] == []

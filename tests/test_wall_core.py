@@ -385,7 +385,7 @@ def test_export_markdown_and_csv(room: RoomState) -> None:
     data = wall.export(room)
     assert data[0]["columns"][0]["notes"][0] == {
         "id": "a", "text": "=cmd() *bold*", "colour": "yellow", "group": "Time", "votes": 1,
-        "author": "Anna", "created_at": 2.0, "edited_at": None,
+        "author": "Anna", "created_at": 2.0, "edited_at": None, "comments": [], "reactions": {},
     }
     assert "hidden one" not in str(data)
     markdown = wall_markdown(wall.export_wall(room, w(room)))
@@ -433,3 +433,114 @@ def test_a_step_stays_within_the_group(room: RoomState) -> None:
     grouped = [n.nid for n in wall.column_notes(w(room), "c1", w(room).live_notes()) if n.group == "g1"]
     assert grouped == ["c", "a"] and w(room).notes["b"].group == ""
     assert decide(room, wall.MoveNote("w1", "b", "c1", step="up"), MENTOR) == []  # alone in its list
+# ---------------------------------------------------------------- spotlight
+
+
+def test_the_mentor_spotlights_a_post_it_then_a_group_then_nothing(room: RoomState) -> None:
+    state = add(room, "n1")
+    state = run(state, wall.CreateGroup("w1", "g1", "Energy", "c1", "n1"), MENTOR)
+    state = run(state, wall.SpotlightWall("w1", note="n1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("n1", "")
+    assert decide(state, wall.SpotlightWall("w1", note="n1"), MENTOR) == []  # already there
+    state = run(state, wall.SpotlightWall("w1", group="g1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("", "g1")
+    state = run(state, wall.SpotlightWall("w1"), MENTOR)
+    assert (w(state).spot_note, w(state).spot_group) == ("", "")
+
+
+def test_only_the_mentor_spotlights_and_only_what_exists_and_is_shown(room: RoomState) -> None:
+    state = add(room, "n1")
+    with pytest.raises(Forbidden):
+        decide(state, wall.SpotlightWall("w1", note="n1"), ANNA)
+    refused(state, wall.SpotlightWall("w1", note="nope"), MENTOR, "wall_note_not_found")
+    refused(state, wall.SpotlightWall("w1", group="nope"), MENTOR, "wall_group_not_found")
+    state = run(state, wall.HideNote("w1", "n1", True), MENTOR)
+    refused(state, wall.SpotlightWall("w1", note="n1"), MENTOR, "wall_spot_hidden")
+
+
+# ---------------------------------------------------------------- guided retro
+
+
+def test_phases_reveal_open_and_close_the_vote_with_timers(room: RoomState) -> None:
+    state = run(room, wall.ConfigureWall("w1", "What went well?", False, True, False), MENTOR)  # blind
+    state = run(state, wall.SetPhase("w1", "write", "5"), MENTOR, at=100.0)
+    assert (w(state).phase, w(state).phase_ends_at, w(state).blind) == ("write", 400.0, True)
+    state = add(state, "n1")
+    state = run(state, wall.SetPhase("w1", "group"), MENTOR, at=200.0)
+    assert (w(state).phase, w(state).phase_ends_at, w(state).blind) == ("group", 0.0, False)  # revealed
+    state = run(state, wall.SetPhase("w1", "vote", "", "2"), MENTOR)
+    assert w(state).voting.open and w(state).voting.per_person == 2 and not w(state).voting.counts_visible
+    state = run(state, wall.CastVote("w1", "n1"), ANNA)
+    state = run(state, wall.SetPhase("w1", "discuss", "10"), MENTOR)
+    voting = w(state).voting
+    assert w(state).phase == "discuss" and not voting.open and voting.counts_visible and voting.counts() == {"n1": 1}
+    state = run(state, wall.SetPhase("w1", ""), MENTOR)
+    assert (w(state).phase, w(state).phase_ends_at) == ("", 0.0)
+
+
+def test_phases_are_the_mentors_and_checked(room: RoomState) -> None:
+    with pytest.raises(Forbidden):
+        decide(room, wall.SetPhase("w1", "write"), ANNA)
+    refused(room, wall.SetPhase("w1", "party"), MENTOR, "bad_choice")
+    refused(room, wall.SetPhase("w1", "write", "61"), MENTOR, "wall_bad_number")
+    refused(room, wall.SetPhase("w1", "vote", "", "0"), MENTOR, "wall_bad_number")
+
+
+def test_several_post_its_go_into_a_new_group_or_an_existing_one(room: RoomState) -> None:
+    state = add(add(add(room, "n1", column="c2"), "n2", column="c1"), "n3", actor=BRAM, column="c3")
+    state = run(state, wall.GroupNotes("w1", ("n1", "n2", "n1"), group="g1", label="Energy"), MENTOR)
+    group = w(state).groups["g1"]
+    assert (group.label, group.column) == ("Energy", "c2")  # the first post-it's column
+    assert [(w(state).notes[n].column, w(state).notes[n].group) for n in ("n1", "n2")] == [("c2", "g1")] * 2
+    state = run(state, wall.GroupNotes("w1", ("n3", "n2"), into="g1"), MENTOR)
+    assert w(state).notes["n3"].group == "g1" and len(w(state).groups) == 1
+    refused(state, wall.GroupNotes("w1", ()), MENTOR, "wall_pick_notes")
+    refused(state, wall.GroupNotes("w1", ("n1", "gone"), group="g2", label="X"), MENTOR, "wall_note_not_found")
+    with pytest.raises(Forbidden):  # participants only on walls that let them arrange
+        decide(state, wall.GroupNotes("w1", ("n1",), group="g3", label="Mine"), ANNA)
+
+
+# ---------------------------------------------------------------- comments and reactions
+
+
+def test_comments_under_a_post_it_and_the_mentor_hides_one(room: RoomState) -> None:
+    state = add(room, "n1")
+    state = run(state, wall.CommentNote("w1", "n1", "k1", "  Same here "), BRAM, at=3.0)
+    state = run(state, wall.CommentNote("w1", "n1", "k2", "Noted"), MENTOR)
+    comments = w(state).notes["n1"].comments
+    assert [(c.cid, c.author, c.text, c.named) for c in comments] == [("k1", "pb", "Same here", True),
+                                                                     ("k2", "", "Noted", True)]
+    state = run(state, wall.HideComment("w1", "n1", "k1", True), MENTOR)
+    assert w(state).notes["n1"].comments[0].hidden
+    with pytest.raises(Forbidden):
+        decide(state, wall.HideComment("w1", "n1", "k2", True), ANNA)
+    refused(state, wall.HideComment("w1", "n1", "nope", True), MENTOR, "wall_comment_not_found")
+    refused(state, wall.CommentNote("w1", "n1", "k3", "x" * 201), BRAM, "too_long")
+    refused(state, wall.CommentNote("w1", "n1", "k1", "again"), BRAM, "bad_message")  # id taken
+
+
+def test_no_comments_or_reactions_where_others_cannot_see_the_post_it(room: RoomState) -> None:
+    state = add(room, "n1")
+    state = run(state, wall.ConfigureWall("w1", "What went well?", False, True, False), MENTOR)  # blind
+    refused(state, wall.CommentNote("w1", "n1", "k1", "hm"), BRAM, "wall_comment_blind")
+    refused(state, wall.ReactNote("w1", "n1", "idea"), BRAM, "wall_comment_blind")
+    state = run(state, wall.ConfigureWall("w1", "What went well?", False, False, False), MENTOR)
+    state = run(state, wall.HideNote("w1", "n1", True), MENTOR)
+    refused(state, wall.CommentNote("w1", "n1", "k1", "hm"), BRAM, "wall_note_not_found")
+
+
+def test_a_reaction_twice_is_taken_back_and_comments_on_anonymous_walls_stay_anonymous(room: RoomState) -> None:
+    state = add(room, "n1")
+    state = run(state, wall.ReactNote("w1", "n1", "idea"), BRAM)
+    state = run(state, wall.ReactNote("w1", "n1", "idea"), ANNA)
+    assert w(state).notes["n1"].reactions["idea"] == ("pb", "pa")
+    state = run(state, wall.ReactNote("w1", "n1", "idea"), BRAM)
+    assert w(state).notes["n1"].reactions["idea"] == ("pa",)
+    refused(state, wall.ReactNote("w1", "n1", "rocket"), BRAM, "bad_choice")
+    with pytest.raises(Forbidden):
+        decide(state, wall.ReactNote("w1", "n1", "idea"), MENTOR)  # reactions are the group's
+    state = run(state, wall.ConfigureWall("w1", "What went well?", True, False, False), MENTOR)
+    state = run(state, wall.CommentNote("w1", "n1", "k1", "secret"), BRAM)
+    assert not w(state).notes["n1"].comments[0].named
+    exported = wall.export_wall(state, w(state))["columns"][0]["notes"][0]
+    assert exported["comments"] == [{"text": "secret", "author": None}] and exported["reactions"] == {"idea": 1}

@@ -21,6 +21,7 @@ PARSERS: Mapping[str, Parser] = {
         number=f.text("number"), date=f.text("date"), title=f.text("title")),
     "traj_start": lambda f: trajectory.StartTrajectorySession(number=f.text("number")),
     "traj_end": lambda f: trajectory.EndTrajectorySession(),
+    "carry_action": lambda f: carryover.AddActionPoint(f.text("text")),
     "carry_set": lambda f: carryover.SetCarryOver(
         session=f.text("session"), action_points=f.text("action_points"),
         open_questions=f.text("open_questions")),

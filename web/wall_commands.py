@@ -71,4 +71,14 @@ PARSERS: Mapping[str, Parser] = {
     "wall_vote": lambda f: wall.CastVote(f.text("wall"), f.text("note")),
     "wall_unvote": lambda f: wall.WithdrawVote(f.text("wall"), f.text("note")),
     "wall_sort": lambda f: wall.SortWall(f.text("wall"), f.text("sort")),
+    "wall_phase": lambda f: wall.SetPhase(f.text("wall"), f.text("phase"), f.text("minutes"), f.text("votes")),
+    "wall_group_notes": lambda f: wall.GroupNotes(
+        f.text("wall"), f.texts("notes", wall.NOTES_PER_WALL_MAX), f.text("into"), f.new_id(), f.text("label")
+    ),
+    "wall_comment": lambda f: wall.CommentNote(f.text("wall"), f.text("note"), f.new_id(), f.text("text")),
+    "wall_comment_hide": lambda f: wall.HideComment(
+        f.text("wall"), f.text("note"), f.text("comment"), f.flag("hidden")
+    ),
+    "wall_react": lambda f: wall.ReactNote(f.text("wall"), f.text("note"), f.text("kind")),
+    "wall_spotlight": lambda f: wall.SpotlightWall(f.text("wall"), f.text("note"), f.text("group")),
 }

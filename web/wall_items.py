@@ -10,6 +10,9 @@ columns and groups, voting rounds and settings still sends the wall whole: those
     wall-votes:<wall>:<note>   its vote count
     wall-count:<wall>:<column> how many post-its a column shows
     wall-written:<wall>        how many are written, while the wall is hidden until reveal
+    wall-ranked:<wall>         the "discuss these" list, in the discuss phase of a guided retro
+    wall-spot:<wall>           what is in the spotlight (the projector's big card, the console's
+                               "end spotlight"); participants have none
 """
 
 from __future__ import annotations
@@ -104,6 +107,20 @@ def _written(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping
     return {"w": view}
 
 
+def _spot(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    view = ctx["wallctx"].view(key)
+    if view is None or _mode(ctx) == "participant":
+        return None
+    return {"w": view, "spot_oob": True}
+
+
+def _ranked(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    view = ctx["wallctx"].view(key)
+    if view is None or view.phase != "discuss" or _mode(ctx) == "projector":
+        return None
+    return {"w": view, "ranked_oob": True}
+
+
 def _my_wall(ctx: Mapping[str, Any], wid: str) -> Any:
     return next((m for m in ctx["wallctx"].mine if m.wid == wid), None)
 
@@ -131,6 +148,8 @@ ITEMS = (
     Item("wall-votes", "wall", _votes),
     Item("wall-count", "wall", _count),
     Item("wall-written", "wall", _written),
+    Item("wall-spot", "wall", _spot),
+    Item("wall-ranked", "wall", _ranked),
 )
 # The projector shows the wall inside its stage: the same parts, in the stage's copy of the wall.
 STAGE_ITEMS = tuple(Item(f"stage-{i.kind}", "stage", i.context) for i in ITEMS if i.region == "wall")
@@ -158,6 +177,12 @@ def _parts(state: RoomState, wid: str, names: list[str], mine: tuple[str, ...] |
     if len(live) in DENSE_AT or len(live) - 1 in DENSE_AT:
         return {}  # the board changes density (post-it size): send it whole
     on_stage = projected(state) == wid
+    note = names[0].rpartition(":")[2] if names else ""
+    if wall.spot_group or (wall.spot_note and wall.spot_note == note):
+        # The spotlight shows this post-it (or a group it may be in or have left): it goes along.
+        names = [*names, f"wall-spot:{wid}"]
+    if wall.phase == "discuss":  # the ranked list shows texts, groups and counts
+        names = [*names, f"wall-ranked:{wid}"]
     parts = {"wall": tuple(names), "stage": tuple(f"stage-{n}" for n in names) if on_stage else ()}
     return parts if mine is None else {**parts, "wall-mine": mine}
 
@@ -209,6 +234,12 @@ def _voted(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
     return _parts(state, wid, [f"wall-votes:{wid}:{nid}"], (f"wall-mine-votes:{wid}",))
 
 
+def _spotlighted(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    assert isinstance(event, core.WallSpotlighted)
+    spot = f"wall-spot:{event.wall}"
+    return {"wall": (spot,), "stage": (f"stage-{spot}",) if projected(state) == event.wall else (), "wall-mine": ()}
+
+
 EVENT_ITEMS: Mapping[type[Event], EventItems] = {
     core.WallNoteAdded: _added,
     core.WallNoteMoved: _moved,
@@ -217,4 +248,10 @@ EVENT_ITEMS: Mapping[type[Event], EventItems] = {
     core.WallNoteEdited: _edited,
     core.WallVoteCast: _voted,
     core.WallVoteWithdrawn: _voted,
+    core.WallSpotlighted: _spotlighted,
+    # A comment or a reaction changes its post-it only: morphed in place (an open comment list
+    # stays open, kring.js data-keep).
+    core.WallCommentAdded: _edited,
+    core.WallCommentHidden: _edited,
+    core.WallReacted: _edited,
 }

@@ -42,6 +42,11 @@ FIELD_LABELS: Mapping[str, str] = {
     "wall_group_label": "Group label",
     "wall_votes": "Votes per person",
     "wall_sort": "Order",
+    "wall_phase": "Phase",
+    "wall_minutes": "Minutes",
+    "wall_comment": "Comment",
+    "wall_comments": "Comments",
+    "wall_reaction": "Reaction",
 }
 
 
@@ -50,6 +55,15 @@ VERY_DENSE_NOTES = 48
 # The projector highlights the post-its written in the last RECENT_S seconds (wall.js lets the
 # highlight go once they are older; the server cannot, as a render has no clock).
 RECENT_S = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    cid: str
+    text: str
+    author: str  # "" when it may not be shown
+    by_mentor: bool
+    hidden: bool  # only ever True in the mentor's view
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +82,38 @@ class NoteView:
     # most RECENT_S (None otherwise). Relative to the newest, so no clock and no clock skew.
     recent: int | None
     pos: int  # its place in the wall's manual order (breaks ties when sorted by votes)
+    comments: tuple[CommentView, ...] = ()
+    reactions: tuple[tuple[str, int], ...] = ()  # (kind, how many), only kinds someone used
 
 
 @dataclass(frozen=True, slots=True)
 class GroupView:
+    gid: str
+    label: str
+    notes: tuple[NoteView, ...]
+
+    @property
+    def votes(self) -> int | None:
+        """The group's total, when this viewer sees counts."""
+        counts = [n.votes for n in self.notes if n.votes is not None]
+        return sum(counts) if counts else None
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One entry of the "discuss these" list: a group (gid) or a loose post-it (nid)."""
+
+    gid: str
+    nid: str
+    label: str
+    column: str
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpotView:
+    """What is in the spotlight, as this viewer may see it: one post-it (label "") or a group."""
+
     gid: str
     label: str
     notes: tuple[NoteView, ...]
@@ -105,6 +147,23 @@ class WallView:
     written: int  # post-its that exist (not hidden or deleted), for the blind count
     hidden: int
     on_projector: bool
+    spot: SpotView | None = None
+    phase: str = ""
+    phase_ends_at: float = 0.0
+
+    @property
+    def ranked(self) -> tuple[Ranked, ...]:
+        """Groups (by their total) and loose post-its across all columns, most votes first, ties
+        in the wall's order: what to discuss. Only where counts are shown to this viewer."""
+        found: list[tuple[int, Ranked]] = []
+        for column in self.columns:
+            for g in column.groups:
+                if g.votes:
+                    found.append((g.notes[0].pos, Ranked(g.gid, "", g.label, column.name, g.votes)))
+            for n in column.loose:
+                if n.votes:
+                    found.append((n.pos, Ranked("", n.nid, n.text, column.name, n.votes)))
+        return tuple(r for _, r in sorted(found, key=lambda item: (-item[1].votes, item[0])))
 
     @property
     def density(self) -> str:
@@ -166,7 +225,23 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
             hidden=n.hidden and mentor, newest=n.nid == newest,
             recent=int(newest_at - n.created_at) if projector and newest_at - n.created_at <= RECENT_S else None,
             pos=position.get(n.nid, 0),
+            comments=tuple(
+                CommentView(c.cid, c.text,
+                            names.get(c.author, "") if c.named and not wall.anonymous and c.author else "",
+                            by_mentor=not c.author and c.named and not wall.anonymous, hidden=c.hidden)
+                for c in n.comments if mentor or not c.hidden
+            ),
+            reactions=tuple((kind, len(n.reactions[kind])) for kind in core.REACTIONS if n.reactions.get(kind)),
         )
+
+    shown_ids = {n.nid for n in visible if not n.hidden}  # the mentor sees hidden ones; never in the spotlight
+    spot = None
+    if wall.spot_note in shown_ids:
+        spot = SpotView("", "", (note_view(wall.notes[wall.spot_note]),))
+    elif wall.spot_group in wall.groups:
+        members = [n for n in core.column_notes(wall, wall.groups[wall.spot_group].column, visible)
+                   if n.group == wall.spot_group]
+        spot = SpotView(wall.spot_group, wall.groups[wall.spot_group].label, tuple(note_view(n) for n in members))
 
     columns = []
     for i, column in enumerate(wall.columns):
@@ -190,7 +265,8 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
         participants_arrange=wall.arrange, sort=wall.sort, manual_order=manual, voting=wall.voting,
         columns=tuple(columns), groups=tuple(wall.groups.values()), shown=len(visible),
         written=sum(1 for n in existing if not n.hidden), hidden=sum(1 for n in existing if n.hidden),
-        on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid,
+        on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid, spot=spot,
+        phase=wall.phase, phase_ends_at=wall.phase_ends_at,
     )
 
 
@@ -260,7 +336,7 @@ class WallContext:
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {"wallctx": WallContext(room, viewer), "wall_colours": core.COLOURS, "wall_limits": core,
-            "wall_recent_s": RECENT_S}
+            "wall_recent_s": RECENT_S, "wall_phases": core.PHASES, "wall_reactions": core.REACTIONS}
 
 
 _REGIONS = frozenset({"wall", "wall-mine", "stage"})
@@ -290,6 +366,12 @@ FEATURE = WebFeature(
         # Named walls show authors' names; an ended session takes the write forms away.
         events.ProfileUpdated: frozenset({"wall", "stage"}),
         events.SessionEnded: frozenset({"wall", "wall-mine"}),
+        # The mentor's console says what is in the spotlight; the projector shows it.
+        core.WallSpotlighted: frozenset({"wall", "stage"}),
+        # Comments and reactions are on the post-it itself: nobody's own list changes.
+        core.WallCommentAdded: frozenset({"wall", "stage"}),
+        core.WallCommentHidden: frozenset({"wall", "stage"}),
+        core.WallReacted: frozenset({"wall", "stage"}),
     },
     context=context,
     items=wall_items.ITEMS + wall_items.STAGE_ITEMS,

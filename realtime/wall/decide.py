@@ -17,26 +17,34 @@ from realtime.wall.messages import (
     AddColumn,
     AddNote,
     CastVote,
+    CommentNote,
     ConfigureWall,
     CreateGroup,
     CreateWall,
     DeleteNote,
     EditNote,
     EndVote,
+    GroupNotes,
+    HideComment,
     HideNote,
     MoveColumn,
     MoveNote,
+    ReactNote,
     RemoveColumn,
     RemoveGroup,
     RenameColumn,
     RenameGroup,
     RevealVotes,
+    SetPhase,
     SortWall,
+    SpotlightWall,
     StartVote,
     WallColumnAdded,
     WallColumnRemoved,
     WallColumnRenamed,
     WallColumnsReordered,
+    WallCommentAdded,
+    WallCommentHidden,
     WallConfigured,
     WallCreated,
     WallGroupCreated,
@@ -47,7 +55,10 @@ from realtime.wall.messages import (
     WallNoteEdited,
     WallNoteHidden,
     WallNoteMoved,
+    WallPhaseSet,
+    WallReacted,
     WallSorted,
+    WallSpotlighted,
     WallVoteCast,
     WallVoteEnded,
     WallVotesRevealed,
@@ -59,6 +70,9 @@ from realtime.wall.model import (
     COLOURS,
     COLUMN_NAME_MAX,
     COLUMNS_MAX,
+    COMMENT_MAX,
+    COMMENTS_PER_NOTE_MAX,
+    DEFAULT_VOTES,
     GROUP_LABEL_MAX,
     GROUPS_MAX,
     ID_MAX,
@@ -66,6 +80,9 @@ from realtime.wall.model import (
     NOTES_PER_PERSON_MAX,
     NOTES_PER_WALL_MAX,
     PART,
+    PHASE_MINUTES_MAX,
+    PHASES,
+    REACTIONS,
     SORTS,
     VOTES_PER_PERSON_MAX,
     WALL_TITLE_MAX,
@@ -414,13 +431,118 @@ def _sort(state: RoomState, c: SortWall, actor: Actor) -> list[Event]:
     return [] if sort == wall.sort else [WallSorted(wall.wid, sort)]
 
 
+def _spotlight(state: RoomState, c: SpotlightWall, actor: Actor) -> list[Event]:
+    require_mentor(actor)
+    wall = _wall(state, c.wall)
+    note, group = "", ""
+    if c.note:
+        found = _note(wall, c.note)
+        if found.hidden:
+            raise Rejected("wall_spot_hidden")
+        note = found.nid
+    elif c.group:
+        group = _group(wall, c.group).gid
+    if (note, group) == (wall.spot_note, wall.spot_group):
+        return []
+    return [WallSpotlighted(wall.wid, note, group)]
+
+
+def _set_phase(state: RoomState, c: SetPhase, actor: Actor) -> list[Event]:
+    """Each phase does what it needs: grouping and voting show the post-its (a wall hidden until
+    reveal is revealed), the vote opens a round if none is open, the discussion closes it and
+    shows the counts (the ranked list needs them)."""
+    require_mentor(actor)
+    wall = _wall(state, c.wall)
+    phase = one_of(c.phase, "wall_phase", ("", *PHASES))
+    minutes = c.minutes.strip() if isinstance(c.minutes, str) else ""
+    seconds = 60 * _bounded_int(minutes, "wall_minutes", 1, PHASE_MINUTES_MAX) if minutes else 0
+    events: list[Event] = []
+    if phase in ("group", "vote", "discuss") and wall.blind:
+        events.append(WallConfigured(wall.wid, wall.title, wall.anonymous, False, wall.arrange))
+    if phase == "vote" and not wall.voting.open:
+        votes = c.votes.strip() if isinstance(c.votes, str) else ""
+        per_person = _bounded_int(votes, "wall_votes", 1, VOTES_PER_PERSON_MAX) if votes else DEFAULT_VOTES
+        events.append(WallVoteStarted(wall.wid, per_person, False, False))
+    if phase == "discuss":
+        if wall.voting.open:
+            events.append(WallVoteEnded(wall.wid))
+        if wall.voting.started and not wall.voting.revealed:
+            events.append(WallVotesRevealed(wall.wid))
+    if not events and (phase, seconds) == (wall.phase, 0) and not wall.phase_ends_at:
+        return []
+    return [*events, WallPhaseSet(wall.wid, phase, seconds)]
+
+
+def _group_notes(state: RoomState, c: GroupNotes, actor: Actor) -> list[Event]:
+    wall = _wall(state, c.wall)
+    _require_arranger(state, actor, wall, None)  # groups are shared: own notes are not enough
+    if not isinstance(c.notes, tuple) or not c.notes:
+        raise Rejected("wall_pick_notes")
+    notes = [_note(wall, nid) for nid in dict.fromkeys(c.notes)]
+    events: list[Event] = []
+    if c.into:
+        group = _group(wall, c.into)
+        gid, column = group.gid, group.column
+    else:
+        if len(wall.groups) >= GROUPS_MAX:
+            raise Rejected("too_many", field="wall_groups", max=GROUPS_MAX)
+        gid = _new_id(c.group, wall.groups)
+        column = notes[0].column
+        events.append(WallGroupCreated(wall.wid, gid, clean_line(c.label, "wall_group_label", GROUP_LABEL_MAX), column))
+    events += [WallNoteMoved(wall.wid, n.nid, n.author, column, "", gid)
+               for n in notes if (n.column, n.group) != (column, gid)]
+    return events
+
+
+def _shown_note(state: RoomState, actor: Actor, wall: Wall, nid: object) -> Note:
+    """A post-it others can see: not hidden, and the wall not hidden until reveal (for
+    participants; the mentor sees them all)."""
+    note = _note(wall, nid)
+    if actor.role is not Role.MENTOR and (note.hidden or wall.blind):
+        raise Rejected("wall_comment_blind" if wall.blind else "wall_note_not_found")
+    return note
+
+
+def _comment(state: RoomState, c: CommentNote, actor: Actor) -> list[Event]:
+    author = _writer(state, actor)
+    wall = _wall(state, c.wall)
+    note = _shown_note(state, actor, wall, c.note)
+    text = clean_line(c.text, "wall_comment", COMMENT_MAX)
+    if len(note.comments) >= COMMENTS_PER_NOTE_MAX:
+        raise Rejected("too_many", field="wall_comments", max=COMMENTS_PER_NOTE_MAX)
+    cid = _new_id(c.comment, tuple(x.cid for x in note.comments))
+    return [WallCommentAdded(wall.wid, note.nid, cid, author, text, not wall.anonymous)]
+
+
+def _hide_comment(state: RoomState, c: HideComment, actor: Actor) -> list[Event]:
+    require_mentor(actor)
+    wall = _wall(state, c.wall)
+    note = _note(wall, c.note)
+    found = next((x for x in note.comments if x.cid == c.comment), None)
+    if found is None:
+        raise Rejected("wall_comment_not_found")
+    hidden = bool(c.hidden)
+    return [] if hidden == found.hidden else [WallCommentHidden(wall.wid, note.nid, found.cid, hidden)]
+
+
+def _react(state: RoomState, c: ReactNote, actor: Actor) -> list[Event]:
+    me = require_member(state, actor)
+    wall = _wall(state, c.wall)
+    note = _shown_note(state, actor, wall, c.note)
+    kind = one_of(c.kind, "wall_reaction", REACTIONS)
+    on = me.pid not in note.reactions.get(kind, ())
+    return [WallReacted(wall.wid, note.nid, me.pid, kind, on)]
+
+
 _DECIDERS: Mapping[type[Command], Any] = {
     CreateWall: _create_wall, ConfigureWall: _configure, AddColumn: _add_column,
     RenameColumn: _rename_column, MoveColumn: _move_column, RemoveColumn: _remove_column,
     AddNote: _add_note, EditNote: _edit_note, DeleteNote: _delete_note, HideNote: _hide_note,
     MoveNote: _move_note, CreateGroup: _create_group, RenameGroup: _rename_group, RemoveGroup: _remove_group,
     StartVote: _start_vote, EndVote: _end_vote, RevealVotes: _reveal_votes, CastVote: _cast_vote,
-    WithdrawVote: _withdraw_vote, SortWall: _sort,
+    WithdrawVote: _withdraw_vote, SortWall: _sort, SpotlightWall: _spotlight,
+    SetPhase: _set_phase, GroupNotes: _group_notes, CommentNote: _comment, HideComment: _hide_comment,
+    ReactNote: _react,
 }
 
 

@@ -18,6 +18,8 @@ from realtime.wall.messages import (
     WallColumnRemoved,
     WallColumnRenamed,
     WallColumnsReordered,
+    WallCommentAdded,
+    WallCommentHidden,
     WallConfigured,
     WallCreated,
     WallGroupCreated,
@@ -28,14 +30,17 @@ from realtime.wall.messages import (
     WallNoteEdited,
     WallNoteHidden,
     WallNoteMoved,
+    WallPhaseSet,
+    WallReacted,
     WallSorted,
+    WallSpotlighted,
     WallVoteCast,
     WallVoteEnded,
     WallVotesRevealed,
     WallVoteStarted,
     WallVoteWithdrawn,
 )
-from realtime.wall.model import PART, Column, Group, Note, Voting, Wall, WallState
+from realtime.wall.model import PART, Column, Comment, Group, Note, Voting, Wall, WallState
 
 # ---------------------------------------------------------------- evolve
 
@@ -68,7 +73,7 @@ def _drop_votes(voting: Voting, nid: str) -> Voting:
 
 def _fold_wall(wall: Wall, event: Event, at: float) -> Wall:  # noqa: C901 (one branch per event)
     note_id = getattr(event, "note", None)
-    if note_id is not None and not isinstance(event, WallNoteAdded) and note_id not in wall.notes:
+    if note_id and not isinstance(event, WallNoteAdded) and note_id not in wall.notes:
         # Only in erasure's plan: the post-it went with its author, and so do others' edits,
         # moves and votes on it (decide never lets an event refer to a missing post-it).
         raise Dangling(f"{type(event).__name__} on a post-it that is gone")
@@ -150,6 +155,24 @@ def _fold_wall(wall: Wall, event: Event, at: float) -> Wall:  # noqa: C901 (one 
         return dataclasses.replace(wall, voting=dataclasses.replace(wall.voting, ballots=ballots))
     if isinstance(event, WallSorted):
         return dataclasses.replace(wall, sort=event.sort)
+    if isinstance(event, WallCommentAdded):
+        note = wall.notes[event.note]
+        comment = Comment(event.comment, event.pid, event.text, event.named, at)
+        return _with_note(wall, dataclasses.replace(note, comments=(*note.comments, comment)))
+    if isinstance(event, WallCommentHidden):
+        note = wall.notes[event.note]
+        comments = tuple(dataclasses.replace(c, hidden=event.hidden) if c.cid == event.comment else c
+                         for c in note.comments)
+        return _with_note(wall, dataclasses.replace(note, comments=comments))
+    if isinstance(event, WallReacted):
+        note = wall.notes[event.note]
+        who = tuple(p for p in note.reactions.get(event.kind, ()) if p != event.pid)
+        reactions = _put(note.reactions, event.kind, (*who, event.pid) if event.on else who)
+        return _with_note(wall, dataclasses.replace(note, reactions=reactions))
+    if isinstance(event, WallPhaseSet):
+        return dataclasses.replace(wall, phase=event.phase, phase_ends_at=at + event.seconds if event.seconds else 0.0)
+    if isinstance(event, WallSpotlighted):
+        return dataclasses.replace(wall, spot_note=event.note, spot_group=event.group)
     raise TypeError(f"evolve: unknown event {event!r}")
 
 

@@ -25,7 +25,14 @@ def export_wall(state: RoomState, wall: Wall) -> dict[str, Any]:
                 "id": column.cid,
                 "name": column.name,
                 "groups": [
-                    {"id": g.gid, "label": g.label} for g in wall.groups.values() if g.column == column.cid
+                    {
+                        "id": g.gid,
+                        "label": g.label,
+                        # The group's total (the guided retro ranks groups by it).
+                        "votes": sum(counts.get(n.nid, 0) for n in notes if n.group == g.gid)
+                        if wall.voting.started else None,
+                    }
+                    for g in wall.groups.values() if g.column == column.cid
                 ],
                 "notes": [
                     {
@@ -40,12 +47,21 @@ def export_wall(state: RoomState, wall: Wall) -> dict[str, Any]:
                         else None,
                         "created_at": n.created_at,
                         "edited_at": n.edited_at,
+                        # Comments as the wall shows them: not hidden ones, authors by the same rule.
+                        "comments": [
+                            {"text": c.text,
+                             "author": (names.get(c.author, "") if c.author else "mentor")
+                             if c.named and not wall.anonymous else None}
+                            for c in n.comments if not c.hidden
+                        ],
+                        "reactions": {kind: len(pids) for kind, pids in n.reactions.items() if pids},
                     }
                     for n in column_notes(wall, column.cid, notes)
                 ],
             }
             for column in wall.columns
         ],
+        "phase": wall.phase or None,  # the guided retro's phase, None when not guided
         "hidden_notes": sum(1 for n in wall.live_notes() if n.hidden),
         "vote": {
             "per_person": wall.voting.per_person,

@@ -164,10 +164,69 @@ class SortWall(Command):
     sort: str
 
 
+@dataclass(frozen=True, slots=True)
+class SpotlightWall(Command):
+    """The mentor puts one post-it (`note`) or one group (`group`) large on the projector; both
+    empty takes the spotlight away."""
+
+    wall: str
+    note: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetPhase(Command):
+    """The guided retro: the mentor moves the wall to `phase` ("" ends the guidance), with a timer
+    of `minutes` ("" none) and, for the vote, `votes` per person ("" 3)."""
+
+    wall: str
+    phase: str
+    minutes: str = ""
+    votes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupNotes(Command):
+    """Several post-its at once into one group: an existing one (`into`), or a new one (`group`,
+    a new id from the shell, with `label`) in the first post-it's column."""
+
+    wall: str
+    notes: tuple[str, ...]
+    into: str = ""
+    group: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommentNote(Command):
+    wall: str
+    note: str
+    comment: str  # new id, from the shell
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HideComment(Command):
+    wall: str
+    note: str
+    comment: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReactNote(Command):
+    """A reaction on a post-it (REACTIONS); the same one again takes it back."""
+
+    wall: str
+    note: str
+    kind: str
+
+
 COMMANDS: tuple[type[Command], ...] = (
     CreateWall, ConfigureWall, AddColumn, RenameColumn, MoveColumn, RemoveColumn, AddNote, EditNote,
     DeleteNote, HideNote, MoveNote, CreateGroup, RenameGroup, RemoveGroup, StartVote, EndVote, RevealVotes,
-    CastVote, WithdrawVote, SortWall,
+    CastVote, WithdrawVote, SortWall, SpotlightWall, SetPhase, GroupNotes,
+    CommentNote, HideComment, ReactNote,
 )
 
 
@@ -327,11 +386,53 @@ class WallSorted(Event):
     sort: str
 
 
+@dataclass(frozen=True, slots=True)
+class WallSpotlighted(Event):
+    wall: str
+    note: str  # "" when a group or nothing is in the spotlight
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
+class WallPhaseSet(Event):
+    wall: str
+    phase: str
+    seconds: int  # the timer; 0: none
+
+
+@dataclass(frozen=True, slots=True)
+class WallCommentAdded(Event):
+    wall: str
+    note: str
+    comment: str
+    pid: str  # the comment's author ("" the mentor)
+    text: str
+    named: bool  # as a post-it's: written while the wall was named
+
+
+@dataclass(frozen=True, slots=True)
+class WallCommentHidden(Event):
+    wall: str
+    note: str
+    comment: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WallReacted(Event):
+    wall: str
+    note: str
+    pid: str
+    kind: str
+    on: bool  # False: taken back
+
+
 EVENTS: tuple[type[Event], ...] = (
     WallCreated, WallConfigured, WallColumnAdded, WallColumnRenamed, WallColumnsReordered,
     WallColumnRemoved, WallNoteAdded, WallNoteEdited, WallNoteDeleted, WallNoteHidden, WallNoteMoved,
     WallGroupCreated, WallGroupRenamed, WallGroupRemoved, WallVoteStarted, WallVoteEnded, WallVotesRevealed,
-    WallVoteCast, WallVoteWithdrawn, WallSorted,
+    WallVoteCast, WallVoteWithdrawn, WallSorted, WallSpotlighted, WallPhaseSet,
+    WallCommentAdded, WallCommentHidden, WallReacted,
 )
 
 

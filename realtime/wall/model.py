@@ -27,6 +27,10 @@ REASONS: Mapping[str, str] = {
     "wall_one_vote_each": "In this round a post-it can get only one vote from you.",
     "wall_not_voted": "You have no vote on that post-it to take back.",
     "wall_bad_number": "{field} must be a whole number from {min} to {max}.",
+    "wall_pick_notes": "Select the post-its to group first.",
+    "wall_comment_blind": "Comments can be written once the post-its are revealed.",
+    "wall_comment_not_found": "That comment does not exist (any more).",
+    "wall_spot_hidden": "A hidden post-it cannot be put in the spotlight.",
 }
 
 
@@ -45,6 +49,12 @@ VOTES_PER_PERSON_MAX = 20
 ID_MAX = 32
 COLOURS = ("yellow", "pink", "green", "blue", "orange", "purple")
 SORTS = ("manual", "votes")
+PHASES = ("write", "group", "vote", "discuss")
+COMMENT_MAX = 200
+COMMENTS_PER_NOTE_MAX = 30
+REACTIONS = ("agree", "idea", "heart")
+PHASE_MINUTES_MAX = 60
+DEFAULT_VOTES = 3
 
 
 # ---------------------------------------------------------------- state
@@ -64,6 +74,16 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class Comment:
+    cid: str
+    author: str  # pid; "" for the mentor
+    text: str
+    named: bool
+    created_at: float
+    hidden: bool = False  # by the mentor
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     nid: str
     author: str  # pid; "" for the mentor
@@ -76,6 +96,8 @@ class Note:
     edited_at: float | None = None
     hidden: bool = False
     deleted: bool = False  # by the mentor; a tombstone so the author can be told
+    comments: tuple[Comment, ...] = ()
+    reactions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))  # kind -> pids
 
     @property
     def shown(self) -> bool:
@@ -123,6 +145,13 @@ class Wall:
     sort: str = "manual"
     voting: Voting = field(default_factory=Voting)
     created_seq: int = 0  # the room's seq of WallCreated: its session is trajectory.session_of_seq
+    # In the spotlight on the projector: one post-it or one group ("" both: none). Kept when the
+    # post-it is hidden or the group removed; the views show a spotlight only of what they show.
+    spot_note: str = ""
+    spot_group: str = ""
+    # The guided retro (PHASES; "" not guided) and when its timer runs out (0: no timer).
+    phase: str = ""
+    phase_ends_at: float = 0.0
 
     def column(self, cid: str) -> Column | None:
         return next((c for c in self.columns if c.cid == cid), None)

@@ -91,8 +91,11 @@
   });
 })();
 
-// The projector cannot scroll: when a full wall runs past the bottom of the screen, shrink its
-// type step by step (down to a floor that is still readable from the back) until it fits.
+// The projector cannot scroll, and a wall must be readable from the back of the room: its columns
+// get widths by how many post-its they hold (a column of 30 next to one of 10), and its type the
+// largest size at which the whole board fits on the screen (found by halving; from 13 px, a floor
+// that is still readable, up to 32 px, the size of a near-empty wall). Issue 15: 60 post-its at
+// 1920x1080 keep their text at 24 px or more (tests/browser/test_wall_votes_keys.py).
 (() => {
   "use strict";
   if (!document.body || !document.body.classList.contains("projector")) return;
@@ -101,17 +104,42 @@
     queued = false;
     const board = document.querySelector(".wall-stage .wall-board");
     if (!board) return;
-    board.style.fontSize = "";
-    let size = parseFloat(getComputedStyle(board).fontSize);
-    while (board.getBoundingClientRect().bottom > window.innerHeight - 12 && size > 13) {
-      size -= 1;
-      board.style.fontSize = `${size}px`;
+    const columns = [...board.querySelectorAll(":scope > .wall-col")];
+    // Widths: first by count, then a few rounds that give a column running longer than the
+    // others more room (post-its differ in length), measured at the size we aim for.
+    const base = columns.map((c) => c.querySelectorAll(".note").length + 2);
+    const widths = (weights) => {
+      board.style.gridTemplateColumns = weights.map((w) => `minmax(0, ${w.toFixed(3)}fr)`).join(" ");
+    };
+    const fits = (px) => {
+      board.style.fontSize = `${px}px`;
+      let weights = base;
+      for (let round = 0; round < 4 && columns.length > 1; round += 1) {
+        widths(weights);
+        if (board.getBoundingClientRect().bottom <= window.innerHeight - 12) return true;
+        const heights = columns.map((c) => Math.max(1, c.scrollHeight));
+        const mean = heights.reduce((a, b) => a + b, 0) / heights.length;
+        weights = weights.map((w, i) => w * (heights[i] / mean) ** 0.8);
+      }
+      widths(weights);
+      return board.getBoundingClientRect().bottom <= window.innerHeight - 12;
+    };
+    let low = 13;
+    let high = 32;
+    if (fits(high)) return;
+    while (high - low > 0.25) {
+      const mid = (low + high) / 2;
+      if (fits(mid)) low = mid; else high = mid;
     }
+    fits(Math.floor(low * 4) / 4);  // the widths that go with it, too
   };
   const later = () => {
     if (!queued) { queued = true; requestAnimationFrame(fit); }
   };
-  new MutationObserver(later).observe(document.body, { childList: true, subtree: true, characterData: true });
+  new MutationObserver((records) => {
+    // Its own style changes are attribute changes, which this does not watch.
+    if (records.some((r) => r.type !== "attributes")) later();
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
   window.addEventListener("resize", later);
   later();
 })();
@@ -239,4 +267,98 @@
       }
     }
   }).observe(document.body, { childList: true, subtree: true });
+})();
+
+// Dot voting on the post-its themselves. The post-its are the same for everyone (sent alone, not
+// per person), so a viewer's own dots come from their personal part (wall-mine-votes: data-left,
+// data-multiple, li[data-voted]) and are put on the notes here: their dots, "Vote" disabled when
+// none are left or a second one on this post-it is not allowed, "Take back" where they have one.
+// The server checks all of it again (decide), so this only saves a refused tap.
+(() => {
+  "use strict";
+  let queued = false;
+  const apply = () => {
+    queued = false;
+    for (const part of document.querySelectorAll(".wall-mine-votes[data-wall]")) {
+      const board = document.querySelector(`#wall-${CSS.escape(part.dataset.wall)} .wall-board`);
+      if (!board) continue;
+      const dots = new Map([...part.querySelectorAll("[data-voted]")].map((li) => [li.dataset.voted, Number(li.dataset.dots) || 0]));
+      const left = Number(part.dataset.left) || 0;
+      const multiple = part.dataset.multiple === "1";
+      for (const form of board.querySelectorAll("form.note-vote")) {
+        const nid = form.elements.note.value;
+        const mine = dots.get(nid) || 0;
+        const vote = form.querySelector("button[value=wall_vote]");
+        const back = form.querySelector("button[value=wall_unvote]");
+        const label = form.querySelector(".note-mine");
+        const off = left <= 0 || (!multiple && mine > 0);
+        if (vote && vote.disabled !== off) vote.disabled = off;
+        if (back && back.hidden !== (mine === 0)) back.hidden = mine === 0;
+        if (label && label.dataset.n !== String(mine)) {
+          label.dataset.n = String(mine);
+          label.hidden = mine === 0;
+          const dotsShown = document.createElement("span");
+          dotsShown.setAttribute("aria-hidden", "true");
+          dotsShown.textContent = "●".repeat(Math.min(mine, 10));
+          label.replaceChildren(dotsShown, ` ${(part.dataset.yours || "{n}").replace("{n}", String(mine))}`);
+        }
+      }
+    }
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(apply); }
+  }).observe(document.body, { childList: true, subtree: true });
+  apply();
+})();
+
+// Keyboard: a post-it that is moved or grouped is sent anew (taken out, put in its new place), and
+// the focus would fall back to the page. It stays on the post-it: after a command from a post-it's
+// menu, its "Move or group" is focused again wherever it lands. Opening that menu puts the focus
+// on "Group" (or the new group's label), and Enter there sends it: open, pick, Enter.
+(() => {
+  "use strict";
+  let pending = null; // { nid, until }
+  const summaryOf = (nid) => document.querySelector(`#note-${CSS.escape(nid)} details.note-menu > summary`);
+  // Lost: on the page itself, gone with the old copy, or inside a menu that closed on sending.
+  const lost = (el) => !el || el === document.body || !el.isConnected
+    || Boolean(el.closest(".note-menu-body") && !el.closest("details").open);
+  const settle = () => {
+    if (!pending) return;
+    if (performance.now() > pending.until) { pending = null; return; }
+    const summary = summaryOf(pending.nid);
+    if (summary && lost(document.activeElement)) summary.focus();
+  };
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const body = form instanceof Element && form.closest(".note-menu-body");
+    const note = body && body.closest(".note[data-note]");
+    if (!note) return;
+    pending = { nid: note.dataset.note, until: performance.now() + 8000 };
+    setTimeout(settle);
+  });
+  new MutationObserver(settle).observe(document.body, { childList: true, subtree: true });
+
+  // Only when the viewer opens it (a click, or Enter on its summary): a live update that opens a
+  // kept menu again (kring.js) must not take the focus from what they are doing.
+  let opened = null;
+  document.addEventListener("click", (event) => {
+    const summary = event.target instanceof Element && event.target.closest("details.note-menu > summary");
+    opened = summary ? { details: summary.parentElement, at: performance.now() } : null;
+  });
+  document.addEventListener("toggle", (event) => {
+    const details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open || !opened || opened.details !== details) return;
+    if (performance.now() - opened.at > 1000 || !(details.dataset.menu || "").startsWith("wall-menu-")) return;
+    opened = null;
+    setTimeout(() => {
+      const first = details.querySelector("select[name=group]") || details.querySelector("input[name=label]");
+      if (first && details.open) first.focus();
+    });
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    const select = event.key === "Enter" && event.target instanceof HTMLSelectElement && event.target;
+    if (!select || !select.closest(".note-menu-body") || !select.form) return;
+    event.preventDefault();
+    select.form.requestSubmit();
+  });
 })();
