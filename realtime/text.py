@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from realtime.errors import Rejected
 
@@ -55,4 +57,41 @@ def parse_date(value: object, field: str, *, required: bool = True) -> str:
     # (and events store) is a date here, so the text must be exactly what isoformat gives back.
     if day.isoformat() != text or not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise Rejected("bad_date", field=field)
+    return text
+
+
+def parse_time(value: object, field: str, *, required: bool = True) -> str:
+    """A time of day typed as hours and minutes ("19:00", "9:30"), returned as "HH:MM"."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text and not required:
+        return ""
+    parts = text.split(":")
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[1]) != 2 \
+            or not 1 <= len(parts[0]) <= 2:
+        raise Rejected("bad_time", field=field)
+    hours, minutes = int(parts[0]), int(parts[1])
+    if hours > 23 or minutes > 59:
+        raise Rejected("bad_time", field=field)
+    return f"{hours:02d}:{minutes:02d}"
+
+
+# A zone name as the time zone database spells them ("Europe/Amsterdam", "America/Port-au-Prince",
+# "Etc/GMT+1", "UTC"): no dots or leading slash, so that a name can never point outside the database.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}")
+ZONE_MAX = 64
+# Files of the database that are not zones of a place.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory", "leapseconds", "tzdata.zi", "zone.tab"})
+
+
+def parse_timezone(value: object, field: str) -> str:
+    """A time zone of the standard database by name; "" when left empty (the caller's default)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        return ""
+    if len(text) > ZONE_MAX or not _ZONE_NAME.fullmatch(text) or text in _NOT_ZONES:
+        raise Rejected("bad_timezone", field=field)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise Rejected("bad_timezone", field=field) from None
     return text
