@@ -31,6 +31,47 @@ def clean_line(value: object, field: str, max_chars: int, *, required: bool = Tr
     return text
 
 
+def clean_block(value: object, field: str, max_chars: int, max_lines: int) -> str:
+    """Text of a few lines (what to bring, what to expect): each line cleaned as by `clean_line`,
+    runs of empty lines made one, at most `max_lines` lines and `max_chars` characters in all.
+    Empty is allowed: every such field is optional."""
+    if not isinstance(value, str):
+        raise Rejected("missing_field", field=field)
+    lines: list[str] = []
+    for raw in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = clean_line(raw, field, max_chars, required=False)
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) > max_lines:
+        raise Rejected("too_many_lines", field=field, max=max_lines)
+    text = "\n".join(lines)
+    if len(text) > max_chars:
+        raise Rejected("too_long", field=field, max=max_chars)
+    return text
+
+
+LINK_MAX = 500
+
+
+def parse_link(value: object, field: str, *, required: bool = False) -> str:
+    """A web address people can open (http or https, with a host); "" when optional and empty.
+    Anything else (javascript:, a bare word, spaces) is refused, so a link never runs script."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text and not required:
+        return ""
+    if len(text) > LINK_MAX:
+        raise Rejected("too_long", field=field, max=LINK_MAX)
+    scheme, _, rest = text.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() not in ("http", "https") or not host or "@" in host or any(
+        ch.isspace() or unicodedata.category(ch)[0] == "C" for ch in text
+    ):
+        raise Rejected("bad_link", field=field)
+    return text
+
+
 def one_of(value: object, field: str, choices: Sequence[str]) -> str:
     if not isinstance(value, str) or value not in choices:
         raise Rejected("bad_choice", field=field)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import polls_routes, session_routes, trajectory_routes, wall_routes
+from server import polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
 from server.feature import Feature
 from web import (
     agenda_view,
@@ -21,6 +21,7 @@ from web import (
     intake_view,
     media_view,
     polls_view,
+    practical_view,
     queue_view,
     session_view,
     topics_view,
@@ -42,6 +43,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(wall_view.FEATURE, wall_routes.routes),
     Feature(polls_view.FEATURE, polls_routes.routes),
     Feature(trajectory_view.FEATURE, trajectory_routes.routes),
+    Feature(practical_view.FEATURE, practical_routes.routes),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),
