@@ -59,6 +59,8 @@ TIMEZONE_DEFAULT = "Europe/Amsterdam"
 REASONS: Mapping[str, str] = {
     "trajectory_not_planned": "Plan the trajectory first.",
     "time_order": "The end time must be after the start time.",
+    "trajectory_session_held": "A session that was held cannot be cancelled.",
+    "trajectory_session_cancelled": "This session is cancelled: restore it first.",
 }
 
 
@@ -77,6 +79,10 @@ class PlannedSession:
     # (or in a later session).
     started_seq: int = 0
     ended_at: float | None = None
+    # How often its date, times, title or cancellation changed: a calendar's SEQUENCE, so that a
+    # subscriber's copy of a moved or cancelled meeting updates (web/calendar_feed.py).
+    revision: int = 0
+    cancelled: bool = False
 
     @property
     def started(self) -> bool:
@@ -171,6 +177,14 @@ class EndTrajectorySession(Command):
 
 
 @dataclass(frozen=True, slots=True)
+class CancelTrajectorySession(Command):
+    """Cancel a planned session that has not been held ("yes"), or restore it ("no")."""
+
+    number: str
+    cancelled: str
+
+
+@dataclass(frozen=True, slots=True)
 class TrajectoryPlanned(Event):
     name: str
     theme: str
@@ -188,6 +202,12 @@ class SessionPlanned(Event):
     # Added with times: stored logs lack them and decode as "" (they had no times).
     start: str = ""
     end: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TrajectorySessionCancelled(Event):
+    number: int
+    cancelled: bool  # False: restored
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,13 +230,16 @@ class TrajectorySessionEnded(Event):
     number: int
 
 
-COMMANDS: tuple[type[Command], ...] = (PlanTrajectory, PlanSession, StartTrajectorySession, EndTrajectorySession)
+COMMANDS: tuple[type[Command], ...] = (
+    PlanTrajectory, PlanSession, StartTrajectorySession, EndTrajectorySession, CancelTrajectorySession,
+)
 EVENTS: tuple[type[Event], ...] = (
     TrajectoryPlanned,
     SessionPlanned,
     TrajectorySessionStarted,
     TrajectorySessionEnded,
     TrajectoryTimesPlanned,
+    TrajectorySessionCancelled,
 )
 
 
@@ -310,11 +333,24 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         number = _number(command.number, "trajectory_session", 1, len(trajectory.sessions))
         if number == trajectory.current and trajectory.running:
             return []
+        if trajectory.sessions[number - 1].cancelled:
+            raise Rejected("trajectory_session_cancelled")
         events: list[Event] = []
         if trajectory.running:  # starting the next one closes the one that runs
             events.append(TrajectorySessionEnded(trajectory.current))
         events.append(TrajectorySessionStarted(number))
         return events
+    if isinstance(command, CancelTrajectorySession):
+        if not trajectory.planned:
+            raise Rejected("trajectory_not_planned")
+        number = _number(command.number, "trajectory_session", 1, len(trajectory.sessions))
+        cancelled = one_of(command.cancelled, "trajectory_cancelled", ("yes", "no")) == "yes"
+        session = trajectory.sessions[number - 1]
+        if session.started:
+            raise Rejected("trajectory_session_held")
+        if session.cancelled == cancelled:
+            return []
+        return [TrajectorySessionCancelled(number, cancelled)]
     if isinstance(command, EndTrajectorySession):
         if not trajectory.running:
             return []
@@ -330,7 +366,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     trajectory = state.part(PART)
     if isinstance(event, TrajectoryPlanned):
         sessions = tuple(
-            dataclasses.replace(trajectory.sessions[i], date=date) if i < len(trajectory.sessions)
+            _revised(trajectory.sessions[i], date=date) if i < len(trajectory.sessions)
             else PlannedSession(number=i + 1, date=date, start=trajectory.start, end=trajectory.end)
             for i, date in enumerate(event.dates)
         )
@@ -347,7 +383,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         trajectory = _with_session(
             trajectory,
             event.number,
-            lambda s: dataclasses.replace(s, date=event.date, title=event.title, start=event.start, end=event.end),
+            lambda s: _revised(s, date=event.date, title=event.title, start=event.start, end=event.end),
         )
     elif isinstance(event, TrajectoryTimesPlanned):
         trajectory = dataclasses.replace(
@@ -355,8 +391,10 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
             timezone=event.timezone,
             start=event.start,
             end=event.end,
-            sessions=tuple(dataclasses.replace(s, start=event.start, end=event.end) for s in trajectory.sessions),
+            sessions=tuple(_revised(s, start=event.start, end=event.end) for s in trajectory.sessions),
         )
+    elif isinstance(event, TrajectorySessionCancelled):
+        trajectory = _with_session(trajectory, event.number, lambda s: _revised(s, cancelled=event.cancelled))
     elif isinstance(event, TrajectorySessionStarted):
         trajectory = _with_session(
             trajectory,
@@ -372,6 +410,14 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     else:
         raise TypeError(f"trajectory.evolve: unknown event {event!r}")
     return state.with_part(PART, trajectory)
+
+
+def _revised(session: PlannedSession, **changes: Any) -> PlannedSession:
+    """The session with `changes`, one revision further when they change anything."""
+    changed = dataclasses.replace(session, **changes)
+    if changed == session:
+        return session
+    return dataclasses.replace(changed, revision=session.revision + 1)
 
 
 def _with_session(trajectory: TrajectoryState, number: int, change: Any) -> TrajectoryState:
@@ -401,6 +447,7 @@ def export(state: RoomState) -> dict[str, Any]:
                 "title": s.title,
                 "start": s.start,
                 "end": s.end,
+                "cancelled": s.cancelled,
                 "started_at": s.started_at,
                 "ended_at": s.ended_at,
             }
@@ -422,6 +469,7 @@ FEATURE = CoreFeature(
         TrajectorySessionStarted: (),
         TrajectorySessionEnded: (),
         TrajectoryTimesPlanned: (),
+        TrajectorySessionCancelled: (),
     },
     export_key="trajectory",
     export=export,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
+from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
 from server.feature import Feature
 from web import (
     agenda_view,
     assignments_view,
+    calendar_view,
     evaluation_view,
     goals_view,
     intake_view,
@@ -44,6 +45,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(polls_view.FEATURE, polls_routes.routes),
     Feature(trajectory_view.FEATURE, trajectory_routes.routes),
     Feature(practical_view.FEATURE, practical_routes.routes),
+    Feature(calendar_view.FEATURE, calendar_routes.routes),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),

@@ -168,7 +168,8 @@ def test_bad_plans_are_rejected_with_a_reason(command: Command, code: str, field
 def test_plan_session_changes_date_and_title_and_checks_them() -> None:
     built = planned()
     built.run(trajectory.PlanSession("3", "2026-09-23", "Cases"))
-    assert built.state.part(trajectory.PART).session(3) == trajectory.PlannedSession(3, "2026-09-23", "Cases")
+    assert built.state.part(trajectory.PART).session(3) == trajectory.PlannedSession(
+        3, "2026-09-23", "Cases", revision=1)  # one change: a calendar sees it (SEQUENCE)
     assert decide(built.state, trajectory.PlanSession("3", "2026-09-23", "Cases"), MENTOR) == []
     for number in ("0", "7", "x"):
         with pytest.raises(Rejected, match="out_of_range"):
@@ -544,3 +545,37 @@ def test_old_session_planned_events_fold_without_times() -> None:
     state = evolve(state, Stamped(state.seq + 1, 0.0, CODEC.decode_event(line)))
     first = state.part(trajectory.PART).sessions[0]
     assert (first.date, first.title, first.start, first.end) == ("2028-03-01", "T", "", "")
+
+
+# ---------------------------------------------------------------- revisions and cancelling (calendar)
+
+
+def test_every_change_of_a_session_raises_its_revision_and_nothing_else_does() -> None:
+    built = planned()
+    revisions = lambda: [s.revision for s in built.state.part(trajectory.PART).sessions]  # noqa: E731
+    assert revisions() == [0] * 6
+    built.run(trajectory.PlanSession("2", "2026-09-15", ""))  # moved
+    built.run(plan(start_time="19:00", end_time="21:00"))  # every session gets times; 2 moves back
+    assert revisions() == [1, 3, 1, 1, 1, 1]
+    built.run(plan(start_time="19:00", end_time="21:00"))  # the same plan again: no change
+    built.run(start(1)).run(trajectory.EndTrajectorySession())
+    assert revisions() == [1, 3, 1, 1, 1, 1]
+    built.run(trajectory.CancelTrajectorySession("4", "yes"))
+    assert revisions()[3] == 2 and built.state.part(trajectory.PART).sessions[3].cancelled
+
+
+def test_cancel_and_restore_a_session_but_not_one_that_was_held() -> None:
+    built = planned().run(start(1))
+    with pytest.raises(Rejected, match="trajectory_session_held"):
+        decide(built.state, trajectory.CancelTrajectorySession("1", "yes"), MENTOR)
+    built.run(trajectory.CancelTrajectorySession("2", "yes"))
+    assert decide(built.state, trajectory.CancelTrajectorySession("2", "yes"), MENTOR) == []
+    with pytest.raises(Rejected, match="trajectory_session_cancelled"):
+        decide(built.state, start(2), MENTOR)
+    with pytest.raises(Rejected, match="bad_choice"):
+        decide(built.state, trajectory.CancelTrajectorySession("2", "maybe"), MENTOR)
+    with pytest.raises(Forbidden):
+        decide(built.state, trajectory.CancelTrajectorySession("3", "yes"), who("ann"))
+    built.run(trajectory.CancelTrajectorySession("2", "no"))
+    assert not built.state.part(trajectory.PART).sessions[1].cancelled
+    assert export_session(built.state)["trajectory"]["sessions"][1]["cancelled"] is False

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from realtime import events, practical, trajectory
+from realtime import calendar, events, practical, trajectory
 from realtime.events import Role
 from realtime.room import Room
 from web import practical_commands
@@ -37,6 +37,9 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         "practical": part.info if group else practical.Practical(),
         "practical_written": part.written,
         "practical_limits": practical,
+        # The group's calendar feed is made from the join token: the mentor's only.
+        "calendar_url": f"{viewer.base_url}/cal/{room.state.code}/{calendar.feed_key(room.state.join_token)}.ics"
+        if viewer.role is Role.MENTOR else "",
     }
 
 
@@ -57,6 +60,7 @@ FEATURE = WebFeature(
         trajectory.TrajectoryPlanned: _WHEN,
         trajectory.SessionPlanned: _WHEN,
         trajectory.TrajectoryTimesPlanned: _WHEN,
+        trajectory.TrajectorySessionCancelled: _WHEN,
         events.SessionEnded: _WHEN,
     },
     context=context,

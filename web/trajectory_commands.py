@@ -23,6 +23,8 @@ PARSERS: Mapping[str, Parser] = {
         start_time=f.text("start_time"), end_time=f.text("end_time")),
     "traj_start": lambda f: trajectory.StartTrajectorySession(number=f.text("number")),
     "traj_end": lambda f: trajectory.EndTrajectorySession(),
+    "traj_cancel": lambda f: trajectory.CancelTrajectorySession(
+        number=f.text("number"), cancelled=f.text("cancelled")),
     "carry_set": lambda f: carryover.SetCarryOver(
         session=f.text("session"), action_points=f.text("action_points"),
         open_questions=f.text("open_questions")),

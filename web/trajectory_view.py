@@ -41,6 +41,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "trajectory_session_start": "Start time",
     "trajectory_session_end": "End time",
     "trajectory_timezone": "Time zone",
+    "trajectory_cancelled": "Cancelled",
     "carry_actions": "Action points",
     "carry_questions": "Open questions",
     "contact_name": "Name to share",
@@ -55,7 +56,7 @@ class SessionView:
     number: int
     date: str  # ISO, "" when not planned; templates show it with format_date
     title: str
-    status: str  # "running", "done", "next" (the one to start next), "planned"
+    status: str  # "running", "done", "next" (the one to start next), "planned", "cancelled"
     start: str = ""  # "HH:MM" in the trajectory's zone; templates show it with format_time
     end: str = ""
 
@@ -108,14 +109,17 @@ class TrajectoryView:
 
 
 def _sessions(state: trajectory.TrajectoryState) -> tuple[tuple[SessionView, ...], int]:
-    upcoming = [s.number for s in state.sessions if not s.started and s.number > state.current]
-    next_number = upcoming[0] if upcoming else next((s.number for s in state.sessions if not s.started), 0)
+    upcoming = [s.number for s in state.sessions if not s.started and not s.cancelled and s.number > state.current]
+    next_number = upcoming[0] if upcoming else next(
+        (s.number for s in state.sessions if not s.started and not s.cancelled), 0)
     views = []
     for s in state.sessions:
         if s.running:
             status = "running"
         elif s.started:
             status = "done"
+        elif s.cancelled:
+            status = "cancelled"
         elif s.number == next_number:
             status = "next"
         else:
@@ -208,6 +212,7 @@ FEATURE = WebFeature(
         trajectory.TrajectorySessionStarted: _PLAN,
         trajectory.TrajectorySessionEnded: _PLAN,
         trajectory.TrajectoryTimesPlanned: _PLAN,
+        trajectory.TrajectorySessionCancelled: _PLAN,
         carryover.CarryOverSet: frozenset({"trajectory-carry"}),
         contacts.ContactShared: frozenset({"trajectory-after"}),
         contacts.ContactWithdrawn: frozenset({"trajectory-after"}),
