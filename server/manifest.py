@@ -15,6 +15,7 @@ from server import calendar_routes, polls_routes, practical_routes, session_rout
 from server.feature import Feature
 from web import (
     agenda_view,
+    agreements_view,
     assignments_view,
     calendar_view,
     evaluation_view,
@@ -46,6 +47,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(trajectory_view.FEATURE, trajectory_routes.routes),
     Feature(practical_view.FEATURE, practical_routes.routes),
     Feature(calendar_view.FEATURE, calendar_routes.routes),
+    Feature(agreements_view.FEATURE),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),
