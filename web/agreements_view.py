@@ -64,22 +64,29 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {"agreements_view": view, "agreements_limits": agreements}
 
 
-_GROUP = frozenset({Role.MENTOR, Role.PARTICIPANT})
-_ALL = frozenset({"agreements", "stage"})
+_MENTOR = frozenset({Role.MENTOR})
+_PARTICIPANT = frozenset({Role.PARTICIPANT})
+_ALL = frozenset({"agreements", "agreements-console", "stage"})
 
 FEATURE = WebFeature(
     name="agreements",
     cores=(agreements.FEATURE,),
     parsers=agreements_commands.PARSERS,
-    regions=(Region("agreements", _GROUP, personal=True, order=3, on_pages=_GROUP, pages=BOTH_PAGES),),
+    regions=(
+        # Rendered per participant (their own accept button and proposals) ...
+        Region("agreements", _PARTICIPANT, personal=True, order=3, on_pages=_PARTICIPANT, pages=BOTH_PAGES),
+        # ... and once for the mentor, with names: so that someone joining re-renders the
+        # mentor's copy only, not one copy per participant.
+        Region("agreements-console", _MENTOR, order=3, on_pages=_MENTOR, pages=BOTH_PAGES),
+    ),
     event_regions={
         **{cls: _ALL for cls in agreements.EVENTS},
         # The projector control offers the list once there is one.
         agreements.AgreementsFixed: _ALL | {"projector-control"},
         # The mentor's lists of who accepted show names.
-        events.ParticipantJoined: frozenset({"agreements"}),
-        events.ProfileUpdated: frozenset({"agreements"}),
-        events.SessionEnded: frozenset({"agreements"}),
+        events.ParticipantJoined: frozenset({"agreements-console"}),
+        events.ProfileUpdated: frozenset({"agreements-console"}),
+        events.SessionEnded: frozenset({"agreements", "agreements-console"}),
     },
     context=context,
     field_labels=FIELD_LABELS,
