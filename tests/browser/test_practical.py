@@ -44,7 +44,7 @@ async def write_practical(mentor: Page, code: str, labels: dict[str, str]) -> No
     await expect(box).to_contain_text(labels["time"])
     # The form is open and starts from the template.
     await expect(box.locator("textarea[name=of_mentor]")).to_have_value(re.compile(labels["template"]))
-    await box.get_by_label(labels["address"]).fill("Stationsplein 1, Utrecht")
+    await box.get_by_label(labels["address"], exact=True).fill("Stationsplein 1, Utrecht")
     await box.get_by_label(labels["link"]).fill("javascript:alert(1)")
     # The browser's own check (type=url) would stop this; the server's is what counts.
     await box.locator("input[name=online_link]").evaluate("el => el.type = 'text'")
@@ -89,7 +89,7 @@ async def test_practical_information_in_english(new_context: NewContext) -> None
     # A change arrives live on the phone's trajectory page.
     box = mentor.locator("#practical")
     await box.locator("summary").click()
-    await box.get_by_label(EN["address"]).fill("Neude 11, Utrecht")
+    await box.get_by_label(EN["address"], exact=True).fill("Neude 11, Utrecht")
     await box.get_by_role("button", name=EN["save"]).click()
     await expect(phone.locator("#practical")).to_contain_text("Neude 11, Utrecht")
     # The printable page, with the join link's QR code.
