@@ -42,6 +42,10 @@ REASONS: Mapping[str, str] = {
     "timed_out": "That took too long. It may not have been saved: check, and try again if needed.",
     "out_of_range": "{field} must be a whole number from {min} to {max}.",
     "bad_date": "{field} must be a date (year-month-day).",
+    "bad_link": "{field} must be a web address that starts with https://",
+    "too_many_lines": "{field}: at most {max} lines.",
+    "bad_time": "{field} must be a time of day (hours:minutes).",
+    "bad_timezone": "{field} must be a time zone such as Europe/Amsterdam.",
 }
 
 

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import polls_routes, session_routes, trajectory_routes, wall_routes
+from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
 from server.feature import Feature
 from web import (
     agenda_view,
+    agreements_view,
     assignments_view,
+    calendar_view,
     evaluation_view,
     goals_view,
     intake_view,
     media_view,
+    messages_view,
     polls_view,
+    practical_view,
     qa_view,
     queue_view,
     reactions_view,
@@ -45,6 +49,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature(wall_view.FEATURE, wall_routes.routes),
     Feature(polls_view.FEATURE, polls_routes.routes),
     Feature(trajectory_view.FEATURE, trajectory_routes.routes),
+    Feature(practical_view.FEATURE, practical_routes.routes),
+    Feature(calendar_view.FEATURE, calendar_routes.routes),
+    Feature(agreements_view.FEATURE),
+    Feature(messages_view.FEATURE),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),

@@ -33,9 +33,11 @@ from server.pages import (
     participant_of,
     set_cookie,
 )
+from web import practical_view, trajectory_view
 from web.exports.trajectory import trajectory_csv as csv_report
 from web.exports.trajectory import trajectory_markdown as markdown_report
 from web.render import qr_svg
+from web.viewer import Viewer
 
 
 async def trajectory_markdown(request: Request) -> Response:
@@ -135,9 +137,13 @@ async def welcome(request: Request) -> Response:
     token = request.cookies.get(security.participant_cookie(room.code), "")
     url = personal_url(request, room.code, token)
     name = room.state.participants[pid].name
+    # The practical information right on joining: where, when and what to expect (issue 18).
+    viewer = Viewer(Role.PARTICIPANT, lang, pid, base_url(request), page="trajectory")
     response = page(request, "trajectory_link.html", lang, heading=t("Welcome, {name}", name=name),
                     link_url=url, for_mentor=False, person="", continue_url=f"/s/{room.code}",
-                    trajectory_name=room.state.part(trajectory.PART).name)
+                    trajectory_name=room.state.part(trajectory.PART).name,
+                    traj=trajectory_view.context(room, viewer)["traj"],
+                    practical=practical_view.context(room, viewer)["practical"])
     response.delete_cookie(WELCOME_COOKIE, path=f"/s/{room.code}/welcome")
     return response
 

@@ -84,3 +84,9 @@ def test_a_poll_mean_in_the_sessions_language(client: TestClient, lang: str, mea
     table = region(frame, "polls-mentor").split('<table class="visually-hidden">')[1]
     shares = re.findall(r"<td>(\d+%)</td>", table)  # one row per value of the 1-10 scale
     assert len(shares) == 10 and shares[5:7] == [percent, percent] and set(shares[:5] + shares[7:]) == {"0%"}
+
+
+def test_times_of_day_in_both_languages() -> None:
+    assert Formats("nl").time("19:05") == "19:05"
+    assert Formats("en").time("09:30") == "09:30"
+    assert Formats("en").time("") == ""

@@ -106,6 +106,32 @@ def test_bad_plan_is_refused_with_a_reason_in_dutch(client: TestClient) -> None:
     assert exported(browsers, code)["trajectory"]["planned"] is False
 
 
+def test_times_and_zone_shown_to_mentor_and_participants_and_bad_times_refused_in_dutch(
+    client: TestClient,
+) -> None:
+    browsers, code = new_session(client, "Groep", language="nl")
+    with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
+        mentor.send(**{**PLAN, "start_time": "21:00", "end_time": "19:00"})
+        assert "De eindtijd moet na de begintijd liggen." in mentor.done()
+        mentor.send(**{**PLAN, "start_time": "19:00", "end_time": "21:00", "timezone": "Europe/Nowhere"})
+        assert "Tijdzone moet een tijdzone zijn" in mentor.done()
+        mentor.send(**{**PLAN, "start_time": "19.00", "end_time": "21:00"})
+        assert "Begintijd moet een tijd zijn (uren:minuten)." in mentor.done()
+    assert exported(browsers, code)["trajectory"]["planned"] is False
+    browsers, code = new_session(client, "Group")
+    with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
+        mentor.ok(**{**PLAN, "start_time": "19:00", "end_time": "21:00"})
+        assert "19:00–21:00" in mentor.until("19:00–21:00")
+        mentor.ok(cmd="traj_session", number="2", date="2026-09-15", title="", start_time="18:30", end_time="20:30")
+        mentor.until("18:30–20:30")
+    _join(browsers, code, "ann")
+    page = browsers.as_("ann").get(f"/s/{code}/trajectory").text
+    assert "19:00–21:00" in page and "18:30–20:30" in page and "Times in Europe/Amsterdam" in page
+    sessions = exported(browsers, code)["trajectory"]["sessions"]
+    assert [(s["start"], s["end"]) for s in sessions[:3]] == [("19:00", "21:00"), ("18:30", "20:30"),
+                                                              ("19:00", "21:00")]
+
+
 def test_console_says_end_session_or_close_the_trajectory(client: TestClient) -> None:
     browsers, code = new_session(client, "Single")
     single = browsers.as_("mentor").get(f"/m/{code}").text

@@ -4,6 +4,8 @@ contacts.py, erasure.py, and the session commands in state.py)."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pytest
 
 from realtime import carryover, contacts, queue, trajectory, wall
@@ -166,7 +168,8 @@ def test_bad_plans_are_rejected_with_a_reason(command: Command, code: str, field
 def test_plan_session_changes_date_and_title_and_checks_them() -> None:
     built = planned()
     built.run(trajectory.PlanSession("3", "2026-09-23", "Cases"))
-    assert built.state.part(trajectory.PART).session(3) == trajectory.PlannedSession(3, "2026-09-23", "Cases")
+    assert built.state.part(trajectory.PART).session(3) == trajectory.PlannedSession(
+        3, "2026-09-23", "Cases", revision=1)  # one change: a calendar sees it (SEQUENCE)
     assert decide(built.state, trajectory.PlanSession("3", "2026-09-23", "Cases"), MENTOR) == []
     for number in ("0", "7", "x"):
         with pytest.raises(Rejected, match="out_of_range"):
@@ -469,3 +472,132 @@ def test_an_action_point_from_a_retro_joins_the_running_sessions_carry_over() ->
         built.run(carryover.AddActionPoint(f"point {i}"))
     with pytest.raises(Rejected, match="carry_too_many"):
         decide(built.state, carryover.AddActionPoint("one more"), MENTOR)
+# ---------------------------------------------------------------- times and the time zone (issue 18)
+
+
+def test_plan_with_times_gives_every_session_its_times_in_the_default_zone() -> None:
+    built = room().run(plan("3", start_time="19:00", end_time="21:00"))
+    state = built.state.part(trajectory.PART)
+    assert state.timezone == "Europe/Amsterdam" == trajectory.TIMEZONE_DEFAULT
+    assert [(s.start, s.end) for s in state.sessions] == [("19:00", "21:00")] * 3
+    assert [type(s.event).__name__ for s in built.log[-2:]] == ["TrajectoryPlanned", "TrajectoryTimesPlanned"]
+
+
+def test_plan_without_times_stays_one_event_as_before() -> None:
+    built = planned()
+    assert type(built.log[-1].event) is trajectory.TrajectoryPlanned
+    assert not any(isinstance(s.event, trajectory.TrajectoryTimesPlanned) for s in built.log)
+
+
+def test_a_session_keeps_its_wall_clock_time_across_summer_time() -> None:
+    # 2026-10-25: the Netherlands go from UTC+2 to UTC+1. 19:00 stays 19:00 on the clock.
+    built = room().run(plan("2", "2026-10-19", start_time="19:00", end_time="21:00"))
+    state = built.state.part(trajectory.PART)
+    spans = [trajectory.session_span(state, s) for s in state.sessions]
+    assert spans[0] is not None and spans[1] is not None
+    assert [s[0].utcoffset().total_seconds() / 3600 for s in spans] == [2.0, 1.0]  # type: ignore[union-attr]
+    assert [s[0].strftime("%H:%M") for s in spans] == ["19:00", "19:00"]
+    # In UTC the second one is an hour later in the day: the week is 7 days and 1 hour long.
+    assert spans[1][0].astimezone(UTC) - spans[0][0].astimezone(UTC) == timedelta(days=7, hours=1)
+
+
+def test_another_zone_and_a_changed_session_time() -> None:
+    built = room().run(plan("2", "2027-01-04", start_time="9:30", end_time="11:00", timezone="America/New_York"))
+    built.run(trajectory.PlanSession("2", "2027-01-12", "", start_time="10:00", end_time="12:00"))
+    state = built.state.part(trajectory.PART)
+    assert state.timezone == "America/New_York"
+    assert [(s.date, s.start, s.end) for s in state.sessions] == [
+        ("2027-01-04", "09:30", "11:00"), ("2027-01-12", "10:00", "12:00")]
+    span = trajectory.session_span(state, state.sessions[1])
+    assert span is not None and span[0].utcoffset().total_seconds() == -5 * 3600  # type: ignore[union-attr]
+    # Re-planning without a zone keeps the one chosen; the same times change nothing.
+    assert decide(built.state, trajectory.PlanSession("2", "2027-01-12", "", "10:00", "12:00"), MENTOR) == []
+    built.run(plan("2", "2027-01-04", start_time="09:30", end_time="11:00"))
+    assert built.state.part(trajectory.PART).timezone == "America/New_York"
+
+
+def test_a_session_without_times_has_no_span() -> None:
+    state = planned().state.part(trajectory.PART)
+    assert trajectory.session_span(state, state.sessions[0]) is None
+
+
+@pytest.mark.parametrize(("kw", "code", "field"), [
+    ({"start_time": "25:00", "end_time": "26:00"}, "bad_time", "trajectory_start"),
+    ({"start_time": "19:00", "end_time": "19:60"}, "bad_time", "trajectory_end"),
+    ({"start_time": "7pm", "end_time": "9pm"}, "bad_time", "trajectory_start"),
+    ({"start_time": "１９:００", "end_time": "21:00"}, "bad_time", "trajectory_start"),
+    ({"start_time": "19:00"}, "missing_field", "trajectory_end"),
+    ({"end_time": "21:00"}, "missing_field", "trajectory_start"),
+    ({"start_time": "21:00", "end_time": "19:00"}, "time_order", None),
+    ({"start_time": "19:00", "end_time": "19:00"}, "time_order", None),
+    ({"timezone": "Mars/Olympus"}, "bad_timezone", "trajectory_timezone"),
+    ({"timezone": "../../etc/passwd"}, "bad_timezone", "trajectory_timezone"),
+    ({"timezone": "localtime"}, "bad_timezone", "trajectory_timezone"),
+    ({"timezone": "Europe/" + "x" * 80}, "bad_timezone", "trajectory_timezone"),
+])
+def test_bad_times_and_zones_are_refused(kw: dict[str, str], code: str, field: str | None) -> None:
+    with pytest.raises(Rejected) as caught:
+        decide(room().state, plan(**kw), MENTOR)
+    assert caught.value.code == code
+    if field:
+        assert caught.value.params["field"] == field
+
+
+def test_session_time_refusals_name_the_session_fields() -> None:
+    with pytest.raises(Rejected) as caught:
+        decide(planned().state, trajectory.PlanSession("1", "2026-09-07", "", "19:00", ""), MENTOR)
+    assert caught.value.params == {"field": "trajectory_session_end"}
+
+
+def test_times_round_trip_the_codec_and_the_export() -> None:
+    event = trajectory.TrajectoryTimesPlanned("Europe/Amsterdam", "19:00", "21:00")
+    assert CODEC.decode_event(encode_event(event)) == event
+    moved = trajectory.SessionPlanned(2, "2028-03-01", "", "18:00", "20:00")
+    assert CODEC.decode_event(encode_event(moved)) == moved
+    built = room().run(plan("1", start_time="19:00", end_time="21:00"))
+    data = export_session(built.state)["trajectory"]
+    assert data["timezone"] == "Europe/Amsterdam"
+    assert (data["sessions"][0]["start"], data["sessions"][0]["end"]) == ("19:00", "21:00")
+
+
+def test_old_session_planned_events_fold_without_times() -> None:
+    # A SessionPlanned stored before times (no start/end) clears nothing it never had.
+    line = b'{"type":"SessionPlanned","number":1,"date":"2028-03-01","title":"T"}'
+    state = planned().state
+    state = evolve(state, Stamped(state.seq + 1, 0.0, CODEC.decode_event(line)))
+    first = state.part(trajectory.PART).sessions[0]
+    assert (first.date, first.title, first.start, first.end) == ("2028-03-01", "T", "", "")
+
+
+# ---------------------------------------------------------------- revisions and cancelling (calendar)
+
+
+def test_every_change_of_a_session_raises_its_revision_and_nothing_else_does() -> None:
+    built = planned()
+    revisions = lambda: [s.revision for s in built.state.part(trajectory.PART).sessions]  # noqa: E731
+    assert revisions() == [0] * 6
+    built.run(trajectory.PlanSession("2", "2026-09-15", ""))  # moved
+    built.run(plan(start_time="19:00", end_time="21:00"))  # every session gets times; 2 moves back
+    assert revisions() == [1, 3, 1, 1, 1, 1]
+    built.run(plan(start_time="19:00", end_time="21:00"))  # the same plan again: no change
+    built.run(start(1)).run(trajectory.EndTrajectorySession())
+    assert revisions() == [1, 3, 1, 1, 1, 1]
+    built.run(trajectory.CancelTrajectorySession("4", "yes"))
+    assert revisions()[3] == 2 and built.state.part(trajectory.PART).sessions[3].cancelled
+
+
+def test_cancel_and_restore_a_session_but_not_one_that_was_held() -> None:
+    built = planned().run(start(1))
+    with pytest.raises(Rejected, match="trajectory_session_held"):
+        decide(built.state, trajectory.CancelTrajectorySession("1", "yes"), MENTOR)
+    built.run(trajectory.CancelTrajectorySession("2", "yes"))
+    assert decide(built.state, trajectory.CancelTrajectorySession("2", "yes"), MENTOR) == []
+    with pytest.raises(Rejected, match="trajectory_session_cancelled"):
+        decide(built.state, start(2), MENTOR)
+    with pytest.raises(Rejected, match="bad_choice"):
+        decide(built.state, trajectory.CancelTrajectorySession("2", "maybe"), MENTOR)
+    with pytest.raises(Forbidden):
+        decide(built.state, trajectory.CancelTrajectorySession("3", "yes"), who("ann"))
+    built.run(trajectory.CancelTrajectorySession("2", "no"))
+    assert not built.state.part(trajectory.PART).sessions[1].cancelled
+    assert export_session(built.state)["trajectory"]["sessions"][1]["cancelled"] is False

@@ -9,7 +9,7 @@ template formats a number for display by hand ("%.1f" gave "Gemiddeld 6.3" besid
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from functools import lru_cache
 
 from babel import Locale
@@ -54,3 +54,11 @@ class Formats:
                 return ""
             value = date.fromisoformat(value)
         return format_skeleton(skeleton, value, locale=self.locale)
+
+    def time(self, value: time | str) -> str:
+        """A time of day on the 24-hour clock of the locale ("19:00"); "" stays "" (no time)."""
+        if isinstance(value, str):
+            if not value:
+                return ""
+            value = time.fromisoformat(value)
+        return format_skeleton("Hm", value, locale=self.locale)

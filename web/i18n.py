@@ -97,6 +97,7 @@ class Language:
             "format_decimal": self.formats.decimal,
             "format_percent": self.formats.percent,
             "format_date": self.formats.date,
+            "format_time": self.formats.time,
             "hyphenate": self.hyphenate,
         }
 

@@ -15,13 +15,17 @@ PARSERS: Mapping[str, Parser] = {
     "traj_plan": lambda f: trajectory.PlanTrajectory(
         name=f.text("name"), theme=f.text("theme"), target_group=f.text("target_group"),
         sessions=f.text("sessions"), cadence=f.text("cadence"), format=f.text("format"),
-        first_date=f.text("first_date"),
+        first_date=f.text("first_date"), start_time=f.text("start_time"), end_time=f.text("end_time"),
+        timezone=f.text("timezone"),
     ),
     "traj_session": lambda f: trajectory.PlanSession(
-        number=f.text("number"), date=f.text("date"), title=f.text("title")),
+        number=f.text("number"), date=f.text("date"), title=f.text("title"),
+        start_time=f.text("start_time"), end_time=f.text("end_time")),
     "traj_start": lambda f: trajectory.StartTrajectorySession(number=f.text("number")),
     "traj_end": lambda f: trajectory.EndTrajectorySession(),
     "carry_action": lambda f: carryover.AddActionPoint(f.text("text")),
+    "traj_cancel": lambda f: trajectory.CancelTrajectorySession(
+        number=f.text("number"), cancelled=f.text("cancelled")),
     "carry_set": lambda f: carryover.SetCarryOver(
         session=f.text("session"), action_points=f.text("action_points"),
         open_questions=f.text("open_questions")),

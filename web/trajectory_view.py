@@ -36,6 +36,12 @@ FIELD_LABELS: Mapping[str, str] = {
     "trajectory_session": "Session",
     "trajectory_date": "Date",
     "trajectory_session_title": "Title of the session",
+    "trajectory_start": "Start time",
+    "trajectory_end": "End time",
+    "trajectory_session_start": "Start time",
+    "trajectory_session_end": "End time",
+    "trajectory_timezone": "Time zone",
+    "trajectory_cancelled": "Cancelled",
     "carry_actions": "Action points",
     "carry_questions": "Open questions",
     "contact_name": "Name to share",
@@ -50,7 +56,9 @@ class SessionView:
     number: int
     date: str  # ISO, "" when not planned; templates show it with format_date
     title: str
-    status: str  # "running", "done", "next" (the one to start next), "planned"
+    status: str  # "running", "done", "next" (the one to start next), "planned", "cancelled"
+    start: str = ""  # "HH:MM" in the trajectory's zone; templates show it with format_time
+    end: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,9 @@ class TrajectoryView:
     target_group: str
     cadence: str
     format: str
+    timezone: str
+    start: str
+    end: str
     sessions: tuple[SessionView, ...]
     total: int
     current: int
@@ -98,19 +109,22 @@ class TrajectoryView:
 
 
 def _sessions(state: trajectory.TrajectoryState) -> tuple[tuple[SessionView, ...], int]:
-    upcoming = [s.number for s in state.sessions if not s.started and s.number > state.current]
-    next_number = upcoming[0] if upcoming else next((s.number for s in state.sessions if not s.started), 0)
+    upcoming = [s.number for s in state.sessions if not s.started and not s.cancelled and s.number > state.current]
+    next_number = upcoming[0] if upcoming else next(
+        (s.number for s in state.sessions if not s.started and not s.cancelled), 0)
     views = []
     for s in state.sessions:
         if s.running:
             status = "running"
         elif s.started:
             status = "done"
+        elif s.cancelled:
+            status = "cancelled"
         elif s.number == next_number:
             status = "next"
         else:
             status = "planned"
-        views.append(SessionView(s.number, s.date, s.title, status))
+        views.append(SessionView(s.number, s.date, s.title, status, s.start, s.end))
     return tuple(views), next_number
 
 
@@ -141,6 +155,9 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         target_group=traj.target_group,
         cadence=traj.cadence,
         format=traj.format,
+        timezone=traj.timezone,
+        start=traj.start,
+        end=traj.end,
         sessions=sessions,
         total=len(traj.sessions),
         current=traj.current,
@@ -194,6 +211,8 @@ FEATURE = WebFeature(
         trajectory.SessionPlanned: _PLAN,
         trajectory.TrajectorySessionStarted: _PLAN,
         trajectory.TrajectorySessionEnded: _PLAN,
+        trajectory.TrajectoryTimesPlanned: _PLAN,
+        trajectory.TrajectorySessionCancelled: _PLAN,
         carryover.CarryOverSet: frozenset({"trajectory-carry"}),
         contacts.ContactShared: frozenset({"trajectory-after"}),
         contacts.ContactWithdrawn: frozenset({"trajectory-after"}),

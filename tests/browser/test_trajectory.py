@@ -56,7 +56,7 @@ async def test_mentor_plans_six_sessions_and_a_phone_comes_back_by_its_link(new_
     })
     # Give session 2 a title.
     second = mentor.locator("#traj-session-2")
-    await second.get_by_text("Change date or title of session 2").click()
+    await second.get_by_text("Change date, time or title of session 2").click()
     await second.get_by_label("Title of the session").fill("Feedback that lands")
     await second.get_by_role("button", name="Save").click()
     await expect(second.locator(".traj-session-name")).to_have_text("Session 2: Feedback that lands")

@@ -12,4 +12,10 @@
     const source = Array.from(document.querySelectorAll('input[name="csrf"]')).find((input) => input.value);
     if (source) slot.value = source.value;
   }, true);
+
+  // The printable practical information: a button instead of an inline handler (the CSP allows
+  // no inline script).
+  document.addEventListener("click", (event) => {
+    if (event.target instanceof Element && event.target.closest("[data-print]")) window.print();
+  });
 })();
