@@ -64,6 +64,7 @@ async def test_phone_intake_goals_and_check_in(new_context: NewContext, lang: st
     # The live page asks for the intake; the card leads to the trajectory page.
     prompt = phone.locator("#intake-prompt")
     await expect(prompt).to_contain_text(words["prompt"])
+    await phone.get_by_role("tab", name=words["more"]).click()  # one tap away on the phone
     await prompt.get_by_role("link").click()
     await phone.wait_for_url(re.compile(rf"/s/{code}/trajectory#intake-me$"))
     await axe_check(phone)

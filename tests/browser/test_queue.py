@@ -26,7 +26,7 @@ async def projector_for(new_context: NewContext, mentor: Page) -> Page:
     await projector.goto(href)
     await wait_live(projector)
     await mentor.locator("#queue").get_by_role("button", name="Show on projector").click()
-    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-queue\b"))
+    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-queue\b"))
     return projector
 
 

@@ -151,7 +151,8 @@ async def test_keyboard_only_moving_grouping_and_votes(new_context: NewContext) 
     await ada.locator("#wall .note", has_text="First").get_by_role("button", name=re.compile("^Vote")).click()
     await expect(ada.locator("#wall-mine .wall-votes-left")).to_contain_text("0 of 1 votes left")
     await ada.locator("#wall .note", has_text="Second").get_by_role("button", name=re.compile("^Vote")).click()
-    await expect(ada.locator("#flash")).to_contain_text("You have used all your votes (1)")
+    await expect(ada.locator("#wall .note", has_text="Second").locator(".form-error")).to_contain_text(
+        "You have used all your votes (1)")
     await axe_check(mentor)
 
 

@@ -81,6 +81,7 @@
       else form.append(box);
     }
     box.textContent = text;
+    form.dispatchEvent(new CustomEvent("kring:refused", { bubbles: true }));
     const target = (field && form.querySelector(`[name="${field}"]:not([type=hidden])`))
       || form.querySelector("input:not([type=hidden]), textarea, select, button");
     if (target) {
@@ -173,6 +174,13 @@
       details.open = false;
       sent = { id: details.id, flash: document.getElementById("flash"), at: Date.now() };
     }
+  });
+
+  // A form's refusal now comes back to the form itself (the first part of this file): open its
+  // details again, so that the viewer sees the error and what to fix.
+  document.addEventListener("kring:refused", (event) => {
+    const details = event.target instanceof Element ? event.target.closest("details[data-keep][data-close-on-submit]") : null;
+    if (details && details.id) { kept.set(details.id, true); details.open = true; sent = null; }
   });
 
   const observer = new MutationObserver(enforce);

@@ -18,8 +18,9 @@
   const tabButtons = () => Array.from(document.querySelectorAll("[role=tab][data-tab]"));
   const selected = () => (tabButtons().find((b) => b.getAttribute("aria-selected") === "true") || {}).dataset;
 
-  // Only the cards of what is now show in its panel (and the regions around them); everything
-  // else in that panel waits behind "Show everything". A style sheet, not classes on the cards:
+  // Only the cards of what is now show in its panel (and the regions around them, and other
+  // things still open to do: data-now-open, an open poll); everything else in that panel waits
+  // behind "Show everything". A style sheet, not classes on the cards:
   // live updates morph the cards and would take a class away again.
   const applyFocus = () => {
     const now = nowEl();
@@ -29,7 +30,7 @@
     for (const panel of panels()) panel.classList.toggle("is-focused", Boolean(focused) && panel.dataset.tab === tab);
     const k = quote(key);
     sheet.replaceSync(focused
-      ? `.tab-panel.is-focused [data-now-ref]:not([data-now-ref=${k}]) { display: none !important; }
+      ? `.tab-panel.is-focused [data-now-ref]:not([data-now-ref=${k}]):not([data-now-open]) { display: none !important; }
          .tab-panel.is-focused > :not(.tab-all):not([data-now-ref=${k}]):not(:has([data-now-ref=${k}])) { display: none !important; }`
       : "");
     const go = document.getElementById("now-go");
