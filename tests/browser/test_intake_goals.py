@@ -23,9 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXT = {
     "en": {"prompt": "Fill in your intake", "filled": "Filled in", "saved": "your check-in is saved",
-           "open": "Open a check-in now", "mine": "Your learning goals", "progress": "Your progress on:"},
+           "open": "Open a check-in now", "mine": "Your learning goals", "progress": "Your progress on:",
+           "more": "More"},
     "nl": {"prompt": "Vul je intake in", "filled": "Ingevuld", "saved": "je check-in is opgeslagen",
-           "open": "Nu een check-in openen", "mine": "Je leerdoelen", "progress": "Je voortgang op:"},
+           "open": "Nu een check-in openen", "mine": "Je leerdoelen", "progress": "Je voortgang op:",
+           "more": "Meer"},
 }
 
 
