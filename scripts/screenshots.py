@@ -8,7 +8,10 @@ saves, in English and in Dutch:
 
 - the start page, the join form, a participant's page and the mentor console, on a phone
   (390x844) and on a laptop (1366x900): {lang}-{phone|laptop}-{start|join|participant|mentor}.png
-- the projector view at 1920x1080: {lang}-projector.png
+- the projector view at 1920x1080: {lang}-projector.png, and with a wall: {lang}-projector-wall.png
+- a participant's phone while the wall is on the projector: {lang}-phone-participant-wall.png
+
+The session has a wall with a few post-its and an open poll, so the phone shows the poll as "now".
 
 Needs the Debian Chromium at /usr/bin/chromium (Playwright drives it; no browser download).
 """
@@ -31,6 +34,7 @@ from bench.serverproc import ServerProcess  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
+    SEND,
     create_session,
     join,
     person,
@@ -136,6 +140,28 @@ async def shoot_all(s: Shooter) -> None:
             await page.close()
     await wait_group(mentor)
 
+    # Something to do now: a wall with a few post-its, and an open poll (what the phones show).
+    await mentor.evaluate(SEND, [f"/ws/m/{code}", [
+        {"cmd": "wall_create", "title": "What went well this week?", "template": "Went well|Could be better|Ideas"},
+        {"cmd": "poll_create", "kind": "single", "question": "How sure are you about your next step?",
+         "options": "Very sure\nSomewhat\nNot yet", "max_choices": "1", "live": "on"},
+    ]])
+    await expect(mentor.locator("#polls-mentor article.poll")).to_have_count(1)
+    poll = (await mentor.locator("#polls-mentor article.poll").get_attribute("id") or "").removeprefix("poll-")
+    wall = (await mentor.locator("#wall article.wall-card").get_attribute("id") or "").removeprefix("wall-")
+    writer = await (await s.context("en", cookies=me_cookies, **DEVICES["phone"])).new_page()
+    await writer.goto(f"/s/{code}")
+    await wait_live(writer)
+    columns = await writer.eval_on_selector_all(f"[data-now-ref='wall:{wall}'] input[name=column]",
+                                                "els => els.map(e => e.value)")
+    notes = ["Everyone spoke at least once", "The case was close to our work", "Less time on the theory",
+             "Try feedback in pairs", "Start on time"]
+    await writer.evaluate(SEND, [f"/ws/s/{code}", [
+        {"cmd": "wall_note_add", "wall": wall, "column": columns[n % len(columns)], "colour": colour, "text": text}
+        for n, (text, colour) in enumerate(zip(notes, ["yellow", "green", "pink", "blue", "yellow"], strict=True))
+    ]])
+    await mentor.evaluate(SEND, [f"/ws/m/{code}", [{"cmd": "poll_status", "poll": poll, "status": "open"}]])
+
     for lang in LANGS:
         for device_name, device in DEVICES.items():
             prefix = f"{lang}-{device_name}"
@@ -153,6 +179,7 @@ async def shoot_all(s: Shooter) -> None:
             await me.goto(f"/s/{code}")
             await wait_live(me)
             await wait_group(me)
+            await expect(me.locator("#now-title")).to_have_text("How sure are you about your next step?")
             await s.shot(me, f"{prefix}-participant")
 
             console = await (await s.context(lang, cookies=mentor_cookies, **device)).new_page()
@@ -167,6 +194,16 @@ async def shoot_all(s: Shooter) -> None:
         await wait_live(beamer)
         await wait_group(beamer)
         await s.shot(beamer, f"{lang}-projector", full_page=False)
+
+        # The wall on the projector: the phones switch to it.
+        await mentor.evaluate(SEND, [f"/ws/m/{code}", [{"cmd": "projector", "view": "wall", "ref": wall}]])
+        me = await (await s.context(lang, cookies=me_cookies, **DEVICES["phone"])).new_page()
+        await me.goto(f"/s/{code}")
+        await wait_live(me)
+        await expect(me.locator("#now-title")).to_have_text("What went well this week?")
+        await s.shot(me, f"{lang}-phone-participant-wall")
+        await s.shot(beamer, f"{lang}-projector-wall", full_page=False)
+        await mentor.evaluate(SEND, [f"/ws/m/{code}", [{"cmd": "projector", "view": "join"}]])
 
 
 def main() -> None:

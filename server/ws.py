@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
@@ -38,6 +39,9 @@ log = logging.getLogger("kring.ws")
 
 # After this many refused or malformed messages in a row the connection counts as abuse.
 MAX_BAD_MESSAGES = 50
+# What a page may call its form (kring.js makes "f1", "f2", ...) and a field named in an error.
+_FORM_ID = re.compile(r"[a-z][a-z0-9]{0,15}")
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
 
 
 class Connection:
@@ -237,22 +241,43 @@ class Connection:
             self._refuse("bad_message")
             return self.bad_in_a_row < MAX_BAD_MESSAGES
         actor = Actor(self.viewer.role, self.viewer.pid)
+        # A page form names itself (kring.js): its outcome goes back to it, so that an error shows
+        # next to the form that caused it and a form keeps its text until the server has it.
+        form = data.get("form")
+        form = form if isinstance(form, str) and _FORM_ID.fullmatch(form) else None
         try:
             command = self.k.commands.parse(data)
             stored = await self.k.hub.execute(self.room.code, command, actor)
         except Rejected as exc:
-            self._refuse(exc.code, **exc.params)
+            if form is None:
+                self._refuse(exc.code, **exc.params)
+            else:
+                self.bad_in_a_row += 1
+                self.outcome(form, self.k.translator.reason(self.viewer.lang, exc.code, exc.params),
+                             str(exc.params.get("field", "")))
             return self.bad_in_a_row < MAX_BAD_MESSAGES
         except BackendUnavailable as exc:
             # The store (Redis) is away, the command failed on the server or took too long: say
             # which; it is not the user's fault, so no abuse count.
-            self.flash(self.k.translator.reason(self.viewer.lang, exc.reason, {}))
+            message = self.k.translator.reason(self.viewer.lang, exc.reason, {})
+            if form is None:
+                self.flash(message)
+            else:
+                self.outcome(form, message, "")
             return True
         self.k.budgets.stored(self.person, self.room.code, len(stored))
         self.bad_in_a_row = 0
         if self.flash_shown:
             self.flash("")  # a success clears an earlier error notice
+        if form is not None:
+            self.outcome(form, "", "")
         return True
+
+    def outcome(self, form: str, error: str, field: str) -> None:
+        """What became of a form's message: stored (no error) or refused (the error, and the field
+        it is about, to show and focus next to the form: fragments/outcome.html, kring.js)."""
+        self.notice(self.k.renderer.fragment("fragments/outcome.html", self.viewer, form=form, error=error,
+                                             field=field if _FIELD_NAME.fullmatch(field) else ""))
 
     async def receiver(self) -> None:
         while True:

@@ -152,5 +152,5 @@ def test_mentor_switches_the_projector_and_only_the_mentor_may(session: tuple[Br
             assert re.search(r'value="queue" aria-pressed="true"', control)
             send(mws, cmd="projector", view="disco")
             assert 'role="alert"' in receive_until(mws, "not one of the choices")
-        stage = receive_until(pws, 'class="stage stage-queue"')
+        stage = receive_until(pws, 'class="stage stage-view-queue"')
         assert 'id="stage"' in stage

@@ -81,7 +81,7 @@ def test_a_poll_mean_in_the_sessions_language(client: TestClient, lang: str, mea
         # A wrong number format never arrives, and receive_until fails with the frames it saw.
         frame = receive_until(mws, f'class="poll-stats">{mean}<', limit=30)
     # Two answers on two values: each is half, as a percentage the language's way (the table).
-    table = region(frame, "polls-mentor").split('<table class="visually-hidden">')[1]
+    table = region(frame, "polls-mentor").split('<div class="visually-hidden"><table>')[1]
     shares = re.findall(r"<td>(\d+%)</td>", table)  # one row per value of the 1-10 scale
     assert len(shares) == 10 and shares[5:7] == [percent, percent] and set(shares[:5] + shares[7:]) == {"0%"}
 

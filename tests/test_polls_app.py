@@ -350,10 +350,27 @@ def test_ranking_results_are_a_bar_chart_best_first_with_a_table(session: tuple[
         r'average place ([\d.]+)</span>', stage, re.S)
     assert bars == [("1", "Alpha", "83", "1.5"), ("1", "Gamma", "83", "1.5"), ("3", "Beta", "33", "3.0")]
     assert '<ol class="poll-bars poll-rank-bars" role="list" aria-hidden="true">' in stage  # the table speaks
-    table = stage.split('<table class="visually-hidden">')[1].split("</table>")[0]
+    table = stage.split('<div class="visually-hidden"><table>')[1].split("</table>")[0]
     rows = re.findall(r'<th scope="row">(\w+)</th><td>([\d.]+)</td><td>(\d+)</td>', table)
     assert rows == [("Alpha", "1.5", "1"), ("Gamma", "1.5", "1"), ("Beta", "3.0", "0")]
     assert "Average place" in table and "Times put first" in table
+
+
+def test_a_ranking_with_two_options_in_one_place_is_refused_not_rewritten(session: tuple[Browsers, str]) -> None:
+    browsers, code = session
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
+            browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
+        for ws in (mws, aws):
+            receive_until(ws, 'data-state="live"')
+        poll_id = create_poll(browsers, code, mws, kind="rank", question="Order?", options="Alpha\nBeta\nGamma")
+        send(aws, cmd="poll_answer", poll=poll_id, rank_0="1", rank_1="1", rank_2="2")
+        refused = receive_until(aws, 'id="flash"')
+        assert "Two options are in the same place (1). Give every option its own place." in refused
+        send(aws, cmd="poll_answer", poll=poll_id, rank_0="2", rank_1="3", rank_2="1")
+        receive_until(aws, "Your answer was received")
+    export = browsers.as_("mentor").get(f"/m/{code}/export.json").json()
+    (poll,) = [p for p in export["polls"] if p["question"] == "Order?"]
+    assert [b["order"] for b in poll["ballots"]] == [["Gamma", "Alpha", "Beta"]]  # only the second answer
 
 
 def test_an_unknown_poll_download_says_that_poll_does_not_exist(session: tuple[Browsers, str]) -> None:

@@ -18,7 +18,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import agenda_commands
-from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, WebFeature
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -154,6 +154,20 @@ _ALL = _LIVE | {"agenda-plan"}
 _BOTH = frozenset({Role.MENTOR, Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 
+def _running_block(state: RoomState) -> list[str]:
+    session = state.part(trajectory.PART).current
+    return [""] if state.part(agenda.PART).of(session).current else []
+
+
+def _now_title(state: RoomState, ref: str) -> str | None:
+    """The running block's title ("" when untitled: the label says "Agenda"); None without agenda."""
+    running = state.part(agenda.PART).of(state.part(trajectory.PART).current)
+    if not running.blocks:
+        return None
+    block = running.block(running.current) if running.current else None
+    return block.title if block is not None else ""
+
+
 FEATURE = WebFeature(
     name="agenda",
     cores=(agenda.FEATURE,),
@@ -178,4 +192,9 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("agenda", "Agenda"),),
+    # A running block and its timer is "now" when nothing else is (the manifest puts it late).
+    now=(NowEntry("agenda", "Agenda", tab="more", item="agenda", title=_now_title,
+                  events=frozenset({events.ProjectorViewChanged, *agenda.EVENTS,
+                                    trajectory.TrajectorySessionStarted}),
+                  views=frozenset({"agenda"}), running=_running_block, ref_of=lambda ref: ""),),
 )

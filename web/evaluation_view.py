@@ -19,7 +19,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import evaluation_commands
-from web.feature import TRAJECTORY_ONLY, ProjectorEntry, Region, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, WebFeature
 from web.viewer import Viewer
 
 # The trend chart's drawing area (SVG user units); the template scales it to the card's width.
@@ -188,6 +188,10 @@ def _has_evaluation(state: RoomState) -> bool:
     return bool(state.part(evaluation.PART).rounds)
 
 
+def _taking_answers(state: RoomState) -> list[str]:
+    return [""] if evaluation.current_round(state) is not None else []
+
+
 FEATURE = WebFeature(
     name="evaluation",
     cores=(evaluation.FEATURE,),
@@ -214,4 +218,11 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("evaluation", "Evaluation", _has_evaluation),),
+    # Now while it takes answers (projected or only sent to the phones); its results on the
+    # projector are nothing to do on a phone.
+    now=(NowEntry("evaluation", "Evaluation", tab="more", item="evaluation",
+                  title=lambda state, ref: "" if _taking_answers(state) else None,
+                  events=frozenset({events.ProjectorViewChanged, evaluation.EvaluationOpened,
+                                    evaluation.EvaluationClosed, trajectory.TrajectorySessionStarted}),
+                  running=_taking_answers),),
 )

@@ -11,7 +11,7 @@ order; web/layout.py assembles their regions, and nothing else lists them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,46 @@ class Region:
     # dirty regions need; tests/test_render.py checks the templates against this).
     # ALL_CONTEXTS: every feature's (the projector's stage shows any of them).
     context_from: frozenset[str] = frozenset()
+    # The participant's live page is in tabs (templates/participant.html): the tab that holds this
+    # region ("" = "more", the tab of everything else; TOP = above the tabs, always in sight: the
+    # person's own hand and turn). Other pages ignore it.
+    tab: str = ""
+
+
+TOP = "top"
+MORE = "more"
+
+
+@dataclass(frozen=True, slots=True)
+class Tab:
+    """A tab of the participant's live page, declared by the feature whose regions fill it."""
+
+    name: str
+    label: str  # an English msgid
+    order: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NowEntry:
+    """Something of this feature the group can be doing right now, for the "now" area at the top of
+    a participant's pages (web/now.py picks one). It is now when the projector shows one of `views`
+    (with the projector's ref), or else when `running` names something (an open poll: the mentor
+    sent it to the phones without projecting it; the first entry of the manifest with one wins).
+
+    The page then shows tab `tab`, focused on the elements marked data-now-ref="<item>:<ref>"
+    (a poll's card and its results); `title` names it in the notice ("Poll: How did it go?")."""
+
+    kind: str
+    label: str  # an English msgid: "Poll"
+    tab: str
+    item: str
+    title: Callable[[RoomState, str], str | None]  # None: the ref is gone (not now after all)
+    # The events that can change whether or what of it is now (its "open" and "close").
+    events: frozenset[type[Event]]
+    views: frozenset[str] = frozenset()
+    running: Callable[[RoomState], Sequence[str]] | None = None
+    # The projector's ref as this entry's (a comparison of two polls is about the later one).
+    ref_of: Callable[[str], str] = lambda ref: ref
 
 
 def no_context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
@@ -122,3 +162,6 @@ class WebFeature:
     # 20 a rename otherwise re-sent the queue and the wall to everyone (docs/performance.md).
     # None: the regions always count as showing everyone.
     shows_person: Callable[[RoomState, str], bool] | None = None
+    # Tabs of the participant's live page its regions fill, and what of it can be "now".
+    tabs: tuple[Tab, ...] = ()
+    now: tuple[NowEntry, ...] = ()

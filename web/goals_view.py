@@ -24,7 +24,7 @@ from realtime.events import Role
 from realtime.goals import Goal, GoalsState, Rating
 from realtime.room import Room
 from web import goals_commands
-from web.feature import BOTH_PAGES, TRAJECTORY_ONLY, Region, WebFeature
+from web.feature import BOTH_PAGES, TRAJECTORY_ONLY, NowEntry, Region, WebFeature
 from web.viewer import Viewer
 
 # ---------------------------------------------------------------- charts
@@ -303,4 +303,10 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # An open check-in is something to do now (the mentor just asked everyone).
+    now=(NowEntry("checkin", "Check-in on your goals", tab="more", item="goals-checkin",
+                  title=lambda state, ref: "" if goals.checkin_open(state) else None,
+                  events=frozenset({goals.GoalCheckInOpened, goals.GoalCheckInClosed, goals.GoalCheckInScheduled,
+                                    trajectory.TrajectorySessionStarted, trajectory.TrajectorySessionEnded}),
+                  running=lambda state: [""] if goals.checkin_open(state) else []),),
 )

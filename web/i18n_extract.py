@@ -45,8 +45,10 @@ Extracted = tuple[int, str | None, str | None | tuple[str | None, ...], list[str
 
 # `t(...)` calls with a non-literal msgid that are known to be covered: web/i18n.py translates
 # REASONS and FIELD_LABELS values through a variable, and extract_tables finds those tables whole;
-# the projector control shows the labels of ProjectorEntry(view, label) (extracted by keyword).
-KNOWN_DYNAMIC: frozenset[str] = frozenset({"web/i18n.py", "web/templates/regions/projector-control.html"})
+# the projector control shows the labels of ProjectorEntry(view, label), the participant's page
+# and its "now" area those of Tab(name, label) and NowEntry(kind, label) (extracted by keyword).
+KNOWN_DYNAMIC: frozenset[str] = frozenset({"web/i18n.py", "web/templates/regions/projector-control.html",
+                                           "web/templates/participant.html", "web/templates/regions/now.html"})
 
 
 # ---------------------------------------------------------------- extraction methods (babel.cfg)

@@ -19,10 +19,11 @@ from realtime import events
 from realtime.events import Event, Role
 from realtime.room import Change
 from realtime.state import RoomState
-from web.feature import EventItems, Item, Region, WebFeature
+from web.feature import MORE, TOP, EventItems, Item, NowEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
+NOW_REGION = "now"
 
 
 class Layout:
@@ -46,7 +47,22 @@ class Layout:
         for feature in self.features:
             for event, names in feature.event_regions.items():
                 merged[event] = merged.get(event, frozenset()) | names
+        # What can be "now" (web/now.py), in manifest order; their events touch the now region.
+        self.now_entries: tuple[NowEntry, ...] = tuple(e for f in self.features for e in f.now)
+        if NOW_REGION in regions:
+            for entry in self.now_entries:
+                for event in entry.events:
+                    merged[event] = merged.get(event, frozenset()) | {NOW_REGION}
         self.event_regions: Mapping[type[Event], frozenset[str]] = merged
+        tabs = {t.name: t for f in self.features for t in f.tabs}
+        tabs.setdefault(MORE, Tab(MORE, "More", order=90))
+        self.tabs: Mapping[str, Tab] = tabs
+        for region in regions.values():
+            if region.tab and region.tab != TOP and region.tab not in tabs:
+                raise ValueError(f"region {region.name!r} is in tab {region.tab!r}, which no feature declares")
+        for entry in self.now_entries:
+            if entry.tab not in tabs:
+                raise ValueError(f"now entry {entry.kind!r} is in tab {entry.tab!r}, which no feature declares")
         self.presence_regions = frozenset().union(*(f.presence_regions for f in self.features))
         items: dict[str, Item] = {}
         item_feature: dict[str, str] = {}
@@ -71,6 +87,20 @@ class Layout:
         """The feature regions a role's page of kind `page` lists in its main flow, in order."""
         listed = [r for r in self.regions.values() if role in r.on_pages and page in r.pages]
         return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
+
+    def page_tabs(self, role: Role, page: str = "live") -> list[tuple[Tab, list[str]]]:
+        """The regions of page_regions() by tab (Region.tab), tabs in order, without TOP and empty
+        tabs (the participant's live page)."""
+        by_tab: dict[str, list[str]] = {}
+        for name in self.page_regions(role, page):
+            tab = self.regions[name].tab or MORE
+            if tab != TOP:
+                by_tab.setdefault(tab, []).append(name)
+        return [(tab, by_tab[tab.name]) for tab in sorted(self.tabs.values(), key=lambda t: (t.order, t.name))
+                if tab.name in by_tab]
+
+    def top_regions(self, role: Role, page: str = "live") -> list[str]:
+        return [name for name in self.page_regions(role, page) if self.regions[name].tab == TOP]
 
     def all_regions(self, role: Role, page: str = "live") -> set[str]:
         return {n for n, r in self.regions.items() if role in r.roles and page in r.pages}

@@ -47,7 +47,8 @@ def _create(f: Fields) -> Command:
 
 def _ranking(f: Fields) -> tuple[int, ...]:
     """rank_<option>=<place> fields to the option indices from first place to last. Two options
-    in one place (or a place missing) make a list that the core refuses as not a ranking."""
+    in one place are refused here, with the place: sorted, they would make a valid-looking order
+    that nobody chose (issue 15). A place missing makes a list the core refuses as not a ranking."""
     places: list[tuple[int, int]] = []
     for key in f.names():
         match = re.fullmatch(r"rank_(\d{1,2})", key)
@@ -55,6 +56,11 @@ def _ranking(f: Fields) -> tuple[int, ...]:
             places.append((f.number(key), int(match.group(1))))
     if len(places) > VALUES_MAX:
         raise Rejected("bad_message")
+    seen: set[int] = set()
+    for place, _ in sorted(places):
+        if place in seen:
+            raise Rejected("poll_rank_tie", place=place)
+        seen.add(place)
     return tuple(option for _, option in sorted(places))
 
 

@@ -17,8 +17,9 @@ from realtime import events, polls
 from realtime.events import Role
 from realtime.polls import Poll
 from realtime.room import Room
+from realtime.state import RoomState
 from web import polls_commands
-from web.feature import Region, WebFeature
+from web.feature import NowEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -248,6 +249,16 @@ def _limits() -> Mapping[str, int]:
     }
 
 
+def _poll_question(state: RoomState, poll_id: str) -> str | None:
+    found = state.part(polls.PART).polls.get(poll_id)
+    return found.question if found is not None and found.status != "draft" else None
+
+
+def _open_polls(state: RoomState) -> list[str]:
+    """Open polls, newest first: the mentor sent them to the phones (projected or not)."""
+    return [p.poll_id for p in reversed(list(state.part(polls.PART).polls.values())) if p.status == "open"]
+
+
 NEW_REGION = "polls-new"
 RESULTS_REGION = "polls-results"
 _ALL = frozenset({STAGE, MENTOR_REGION, PARTICIPANT_REGION, RESULTS_REGION})
@@ -264,9 +275,10 @@ FEATURE = WebFeature(
         # results are shown: re-rendering everyone's form on every vote would morph away what
         # they are typing. Status and reveal events carry no pid, so they reach everyone.
         Region(PARTICIPANT_REGION, frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True,
-               order=40, on_pages=frozenset({Role.PARTICIPANT})),
+               order=40, on_pages=frozenset({Role.PARTICIPANT}), tab="polls"),
         # The results participants may see: shared, so every answer updates them for everyone.
-        Region(RESULTS_REGION, frozenset({Role.PARTICIPANT}), order=41, on_pages=frozenset({Role.PARTICIPANT})),
+        Region(RESULTS_REGION, frozenset({Role.PARTICIPANT}), order=41, on_pages=frozenset({Role.PARTICIPANT}),
+               tab="polls"),
     ),
     event_regions={
         polls.PollCreated: frozenset({NEW_REGION, MENTOR_REGION}),
@@ -283,4 +295,9 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     presence_regions=frozenset({"polls-mentor"}),
+    tabs=(Tab("polls", "Polls", order=20),),
+    now=(NowEntry("poll", "Poll", tab="polls", item="poll", title=_poll_question,
+                  events=frozenset({events.ProjectorViewChanged, polls.PollStatusChanged, polls.PollDeleted}),
+                  views=frozenset({"poll"}), running=_open_polls,
+                  ref_of=lambda ref: ref.removeprefix(COMPARE)),),
 )

@@ -18,7 +18,7 @@ from realtime.queue import QueueState, Tally
 from realtime.room import Room
 from realtime.state import RoomState
 from web import queue_commands
-from web.feature import ProjectorEntry, Region, WebFeature
+from web.feature import BOTH_PAGES, TOP, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -204,10 +204,12 @@ FEATURE = WebFeature(
     parsers=queue_commands.PARSERS,
     regions=(
         # "Your turn" sits right under #me (sticky), then your own hand, then the shared list.
-        Region("queue-turn", _PARTICIPANT, personal=True, order=10, on_pages=_PARTICIPANT),
-        Region("queue-me", _PARTICIPANT, personal=True, order=11, on_pages=_PARTICIPANT),
+        # On the trajectory page too: a turn reaches whichever page the person has open.
+        Region("queue-turn", _PARTICIPANT, personal=True, order=10, on_pages=_PARTICIPANT, tab=TOP,
+               pages=BOTH_PAGES),
+        Region("queue-me", _PARTICIPANT, personal=True, order=11, on_pages=_PARTICIPANT, tab=TOP),
         Region("queue", frozenset({Role.MENTOR, Role.PARTICIPANT}), order=12,
-               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT})),
+               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT}), tab="queue"),
         Region("queue-balance", frozenset({Role.MENTOR}), order=13, on_pages=frozenset({Role.MENTOR})),
     ),
     event_regions={
@@ -225,4 +227,7 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("queue", "Hand-raise queue"),),
     presence_regions=frozenset({"queue"}),
+    tabs=(Tab("queue", "Queue", order=30),),
+    now=(NowEntry("queue", "Hand-raise queue", tab="queue", item="queue", title=lambda state, ref: "",
+                  events=frozenset({events.ProjectorViewChanged}), views=frozenset({"queue"})),),
 )

@@ -26,6 +26,7 @@ from realtime.state import RoomState
 from web.feature import ProjectorEntry
 from web.i18n import Translator
 from web.layout import PERSON_ITEM, Layout
+from web.now import current as current_now
 from web.viewer import PersonView, Viewer, counts, counts_of, people
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -157,6 +158,9 @@ class Renderer:
             **feature_context,
             **listing,
             "page_regions": self.layout.page_regions(viewer.role, viewer.page),
+            "page_tabs": self.layout.page_tabs(viewer.role, viewer.page),
+            "top_regions": self.layout.top_regions(viewer.role, viewer.page),
+            "now": current_now(room.state, self.layout.now_entries) if viewer.role is Role.PARTICIPANT else None,
             "parts": Parts(room.state, self._parts),
             "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
             **self.translator.template_names(viewer.lang),

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from realtime import events, session
 from realtime.events import Role
-from web.feature import ALL_CONTEXTS, ProjectorEntry, Region, WebFeature
+from web.feature import ALL_CONTEXTS, BOTH_PAGES, ProjectorEntry, Region, WebFeature
 from web.fields import Fields
 
 _GROUP = frozenset({Role.MENTOR, Role.PARTICIPANT})
@@ -46,6 +46,9 @@ FEATURE = WebFeature(
         Region("session-head", _GROUP),
         Region("presence", _GROUP),
         Region("me", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True),
+        # What the group is doing now (web/now.py), at the top of both of a participant's pages;
+        # the features' NowEntry declarations say which events touch it (web/layout.py).
+        Region("now", frozenset({Role.PARTICIPANT}), pages=BOTH_PAGES),
         Region("stage", frozenset({Role.PROJECTOR}), context_from=ALL_CONTEXTS),
         Region("projector-control", frozenset({Role.MENTOR})),
     ),
@@ -55,7 +58,7 @@ FEATURE = WebFeature(
         events.ProfileUpdated: frozenset({"presence", "me", "stage"}),
         events.TitleChanged: frozenset({"session-head", "stage"}),
         events.LanguageChanged: frozenset({"session-head"}),
-        events.SessionEnded: frozenset({"session-head", "me", "stage"}),
+        events.SessionEnded: frozenset({"session-head", "me", "stage", "now"}),
         events.ProjectorViewChanged: frozenset({"stage", "projector-control"}),
         events.LinkReissued: frozenset(),
         events.LinkUsed: frozenset({"me"}),

@@ -24,7 +24,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import wall_commands, wall_items
-from web.feature import Region, WebFeature
+from web.feature import NowEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # Above these many shown post-its the projector switches to smaller cards (see kring.css).
@@ -350,15 +350,28 @@ def shows_person(state: RoomState, pid: str) -> bool:
     )
 
 
+def _wall_title(state: RoomState, wid: str) -> str | None:
+    found = state.part(core.PART).walls.get(wid)
+    return found.title if found is not None else None
+
+
+def _vote_rounds(state: RoomState) -> list[str]:
+    """Walls with a vote round open, newest wall first."""
+    return [w.wid for w in reversed(list(state.part(core.PART).walls.values())) if w.voting.open]
+
+
+# A wall on the projector is one to write on; a vote round is one to vote in, projected or not.
+_NOW_EVENTS = frozenset({events.ProjectorViewChanged, core.WallConfigured, core.WallVoteStarted, core.WallVoteEnded})
+
 FEATURE = WebFeature(
     name="wall",
     cores=(core.FEATURE,),
     parsers=wall_commands.PARSERS,
     regions=(
         Region("wall-mine", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True, order=30,
-               on_pages=frozenset({Role.PARTICIPANT})),
+               on_pages=frozenset({Role.PARTICIPANT}), tab="wall"),
         Region("wall", frozenset({Role.MENTOR, Role.PARTICIPANT}), order=31,
-               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT})),
+               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT}), tab="wall"),
     ),
     # Every wall event may change the shared wall, someone's own list and the projector's stage.
     event_regions={
@@ -378,5 +391,12 @@ FEATURE = WebFeature(
     event_items=wall_items.EVENT_ITEMS,
     shows_person=shows_person,
     field_labels=FIELD_LABELS,
+    tabs=(Tab("wall", "Walls", order=10),),
+    now=(
+        NowEntry("vote", "Vote round", tab="wall", item="wall", title=_wall_title, events=_NOW_EVENTS,
+                 running=_vote_rounds),
+        NowEntry("wall", "Post-it wall", tab="wall", item="wall", title=_wall_title, events=_NOW_EVENTS,
+                 views=frozenset({"wall"})),
+    ),
 )
 wall = FEATURE

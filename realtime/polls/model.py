@@ -24,6 +24,9 @@ REASONS: Mapping[str, str] = {
     "poll_choose": "Choose from {min} to {max} options.",
     "poll_scale": "Choose a number from 1 to {max}.",
     "poll_rank": "Give every option its own place.",
+    # Refused by the parser (web/polls_commands.py), which sees the places: the core only gets the
+    # order, and two options in one place used to be put in an order silently (issue 15).
+    "poll_rank_tie": "Two options are in the same place ({place}). Give every option its own place.",
     "poll_too_many_words": "You can give at most {max} words or phrases.",
     "poll_bad_answer": "That answer does not fit this poll.",
     "poll_quiz_kind": "Only choice polls can have correct answers.",

@@ -192,7 +192,7 @@ async def test_the_agenda_on_the_projector_and_topics_on_a_phone(new_context: Ne
     await agenda.get_by_role("button", name="Start the agenda").click()
     await expect(agenda.locator(".agenda-now-title")).to_have_text("Check-in")
     await agenda.get_by_role("button", name="Show on projector").click()
-    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-agenda\b"))
+    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-agenda\b"))
     await expect(projector.locator(".sa-title")).to_have_text("Check-in")
     await expect(projector.locator(".sa-timer")).to_have_text(re.compile(r"^(10:00|9:[0-5]\d)$"))
     await agenda.get_by_role("button", name="Next: Theory").click()

@@ -23,9 +23,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXT = {
     "en": {"prompt": "Fill in your intake", "filled": "Filled in", "saved": "your check-in is saved",
-           "open": "Open a check-in now", "mine": "Your learning goals", "progress": "Your progress on:"},
+           "open": "Open a check-in now", "mine": "Your learning goals", "progress": "Your progress on:",
+           "more": "More"},
     "nl": {"prompt": "Vul je intake in", "filled": "Ingevuld", "saved": "je check-in is opgeslagen",
-           "open": "Nu een check-in openen", "mine": "Je leerdoelen", "progress": "Je voortgang op:"},
+           "open": "Nu een check-in openen", "mine": "Je leerdoelen", "progress": "Je voortgang op:",
+           "more": "Meer"},
 }
 
 
@@ -64,6 +66,7 @@ async def test_phone_intake_goals_and_check_in(new_context: NewContext, lang: st
     # The live page asks for the intake; the card leads to the trajectory page.
     prompt = phone.locator("#intake-prompt")
     await expect(prompt).to_contain_text(words["prompt"])
+    await phone.get_by_role("tab", name=words["more"]).click()  # one tap away on the phone
     await prompt.get_by_role("link").click()
     await phone.wait_for_url(re.compile(rf"/s/{code}/trajectory#intake-me$"))
     await axe_check(phone)

@@ -26,11 +26,13 @@ async def projector_for(new_context: NewContext, mentor: Page) -> Page:
     await projector.goto(href)
     await wait_live(projector)
     await mentor.locator("#queue").get_by_role("button", name="Show on projector").click()
-    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-queue\b"))
+    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-queue\b"))
     return projector
 
 
 async def raise_hand(page: Page, mark: str = "Raise my hand") -> None:
+    if mark != "Raise my hand":  # the marks are folded away on the phone's first screen
+        await page.locator("#queue-me .queue-marks > summary").click()
     await page.locator("#queue-me").get_by_role("button", name=mark, exact=True).click()
     await expect(page.locator("#queue-me .queue-position")).to_contain_text("Your hand is up")
 

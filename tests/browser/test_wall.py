@@ -150,11 +150,13 @@ async def test_keyboard_only_moving_grouping_and_votes(new_context: NewContext) 
     await voting.get_by_role("button", name="Start a voting round").click()
     await ada.locator("#wall .note", has_text="First").get_by_role("button", name=re.compile("^Vote")).click()
     await expect(ada.locator("#wall-mine .wall-votes-left")).to_contain_text("0 of 1 votes left")
-    # Spent: the page disables "Vote" (issue 15); the server refuses a vote sent anyway.
+    # Spent: the page disables "Vote" (issue 15); the server refuses a vote sent anyway, and says so
+    # next to the post-it's form.
     second = ada.locator("#wall .note", has_text="Second").get_by_role("button", name=re.compile("^Vote"))
     await expect(second).to_be_disabled()
     await second.evaluate("b => { b.disabled = false; b.click(); }")
-    await expect(ada.locator("#flash")).to_contain_text("You have used all your votes (1)")
+    await expect(ada.locator("#wall .note", has_text="Second").locator(".form-error")).to_contain_text(
+        "You have used all your votes (1)")
     await axe_check(mentor)
 
 

@@ -51,11 +51,85 @@
     else done();
   });
 
-  // After sending a form over the socket, give the fields back for the next entry.
-  document.addEventListener("htmx:ws:after:message:outgoing", (event) => {
-    const form = event.target.closest && event.target.closest("form[data-reset]");
-    if (form) form.reset();
+  // A form keeps its text until the server has it, and an error shows next to the form that
+  // caused it (issue 15). Each form's message carries the form's name ("form": "f3"); the server
+  // answers with #kring-outcome (fragments/outcome.html): no error = stored, so a form with
+  // data-reset is emptied for the next entry; an error goes into the form, is announced
+  // (role=alert) and takes the focus to the field it is about.
+  const forms = new Map();
+  let counter = 0;
+  document.addEventListener("htmx:ws:before:message:outgoing", (event) => {
+    const form = event.target.closest && event.target.closest("form");
+    const message = event.detail && event.detail.message;
+    if (!form || !message || !message.values) return;
+    if (!form.dataset.formId) form.dataset.formId = "f" + (++counter);
+    forms.set(form.dataset.formId, form);
+    message.values.form = form.dataset.formId;
+    form.setAttribute("aria-busy", "true");
   });
+
+  const errorOf = (form) => form.querySelector(":scope > .form-error");
+  const showError = (form, text, field) => {
+    let box = errorOf(form);
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "form-error";
+      box.setAttribute("role", "alert");
+      box.id = "error-" + form.dataset.formId;
+      const submit = form.querySelector("[type=submit]");
+      if (submit && submit.parentElement === form) form.insertBefore(box, submit);
+      else form.append(box);
+    }
+    box.textContent = text;
+    form.dispatchEvent(new CustomEvent("kring:refused", { bubbles: true }));
+    const target = (field && form.querySelector(`[name="${field}"]:not([type=hidden])`))
+      || form.querySelector("input:not([type=hidden]), textarea, select, button");
+    if (target) {
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", [target.getAttribute("aria-describedby"), box.id].filter(Boolean).join(" "));
+      target.focus();
+    }
+  };
+  const clearError = (form) => {
+    const box = errorOf(form);
+    if (box) box.remove();
+    for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  };
+  const settle = (outcome) => {
+    const form = forms.get(outcome.dataset.form || "");
+    if (!form) return;
+    forms.delete(outcome.dataset.form);
+    form.removeAttribute("aria-busy");
+    if (outcome.dataset.error) { showError(form, outcome.dataset.error, outcome.dataset.field); return; }
+    clearError(form);
+    if (form.matches("[data-reset]")) form.reset();
+  };
+  window.kringShowError = showError;
+  new MutationObserver(() => {
+    const outcome = document.getElementById("kring-outcome");
+    if (outcome && outcome.dataset.form && outcome.dataset.form !== outcome.dataset.seen) {
+      outcome.dataset.seen = outcome.dataset.form;
+      settle(outcome);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
+  // What the browser can check is checked before sending: a form says its limit on a group of
+  // checkboxes with data-max-choices (and the message to show: data-max-message).
+  document.addEventListener("submit", (event) => {
+    const form = event.target instanceof HTMLFormElement ? event.target : null;
+    if (!form) return;
+    for (const group of form.querySelectorAll("[data-max-choices]")) {
+      const checked = group.querySelectorAll("input[type=checkbox]:checked").length;
+      const max = Number(group.dataset.maxChoices);
+      if (checked < 1 || checked > max) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        if (!form.dataset.formId) form.dataset.formId = "f" + (++counter);
+        showError(form, group.dataset.maxMessage || "", "");
+        return;
+      }
+    }
+  }, true);
 })();
 
 // Open/closed state of a <details> (a post-it's menu, the agenda builder, "change name or place")
@@ -100,6 +174,13 @@
       details.open = false;
       sent = { id: details.id, flash: document.getElementById("flash"), at: Date.now() };
     }
+  });
+
+  // A form's refusal now comes back to the form itself (the first part of this file): open its
+  // details again, so that the viewer sees the error and what to fix.
+  document.addEventListener("kring:refused", (event) => {
+    const details = event.target instanceof Element ? event.target.closest("details[data-keep][data-close-on-submit]") : null;
+    if (details && details.id) { kept.set(details.id, true); details.open = true; sent = null; }
   });
 
   const observer = new MutationObserver(enforce);
