@@ -97,7 +97,6 @@ class AgendaState:
         return self.sessions.get(session) or SessionAgenda()
 
 
-
 PART: Part[AgendaState] = Part("agenda", AgendaState())
 
 

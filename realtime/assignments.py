@@ -93,7 +93,6 @@ class AssignmentsState:
     assignments: Mapping[str, Assignment] = field(default_factory=lambda: _NO_ASSIGNMENTS)
 
 
-
 PART: Part[AssignmentsState] = Part("assignments", AssignmentsState())
 
 

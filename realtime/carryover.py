@@ -55,7 +55,6 @@ class CarryOverState:
         return note if note is not None and not note.empty else None
 
 
-
 PART: Part[CarryOverState] = Part("carryover", CarryOverState())
 
 

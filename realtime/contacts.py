@@ -59,7 +59,6 @@ class ContactsState:
     meetings: tuple[ReturnMeeting, ...] = ()  # by date
 
 
-
 PART: Part[ContactsState] = Part("contacts", ContactsState())
 
 

@@ -112,7 +112,6 @@ class EvaluationState:
         return next((r for r in self.rounds.values() if r.open), None)
 
 
-
 PART: Part[EvaluationState] = Part("evaluation", EvaluationState())
 
 

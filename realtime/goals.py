@@ -118,7 +118,6 @@ class GoalsState:
         return tuple(r for r in self.ratings.values() if r.pid == pid)
 
 
-
 PART: Part[GoalsState] = Part("goals", GoalsState())
 
 
@@ -444,7 +443,7 @@ def group_average(goals: GoalsState, pids: tuple[str, ...]) -> tuple[tuple[int, 
 
 
 def export(state: RoomState) -> dict[str, Any]:
-    """This feature's part of the mentor's JSON export (realtime/export.py)."""
+    """This feature's part of the mentor's JSON export (Core.export)."""
     goals = state.part(PART)
     people = state.participants
     return {

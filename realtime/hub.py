@@ -31,7 +31,7 @@ from realtime.core import Core
 from realtime.errors import BackendUnavailable, CommandFailed, Conflict, KringError, Rejected, RoomNotFound, TimedOut
 from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
-from realtime.snapshot import Snapshots
+from realtime.snapshot import Snapshots, read_from_snapshot
 from realtime.state import RoomState
 from realtime.store.base import EventStore
 from realtime.supervise import Supervisor
@@ -168,17 +168,10 @@ class Hub:
     async def _read_state(self, code: str) -> tuple[RoomState, list[Stamped], int]:
         """The room's state from the store: its snapshot and the events after it, or its whole
         log; with the events read (for catch-up) and the seq of the snapshot used (0: none)."""
-        snapshots = self.snapshots
-        kept = await self.store.load_snapshot(code) if snapshots is not None else None
-        if snapshots is not None and kept is not None:
-            seq, data = kept
-            # Unpickling a big state takes a few milliseconds: not on the loop.
-            state = await asyncio.to_thread(snapshots.load, data, seq)
-            if state is not None:
-                rest = await self.store.read(code, after=seq)
-                if not rest or rest[0].seq == seq + 1:
-                    return self.core.fold(rest, state), rest, seq
-            log.info("the snapshot of %s (seq %d) is not usable here; folding its whole log", code, seq)
+        if self.snapshots is not None:
+            opened = await read_from_snapshot(self.store, self.core, self.snapshots, code)
+            if opened is not None:
+                return opened
         full = await self.store.read(code)
         return self.core.fold(full), full, 0
 

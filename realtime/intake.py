@@ -73,7 +73,6 @@ class IntakeState:
     answers: Mapping[str, Intake] = field(default_factory=lambda: _NONE)
 
 
-
 PART: Part[IntakeState] = Part("intake", IntakeState())
 
 
@@ -219,7 +218,7 @@ def profile(state: RoomState) -> Profile:
 
 
 def export(state: RoomState) -> dict[str, Any]:
-    """This feature's part of the mentor's JSON export (realtime/export.py)."""
+    """This feature's part of the mentor's JSON export (Core.export)."""
     people = state.participants
     summary = profile(state)
     return {

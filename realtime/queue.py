@@ -126,7 +126,6 @@ class QueueState:
         return self.history[-1].location if self.history else ""
 
 
-
 PART: Part[QueueState] = Part("queue", QueueState())
 
 
@@ -550,7 +549,7 @@ def _turn_data(turn: Turn) -> dict[str, Any]:
 
 
 def export(state: RoomState) -> Any:
-    """This feature's part of the mentor's JSON export (realtime/export.py)."""
+    """This feature's part of the mentor's JSON export (Core.export)."""
     queue = state.part(PART)
     people = [
         {

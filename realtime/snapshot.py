@@ -20,12 +20,21 @@ classes of the core and a few builtins: whoever can write the store cannot run c
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
 import pickle
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from realtime.events import Stamped
 from realtime.state import RoomState
+
+if TYPE_CHECKING:
+    from realtime.core import Core
+    from realtime.store.base import EventStore
+
+log = logging.getLogger("kring.snapshot")
 
 MAGIC = b"KRS1"
 # What a snapshot may contain besides the core's own classes (realtime.*).
@@ -84,3 +93,22 @@ class Snapshots:
         if not isinstance(state, RoomState) or state.seq != seq:
             return None
         return state
+
+
+async def read_from_snapshot(
+    store: EventStore, core: Core, snapshots: Snapshots, code: str
+) -> tuple[RoomState, list[Stamped], int] | None:
+    """A room's state from its snapshot and the events after it (with those events, and the
+    snapshot's seq), or None when it has no snapshot this code can use (then fold the log)."""
+    kept = await store.load_snapshot(code)
+    if kept is None:
+        return None
+    seq, data = kept
+    # Unpickling a big state takes a few milliseconds: not on the loop.
+    state = await asyncio.to_thread(snapshots.load, data, seq)
+    if state is not None:
+        rest = await store.read(code, after=seq)
+        if not rest or rest[0].seq == seq + 1:
+            return core.fold(rest, state), rest, seq
+    log.info("the snapshot of %s (seq %d) is not usable here; folding its whole log", code, seq)
+    return None

@@ -82,7 +82,6 @@ class TopicsState:
         return [topic for _, topic in ordered]
 
 
-
 PART: Part[TopicsState] = Part("topics", TopicsState())
 
 

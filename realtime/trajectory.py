@@ -131,7 +131,6 @@ class TrajectoryState:
         return number
 
 
-
 PART: Part[TrajectoryState] = Part("trajectory", TrajectoryState())
 
 

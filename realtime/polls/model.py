@@ -111,7 +111,6 @@ class PollsState:
     polls: Mapping[str, Poll] = field(default_factory=lambda: _NO_POLLS)
 
 
-
 PART: Part[PollsState] = Part("polls", PollsState())
 
 

@@ -136,7 +136,7 @@ def export_poll(poll: Poll) -> dict[str, Any]:
 
 
 def export(state: RoomState) -> Any:
-    """This feature's part of the mentor's JSON export (realtime/export.py)."""
+    """This feature's part of the mentor's JSON export (Core.export)."""
     return [export_poll(p) for p in state.part(PART).polls.values()]
 
 

@@ -74,7 +74,7 @@ def export_wall(state: RoomState, wall: Wall) -> dict[str, Any]:
 
 
 def export(state: RoomState) -> Any:
-    """This feature's part of the mentor's JSON export (realtime/export.py): every wall, without
+    """This feature's part of the mentor's JSON export (Core.export): every wall, without
     hidden or deleted post-its, and authors only where the wall is named."""
     return [export_wall(state, wall) for wall in state.part(PART).walls.values()]
 

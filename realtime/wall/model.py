@@ -166,7 +166,6 @@ class WallState:
     walls: Mapping[str, Wall] = field(default_factory=lambda: MappingProxyType({}))
 
 
-
 PART: Part[WallState] = Part("wall", WallState())
 
 
