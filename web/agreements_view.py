@@ -16,7 +16,7 @@ from realtime import agreements, events
 from realtime.events import Role
 from realtime.room import Room
 from web import agreements_commands
-from web.feature import BOTH_PAGES, ProjectorEntry, Region, WebFeature
+from web.feature import BOTH_PAGES, NowEntry, ProjectorEntry, Region, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -91,4 +91,9 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("agreements", "Agreements", available=lambda state: state.part(agreements.PART).fixed),),
+    # The list on the projector is the group's "now": the phones open it (to read and accept).
+    now=(NowEntry("agreements", "Agreements", tab="more", item="agreements",
+                  title=lambda state, ref: "" if state.part(agreements.PART).fixed else None,
+                  events=frozenset({events.ProjectorViewChanged, agreements.AgreementsFixed}),
+                  views=frozenset({"agreements"}), ref_of=lambda ref: ""),),
 )

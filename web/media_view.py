@@ -19,7 +19,7 @@ from typing import Any
 from realtime import events
 from realtime.events import Role
 from realtime.room import Room
-from web.feature import Region, WebFeature
+from web.feature import TOP, Region, WebFeature
 from web.viewer import Viewer
 
 
@@ -46,9 +46,10 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
 FEATURE = WebFeature(
     name="media",
     regions=(
-        # Right under "your turn", above the hand: a remote attendee's way into the room.
+        # Above the tabs, before the hand: a remote attendee's way into the room, in sight whatever
+        # tab is open (the media panel has its own "your turn: unmute" prompt).
         Region("media-remote", frozenset({Role.PARTICIPANT}), personal=True, own_events_only=True,
-               order=9, on_pages=frozenset({Role.PARTICIPANT})),
+               order=9, on_pages=frozenset({Role.PARTICIPANT}), tab=TOP),
         Region("media-mentor", frozenset({Role.MENTOR}), order=9, on_pages=frozenset({Role.MENTOR})),
         # Included by projector.html next to the stage.
         Region("media-room", frozenset({Role.PROJECTOR})),

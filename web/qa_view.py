@@ -23,7 +23,7 @@ from realtime.qa import Question
 from realtime.room import Room
 from realtime.state import RoomState
 from web import qa_commands
-from web.feature import Item, ProjectorEntry, Region, WebFeature
+from web.feature import Item, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -183,8 +183,9 @@ FEATURE = WebFeature(
     cores=(qa.FEATURE,),
     parsers=qa_commands.PARSERS,
     regions=(
-        Region("qa-mine", _PARTICIPANT, personal=True, own_events_only=True, order=34, on_pages=_PARTICIPANT),
-        Region("qa", _GROUP, order=35, on_pages=_GROUP),
+        Region("qa-mine", _PARTICIPANT, personal=True, own_events_only=True, order=34, on_pages=_PARTICIPANT,
+               tab="qa"),
+        Region("qa", _GROUP, order=35, on_pages=_GROUP, tab="qa"),
     ),
     event_regions={
         # Anonymous questions have no pid: no one's own part changes with them.
@@ -201,6 +202,11 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("qa", "Q&A"),),
+    tabs=(Tab("qa", "Questions", order=35),),
+    # The Q&A on the projector is the group's "now": the phones open the questions tab.
+    now=(NowEntry("qa", "Q&A", tab="qa", item="qa", title=lambda state, ref: "",
+                  events=frozenset({events.ProjectorViewChanged}), views=frozenset({"qa"}),
+                  ref_of=lambda ref: ""),),
     items=ITEMS,
     event_items={
         qa.QuestionUpvoted: _voted,

@@ -20,7 +20,7 @@ from realtime.events import Event, Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import reactions_commands
-from web.feature import Item, Region, WebFeature
+from web.feature import TOP, Item, Region, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {"reaction": "Reaction"}
@@ -83,7 +83,8 @@ FEATURE = WebFeature(
     cores=(reactions.FEATURE,),
     parsers=reactions_commands.PARSERS,
     regions=(
-        Region("reactions", _PARTICIPANT, order=3, on_pages=_PARTICIPANT),
+        # One tap, so always in reach: above the tabs, after the person's own hand.
+        Region("reactions", _PARTICIPANT, order=12, on_pages=_PARTICIPANT, tab=TOP),
         Region("reactions-console", _MENTOR, order=3, on_pages=_MENTOR),
         # Included by projector.html beside the stage.
         Region("reactions-screen", _PROJECTOR),

@@ -18,7 +18,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import timer_commands
-from web.feature import ProjectorEntry, Region, WebFeature
+from web.feature import TOP, ProjectorEntry, Region, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -70,7 +70,8 @@ FEATURE = WebFeature(
     name="timer",
     cores=(timer.FEATURE,),
     parsers=timer_commands.PARSERS,
-    regions=(Region("timer", _GROUP, order=6, on_pages=_GROUP),),
+    # Above the tabs on a phone: a countdown is worth one glance whatever the person has open.
+    regions=(Region("timer", _GROUP, order=6, on_pages=_GROUP, tab=TOP),),
     event_regions={
         **{cls: _TOUCHES for cls in timer.EVENTS},
         events.SessionEnded: frozenset({"timer"}),

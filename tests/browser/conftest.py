@@ -157,6 +157,13 @@ async def join(
     return page
 
 
+async def show_tab(page: Page, name: str) -> None:
+    """On a participant's live page, open the tab called `name` (a phone shows one tab at a time)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    await tab.click()
+    await expect(tab).to_have_attribute("aria-selected", "true")
+
+
 async def wait_live(page: Page, timeout: float = LIVE_MS) -> None:
     """Wait until the page's websocket is up and caught up: the server then hides #conn."""
     conn = page.locator("#conn")

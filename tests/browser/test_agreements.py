@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import PHONE, PROJECTOR, NewContext, axe_check, create_session, join, wait_live
+from tests.browser.conftest import PHONE, PROJECTOR, NewContext, axe_check, create_session, join, show_tab, wait_live
 from tests.browser.test_trajectory import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -17,6 +17,7 @@ async def test_propose_fix_accept_and_project(new_context: NewContext) -> None:
     mentor = await (await new_context()).new_page()
     code = await create_session(mentor, "Starters group")
     phone = await join(await new_context(**PHONE), code, "Ada")
+    await show_tab(phone, "More")  # the agreements are one tap away on a phone ...
     box = phone.locator("#agreements")
     await box.get_by_label("Your proposal").fill("Phones away during the round")
     await box.get_by_role("button", name="Propose").click()
@@ -43,6 +44,12 @@ async def test_propose_fix_accept_and_project(new_context: NewContext) -> None:
     await mentor.locator("#projector-control").get_by_role("button", name="Agreements").click()
     await expect(projector.locator(".stage-agreements-list li")).to_have_count(2)
     await expect(projector.locator("#stage")).not_to_contain_text("Ada")
+    # ... and in front of everyone once they are on the projector.
+    await show_tab(phone, "Polls")
+    await mentor.locator("#projector-control").get_by_role("button", name="Queue").click()
+    await mentor.locator("#projector-control").get_by_role("button", name="Agreements").click()
+    await expect(phone.get_by_role("tab", name="More", exact=True)).to_have_attribute("aria-selected", "true")
+    await expect(box).to_be_visible()
     await axe_check(projector)
     await shot(projector, "agreements-projector")
 
@@ -55,6 +62,7 @@ async def test_agreements_in_dutch(new_context: NewContext) -> None:
     await console.get_by_text("Lijst vaststellen", exact=True).click()
     await console.get_by_label("De afspraken").fill("Op tijd beginnen")
     await console.get_by_role("button", name="Afspraken vaststellen").click()
+    await show_tab(phone, "Meer")
     box = phone.locator("#agreements")
     await box.get_by_role("button", name="Ik accepteer deze afspraken").click()
     await expect(box).to_contain_text("Je hebt deze afspraken geaccepteerd.")

@@ -50,7 +50,7 @@ async def realistic_session(new_context: NewContext, title: str) -> dict[str, An
     code = await create_session(mentor, title)
     phones = {}
     for name in PEOPLE:
-        phones[name] = await join(await new_context(**PHONE), code, name, "room" if len(phones) % 2 else "remote")
+        phones[name] = await join(await new_context(**PHONE), code, name, "remote" if len(phones) % 2 else "room")
     await mentor.evaluate(SEND, [f"/ws/m/{code}", [
         {"cmd": "wall_create", "title": t, "template": "Went well|Could be better|Ideas"} for t in WALLS
     ] + [
@@ -88,10 +88,17 @@ async def page_height(page: Page) -> int:
 
 
 async def on_first_screen(page: Page, selector: str) -> None:
-    box = await page.locator(selector).bounding_box()
+    """`selector` is on the first screen and nothing covers it (the reactions button is fixed to
+    the screen's bottom edge): what is at its middle is the element itself."""
+    element = page.locator(selector)
+    box = await element.bounding_box()
     assert box is not None, f"{selector} is not shown"
     bottom = box["y"] + box["height"]
     assert box["y"] >= 0 and bottom <= SCREEN, f"{selector} at y={box['y']}..{bottom}"
+    uncovered = await element.evaluate("""(el) => { const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        return hit !== null && (el === hit || el.contains(hit)); }""")
+    assert uncovered, f"{selector} is covered"
 
 
 @pytest.mark.timeout(400)  # building the session sends some 150 commands from seven pages
@@ -113,6 +120,12 @@ async def test_the_phone_shows_what_is_now_on_its_first_screen(new_context: NewC
     assert await page_height(ana) <= 2 * SCREEN, await page_height(ana)
     # Her own hand is one glance away, on the same first screen.
     await on_first_screen(ana, "#queue-me .queue-hand")
+    # A remote attendee on a phone has the way into the room's audio and video above the tabs,
+    # with what is now, on the first screen (the poll is then one scroll down).
+    bram = s["phones"]["Bram"]
+    await expect(bram.locator("#now-title")).to_have_text(POLLS[-1])
+    await on_first_screen(bram, "#now-title")
+    await on_first_screen(bram, "#media-remote-panel button[data-media-with='camera,mic']")
     # Everything else is one tap away.
     await ana.get_by_role("tab", name="Walls").click()
     await expect(ana.locator(f"#wall-{walls[0]}")).to_be_visible()

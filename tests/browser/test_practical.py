@@ -49,7 +49,8 @@ async def write_practical(mentor: Page, code: str, labels: dict[str, str]) -> No
     # The browser's own check (type=url) would stop this; the server's is what counts.
     await box.locator("input[name=online_link]").evaluate("el => el.type = 'text'")
     await box.get_by_role("button", name=labels["save"]).click()
-    await expect(mentor.locator("#flash")).to_contain_text(labels["bad"])
+    # The refusal sits next to the form that caused it.
+    await expect(box.locator(".form-error")).to_contain_text(labels["bad"])
     await box.get_by_label(labels["link"]).fill("https://meet.example.org/abc")
     await box.get_by_role("button", name=labels["save"]).click()
     await expect(box.locator(".practical-info")).to_contain_text("Stationsplein 1, Utrecht")

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     axe_check_regions,
     create_session,
     join,
+    show_tab,
     wait_live,
 )
 
@@ -29,13 +30,15 @@ TEXTS = {
            "spotlight": "Spotlight", "answered": "Mark answered", "approve": "Approve",
            "settings": "Q&A settings", "moderated": "Approve questions before everyone sees them",
            "save": "Save", "anonymous": "Anonymous", "open": "Open projector view",
-           "waiting": "waiting for approval", "answered_n": "1 answered question"},
+           "waiting": "waiting for approval", "answered_n": "1 answered question",
+           "tab": "Questions", "project": "Q&A"},
     "nl": {"question": "Je vraag", "anon": "Anoniem vragen", "post": "Plaats de vraag",
            "myself": "Ik stel hem liever zelf", "upvote": "Stem", "take_back": "Terugnemen",
            "spotlight": "In de spotlight", "answered": "Beantwoord", "approve": "Goedkeuren",
            "settings": "Instellingen voor vragen", "moderated": "Vragen goedkeuren voordat iedereen ze ziet",
            "save": "Opslaan", "anonymous": "Anoniem", "open": "Beamerweergave openen",
-           "waiting": "wacht op goedkeuring", "answered_n": "1 beantwoorde vraag"},
+           "waiting": "wacht op goedkeuring", "answered_n": "1 beantwoorde vraag",
+           "tab": "Vragen", "project": "Vragen"},
 }
 
 
@@ -47,10 +50,14 @@ async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_con
     phone = await join(await new_context(**PHONE), code, "Ada Lovelace", "room")
     laptop = await join(await new_context(), code, "Bram", "remote")
 
+    await show_tab(phone, words["tab"])  # one tap away on a phone ...
     ask = phone.locator("#qa-mine")
     await ask.get_by_label(words["question"]).fill("Why do we listen first?")
     await ask.get_by_label(words["anon"]).check()
     await ask.get_by_role("button", name=words["post"]).click()
+    # ... and in front of everyone when the mentor puts the questions on the projector.
+    await mentor.locator("#projector-control").get_by_role("button", name=words["project"], exact=True).click()
+    await expect(laptop.get_by_role("tab", name=words["tab"], exact=True)).to_have_attribute("aria-selected", "true")
     item = laptop.locator("#qa .qa-q", has_text="Why do we listen first?")
     await expect(item).to_contain_text(words["anonymous"])
     await expect(item).not_to_contain_text("Ada")

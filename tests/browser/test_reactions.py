@@ -22,10 +22,10 @@ from tests.browser.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXTS = {
-    "en": {"applause": "Applause", "cant_hear": "I can't hear you", "fixed": "Sound fixed",
+    "en": {"react": "React", "applause": "Applause", "cant_hear": "I can't hear you", "fixed": "Sound fixed",
            "alarm": "1 remote attendee can't hear you", "room": "1 remote attendee can't hear the room",
            "open": "Open projector view"},
-    "nl": {"applause": "Applaus", "cant_hear": "Ik hoor je niet", "fixed": "Geluid is opgelost",
+    "nl": {"react": "Reageren", "applause": "Applaus", "cant_hear": "Ik hoor je niet", "fixed": "Geluid is opgelost",
            "alarm": "1 deelnemer op afstand hoort je niet", "room": "1 deelnemer op afstand hoort de zaal niet",
            "open": "Beamerweergave openen"},
 }
@@ -46,12 +46,15 @@ async def test_reactions_float_on_the_projector_and_the_alarm_reaches_console_an
     await projector.goto(href)
     await wait_live(projector)
 
+    # Folded into one round button on the phone's bottom edge: a tap opens them, one more reacts.
+    await phone.locator("#reactions summary", has_text=words["react"]).click()
     await phone.locator("#reactions").get_by_role("button", name=words["applause"]).click()
     await expect(projector.locator("#rx-pops .rx-pop.rx-applause")).to_have_count(1)
     await expect(mentor.locator("#reactions-console .rx-applause strong")).to_have_text("1")
     # It floats away again after a few seconds.
     await expect(projector.locator("#rx-pops .rx-pop")).to_have_count(0, timeout=10_000)
 
+    await laptop.locator("#reactions summary", has_text=words["react"]).click()
     await laptop.locator("#reactions").get_by_role("button", name=words["cant_hear"]).click()
     await expect(mentor.locator("#reactions-console .rx-alarm")).to_contain_text(words["alarm"])
     await expect(mentor.locator("#reactions-console .rx-alarm")).to_contain_text("Bram Thuis")

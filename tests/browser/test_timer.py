@@ -67,7 +67,7 @@ async def test_the_timer_counts_down_on_every_screen(new_context: NewContext, la
     await projector.goto(href)
     await wait_live(projector)
     await timer.get_by_role("button", name=words["show"]).click()
-    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-timer\b"))
+    await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-timer\b"))
     await expect(projector.locator(".st-clock")).to_have_text("3:00")
 
     frames = record_frames(phone)
