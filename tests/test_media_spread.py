@@ -14,7 +14,7 @@ import httpx
 import pytest
 import redis
 
-from bench.serverproc import ServerProcess
+from bench.serverproc import ServerProcess, free_port
 from server.settings import Settings
 from tests.appkit import connect, cookie_header, join_server
 from tests.mediakit import MediaClient, wait_for
@@ -41,9 +41,15 @@ def test_sessions_spread_by_code_the_same_way_everywhere() -> None:
 def processes(tmp_path: Path) -> Iterator[tuple[list[ServerProcess], list[ServerProcess]]]:
     redis.Redis.from_url(URL).flushdb()
     shared = {"KRING_STORE_URL": URL, "KRING_BROKER_URL": URL, "KRING_SECRET_KEY": SECRET}
-    media = [ServerProcess(tmp_path / f"media{i}", env={**shared, "KRING_MEDIA": "1"}) for i in range(2)]
-    urls = ",".join(f":{m.port}" for m in media)
-    web = [ServerProcess(tmp_path / f"web{i}", env={**shared, "KRING_MEDIA_URL": urls}) for i in range(2)]
+    # Each side names the other's ports: the web pages send media to KRING_MEDIA_URL, and a media
+    # process accepts pages from exactly the web workers' ports (KRING_WEB_PORTS, issue 14).
+    web_ports, media_ports = [free_port() for _ in range(2)], [free_port() for _ in range(2)]
+    urls = ",".join(f":{port}" for port in media_ports)
+    media = [ServerProcess(tmp_path / f"media{i}", port, env={
+        **shared, "KRING_MEDIA": "1", "KRING_WEB_PORTS": ",".join(map(str, web_ports))})
+        for i, port in enumerate(media_ports)]
+    web = [ServerProcess(tmp_path / f"web{i}", port, env={**shared, "KRING_MEDIA_URL": urls})
+           for i, port in enumerate(web_ports)]
     started: list[ServerProcess] = []
     try:
         for proc in (*media, *web):
