@@ -89,6 +89,26 @@ async def test_the_sender_packs_what_is_not_a_frame_and_has_a_keyframe_hook() ->
     assert called == [True]
 
 
+async def test_a_held_track_does_not_answer_nacks() -> None:
+    """The NACK handler calls _retransmit per lost packet; gated, a held track resends nothing."""
+    assert "self._retransmit(" in inspect.getsource(RTCRtpSender._handle_rtcp_packet)
+    sender = RTCRtpSender("video", _transport())
+    resent: list[int] = []
+
+    async def retransmit(sequence_number: int) -> None:
+        resent.append(sequence_number)
+
+    sender._retransmit = retransmit  # type: ignore[method-assign]
+    track = ForwardTrack("video")
+    glue.gate_retransmissions(sender, track.resends)
+    await sender._retransmit(7)
+    track.hold(True)
+    await sender._retransmit(8)
+    track.hold(False)
+    await sender._retransmit(9)
+    assert resent == [7, 9]
+
+
 def test_encoders_pack_an_encoded_packet_unchanged() -> None:
     frame = bytes([0x10]) + bytes(range(256)) * 10
     payloads, timestamp = get_encoder(VP8).pack(glue.EncodedPacket(frame, 3000, glue.VIDEO_TIME_BASE))

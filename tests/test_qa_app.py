@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from starlette.testclient import TestClient
@@ -60,7 +61,7 @@ def test_an_anonymous_question_has_no_author_in_any_frame_page_log_or_export(
     question = next(q for q in exported(browsers, code)["qa"]["questions"] if q["id"] == qid)
     assert (question["person"], question["name"], question["anonymous"], question["votes"]) == (None, None, True, 1)
     # The stored event itself has no author: its pid is empty.
-    with sqlite3.connect(Path(settings.data_dir) / "kring.db") as db:
+    with closing(sqlite3.connect(Path(settings.data_dir) / "kring.db")) as db:  # "with" alone leaves it open
         stored = [bytes(row[0]).decode() for row in db.execute("SELECT data FROM events WHERE room = ?", (code,))]
     asked = [r for r in stored if "QuestionAsked" in r and qid in r]
     assert len(asked) == 1 and ann_pid not in asked[0] and '"pid":""' in asked[0].replace(" ", "")

@@ -144,6 +144,10 @@ class ForwardTrack(MediaStreamTrack):
             self.restart()
             self._ask()
 
+    def resends(self) -> bool:
+        """Whether the subscriber's NACKs for this track are answered: not while it is held."""
+        return not self.held
+
     @property
     def dropped(self) -> int:
         return self._queue.dropped

@@ -208,6 +208,7 @@ class Subscriber:
                     track = ForwardTrack(source.kind)
                     transceiver = self.pc.addTransceiver(track, direction="sendonly")
                     glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
+                    glue.gate_retransmissions(transceiver.sender, track.resends)
                     idle = Slot(transceiver, track)
                     glue.on_receiver_report(transceiver.sender, self._reporter(idle))
                     self.slots.append(idle)
