@@ -89,7 +89,7 @@ class Connection:
         self.dirty |= names
         waiter = self._wakeup
         if waiter is not None and not waiter.done() and not self.notices and not self.closing \
-                and self._idle is None:
+                and self._idle is None and self.k.settings.eager_send:
             # The sender is idle: write the frame from here rather than wake it (see
             # server/eager_send.py). Anything unusual goes back to the sender.
             self._send_now()
