@@ -93,7 +93,7 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
 async def test_between_two_sessions_the_projector_says_when_the_group_meets_next(new_context: NewContext) -> None:
     texts = TEXTS["nl"]
     mentor = await (await new_context(locale="nl-NL")).new_page()
-    code = await create_session(mentor, "Leidinggeven in de zorg", language="nl")
+    await create_session(mentor, "Leidinggeven in de zorg", language="nl")
     await send(mentor, {"cmd": "traj_plan", "name": "Leidinggeven", "theme": "", "target_group": "", "sessions": "6",
                         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-03",
                         "start_time": "19:00", "end_time": "21:00"},
