@@ -168,7 +168,8 @@ def test_between_two_sessions_of_a_trajectory_the_projector_says_when_the_next_o
         stage = projector.until_in("stage", "stage-closing")
         assert "Bijeenkomst 1 van 6" in stage and "Volgende bijeenkomst" in stage
         assert "donderdag 10 december 2026" in stage and "19:00" in stage and "Feedback" in stage
-        assert "Tot de volgende keer!" in stage and 'class="pj-code"' not in stage
+        assert "Tot de volgende keer!" in stage and 'class="pj-code"' not in stage and 'class="qr"' not in stage
+        assert f"{code[:4]}-{code[4:]}" in stage.split('class="closing-join"', 1)[1]  # the room is open
         # The next session starts: the join screen is back.
         mentor.ok(cmd="traj_start", number="2")
         assert 'class="pj-code"' in projector.until_in("stage", "pj-code")

@@ -81,6 +81,7 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
     await mentor.wait_for_url(re.compile(rf"/m/{code}$"))
     await expect_closing(projector, texts, f"Startersgroep {lang}")
     await expect(projector.locator("#stage .closing-eyebrow")).to_contain_text(re.compile(r"\d{4}"))  # the date
+    await expect(projector.locator("#stage .closing-join")).to_have_count(0)
     await axe_check(projector)
     await shot(projector, f"projector-ended-{lang}")
 
@@ -93,7 +94,8 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
 async def test_between_two_sessions_the_projector_says_when_the_group_meets_next(new_context: NewContext) -> None:
     texts = TEXTS["nl"]
     mentor = await (await new_context(locale="nl-NL")).new_page()
-    await create_session(mentor, "Leidinggeven in de zorg", language="nl")
+    code = await create_session(mentor, "Leidinggeven in de zorg", language="nl")
+    display_code = f"{code[:4]}-{code[4:]}"
     await send(mentor, {"cmd": "traj_plan", "name": "Leidinggeven", "theme": "", "target_group": "", "sessions": "6",
                         "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-03",
                         "start_time": "19:00", "end_time": "21:00"},
@@ -112,6 +114,8 @@ async def test_between_two_sessions_the_projector_says_when_the_group_meets_next
     await expect(upcoming).to_contain_text(texts["next"], ignore_case=True)
     await expect(upcoming.locator(".closing-next-when")).to_have_text("donderdag 10 december 2026 · 19:00")
     await expect(upcoming.locator(".closing-next-what")).to_have_text("Bijeenkomst 2 · Feedback die landt")
+    # The room is still open: someone new can join, from a small line at the bottom.
+    await expect(projector.locator("#stage .closing-join")).to_contain_text(display_code)
     await axe_check(projector)
     await shot(projector, "projector-between-sessions-nl")
 
