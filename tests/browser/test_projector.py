@@ -22,9 +22,9 @@ SHOTS = Path(os.environ.get("KRING_SHOTS", "/tmp/shots/projector"))
 
 TEXTS = {
     "en": {"locale": "en-GB", "thanks": "Thank you for being here!", "ended": "This session has ended.",
-           "join": "Join at", "next": "Next session"},
+           "join": "Join at", "next": "Next session", "room_mode": "Room mode"},
     "nl": {"locale": "nl-NL", "thanks": "Bedankt dat je er was!", "ended": "Deze bijeenkomst is afgelopen.",
-           "join": "Doe mee via", "next": "Volgende bijeenkomst"},
+           "join": "Doe mee via", "next": "Volgende bijeenkomst", "room_mode": "Zaalmodus"},
 }
 
 
@@ -48,6 +48,7 @@ async def expect_closing(projector: Page, texts: dict[str, str], title: str) -> 
     await expect(closing.locator(".closing-status")).to_contain_text(texts["ended"].rstrip("."))
     for gone in (".pj-code", ".qr", "#presence", ".stage-join-line"):
         await expect(projector.locator(f"#stage {gone}")).to_have_count(0)
+    await expect(projector.get_by_role("button", name=texts["room_mode"])).to_have_count(0)
     # Readable from the back of the room, and all of it on the one screen.
     sizes = await closing.evaluate("""(el) => {
         const px = (sel) => parseFloat(getComputedStyle(el.querySelector(sel)).fontSize);
