@@ -3,7 +3,9 @@ kind, the projector shows the result after reveal, a late vote is refused; axe-c
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Locator, Page, expect
@@ -44,6 +46,11 @@ async def add_poll(
     await card.get_by_role("button", name="Open poll").click()
     await expect(card.get_by_role("button", name="Close poll")).to_be_visible()
     return card
+
+
+def placed(option: str, place: int) -> re.Pattern[str]:
+    """The accessible name of a ranking option with its place (its place is said after it)."""
+    return re.compile(rf"^{option}\s*,\s*place {place}$")
 
 
 def poll_card(page: Page, question: str) -> Locator:
@@ -100,11 +107,12 @@ async def test_phone_answers_every_kind_projector_shows_results_late_vote_refuse
     await expect_received(card)
     # Ranking: Gamma first.
     card = poll_card(phone, "Order the topics")
-    await card.get_by_label("Place for Gamma").select_option("1")
-    await card.get_by_label("Place for Alpha").select_option("3")
+    for option in ("Gamma", "Beta", "Alpha"):
+        await card.get_by_role("button", name=option).click()
     await card.get_by_role("button", name="Send answer").click()
     await expect_received(card)
-    await expect(card.get_by_label("Place for Gamma")).to_have_value("1")
+    await expect(card.get_by_role("button", name="Gamma")).to_have_attribute("aria-pressed", "true")
+    await expect(card.get_by_role("button", name=placed("Gamma", 1))).to_have_count(1)
     await axe_check(phone)
 
     await expect(mentor.locator("#polls-mentor .poll-turnout").first).to_contain_text("1 of 1 answered")
@@ -198,3 +206,56 @@ async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> Non
     await expect(results.locator(".poll-bar.is-correct")).to_contain_text("4")
     await expect(results.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
     await axe_check(phone)
+
+
+SHOTS = Path(os.environ.get("KRING_SHOTS", "/tmp/kring-shots"))
+
+
+async def test_ranking_by_tapping_options_in_order(new_context: NewContext) -> None:
+    """Issue 15: a phone ranks by tapping the options in order; a tap takes a place back, "Start
+    over" clears them all, a live count says how many are placed, and an incomplete ranking is not
+    sent (the message sits next to the options). The form still sends rank_<option>=<place>."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Ranking")
+    phone = await join(await new_context(**PHONE), code, "Ada", "room")
+    await add_poll(mentor, "rank", "What first?", "Planning\nFeedback\nWriting\nReading")
+    card = poll_card(phone, "What first?")
+    await expect(card.locator("[data-rank-tap]")).to_be_visible()
+    await expect(card.locator("[data-rank-selects]")).to_be_hidden()  # the no-script form, kept
+    count = card.locator(".poll-rank-count")
+    await expect(count).to_have_text("0 of 4 placed")
+
+    await card.get_by_role("button", name="Writing").click()
+    await card.get_by_role("button", name="Planning").click()
+    await expect(count).to_have_text("2 of 4 placed")
+    await expect(card.get_by_role("button", name=placed("Writing", 1))).to_have_attribute("aria-pressed", "true")
+    await expect(card.locator(".poll-rank-option[data-option='0'] .poll-rank-num")).to_have_text("2")
+    # An incomplete ranking stays on the phone, with the reason beside it.
+    await card.get_by_role("button", name="Send answer").click()
+    await expect(card.locator(".form-error")).to_have_text(
+        "Tap every option to give it a place (2 of 4 placed).")
+    await expect(card.locator(".poll-received")).to_have_count(0)
+    # Taking Writing back moves Planning up to the first place.
+    await card.get_by_role("button", name=placed("Writing", 1)).click()
+    await expect(card.get_by_role("button", name=placed("Planning", 1))).to_have_count(1)
+    await expect(count).to_have_text("1 of 4 placed")
+    # Keyboard: Start over, then Space/Enter on the options.
+    await card.get_by_role("button", name="Start over").click()
+    await expect(count).to_have_text("0 of 4 placed")
+    await expect(card.get_by_role("button", name="Planning")).to_be_focused()
+    for name in ("Reading", "Feedback", "Planning", "Writing"):
+        await card.get_by_role("button", name=name).focus()
+        await phone.keyboard.press("Space")
+    await expect(count).to_have_text("4 of 4 placed")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await phone.screenshot(path=str(SHOTS / "phone-ranking.png"))
+    await axe_check(phone)
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    # The server got the order tapped: Reading, Feedback, Planning, Writing.
+    ranking = mentor.locator("#polls-mentor article").filter(has_text="What first?")
+    await expect(ranking.locator(".poll-rank-bars .poll-bar-label")).to_have_text(
+        ["1. Reading", "2. Feedback", "3. Planning", "4. Writing"])
+    # After the re-render the phone still shows the answer it sent.
+    await expect(card.get_by_role("button", name=placed("Reading", 1))).to_have_attribute("aria-pressed", "true")
+    await expect(count).to_have_text("4 of 4 placed")
