@@ -48,8 +48,12 @@ def test_each_phone_sees_its_own_result_and_place_and_the_board_follows_the_ment
             live(browsers, "bo", f"/ws/s/{code}") as bo, \
             live(browsers, "cy", f"/ws/s/{code}") as cy:
         # Participants may not run the quiz: every mentor command is refused in words.
-        for message in ({"cmd": "quiz_leaderboard", "mode": "named"}, {"cmd": "poll_time", "poll": "x", "time_limit": "30"},
-                        {"cmd": "poll_create", "kind": "single", "question": "Mine?", "options": "a\nb", "correct": "1"}):
+        for message in (
+            {"cmd": "quiz_leaderboard", "mode": "named"},
+            {"cmd": "poll_time", "poll": "x", "time_limit": "30"},
+            {"cmd": "poll_reveal", "poll": "x"},
+            {"cmd": "poll_create", "kind": "single", "question": "Mine?", "options": "a\nb", "correct": "1"},
+        ):
             ann.send(**message)
             assert "Only the mentor can do that." in ann.done(), message
         q1 = new_poll(browsers, code, mentor, "Capital of France?", kind="single", options="Lyon\nParis\nNice",
