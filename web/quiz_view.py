@@ -99,7 +99,7 @@ FEATURE = WebFeature(
     parsers={"quiz_leaderboard": lambda f: _set(f)},
     regions=(
         Region(MENTOR_REGION, _MENTOR, order=41, on_pages=_MENTOR),
-        Region(ME_REGION, _PARTICIPANT, personal=True, order=39, on_pages=_PARTICIPANT, tab="polls"),
+        Region(ME_REGION, _PARTICIPANT, personal=True, order=42, on_pages=_PARTICIPANT, tab="polls"),
     ),
     event_regions={
         quiz.LeaderboardSet: _ALL | {"projector-control"},
