@@ -205,6 +205,9 @@ async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> Non
     results = results_card(phone, "2 + 2?")
     await expect(results.locator(".poll-bar.is-correct")).to_contain_text("4")
     await expect(results.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
+    await show_all_polls(phone)
+    await expect(answer.locator(".poll-my-result")).to_contain_text("Je had het goed!")
+    await expect(answer.locator(".poll-my-result")).to_contain_text("Het goede antwoord: 4")
     await axe_check(phone)
 
 
@@ -316,6 +319,7 @@ async def test_quiz_verdict_on_each_phone_leaderboard_on_projector_and_answer_ti
     await projector.screenshot(path=str(SHOTS / "projector-leaderboard.png"))
     await axe_check(projector)
     await axe_check(mentor)
+    await board.screenshot(path=str(SHOTS / "console-leaderboard.png"))
 
     # Each phone: its own verdict and its own place, nobody else's.
     for phone, verdict, place in ((ada, "You were right!", "Your place: 1 of 2"),
