@@ -104,6 +104,15 @@
     pending.delete(pollOf(rank));
   }, true);
 
+  // A refusal from the server (kring.js's showError) focuses the form's first field, which is a
+  // hidden select here: take the focus to the first option instead, beside the message.
+  document.addEventListener("kring:refused", (event) => {
+    const rank = event.target instanceof Element ? event.target.querySelector("[data-rank]") : null;
+    const tap = rank && rank.querySelector("[data-rank-tap]");
+    const first = tap && !tap.hidden ? buttons(rank)[0] : null;
+    if (first) first.focus();
+  });
+
   const observer = new MutationObserver(setup);
   const start = () => {
     setup();
