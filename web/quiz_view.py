@@ -107,6 +107,7 @@ FEATURE = WebFeature(
         polls.PollAnswered: frozenset({MENTOR_REGION, STAGE}),
         polls.PollCreated: frozenset({MENTOR_REGION}),
         events.ProfileUpdated: frozenset({MENTOR_REGION, STAGE}),
+        events.SessionEnded: frozenset({MENTOR_REGION}),  # its buttons go
     },
     context=context,
     field_labels={"leaderboard": "Leaderboard"},
