@@ -340,6 +340,8 @@ async def test_quiz_verdict_on_each_phone_leaderboard_on_projector_and_answer_ti
     quick = poll_card(ada, "Quick: 3 x 3?")
     await expect(quick.locator(".poll-countdown .timer-clock")).to_have_text(re.compile(r"^0:0[1-5]$"))
     await ada.screenshot(path=str(SHOTS / "phone-quiz-countdown.png"))
+    await mentor.locator("#polls-mentor article").filter(has_text="Quick: 3 x 3?").screenshot(
+        path=str(SHOTS / "console-quiz-countdown.png"))
     await show_all_polls(ada)
     await expect(quick.locator(".poll-time-up")).to_have_text(
         "Time is up: this poll closed by itself.", timeout=12_000)
