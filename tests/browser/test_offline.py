@@ -125,3 +125,40 @@ async def test_a_stalled_server_is_noticed_and_what_was_typed_arrives_once_it_is
     await expect(form).not_to_have_attribute("aria-busy", "true")
     # Sent once, on the socket that came back or a new one: never twice.
     assert sum("Typed while nobody answered" in frame for frame in sent) == 1, sent
+
+
+async def test_a_socket_that_stays_silent_is_replaced_and_a_message_in_flight_is_marked_not_resent(
+    new_context: NewContext, own_server: ServerProcess
+) -> None:
+    """A post-it that went out just as the connection stalled: the page cannot know whether the
+    server has it, so it keeps the text and says so in the form instead of sending it twice; after
+    10 silent seconds it gives the socket up and connects anew."""
+    assert own_server.proc is not None
+    pid = own_server.proc.pid
+    mentor, ana, sent = await session_with_a_wall(new_context, "A message in flight", base_url=own_server.url)
+    conn = ana.locator("#conn")
+    form = ana.locator("#wall-mine details.wall-write form")
+    await form.get_by_label("Your post-it").fill("Sent as the line went quiet")
+
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        await form.get_by_role("button", name="Add post-it").click()
+        await expect(conn).to_have_attribute("data-state", "offline", timeout=NOTICED_MS)
+        error = form.locator(".form-error")
+        # ABANDON_AFTER (10 s) after the first unanswered ping, plus the margin above.
+        await expect(error).to_have_text(
+            "The connection broke while this was being sent. If it does not show up, send it again.",
+            timeout=10_000 + NOTICED_MS)
+        await expect(form.get_by_label("Your post-it")).to_have_value("Sent as the line went quiet")
+        await expect(form).not_to_have_attribute("aria-busy", "true")
+        await expect(conn).to_have_attribute("data-state", "offline")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+    await wait_live(ana)
+    await axe_check(ana)
+    assert sum("Sent as the line went quiet" in frame for frame in sent) == 1, sent
+    # The stopped server's kernel had taken the frame in: once resumed, the server read it from
+    # the old socket and stored it. The page sent it that once, so it is on the wall once.
+    for page in (mentor, ana):
+        await expect(page.locator("#wall .note", has_text="Sent as the line went quiet")).to_have_count(1)
