@@ -18,7 +18,17 @@ import pytest
 from playwright.async_api import Page, expect
 
 from bench.serverproc import ServerProcess
-from tests.browser.conftest import PHONE, SEND, NewContext, axe_check, create_session, join, show_tab, wait_live
+from tests.browser.conftest import (
+    PHONE,
+    PROJECTOR,
+    SEND,
+    NewContext,
+    axe_check,
+    create_session,
+    join,
+    show_tab,
+    wait_live,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -101,12 +111,21 @@ async def test_a_stalled_server_is_noticed_and_what_was_typed_arrives_once_it_is
     mentor, ana, sent = await session_with_a_wall(new_context, "A stalled connection", base_url=own_server.url)
     conn = ana.locator("#conn")
     form = ana.locator("#wall-mine details.wall-write form")
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href is not None
+    projector = await (await new_context(**PROJECTOR, base_url=own_server.url)).new_page()
+    await projector.goto(href)
+    await wait_live(projector)
 
     os.kill(pid, signal.SIGSTOP)  # the server's sockets stay open; nothing answers any more
     stopped_at = time.monotonic()
     try:
         await expect(conn).to_have_attribute("data-state", "offline", timeout=NOTICED_MS)
         noticed_after = time.monotonic() - stopped_at
+        # Every live page has the heartbeat; the projector's notice speaks to the room.
+        await expect(projector.locator("#conn")).to_have_text(
+            "This screen is offline. It catches up as soon as the connection is back.", timeout=NOTICED_MS)
+        await expect(mentor.locator("#conn")).to_have_attribute("data-state", "offline", timeout=NOTICED_MS)
         await expect(conn).to_be_visible()
         await expect(conn).to_have_text(OFFLINE_TEXT)
         await form.get_by_label("Your post-it").fill("Typed while nobody answered")
@@ -119,6 +138,7 @@ async def test_a_stalled_server_is_noticed_and_what_was_typed_arrives_once_it_is
     assert noticed_after < NOTICED_MS / 1000, noticed_after
 
     await wait_live(ana)
+    await wait_live(projector)
     await expect(mentor.locator("#wall .note", has_text="Typed while nobody answered")).to_have_count(1)
     await expect(ana.locator("#wall .note", has_text="Typed while nobody answered")).to_have_count(1)
     await expect(form.get_by_label("Your post-it")).to_have_value("")
