@@ -56,7 +56,7 @@
   let pinged = 0;  // the last ping sent
   let waiting = 0;  // the first ping still unanswered, or 0
   let stalled = false;
-  const held = [];  // messages kept while offline: [{ target, data }]
+  const held = [];  // messages kept while offline: [{ data, form }]
   const inFlight = new Set();  // forms whose message went out and has no outcome yet
 
   const socketOf = () => (connection && connection.socket) || null;
@@ -66,11 +66,11 @@
   const flush = () => {
     const socket = socketOf();
     while (held.length && socket && socket.readyState === WebSocket.OPEN && !offline()) {
-      const { target, data, form } = held.shift();
+      const { data, form } = held.shift();
       try {
         socket.send(data);
       } catch (error) {
-        held.unshift({ target, data, form });
+        held.unshift({ data, form });
         return;
       }
       if (form) inFlight.add(form);
@@ -140,9 +140,10 @@
       pinged = Date.now();
       if (!waiting) waiting = pinged;
       try { socket.send(PING); } catch (error) { /* the close event follows */ }
-    } else if (connection && socket && socket.readyState === WebSocket.CLOSED) {
+    } else if (connection && connection.visibilityHandler && socket && socket.readyState === WebSocket.CLOSED) {
       // htmx may be waiting out a long back-off (up to a minute): try now. Its visibility
-      // handler reconnects a closed socket of a visible page at once.
+      // handler (there with pauseOnBackground, the default) reconnects a closed socket of a
+      // visible page at once.
       clearTimeout(connection.timer);
       document.dispatchEvent(new Event("visibilitychange"));
     }
@@ -206,7 +207,7 @@
     if (!detail || !detail.message || !offline()) return;
     const message = detail.message;
     const values = message.values || {};
-    held.push({ target: event.target, data: message.data || JSON.stringify({ ...values, headers: message.headers }),
+    held.push({ data: message.data || JSON.stringify({ ...values, headers: message.headers }),
       form: typeof values.form === "string" ? values.form : "" });
     detail.cancelled = true;
   });
