@@ -42,6 +42,13 @@ MAX_BAD_MESSAGES = 50
 # What a page may call its form (kring.js makes "f1", "f2", ...) and a field named in an error.
 _FORM_ID = re.compile(r"[a-z][a-z0-9]{0,15}")
 _FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,39}")
+# The page's heartbeat (kring.js, issue 15): a page that has heard nothing for a moment sends PING
+# and takes a page that gets no frame back within seconds as offline, even when the TCP connection
+# just stalls and never closes. The answer is a comment, which htmx would swap as nothing.
+PING = '{"cmd":"ping"}'
+PONG = "<!--pong-->"
+# At most one answer per this many seconds and connection; more pings get none (and cost nothing).
+PING_MIN_INTERVAL_S = 0.5
 
 
 class Connection:
@@ -72,6 +79,7 @@ class Connection:
         self.allowance = float(k.settings.ws_messages_per_10s)
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
+        self.last_pong = 0.0
         self.flash_shown = False
         self._flash_text: str | None = None
         self._flash_html = ""
@@ -215,6 +223,14 @@ class Connection:
 
     async def handle(self, text: str) -> bool:
         """One incoming frame. Returns False when the connection must be closed for abuse."""
+        if text == PING:
+            # Before the budgets and the projector's refusal: a heartbeat changes nothing, and
+            # answering at most one per PING_MIN_INTERVAL_S bounds what it can cost.
+            now = time.monotonic()
+            if now - self.last_pong >= PING_MIN_INTERVAL_S:
+                self.last_pong = now
+                self.notice(PONG)
+            return True
         if not self._spend():
             self._refuse("rate_limited")
             return self.bad_in_a_row < MAX_BAD_MESSAGES

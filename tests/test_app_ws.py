@@ -154,3 +154,31 @@ def test_mentor_switches_the_projector_and_only_the_mentor_may(session: tuple[Br
             assert 'role="alert"' in receive_until(mws, "not one of the choices")
         stage = receive_until(pws, 'class="stage stage-view-queue"')
         assert 'id="stage"' in stage
+
+
+def test_a_heartbeat_is_answered_on_every_page_and_costs_nothing(session: tuple[Browsers, str]) -> None:
+    """kring.js pings a quiet socket to notice within seconds that it stalled (issue 15): every role
+    gets the answer, the projector too, and pings are neither commands, refusals nor abuse."""
+    browsers, code = session
+    before = exported(browsers, code)
+    projector = projector_path(browsers, code)
+    for path in (f"/ws/s/{code}?since=0", f"/ws/m/{code}?since=0", f"/ws{projector}?since=0"):
+        jar = "anna" if path.startswith("/ws/s/") else "mentor"
+        with browsers.as_(jar).websocket_connect(path) as ws:
+            receive_until(ws, 'data-state="live"')
+            ws.send_text('{"cmd":"ping"}')
+            assert receive_until(ws, "<!--pong-->") == "<!--pong-->"
+    # Far more than the 50 refusals that close a socket for abuse, and more than the budget of
+    # commands (KRING_WS_MESSAGES_PER_10S): a flood of pings gets few answers and no close.
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=0") as ws:
+        receive_until(ws, 'data-state="live"')
+        for _ in range(300):
+            ws.send_text('{"cmd":"ping"}')
+        send(ws, cmd="profile", name="Anna P", location="room")
+        frames = [ws.receive_text() for _ in range(3)]
+        while not any("Anna P" in f for f in frames) and len(frames) < 40:
+            frames.append(ws.receive_text())
+        assert any("Anna P" in f for f in frames), frames
+        assert not any('id="flash"' in f for f in frames)
+        assert 0 < frames.count("<!--pong-->") < 20, frames
+    assert exported(browsers, code)["participants"] != before["participants"]

@@ -17,23 +17,157 @@
     connection.url = url.toString();
   });
 
+  // #conn says how the page's connection is: "live" (hidden), "lost" (the socket closed; htmx
+  // reconnects), "offline" (the browser is offline or the socket stalled: see the heartbeat
+  // below), "ended" (no reconnect). Its texts come from the server (fragments/conn.html).
+  const TEXTS = { lost: "textLost", offline: "textOffline", ended: "textEnded" };
   const setConn = (state) => {
     const conn = document.getElementById("conn");
-    if (!conn) return;
+    if (!conn || conn.dataset.state === state) return;
     conn.dataset.state = state;
     const text = conn.querySelector(".conn-text");
-    if (state === "lost" || state === "ended") {
-      conn.hidden = false;
-      if (text) text.textContent = state === "lost" ? conn.dataset.textLost : conn.dataset.textEnded;
+    if (state === "live") { conn.hidden = true; return; }
+    conn.hidden = false;
+    if (text && TEXTS[state]) text.textContent = conn.dataset[TEXTS[state]] || "";
+  };
+  const connState = () => {
+    const conn = document.getElementById("conn");
+    return conn ? conn.dataset.state : "";
+  };
+
+  // ---- Heartbeat and offline (issue 15). A phone that loses the network often gets no close on
+  // its socket: the TCP connection just stalls, and htmx would send into it for minutes. So a page
+  // that has heard nothing for PING_AFTER sends {"cmd":"ping"}, which the server answers at once
+  // (server/ws.py); a ping unanswered for STALLED_AFTER makes the page offline: at most
+  // PING_AFTER + STALLED_AFTER + two ticks (4.5 s) after the last frame. The browser's own
+  // offline event does it at once. While offline, what the page sends is held here (forms keep
+  // their text: they are reset only on the server's outcome) and sent as soon as a frame shows
+  // the connection is back. A socket silent for ABANDON_AFTER is given up, so that htmx opens a
+  // new one; what had been sent on it and got no answer is marked in its form, not sent again
+  // (the server may have it: sending twice would store it twice).
+  const PING = '{"cmd":"ping"}';
+  const PONG = "<!--pong-->";
+  const PING_AFTER = 1500;
+  const STALLED_AFTER = 2500;
+  const ABANDON_AFTER = 10000;
+  const TICK = 250;
+  let connection = null;  // htmx's connection of this page (from its events)
+  let heard = Date.now();  // the last frame from the server
+  let pinged = 0;  // the last ping sent
+  let waiting = 0;  // the first ping still unanswered, or 0
+  let stalled = false;
+  const held = [];  // messages kept while offline: [{ data, form }]
+  const inFlight = new Set();  // forms whose message went out and has no outcome yet
+
+  const socketOf = () => (connection && connection.socket) || null;
+  const isOpen = () => { const socket = socketOf(); return !!socket && socket.readyState === WebSocket.OPEN; };
+  const offline = () => !navigator.onLine || stalled;
+
+  const flush = () => {
+    const socket = socketOf();
+    while (held.length && socket && socket.readyState === WebSocket.OPEN && !offline()) {
+      const { data, form } = held.shift();
+      try {
+        socket.send(data);
+      } catch (error) {
+        held.unshift({ data, form });
+        return;
+      }
+      if (form) inFlight.add(form);
     }
   };
+
+  // Where the page stands now, from what is known: the browser's view, the heartbeat, the socket.
+  const update = () => {
+    const state = connState();
+    if (state === "ended" || state === "connecting") return;
+    if (offline()) { setConn("offline"); return; }
+    if (state === "offline") setConn(isOpen() ? "live" : "lost");
+    if (isOpen()) flush();
+  };
+
+  document.addEventListener("htmx:ws:after:connection", (event) => {
+    connection = (event.detail && event.detail.connection) || connection;
+    heard = Date.now();
+    waiting = 0;
+    stalled = false;
+  });
+
+  document.addEventListener("htmx:ws:before:message:incoming", (event) => {
+    const detail = event.detail || {};
+    if (detail.connection) connection = detail.connection;
+    heard = Date.now();
+    waiting = 0;
+    if (stalled) { stalled = false; update(); }
+    if (detail.message && detail.message.data === PONG) {
+      // Nothing to swap: htmx need not parse it.
+      detail.cancelled = true;
+    }
+  });
+  // After a swap: the server's #conn says "live" after a catch-up even if the browser went
+  // offline meanwhile; and a new connection's first frame is when held messages may go.
+  document.addEventListener("htmx:ws:after:message:incoming", update);
+
+  let abandoned = false;
+  const abandon = (socket) => {
+    abandoned = true;
+    // Closing a stalled socket takes up to a minute in Chromium (it waits for the server's close
+    // frame), and htmx reconnects only on the close event: so close it (new messages then wait
+    // in htmx's queue) and give htmx that event now; it opens a new socket after its delay.
+    try { socket.close(); } catch (error) { /* already closing */ }
+    socket.dispatchEvent(new CloseEvent("close", { code: 1006, reason: "stalled" }));
+  };
+
+  setInterval(() => {
+    const socket = socketOf();
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    if (now - heard >= PING_AFTER && now - pinged >= PING_AFTER) {
+      pinged = now;
+      if (!waiting) waiting = now;
+      try { socket.send(PING); } catch (error) { /* closing: the close event follows */ }
+    }
+    if (waiting && now - waiting >= STALLED_AFTER && !stalled) { stalled = true; update(); }
+    if (waiting && now - waiting >= ABANDON_AFTER) { waiting = 0; abandon(socket); }
+  }, TICK);
+
+  window.addEventListener("offline", update);
+  window.addEventListener("online", () => {
+    update();
+    const socket = socketOf();
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      // Ask at once whether this socket survived.
+      pinged = Date.now();
+      if (!waiting) waiting = pinged;
+      try { socket.send(PING); } catch (error) { /* the close event follows */ }
+    } else if (connection && connection.visibilityHandler && socket && socket.readyState === WebSocket.CLOSED) {
+      // htmx may be waiting out a long back-off (up to a minute): try now. Its visibility
+      // handler (there with pauseOnBackground, the default) reconnects a closed socket of a
+      // visible page at once.
+      clearTimeout(connection.timer);
+      document.dispatchEvent(new Event("visibilitychange"));
+    }
+  });
 
   // Close codes from docs/protocol.md after which htmx does not reconnect (1008, 1009, 4xxx).
   document.addEventListener("htmx:ws:close", (event) => {
     const code = event.detail && event.detail.code;
     if (event.detail && event.detail.reason === "removed") return;
     const final = code === 1008 || code === 1009 || (code >= 4000 && code < 5000);
-    setConn(final ? "ended" : "lost");
+    stalled = false;
+    waiting = 0;
+    // What went out on this socket and got no answer: the server may or may not have it.
+    const unsure = document.getElementById("conn");
+    for (const id of inFlight) {
+      const form = forms.get(id);
+      forms.delete(id);
+      if (!form) continue;
+      form.removeAttribute("aria-busy");
+      if (unsure && unsure.dataset.textUnsure) showError(form, unsure.dataset.textUnsure, "", false);
+    }
+    inFlight.clear();
+    setConn(final ? "ended" : (offline() || abandoned ? "offline" : "lost"));
+    abandoned = false;
   });
 
   document.addEventListener("click", (event) => {
@@ -67,9 +201,23 @@
     message.values.form = form.dataset.formId;
     form.setAttribute("aria-busy", "true");
   });
+  // Registered after the one above, so a held message carries its form's name.
+  document.addEventListener("htmx:ws:before:message:outgoing", (event) => {
+    const detail = event.detail;
+    if (!detail || !detail.message || !offline()) return;
+    const message = detail.message;
+    const values = message.values || {};
+    held.push({ data: message.data || JSON.stringify({ ...values, headers: message.headers }),
+      form: typeof values.form === "string" ? values.form : "" });
+    detail.cancelled = true;
+  });
+  document.addEventListener("htmx:ws:after:message:outgoing", (event) => {
+    const values = event.detail && event.detail.message && event.detail.message.values;
+    if (values && typeof values.form === "string") inFlight.add(values.form);
+  });
 
   const errorOf = (form) => form.querySelector(":scope > .form-error");
-  const showError = (form, text, field) => {
+  const showError = (form, text, field, focus = true) => {
     let box = errorOf(form);
     if (!box) {
       box = document.createElement("p");
@@ -85,9 +233,10 @@
     const target = (field && form.querySelector(`[name="${field}"]:not([type=hidden])`))
       || form.querySelector("input:not([type=hidden]), textarea, select, button");
     if (target) {
-      target.setAttribute("aria-invalid", "true");
-      target.setAttribute("aria-describedby", [target.getAttribute("aria-describedby"), box.id].filter(Boolean).join(" "));
-      target.focus();
+      if (focus) target.setAttribute("aria-invalid", "true");
+      const described = (target.getAttribute("aria-describedby") || "").split(" ");
+      if (!described.includes(box.id)) target.setAttribute("aria-describedby", described.concat(box.id).filter(Boolean).join(" "));
+      if (focus) target.focus();
     }
   };
   const clearError = (form) => {
@@ -99,6 +248,7 @@
     const form = forms.get(outcome.dataset.form || "");
     if (!form) return;
     forms.delete(outcome.dataset.form);
+    inFlight.delete(outcome.dataset.form || "");
     form.removeAttribute("aria-busy");
     if (outcome.dataset.error) { showError(form, outcome.dataset.error, outcome.dataset.field); return; }
     clearError(form);

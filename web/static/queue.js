@@ -37,6 +37,31 @@
     }
   };
 
+  // After a reload, the browser ignores navigator.vibrate until the person has tapped the page
+  // (sticky user activation), so a turn would come silently: until that tap, html.needs-tap
+  // shows a note that asks for one (.queue-tap-note, while the hand is up; issue 15). On the
+  // element the morph never touches, so a live update cannot bring the note back.
+  const activation = navigator.userActivation;
+  const checkTap = () => {
+    const needs = Boolean(navigator.vibrate && activation && !activation.hasBeenActive);
+    document.documentElement.classList.toggle("needs-tap", needs);
+    return needs;
+  };
+  if (checkTap()) {
+    // The events that activate a page; the activation is there once they have been handled.
+    const tapped = () => {
+      setTimeout(() => {
+        if (checkTap()) return;
+        for (const type of ["pointerdown", "pointerup", "keydown", "touchend", "click"]) {
+          document.removeEventListener(type, tapped, true);
+        }
+      }, 0);
+    };
+    for (const type of ["pointerdown", "pointerup", "keydown", "touchend", "click"]) {
+      document.addEventListener(type, tapped, true);
+    }
+  }
+
   // Right after each swap (so a new timer never shows a stale 0:00), and every half second.
   const observer = new MutationObserver(tick);
   const start = () => {
