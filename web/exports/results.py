@@ -72,7 +72,9 @@ def _scale_table(poll: polls.Poll, lang: Language) -> Table:
             label = f"{label} ({poll.high_label})"
         rows.append(Row(label, fmt.count(n), _share(n, people), fmt.percent(_share(n, people))))
     stats = polls.scale_stats(poll)
-    note = t("Average {mean}, median {median}", mean=fmt.decimal(stats[0]), median=fmt.decimal(stats[1])) if stats else ""
+    note = ""
+    if stats:
+        note = t("Average {mean}, median {median}", mean=fmt.decimal(stats[0]), median=fmt.decimal(stats[1]))
     return Table(t("Value"), t("Answers"), tuple(rows), note)
 
 
@@ -107,7 +109,6 @@ def _kind(kind: str, lang: Language) -> str:
 
 def poll_result(poll: polls.Poll, lang: Language) -> PollResult:
     """One poll's results; open answers the mentor hid are left out, as on the projector."""
-    t = lang.t
     table: Table | None = None
     texts: tuple[str, ...] = ()
     if poll.kind in polls.CHOICE_KINDS:

@@ -164,11 +164,10 @@ def _wall(state: RoomState, w: wall.Wall, lang: Language) -> WallSummary:
             )
             for n in notes
         )))
-    return WallSummary(
-        w.title, w.anonymous, w.voting.started, tuple(columns), len(shown),
-        tn("{n} hidden post-it left out.", "{n} hidden post-its left out.", hidden) if hidden and not w.blind else "",
-        tn("{n} post-it was never revealed.", "{n} post-its were never revealed.", len(live)) if w.blind and live else "",
-    )
+    left_out = tn("{n} hidden post-it left out.", "{n} hidden post-its left out.", hidden) if hidden else ""
+    unrevealed = tn("{n} post-it was never revealed.", "{n} post-its were never revealed.", len(live)) if live else ""
+    return WallSummary(w.title, w.anonymous, w.voting.started, tuple(columns), len(shown),
+                       "" if w.blind else left_out, unrevealed if w.blind else "")
 
 
 def _wall_session(traj: trajectory.TrajectoryState, w: wall.Wall) -> int:
