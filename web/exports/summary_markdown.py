@@ -45,7 +45,7 @@ def _wall(lines: list[str], w: WallSummary, lang: Language) -> None:
                 extra.append(md_text(note.author))
             lines.append(f"- {md_text(note.text)}" + (f" ({'; '.join(extra)})" if extra else ""))
         if not column.notes:
-            lines.append(f"- {t('No post-its')}")
+            lines.append("- " + t("No post-its"))
         lines.append("")
     for line in (w.unrevealed, w.left_out):
         if line:
@@ -56,14 +56,14 @@ def summary_markdown(summary: Summary, lang: Language) -> str:
     t, tn = lang.t, lang.tn
     lines = [f"# {md_text(summary.title)}", ""]
     if summary.trajectory:
-        lines += [f"*{t('Session {n} of {total}', n=summary.session, total=summary.of_sessions)}*"
-                  f" · {md_text(summary.trajectory)}", ""]
+        which = t("Session {n} of {total}", n=summary.session, total=summary.of_sessions)
+        lines += [f"*{which}* · {md_text(summary.trajectory)}", ""]
     facts = [(t("Date"), summary.date),
              (t("Time"), f"{summary.times} ({summary.timezone})" if summary.times else "")]
     lines += [f"- **{k}:** {v}" for k, v in facts if v]
     lines.append("")
     lines += ["## " + (t("Who was there") if not summary.trajectory else t("The group")), ""]
-    lines += [f"- {md_text(name)}" for name in summary.people] or [f"- {t('Nobody joined.')}"]
+    lines += [f"- {md_text(name)}" for name in summary.people] or ["- " + t("Nobody joined.")]
     lines.append("")
     if summary.walls:
         lines += ["## " + t("Post-it walls"), ""]
