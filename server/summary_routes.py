@@ -1,6 +1,7 @@
-"""The session summary (issue 15): one meeting as the mentor would send it to the group, as a
-Markdown download and as a page to print (or print to PDF). The mentor's only, like every export:
-it names the group. Written in the session's language, whatever the mentor's browser prefers.
+"""The summaries (issue 15): one meeting, or a whole trajectory, as the mentor would send it to the
+group, as a Markdown download and as a page to print (or print to PDF). The mentor's only, like
+every export: they name the group. Written in the session's language, whatever the mentor's
+browser prefers.
 
 `?session=N` picks a held session of a trajectory; without it, the running or last one. The
 summary is as large as the room's own limits allow (walls, post-its, polls: realtime/*/model.py),
@@ -13,12 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from realtime import trajectory
 from realtime.events import Role
 from server.kring import kring
 from server.pages import RoomRequest, download, for_room, gone, page
-from web.exports import summary
+from web.exports import summary, trajectory_summary
 from web.exports.filename import slug
-from web.exports.summary_markdown import summary_markdown
+from web.exports.summary_markdown import summary_markdown, trajectory_markdown
 
 
 async def _summary(request: Request) -> tuple[RoomRequest, summary.Summary] | Response:
@@ -36,8 +38,8 @@ async def _summary(request: Request) -> tuple[RoomRequest, summary.Summary] | Re
     return got, summary.build(state, number, language)
 
 
-def _filename(made: summary.Summary, suffix: str) -> str:
-    return "-".join(part for part in (slug(made.title), made.iso_date) if part) + suffix
+def _filename(title: str, iso_date: str, suffix: str) -> str:
+    return "-".join(part for part in (slug(title), iso_date) if part) + suffix
 
 
 async def summary_md(request: Request) -> Response:
@@ -46,7 +48,8 @@ async def summary_md(request: Request) -> Response:
         return got
     _, made = got
     language = kring(request).translator.language(made.lang)
-    return download(summary_markdown(made, language), "text/markdown; charset=utf-8", _filename(made, ".md"))
+    return download(summary_markdown(made, language), "text/markdown; charset=utf-8",
+                    _filename(made.title, made.iso_date, ".md"))
 
 
 async def summary_page(request: Request) -> Response:
@@ -57,11 +60,43 @@ async def summary_page(request: Request) -> Response:
     state = room_request.room.state
     return page(request, "summary.html", made.lang, summary=made, code=state.code,
                 sessions=summary.sessions_to_summarize(state) if made.trajectory else (),
-                md_name=_filename(made, ".md"))
+                md_name=_filename(made.title, made.iso_date, ".md"))
+
+
+async def _trajectory(request: Request) -> tuple[RoomRequest, trajectory_summary.TrajectorySummary] | Response:
+    got = await for_room(request, Role.MENTOR)
+    if isinstance(got, Response):
+        return got
+    state = got.room.state
+    if not state.part(trajectory.PART).planned:
+        t = kring(request).translator.gettext(got.lang)
+        return gone(request, got.lang, got.room.code, t("Plan the trajectory first."))
+    return got, trajectory_summary.build(state, kring(request).translator.language(state.language))
+
+
+async def trajectory_summary_md(request: Request) -> Response:
+    got = await _trajectory(request)
+    if isinstance(got, Response):
+        return got
+    _, made = got
+    language = kring(request).translator.language(made.lang)
+    return download(trajectory_markdown(made, language), "text/markdown; charset=utf-8",
+                    _filename(made.name, made.iso_date, ".md"))
+
+
+async def trajectory_summary_page(request: Request) -> Response:
+    got = await _trajectory(request)
+    if isinstance(got, Response):
+        return got
+    room_request, made = got
+    return page(request, "trajectory_summary.html", made.lang, made=made, code=room_request.room.code,
+                md_name=_filename(made.name, made.iso_date, ".md"))
 
 
 def routes() -> list[BaseRoute]:
     return [
         Route("/m/{code}/summary", summary_page, methods=["GET"]),
         Route("/m/{code}/summary.md", summary_md, methods=["GET"]),
+        Route("/m/{code}/trajectory/summary", trajectory_summary_page, methods=["GET"]),
+        Route("/m/{code}/trajectory/summary.md", trajectory_summary_md, methods=["GET"]),
     ]

@@ -172,6 +172,7 @@ def test_only_the_mentor_gets_a_summary(client: TestClient) -> None:
         assert browsers.as_("stranger").get(path).status_code == 403
         assert browsers.as_("mentor").get(path.replace(code, "ZZZZZZZZ")).status_code == 404
         assert browsers.as_("mentor").get(path).status_code == 200
+    assert browsers.as_("mentor").get(f"/m/{code}/trajectory/summary").status_code == 404  # no plan
     console = browsers.as_("mentor").get(f"/m/{code}").text
     assert f'href="/m/{code}/summary"' in console and f'href="/m/{code}/summary.md"' in console
     assert f"/m/{code}/summary" not in browsers.as_("anna").get(f"/s/{code}").text
@@ -207,6 +208,29 @@ def test_a_trajectory_session_in_dutch(client: TestClient) -> None:
     text = " ".join(page.text)
     assert "Peilingen" in text and "Samenvatting" in text and "Verwachtingen" in text
     assert f'href="/m/{code}/summary"' in mentor.get(f"/m/{code}/trajectory").text
+    # A second session with an evaluation, then the whole trajectory's summary.
+    act(client, code, cmd="traj_start", number="2")
+    act(client, code, cmd="evaluation_open")
+    act(client, code, anna, cmd="evaluation_submit", rating="4", worked="", better="", anonymous="")
+    act(client, code, cmd="evaluation_close")
+    act(client, code, cmd="traj_end")
+    whole = mentor.get(f"/m/{code}/trajectory/summary.md")
+    assert whole.headers["content-disposition"] == 'attachment; filename="leiderschap-2026-12-01.md"'
+    text = whole.text
+    print(text)
+    assert text.startswith("# Leiderschap\n")
+    assert "- **Vorm:** Hybride" in text and "- **Hoe vaak:** Elke week" in text
+    assert "| 1 | dinsdag 1 december 2026 | 19:00–21:00 |" not in text  # held: the times it was held
+    assert "| 3 | di 15 december 2026 | 19:00–21:00 |  |  |" in text
+    assert "## Evaluatie per bijeenkomst" in text and "| Bijeenkomst 2 | 4,0 | (1 antwoord) |" not in text
+    assert "| Bijeenkomst 2 | 4,0 |" in text
+    assert "## Bijeenkomst 1\n" in text and "### Peilingen" in text and "#### Welke dag?" in text
+    assert "## Bijeenkomst 2\n" in text and "### Evaluatie" in text
+    assert "Anna" not in text.split("## Bijeenkomst 2", 1)[1]  # the evaluation was named: no name here
+    page = parse(mentor.get(f"/m/{code}/trajectory/summary").text)
+    assert "Samenvatting van het traject" in " ".join(page.text)
+    assert f'href="/m/{code}/trajectory/summary"' in mentor.get(f"/m/{code}/trajectory").text
+    assert browsers.as_("anna").get(f"/m/{code}/trajectory/summary.md").status_code == 403
 
 
 def test_file_names_are_readable_and_the_header_safe() -> None:

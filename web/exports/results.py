@@ -22,7 +22,7 @@ class Row:
     label: str  # an option, a scale value, a word (user text: escaped where written)
     value: str  # the count or average, as the language writes it
     share: float | None  # 0..1, the bar's length; None: no bar for this kind
-    percent: str = ""  # the share of answers ("25%"), "" when it means nothing here
+    detail: str = ""  # the share of answers ("25%") or another short fact, "" when none
     mark: str = ""  # e.g. "correct answer" on a quiz option
 
 

@@ -78,6 +78,7 @@ class EvaluationSummary:
 class Summary:
     lang: str
     title: str  # the session's title (or the room's)
+    session_title: str  # the session's own title in a trajectory, "" when it has none
     trajectory: str  # the trajectory's name, "" without a plan
     session: int  # 0: a room without a plan, or before the first session
     of_sessions: int
@@ -123,7 +124,7 @@ def _local(at: float, zone: ZoneInfo) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(at, zone)
 
 
-def _when(state: RoomState, number: int, lang: Language) -> tuple[str, str, str]:
+def when(state: RoomState, number: int, lang: Language) -> tuple[str, str, str]:
     """(date in words, ISO date, times) of the session: the times it was held, else the planned ones."""
     traj = state.part(trajectory.PART)
     zone = ZoneInfo(traj.timezone)
@@ -219,10 +220,11 @@ def build(state: RoomState, number: int, lang: Language) -> Summary:
         if q.status in _QA_SHOWN and in_session(q.asked_at)
     )
     carried = state.part(carryover.PART).of(number)
-    date, iso, times = _when(state, number, lang)
+    date, iso, times = when(state, number, lang)
     return Summary(
         lang=lang.code,
-        title=(session.title if session is not None and session.title else "") or state.title,
+        title=(session.title if session is not None else "") or state.title,
+        session_title=session.title if session is not None else "",
         trajectory=traj.name if planned else "",
         session=number,
         of_sessions=len(traj.sessions),
