@@ -20,11 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def run(ws: Any, **message: Any) -> None:
-    """Send one command and wait until the server has handled it (a refused barrier after it)."""
+    """Send one command and wait until the server has handled it (a refused barrier after it, in
+    the language of the session)."""
     await ws.send(json.dumps(message))
     await ws.send(json.dumps({"cmd": "test_barrier"}))
     for _ in range(200):
-        if "Unknown action." in await ws.recv():
+        frame = await ws.recv()
+        if "Unknown action." in frame or "Onbekende actie." in frame:
             return
     raise AssertionError(f"no answer to {message}")
 
@@ -80,3 +82,25 @@ async def test_the_printable_summary(new_context: NewContext, server: ServerProc
     await expect(mentor.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
     await expect(mentor.get_by_role("link", name="Mentor console")).to_be_hidden()
     await shot(mentor, "summary-print")
+
+
+async def test_the_trajectory_summary_in_dutch(new_context: NewContext, server: ServerProcess) -> None:
+    mentor = await (await new_context(**LAPTOP, locale="nl-NL")).new_page()
+    code = await create_session(mentor, "Startersgroep", language="nl")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in await mentor.context.cookies())
+    async with connect(server, f"/ws/m/{code}", cookies, origin=server.url) as m:
+        await run(m, cmd="traj_plan", name="Starters 2026", theme="Leiding geven", target_group="", sessions="6",
+                  cadence="fortnightly", format="hybrid", first_date="2026-09-07", start_time="19:00",
+                  end_time="21:00")
+        await run(m, cmd="traj_start", number="1")
+    await fill_session(server, mentor, code)
+    await mentor.goto(f"/m/{code}/trajectory")
+    await mentor.get_by_role("link", name="Samenvatting van het traject om te printen").click()
+    await mentor.wait_for_url(re.compile(rf"/m/{code}/trajectory/summary$"))
+    await expect(mentor.get_by_role("heading", level=1)).to_have_text("Starters 2026")
+    await expect(mentor.get_by_role("heading", name="Bijeenkomst 1", exact=True)).to_be_visible()
+    await expect(mentor.locator(".summary-session")).to_contain_text("Peilingen")
+    await axe_check(mentor)
+    await mentor.emulate_media(media="print")
+    await expect(mentor.get_by_role("button", name="Printen of als pdf bewaren")).to_be_hidden()
+    await shot(mentor, "trajectory-summary-print-nl")
