@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from realtime import polls, wall
+from realtime import polls, qa, wall
 from realtime.events import Actor, Role
 from realtime.state import RoomState
 from tests.appkit import Browsers, new_session
@@ -163,6 +163,21 @@ def test_printable_page_escapes_everything_and_draws_bars(client: TestClient) ->
     assert {"width": "50.0", "height": "10", "class": "summary-bar-fill"} in bars
     assert ("button", {"class": "btn btn-primary", "type": "button", "data-print": None}) in page.tags
     assert any(tag == "a" and attrs.get("href") == f"/m/{code}/summary.md?session=0" for tag, attrs in page.tags)
+
+
+def test_hidden_questions_and_a_running_evaluation_stay_out(client: TestClient) -> None:
+    browsers, code = new_session(client, "Week 2", [("anna", "Anna", "room")])
+    anna = pids(client, code)["Anna"]
+    act(client, code, anna, cmd="qa_ask", text="Rude question", anonymous="")
+    act(client, code, anna, cmd="qa_ask", text="Good question", anonymous="")
+    rude = next(q.qid for q in state(client, code).part(qa.PART).questions.values() if q.text == "Rude question")
+    act(client, code, cmd="qa_moderate", qid=rude, action="hide")
+    act(client, code, cmd="evaluation_open")
+    act(client, code, anna, cmd="evaluation_submit", rating="2", worked="", better="", anonymous="")
+    md = browsers.as_("mentor").get(f"/m/{code}/summary.md").text
+    assert "Good question" in md and "Rude question" not in md
+    assert "1 answer\n\nThe evaluation still takes answers: the results follow once it is closed." in md
+    assert "| Rating |" not in md
 
 
 def test_only_the_mentor_gets_a_summary(client: TestClient) -> None:

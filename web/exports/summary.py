@@ -30,9 +30,6 @@ from realtime.state import RoomState
 from web.exports.results import PollResult, Table, evaluation_table, poll_result
 from web.i18n import Language
 
-# What a summary of Q&A shows: the questions the group saw (not those waiting for approval or hidden).
-_QA_SHOWN = ("open", "answered")
-
 
 @dataclass(frozen=True, slots=True)
 class NoteLine:
@@ -217,7 +214,7 @@ def build(state: RoomState, number: int, lang: Language) -> Summary:
     questions = tuple(
         QuestionLine(q.text, q.votes, q.status == "answered", names.get(q.pid, "") if q.pid else "")
         for q in sorted(state.part(qa.PART).questions.values(), key=lambda q: (-q.votes, q.asked_at))
-        if q.status in _QA_SHOWN and in_session(q.asked_at)
+        if q.status in qa.VISIBLE and in_session(q.asked_at)  # what the group saw
     )
     carried = state.part(carryover.PART).of(number)
     date, iso, times = when(state, number, lang)
