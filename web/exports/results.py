@@ -32,6 +32,7 @@ class Table:
     value_heading: str
     rows: tuple[Row, ...]
     note: str = ""  # a line under the table: an average, how many words were left out
+    detail_heading: str = "%"  # the rows' details: shares unless the table says otherwise
 
 
 @dataclass(frozen=True, slots=True)

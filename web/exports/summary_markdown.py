@@ -19,7 +19,8 @@ from web.i18n import Language
 def _table(lines: list[str], table: Table) -> None:
     marks = any(row.mark for row in table.rows)
     details = any(row.detail for row in table.rows)
-    head = [table.label_heading, table.value_heading] + ([""] if details else []) + ([""] if marks else [])
+    head = [table.label_heading, table.value_heading] + ([table.detail_heading] if details else []) + (
+        [""] if marks else [])
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1 - marks) + ["---"] * marks) + "|")
     for row in table.rows:

@@ -47,7 +47,7 @@ def _trend(state: RoomState, lang: Language) -> Table | None:
             rows.append(Row(t("Session {n}", n=s.session), "–", None if s.withheld else 0.0, answers))
         else:
             rows.append(Row(t("Session {n}", n=s.session), fmt.decimal(s.average), s.average / 5, answers))
-    return Table(t("Session"), t("Average"), tuple(rows), t("Ratings from 1 to 5.")) if rows else None
+    return Table(t("Session"), t("Average"), tuple(rows), t("Ratings from 1 to 5."), t("Answers")) if rows else None
 
 
 def build(state: RoomState, lang: Language) -> TrajectorySummary:
