@@ -19,7 +19,7 @@ from realtime.events import Role
 from server.kring import kring
 from server.pages import RoomRequest, download, for_room, gone, page
 from web.exports import summary, trajectory_summary
-from web.exports.filename import slug
+from web.exports.filename import readable_name
 from web.exports.summary_markdown import summary_markdown, trajectory_markdown
 
 
@@ -38,10 +38,6 @@ async def _summary(request: Request) -> tuple[RoomRequest, summary.Summary] | Re
     return got, summary.build(state, number, language)
 
 
-def _filename(title: str, iso_date: str, suffix: str) -> str:
-    return "-".join(part for part in (slug(title), iso_date) if part) + suffix
-
-
 async def summary_md(request: Request) -> Response:
     got = await _summary(request)
     if isinstance(got, Response):
@@ -49,7 +45,7 @@ async def summary_md(request: Request) -> Response:
     _, made = got
     language = kring(request).translator.language(made.lang)
     return download(summary_markdown(made, language), "text/markdown; charset=utf-8",
-                    _filename(made.title, made.iso_date, ".md"))
+                    readable_name(made.title, made.iso_date, ".md"))
 
 
 async def summary_page(request: Request) -> Response:
@@ -60,7 +56,7 @@ async def summary_page(request: Request) -> Response:
     state = room_request.room.state
     return page(request, "summary.html", made.lang, summary=made, code=state.code,
                 sessions=summary.sessions_to_summarize(state) if made.trajectory else (),
-                md_name=_filename(made.title, made.iso_date, ".md"))
+                md_name=readable_name(made.title, made.iso_date, ".md"))
 
 
 async def _trajectory(request: Request) -> tuple[RoomRequest, trajectory_summary.TrajectorySummary] | Response:
@@ -81,7 +77,7 @@ async def trajectory_summary_md(request: Request) -> Response:
     _, made = got
     language = kring(request).translator.language(made.lang)
     return download(trajectory_markdown(made, language), "text/markdown; charset=utf-8",
-                    _filename(made.name, made.iso_date, ".md"))
+                    readable_name(made.name, made.iso_date, ".md"))
 
 
 async def trajectory_summary_page(request: Request) -> Response:
@@ -90,7 +86,7 @@ async def trajectory_summary_page(request: Request) -> Response:
         return got
     room_request, made = got
     return page(request, "trajectory_summary.html", made.lang, made=made, code=room_request.room.code,
-                md_name=_filename(made.name, made.iso_date, ".md"))
+                md_name=readable_name(made.name, made.iso_date, ".md"))
 
 
 def routes() -> list[BaseRoute]:

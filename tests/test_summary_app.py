@@ -265,3 +265,17 @@ def test_a_non_ascii_title_gives_a_readable_name(client: TestClient, title: str)
     disposition = browsers.as_("mentor").get(f"/m/{code}/summary.md").headers["content-disposition"]
     assert "filename*=UTF-8''caf%C3%A9-%C3%A9%C3%A9n-20" in disposition
     assert disposition.startswith('attachment; filename="cafe-een-20')
+
+
+def test_wall_and_poll_files_are_named_by_title_and_day(client: TestClient) -> None:
+    browsers, code = new_session(client, "Week 1")
+    wid, _ = new_wall(client, code, "Wat ging goed? / Café", "Goed")
+    poll = new_poll(client, code, "Welke dag?", kind="single", options="Ma\nDi")
+    mentor = browsers.as_("mentor")
+    for path, start in ((f"/m/{code}/walls/{wid}.md", 'attachment; filename="wat-ging-goed-cafe-20'),
+                        (f"/m/{code}/walls/{wid}.csv", 'attachment; filename="wat-ging-goed-cafe-20'),
+                        (f"/m/{code}/polls/{poll}.csv", 'attachment; filename="welke-dag-20')):
+        disposition = mentor.get(path).headers["content-disposition"]
+        assert wid not in disposition and poll not in disposition and code not in disposition
+        assert disposition.startswith(start), disposition
+        assert ("caf%C3%A9" in disposition) == ("/walls/" in path)

@@ -9,9 +9,11 @@ line break from a title can ever reach the header as itself.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 SLUG_MAX = 60
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -22,6 +24,16 @@ def slug(text: str, fallback: str = "kring") -> str:
     words = _NOT_WORD.sub("-", unicodedata.normalize("NFKC", text).casefold().replace("_", "-"))
     cut = words.strip("-")[:SLUG_MAX].strip("-")
     return cut or fallback
+
+
+def readable_name(title: str, iso_date: str, suffix: str) -> str:
+    """"week-1-2026-12-03.md": the title's slug, the date when known, the suffix."""
+    return "-".join(part for part in (slug(title), iso_date) if part) + suffix
+
+
+def local_day(at: float, zone: str) -> str:
+    """The ISO date of a moment (a stored Unix time) on the clock of `zone`."""
+    return datetime.datetime.fromtimestamp(at, ZoneInfo(zone)).date().isoformat() if at else ""
 
 
 def _ascii(name: str) -> str:
