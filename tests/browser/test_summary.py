@@ -105,3 +105,7 @@ async def test_the_trajectory_summary_in_dutch(new_context: NewContext, server: 
     await mentor.emulate_media(media="print")
     await expect(mentor.get_by_role("button", name="Printen of als pdf bewaren")).to_be_hidden()
     await shot(mentor, "trajectory-summary-print-nl")
+    # Printed to PDF (A4), the session starts on a page of its own after the overview.
+    pdf = await mentor.pdf(format="A4")
+    (SHOTS / "trajectory-summary-nl.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2
