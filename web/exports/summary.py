@@ -222,7 +222,7 @@ def build(state: RoomState, number: int, lang: Language) -> Summary:
         lang=lang.code,
         title=(session.title if session is not None else "") or state.title,
         session_title=session.title if session is not None else "",
-        trajectory=traj.name if planned else "",
+        trajectory=(traj.name or state.title) if planned else "",
         session=number,
         of_sessions=len(traj.sessions),
         date=date, iso_date=iso, times=times, timezone=traj.timezone,
