@@ -7,7 +7,10 @@ were sent in all or `--seconds` passed (the budgets close each person's sockets 
 frames and refuse their reconnects for 10 s, 20 s, 40 s..., so a flood from few people is short).
 A control participant renames itself every 0.2 s and measures how long each takes to show (its
 p95 and max). The server's RSS is read from /proc before the flood, right
-after it, and after `--quiet` seconds without traffic. Prints one JSON object.
+after it, and after `--quiet` seconds without traffic. Before the first reading every participant
+has opened its page's socket once, as an ordinary visit (`--no-visit` skips that): what a person's
+first page costs (their rendered regions, their budgets) is not the flood's, and the goal is
+that what the flood added is given back. Prints one JSON object.
 
     python -m bench.flood_rss --frames 500000 --people 300 --seconds 60 --quiet 60
 """
@@ -106,6 +109,18 @@ async def flood(url: str, code: str, cookies: list[str], frames: int, sockets_ea
     return {"sent": sent, "closes": closes}
 
 
+async def visit(url: str, code: str, cookies: list[str]) -> None:
+    """Each participant opens the live socket once, reads its first frame and leaves."""
+    gate = asyncio.Semaphore(20)
+
+    async def one(cookie: str) -> None:
+        async with gate, connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
+                                 additional_headers={"cookie": cookie, "origin": url}, max_size=2**24) as ws:
+            await asyncio.wait_for(ws.recv(), 30)
+
+    await asyncio.gather(*(one(cookie) for cookie in cookies))
+
+
 def control(url: str, code: str, cookie: str, stop: threading.Event) -> list[float]:
     async def run() -> list[float]:
         latencies: list[float] = []
@@ -145,6 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sockets-each", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0, help="how long the flood lasts at most")
     parser.add_argument("--quiet", type=float, default=60.0)
+    parser.add_argument("--no-visit", dest="visit", action="store_false",
+                        help="take the first RSS reading without the participants' ordinary first visit")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kring-flood-") as tmp:
         server = ServerProcess(Path(tmp)).start()
@@ -153,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
             pid = server.proc.pid
             code, cookies = join_all(server, args.people)
             calm, hostile = cookies[0], cookies[1:]
+            if args.visit:
+                asyncio.run(visit(server.url, code, cookies))
             time.sleep(2.0)
             before = rss_mib(pid)
             log(f"RSS before: {before:.1f} MiB; flooding {args.frames} frames from {len(hostile)} people")
@@ -173,7 +192,8 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             server.stop()
     print(json.dumps({
-        "people": args.people, "frames": result["sent"], "seconds": round(seconds, 1), "closes": result["closes"],
+        "people": args.people, "visited_first": args.visit,
+        "frames": result["sent"], "seconds": round(seconds, 1), "closes": result["closes"],
         "rss_before_mib": round(before, 1), "rss_after_mib": round(after, 1), "rss_quiet_mib": round(quiet, 1),
         "quiet_s": args.quiet, "control_p95_ms": round(percentile(sorted(latencies), 95), 1) if latencies else None,
         "control_max_ms": round(max(latencies), 1) if latencies else None, "control_actions": len(latencies),

@@ -189,7 +189,9 @@ async def shoot_all(s: Shooter) -> None:
             await s.shot(console, f"{prefix}-mentor")
 
         print(f"{lang}-projector:")
-        beamer = await (await s.context(lang, **PROJECTOR)).new_page()
+        # The projector speaks the session's language unless chosen on it (its own cookie).
+        beamer_lang = [{"name": f"kring_pl_{code}", "value": lang, "url": s.server.url}]
+        beamer = await (await s.context(lang, cookies=beamer_lang, **PROJECTOR)).new_page()
         await beamer.goto(projector_url)
         await wait_live(beamer)
         await wait_group(beamer)

@@ -50,7 +50,7 @@ def tune_gc() -> None:
 
 def process_app(settings: Settings) -> Starlette:
     """The app as a server process runs it: with the process's collector settings."""
-    return create_app(settings, on_started=tune_gc)
+    return create_app(settings, on_started=tune_gc if settings.gc_tuning else None)
 
 
 def worker_app() -> Starlette:

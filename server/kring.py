@@ -22,6 +22,7 @@ from server import security
 from server.away import AwayTimer
 from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, web_features
+from server.poll_timer import PollTimer
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
@@ -49,6 +50,7 @@ class Kring:
     join_limiter: RateLimiter
     create_limiter: RateLimiter
     away: AwayTimer
+    poll_timer: PollTimer
     send_watch: SendWatch
     budgets: SocketBudgets
     lookups: CodeLookups
@@ -61,6 +63,7 @@ class Kring:
         if self.retention is not None:
             await self.retention.stop()
         await self.away.stop()
+        await self.poll_timer.stop()
         await self.send_watch.stop()
         await self.hub.close()
         await self.broker.close()
@@ -109,6 +112,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     # build() runs inside the lifespan, so there is a loop to start the away timer on.
     away = AwayTimer(hub, time.time, grace_s=settings.queue_grace_s)
     away.start()
+    poll_timer = PollTimer(hub, time.time)  # closes polls whose answer time is up
+    poll_timer.start()
     send_watch = SendWatch(settings.ws_send_timeout_s)
     send_watch.start()
     retention = RetentionTimer(store, hub, time.time, settings.retention_days)
@@ -134,6 +139,7 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         join_limiter=RateLimiter(settings.join_attempts_per_minute),
         create_limiter=RateLimiter(30),
         away=away,
+        poll_timer=poll_timer,
         send_watch=send_watch,
         budgets=SocketBudgets(settings.budgets(), time.monotonic),
         lookups=CodeLookups(settings.failed_lookups_per_s, 5 * settings.failed_lookups_per_s, time.monotonic),

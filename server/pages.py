@@ -25,7 +25,7 @@ from server.errors import http_status
 from server.forms import FormTooLarge, FormTooManyFields, read_form
 from server.kring import kring
 from web.exports.filename import content_disposition
-from web.i18n import Translator
+from web.i18n import Translator, best_accepted
 from web.viewer import Viewer
 
 COOKIE_MAX_AGE = 60 * 60 * 24 * 180  # half a year: a trajectory's length and some
@@ -77,10 +77,16 @@ def base_url(conn: HTTPConnection) -> str:
     return f"{scheme}://{conn.url.netloc}"
 
 def browser_lang(request: HTTPConnection, session_lang: str | None = None) -> str:
-    """Language: the browser's own choice first, then the session's, then Accept-Language."""
-    accept = request.headers.get("accept-language", "")[:200].lower()
-    guess = "nl" if accept.startswith("nl") else None
-    return Translator.pick(request.cookies.get(security.LANG_COOKIE), session_lang, guess)
+    """A person's language: their own choice (the language switch's cookie), else the best match
+    of what their browser asks for (Accept-Language), else the session's, else English."""
+    accept = best_accepted(request.headers.get("accept-language", ""))
+    return Translator.pick(request.cookies.get(security.LANG_COOKIE), accept, session_lang)
+
+def projector_lang(conn: HTTPConnection, room: Room) -> str:
+    """The projector's language: the one chosen on this session's projector, else the session's.
+    A shared screen: neither the browser's languages nor the person's own choice (the projector
+    is often a tab of the mentor's browser) count."""
+    return Translator.pick(conn.cookies.get(security.projector_lang_cookie(room.code)), room.state.language)
 
 def _csrf(request: Request) -> tuple[str, str, bool]:
     cookie = request.cookies.get(security.CSRF_COOKIE, "")

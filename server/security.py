@@ -51,6 +51,13 @@ def participant_cookie(code: str) -> str:
     return f"kring_p_{code}"
 
 
+def projector_lang_cookie(code: str) -> str:
+    """The language the projector of one session shows, when someone chose one on it: apart from
+    the person's own language (LANG_COOKIE), since the projector is often a tab of the mentor's
+    own browser; per session, so next week's session starts in its own language again."""
+    return f"kring_pl_{code}"
+
+
 LANG_COOKIE = "kring_lang"
 CSRF_COOKIE = "kring_csrf"
 

@@ -5,6 +5,7 @@ JSON export. Every state change goes through the hub as a command."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from starlette.requests import Request
@@ -34,6 +35,7 @@ from server.pages import (
     not_found,
     page,
     participant_of,
+    projector_lang,
     set_cookie,
 )
 from web.i18n import Translator
@@ -50,14 +52,30 @@ async def start(request: Request) -> HTMLResponse:
     lang = browser_lang(request)
     return page(request, "start.html", lang, code="", code_error="", title="", create_error="")
 
+def own_page(target: str) -> str:
+    """`target` when it is a path on this site, else "/": the language switch must not redirect
+    anywhere else (an open redirect). Not "//host" nor "/\\host" (browsers read a backslash as a
+    slash), nor anything with a scheme, a host, or control characters and spaces."""
+    if not target.startswith("/") or target.startswith("//") or len(target) > 2000:
+        return "/"
+    if "\\" in target or any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in target):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
 async def set_language(request: Request) -> Response:
+    """The language switch: a person's own language (every page's switch), or with `projector`
+    (a session code) the language of that session's projector only (projector.html)."""
     form = await guarded_form(request)
     lang = Translator.pick(form.get("lang"))
-    target = form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only our own pages: no open redirect
-    response = RedirectResponse(target, status_code=303)
-    set_cookie(request, response, security.LANG_COOKIE, lang)
+    response = RedirectResponse(own_page(form.get("next", "/")), status_code=303)
+    projector = form.get("projector", "")
+    if projector:
+        if codes.normalize(projector) != projector:  # a cookie name is made of it: codes only
+            return RedirectResponse("/", status_code=303)
+        set_cookie(request, response, security.projector_lang_cookie(projector), lang)
+    else:
+        set_cookie(request, response, security.LANG_COOKIE, lang)
     return response
 
 async def create_session(request: Request) -> Response:
@@ -224,10 +242,10 @@ async def end_session(request: Request) -> Response:
 async def projector_page(request: Request) -> Response:
     code, token = request.path_params["code"], request.path_params["token"]
     room = await load_room(request, code)
-    lang = browser_lang(request, room.state.language if room else None)
     if room is None or not security.same_secret(token, room.state.join_token):
-        return not_found(request, lang)
-    return live_page(request, room, Viewer(Role.PROJECTOR, lang, base_url=base_url(request)), "projector.html")
+        return not_found(request, browser_lang(request, room.state.language if room else None))
+    viewer = Viewer(Role.PROJECTOR, projector_lang(request, room), base_url=base_url(request))
+    return live_page(request, room, viewer, "projector.html")
 
 
 async def session_json(request: Request) -> Response:

@@ -95,6 +95,10 @@ class Settings:
     # http origin other than localhost, so a LAN or internet server without a proxy needs this.
     tls_cert: str = ""
     tls_key: str = ""
+    # For measuring what they are worth (docs/performance.md, "on Python 3.13"): the server
+    # process's collector settings (server/__main__.py tune_gc) and the eager send (server/ws.py).
+    gc_tuning: bool = True
+    eager_send: bool = True
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -133,6 +137,8 @@ class Settings:
             media_ports=parse_range(env.get("KRING_MEDIA_PORTS", "")),
             tls_cert=env.get("KRING_TLS_CERT", ""),
             tls_key=env.get("KRING_TLS_KEY", ""),
+            gc_tuning=env.get("KRING_GC_TUNING", "on") != "off",
+            eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
         )
 
     def budgets(self) -> BudgetSettings:

@@ -32,7 +32,7 @@ from server import errors, security
 from server.budgets import Refusal
 from server.eager_send import send_eagerly
 from server.kring import Kring, kring
-from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room
+from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room, projector_lang
 from web.viewer import Viewer
 
 log = logging.getLogger("kring.ws")
@@ -89,7 +89,7 @@ class Connection:
         self.dirty |= names
         waiter = self._wakeup
         if waiter is not None and not waiter.done() and not self.notices and not self.closing \
-                and self._idle is None:
+                and self._idle is None and self.k.settings.eager_send:
             # The sender is idle: write the frame from here rather than wake it (see
             # server/eager_send.py). Anything unusual goes back to the sender.
             self._send_now()
@@ -456,7 +456,7 @@ async def projector_socket(ws: WebSocket, send: Send) -> None:
     if not security.same_secret(ws.path_params["token"], room.state.join_token):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    viewer = Viewer(Role.PROJECTOR, browser_lang(ws, room.state.language), base_url=base_url(ws))
+    viewer = Viewer(Role.PROJECTOR, projector_lang(ws, room), base_url=base_url(ws))
     if await _admitted(ws, k, room, viewer):
         await Connection(ws, k, room, viewer, send).run(_since(ws))
 

@@ -76,7 +76,7 @@ def test_the_events_that_change_what_is_now_touch_the_now_region() -> None:
 def test_the_participant_page_has_tabs_from_the_regions() -> None:
     tabs = {tab.name: names for tab, names in LAYOUT.page_tabs(Role.PARTICIPANT)}
     assert tabs["wall"] == ["wall-mine", "wall"]
-    assert tabs["polls"] == ["polls", "polls-results"]
+    assert tabs["polls"] == ["polls", "polls-results", "quiz-me"]  # the quiz place after the polls
     assert "queue-me" in LAYOUT.top_regions(Role.PARTICIPANT)
     assert "queue-turn" in LAYOUT.top_regions(Role.PARTICIPANT, "trajectory")
     assert list(tabs)[-1] == "more"

@@ -383,3 +383,23 @@ def test_an_unknown_poll_download_says_that_poll_does_not_exist(session: tuple[B
     dutch = mentor.get(f"/m/{code}/polls/nope.csv")
     assert dutch.status_code == 404 and "Die peiling bestaat niet." in dutch.text
     assert browsers.as_("anna").get(f"/m/{code}/polls/nope.csv").status_code == 403
+
+
+def test_the_ranking_form_taps_in_order_and_sends_the_places_the_parser_reads(session: tuple[Browsers, str]) -> None:
+    """Issue 15: the phone's ranking is a list of toggle buttons (web/static/polls.js) over the
+    select-per-option form the parser reads (rank_<option>=<place>), pre-filled with the answer."""
+    browsers, code = session
+    with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mws, \
+            browsers.as_("anna").websocket_connect(f"/ws/s/{code}") as aws:
+        for ws in (mws, aws):
+            receive_until(ws, 'data-state="live"')
+        poll_id = create_poll(browsers, code, mws, kind="rank", question="Order?", options="Alpha\nBeta\nGamma")
+        form = receive_until(aws, "data-rank-tap")
+        assert form.count('aria-pressed="false"') >= 3 and "0 of 3 placed" in form
+        assert all(f'name="rank_{i}"' in form for i in range(3))  # the form without script
+        send(aws, cmd="poll_answer", poll=poll_id, rank_0="2", rank_1="3", rank_2="1")
+        mine = receive_until(aws, "Your answer was received")
+    buttons = re.findall(r'data-option="(\d)" data-place="(\d)" aria-pressed="(\w+)"', mine)
+    assert buttons == [("0", "2", "true"), ("1", "3", "true"), ("2", "1", "true")]
+    assert "3 of 3 placed" in mine
+    assert re.search(r'<select name="rank_2"[^>]*>\s*<option value="1" selected>', mine)

@@ -13,7 +13,7 @@ from datetime import date, time
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal, format_percent
 
 # The CLDR locale behind each interface language. English is British English: Kring's English
@@ -48,11 +48,15 @@ class Formats:
 
     def date(self, value: date | str, skeleton: str = "MMMEd") -> str:
         """A calendar date by CLDR skeleton: "MMMEd" (weekday, day, short month) by default,
-        "yMMMEd" with the year. Accepts the ISO text events store; "" stays "" (no date)."""
+        "yMMMEd" with the year; or "full", the locale's own long form with the weekday written
+        out ("donderdag 10 december 2026": a skeleton gives Dutch only "do"), for the projector.
+        Accepts the ISO text events store; "" stays "" (no date)."""
         if isinstance(value, str):
             if not value:
                 return ""
             value = date.fromisoformat(value)
+        if skeleton == "full":
+            return format_date(value, "full", locale=self.locale)
         return format_skeleton(skeleton, value, locale=self.locale)
 
     def time(self, value: time | str) -> str:

@@ -33,6 +33,36 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
+# How much of an Accept-Language header is read: browsers send a handful of tags (Chromium about
+# 30 characters); a longer one is cut, so a hostile header costs nothing.
+ACCEPT_MAX_CHARS = 500
+ACCEPT_MAX_TAGS = 24
+
+
+def best_accepted(header: str, supported: tuple[str, ...] = LANGUAGES) -> str | None:
+    """The supported language an Accept-Language header (RFC 9110, 12.5.4) prefers most, or None.
+
+    Tags match by their primary subtag ("nl-BE" is nl); the highest weight wins, and of equal
+    weights the one named first; q=0 means "not this one"; "*" and unsupported tags are skipped."""
+    best, best_q = None, 0.0
+    for item in header[:ACCEPT_MAX_CHARS].split(",")[:ACCEPT_MAX_TAGS]:
+        tag, _, params = item.partition(";")
+        primary = tag.strip().lower().partition("-")[0]
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if not 0.0 < q <= 1.0:  # also NaN: not a weight
+            continue
+        if primary in supported and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
 class Gettext(Protocol):
     def __call__(self, msgid: str, /, **params: object) -> str: ...
 
@@ -132,7 +162,8 @@ class Translator:
 
     @staticmethod
     def pick(*candidates: str | None) -> str:
-        """The first supported language among candidates (browser choice first, then session)."""
+        """The first supported language among candidates (a person's own choice first, then what
+        their browser asks for, then the session's: server/pages.py browser_lang)."""
         for lang in candidates:
             if lang in LANGUAGES:
                 return lang

@@ -7,9 +7,11 @@ New polls and answers get their ids here, from the shell (Fields.new_id).
 Form shapes (htmx sends form fields; a field sent twice arrives as a list):
   poll_create   kind, question, options (one per line), max_choices, scale_max, low_label,
                 high_label, anonymous ("yes" or absent), live ("yes" or absent), correct (the
-                1-based numbers of the correct options, "1, 3")
+                1-based numbers of the correct options, "1, 3"), time_limit (seconds to answer once
+                opened; empty or 0: no answer timer)
   poll_answer   poll, choice (repeated for multiple choice), value (scale), rank_<i> (the place
                 of option i, 1-based), word (repeated), text
+  poll_time     poll, time_limit (seconds; 0 takes the answer timer off a poll that is not open)
   poll_status / poll_results / poll_reveal / poll_hide / poll_spotlight / poll_duplicate / poll_delete
 """
 
@@ -42,6 +44,7 @@ def _create(f: Fields) -> Command:
         anonymous=f.flag("anonymous"),
         live=f.flag("live"),
         correct=correct,
+        time_limit=f.number("time_limit", "0"),
     )
 
 
@@ -86,5 +89,6 @@ PARSERS: Mapping[str, Parser] = {
     ),
     "poll_spotlight": lambda f: polls.SpotlightPollAnswer(poll_id=f.text("poll"), answer_id=f.text("answer")),
     "poll_delete": lambda f: polls.DeletePoll(poll_id=f.text("poll")),
+    "poll_time": lambda f: polls.SetPollTimeLimit(poll_id=f.text("poll"), seconds=f.number("time_limit", "0")),
 }
 

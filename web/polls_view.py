@@ -37,6 +37,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "answer": "Answer",
     "word": "Word",
     "status": "Status",
+    "time_limit": "Answer time in seconds",
 }
 
 
@@ -104,6 +105,9 @@ class PollView:
     mine: tuple[int, ...] = ()
     my_texts: tuple[str, ...] = ()
     has_mine: bool = False
+    # After the reveal of a quiz: "right" or "wrong" for the viewer's own answer (participants only).
+    my_result: str = ""
+    correct_labels: tuple[str, ...] = ()  # with my_result: the options that were right
     who: list[tuple[str, str]] = field(default_factory=list)  # (name, answer): mentor, named polls
 
     @property
@@ -182,6 +186,10 @@ def poll_view(room: Room, viewer: Viewer, poll: Poll) -> PollView:
         mine=mine.choices if mine else (),
         my_texts=mine.texts if mine else (),
         has_mine=mine is not None,
+        my_result=("right" if polls.is_correct(poll, mine) else "wrong")
+        if mine is not None and poll.quiz and poll.correct_shown else "",
+        correct_labels=tuple(poll.options[c] for c in poll.correct)
+        if mine is not None and poll.correct_shown else (),
     )
     if not show_results:
         return view  # nothing of the results leaves the server for this viewer
@@ -243,6 +251,7 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
 
 def _limits() -> Mapping[str, int]:
     return {
+        "time_min": polls.TIME_LIMIT_MIN, "time_max": polls.TIME_LIMIT_MAX,
         "question": polls.QUESTION_MAX, "option": polls.OPTION_MAX, "options": polls.OPTIONS_MAX,
         "label": polls.LABEL_MAX, "word": polls.WORD_MAX, "words": polls.WORDS_PER_PERSON_MAX,
         "text": polls.TEXT_MAX,
@@ -289,6 +298,8 @@ FEATURE = WebFeature(
         polls.PollEntryHidden: _ALL,
         polls.PollSpotlighted: frozenset({MENTOR_REGION, STAGE}),
         polls.PollDeleted: _ALL,
+        polls.PollTimeLimitSet: frozenset({MENTOR_REGION}),
+        polls.PollTimedOut: _ALL,
         # An ended session takes the answer forms away.
         events.SessionEnded: frozenset({PARTICIPANT_REGION}),
     },
@@ -297,7 +308,8 @@ FEATURE = WebFeature(
     presence_regions=frozenset({"polls-mentor"}),
     tabs=(Tab("polls", "Polls", order=20),),
     now=(NowEntry("poll", "Poll", tab="polls", item="poll", title=_poll_question,
-                  events=frozenset({events.ProjectorViewChanged, polls.PollStatusChanged, polls.PollDeleted}),
+                  events=frozenset({events.ProjectorViewChanged, polls.PollStatusChanged, polls.PollDeleted,
+                                    polls.PollTimedOut}),
                   views=frozenset({"poll"}), running=_open_polls,
                   ref_of=lambda ref: ref.removeprefix(COMPARE)),),
 )

@@ -7,7 +7,8 @@ Privacy lives here:
   (participants and the mentor), never on the projector; a participant's own share form is in
   the personal `trajectory-after` region;
 - the people list with personal-link and delete buttons is the mentor's only;
-- the projector gets the session number and nothing else of the trajectory.
+- the projector gets the session number and title, and on its closing screen between two
+  sessions the next one's date, time and title (web/session_view.py), and nothing else of it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ value; for a ranking the option indices from first to last) plus `texts` (words 
 
 Results are pure functions of a poll (`tally`, `scale_stats`, `word_counts`, `rank_averages`,
 `quiz_score`), so the web layer only formats them and tests can check them without HTML.
+A poll may have an answer timer (`time_limit` seconds): opening it sets `ends_at` from the
+opening event's time, and the shell's periodic sweep (server/poll_timer.py) sends ClosePollOnTime
+once its clock passes that; the core checks the claim and closes the poll with PollTimedOut. The
+quiz leaderboard across polls is its own small feature in realtime/polls/quiz.py.
 Duplicating a poll makes a new draft with the same question and `source_id` pointing at the
 original, so two runs can be shown side by side.
 """
@@ -28,6 +32,7 @@ from realtime.polls.messages import (
     COMMANDS,
     EVENTS,
     AnswerPoll,
+    ClosePollOnTime,
     CreatePoll,
     DeletePoll,
     DuplicatePoll,
@@ -40,8 +45,11 @@ from realtime.polls.messages import (
     PollResultsShown,
     PollSpotlighted,
     PollStatusChanged,
+    PollTimedOut,
+    PollTimeLimitSet,
     RevealCorrect,
     SetPollStatus,
+    SetPollTimeLimit,
     ShowPollResults,
     SpotlightPollAnswer,
 )
@@ -60,6 +68,8 @@ from realtime.polls.model import (
     SCALES,
     STATUSES,
     TEXT_MAX,
+    TIME_LIMIT_MAX,
+    TIME_LIMIT_MIN,
     WORD_MAX,
     WORDS_PER_PERSON_MAX,
     Ballot,
@@ -94,6 +104,8 @@ FEATURE = CoreFeature(
         PollEntryHidden: (),
         PollSpotlighted: (),
         PollDeleted: (),
+        PollTimeLimitSet: (),
+        PollTimedOut: (),
     },
     export_key="polls",
     export=export,
@@ -105,6 +117,7 @@ __all__ = [
     "AnswerPoll",
     "Ballot",
     "CHOICE_KINDS",
+    "ClosePollOnTime",
     "COMMANDS",
     "CreatePoll",
     "DeletePoll",
@@ -129,6 +142,8 @@ __all__ = [
     "PollResultsShown",
     "PollSpotlighted",
     "PollStatusChanged",
+    "PollTimeLimitSet",
+    "PollTimedOut",
     "PollsState",
     "QUESTION_MAX",
     "REASONS",
@@ -136,9 +151,12 @@ __all__ = [
     "SCALES",
     "STATUSES",
     "SetPollStatus",
+    "SetPollTimeLimit",
     "ShowPollResults",
     "SpotlightPollAnswer",
     "TEXT_MAX",
+    "TIME_LIMIT_MAX",
+    "TIME_LIMIT_MIN",
     "WORDS_PER_PERSON_MAX",
     "WORD_MAX",
     "decide",

@@ -9,6 +9,7 @@ from realtime.events import Actor, Command, Event
 from realtime.guards import require_member, require_mentor, require_open
 from realtime.polls.messages import (
     AnswerPoll,
+    ClosePollOnTime,
     CreatePoll,
     DeletePoll,
     DuplicatePoll,
@@ -21,8 +22,11 @@ from realtime.polls.messages import (
     PollResultsShown,
     PollSpotlighted,
     PollStatusChanged,
+    PollTimedOut,
+    PollTimeLimitSet,
     RevealCorrect,
     SetPollStatus,
+    SetPollTimeLimit,
     ShowPollResults,
     SpotlightPollAnswer,
 )
@@ -39,6 +43,8 @@ from realtime.polls.model import (
     QUESTION_MAX,
     SCALES,
     TEXT_MAX,
+    TIME_LIMIT_MAX,
+    TIME_LIMIT_MIN,
     WORD_MAX,
     WORDS_PER_PERSON_MAX,
     Poll,
@@ -79,7 +85,21 @@ def _int_in(value: object, low: int, high: int, field_name: str) -> int:
     return value
 
 
-def _create(state: RoomState, command: CreatePoll) -> PollCreated:
+def _time_limit(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not (
+        value == 0 or TIME_LIMIT_MIN <= value <= TIME_LIMIT_MAX
+    ):
+        raise Rejected("poll_time_limit", min=TIME_LIMIT_MIN, max=TIME_LIMIT_MAX)
+    return value
+
+
+def _create(state: RoomState, command: CreatePoll) -> list[Event]:
+    created = _created(state, command)
+    seconds = _time_limit(command.time_limit)
+    return [created, PollTimeLimitSet(created.poll_id, seconds)] if seconds else [created]
+
+
+def _created(state: RoomState, command: CreatePoll) -> PollCreated:
     if len(state.part(PART).polls) >= POLLS_MAX:
         raise Rejected("polls_full", max=POLLS_MAX)
     poll_id = clean_line(command.poll_id, "poll", ID_MAX)
@@ -123,7 +143,7 @@ def _correct(command: CreatePoll, kind: str, options: tuple[str, ...], max_choic
     return correct
 
 
-def _duplicate(state: RoomState, command: DuplicatePoll) -> PollCreated:
+def _duplicate(state: RoomState, command: DuplicatePoll) -> list[Event]:
     source = _poll(state, command.source_id)
     if len(state.part(PART).polls) >= POLLS_MAX:
         raise Rejected("polls_full", max=POLLS_MAX)
@@ -132,11 +152,12 @@ def _duplicate(state: RoomState, command: DuplicatePoll) -> PollCreated:
         raise Rejected("bad_message")
     # A copy of a copy compares with the first run: that is the "before" people mean.
     origin = source.source_id or source.poll_id
-    return PollCreated(
+    created = PollCreated(
         poll_id, source.kind, source.question, source.options, source.max_choices,
         source.scale_max, source.low_label, source.high_label, source.anonymous, source.live,
         source.correct, origin,
     )
+    return [created, PollTimeLimitSet(poll_id, source.time_limit)] if source.time_limit else [created]
 
 
 def _ballot(poll: Poll, choices: tuple[int, ...], texts: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -222,7 +243,26 @@ def _mentor_event(state: RoomState, command: Command) -> list[Event]:
         return [] if poll.spotlight == answer_id else [PollSpotlighted(poll.poll_id, answer_id)]
     if isinstance(command, DeletePoll):
         return [PollDeleted(_poll(state, command.poll_id).poll_id)]
+    if isinstance(command, SetPollTimeLimit):
+        poll = _poll(state, command.poll_id)
+        seconds = _time_limit(command.seconds)
+        if poll.status == "open":
+            raise Rejected("poll_timer_open")  # the phones count down from the opening's deadline
+        return [] if poll.time_limit == seconds else [PollTimeLimitSet(poll.poll_id, seconds)]
+    if isinstance(command, ClosePollOnTime):
+        return _time_up(state, command)
     raise Rejected("unknown_command")
+
+
+def _time_up(state: RoomState, command: ClosePollOnTime) -> list[Event]:
+    """The sweep's claim that time is up, checked against the deadline the log made. A poll the
+    mentor closed (or a second process's sweep closed) first: nothing to do."""
+    poll = state.part(PART).polls.get(command.poll_id) if isinstance(command.poll_id, str) else None
+    if poll is None or poll.status != "open" or poll.ends_at is None:
+        return []
+    if not isinstance(command.now, (int, float)) or command.now < poll.ends_at:
+        raise Rejected("poll_time_not_up")
+    return [PollTimedOut(poll.poll_id)]
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
@@ -231,9 +271,9 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         return [_answer(state, command, actor)]
     require_mentor(actor)
     if isinstance(command, CreatePoll):
-        return [_create(state, command)]
+        return _create(state, command)
     if isinstance(command, DuplicatePoll):
-        return [_duplicate(state, command)]
+        return _duplicate(state, command)
     return _mentor_event(state, command)
 
 

@@ -16,8 +16,10 @@ from realtime.polls.messages import (
     PollResultsShown,
     PollSpotlighted,
     PollStatusChanged,
+    PollTimedOut,
+    PollTimeLimitSet,
 )
-from realtime.polls.model import PART, Ballot, Poll, PollsState
+from realtime.polls.model import PART, Ballot, Poll
 
 if TYPE_CHECKING:
     from realtime.state import RoomState
@@ -28,12 +30,18 @@ if TYPE_CHECKING:
 def _with_poll(state: RoomState, poll: Poll) -> RoomState:
     polls = dict(state.part(PART).polls)
     polls[poll.poll_id] = poll
-    return state.with_part(PART, PollsState(MappingProxyType(polls)))
+    return state.with_part(PART, dataclasses.replace(state.part(PART), polls=MappingProxyType(polls)))
 
 
 def _fold(state: RoomState, poll: Poll, event: Event, at: float) -> Poll:
     if isinstance(event, PollStatusChanged):
-        return dataclasses.replace(poll, status=event.status)
+        # Each opening gets the whole answer time, counted from the moment it was opened.
+        ends_at = at + poll.time_limit if event.status == "open" and poll.time_limit else None
+        return dataclasses.replace(poll, status=event.status, ends_at=ends_at, timed_out=False)
+    if isinstance(event, PollTimedOut):
+        return dataclasses.replace(poll, status="closed", ends_at=None, timed_out=True)
+    if isinstance(event, PollTimeLimitSet):
+        return dataclasses.replace(poll, time_limit=event.seconds)
     if isinstance(event, PollResultsShown):
         return dataclasses.replace(poll, results_shown=event.shown)
     if isinstance(event, PollCorrectRevealed):
@@ -66,7 +74,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         return _with_poll(state, poll)
     if isinstance(event, PollDeleted):
         polls = {k: v for k, v in state.part(PART).polls.items() if k != event.poll_id}
-        return state.with_part(PART, PollsState(MappingProxyType(polls)))
+        return state.with_part(PART, dataclasses.replace(state.part(PART), polls=MappingProxyType(polls)))
     poll_id = getattr(event, "poll_id", None)
     if not isinstance(poll_id, str) or poll_id not in state.part(PART).polls:
         raise TypeError(f"evolve: event for an unknown poll {event!r}")

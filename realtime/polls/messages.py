@@ -29,6 +29,8 @@ class CreatePoll(Command):
     anonymous: bool = True
     live: bool = False
     correct: tuple[int, ...] = ()
+    # Seconds to answer once opened (0: no answer timer); the poll closes by itself (PollTimedOut).
+    time_limit: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,23 @@ class ShowPollResults(Command):
 @dataclass(frozen=True, slots=True)
 class RevealCorrect(Command):
     poll_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetPollTimeLimit(Command):
+    """The answer timer of a poll that is not open: `seconds` to answer once opened, 0 for none."""
+
+    poll_id: str
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePollOnTime(Command):
+    """The shell's periodic sweep (server/poll_timer.py) closing a poll whose time is up. It has no
+    socket parser, so nobody can send it; `now` is the sweep's clock, checked against `ends_at`."""
+
+    poll_id: str
+    now: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +166,25 @@ class PollDeleted(Event):
     poll_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class PollTimeLimitSet(Event):
+    poll_id: str
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class PollTimedOut(Event):
+    """The answer time ran out: the poll is closed, as if the mentor closed it."""
+
+    poll_id: str
+
+
 COMMANDS: tuple[type[Command], ...] = (
     CreatePoll, DuplicatePoll, SetPollStatus, ShowPollResults, RevealCorrect, AnswerPoll,
-    HidePollEntry, SpotlightPollAnswer, DeletePoll,
+    HidePollEntry, SpotlightPollAnswer, DeletePoll, SetPollTimeLimit, ClosePollOnTime,
 )
 EVENTS: tuple[type[Event], ...] = (
     PollCreated, PollStatusChanged, PollResultsShown, PollCorrectRevealed, PollAnswered,
-    PollEntryHidden, PollSpotlighted, PollDeleted,
+    PollEntryHidden, PollSpotlighted, PollDeleted, PollTimeLimitSet, PollTimedOut,
 )
 

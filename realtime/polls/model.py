@@ -32,6 +32,9 @@ REASONS: Mapping[str, str] = {
     "poll_quiz_kind": "Only choice polls can have correct answers.",
     "poll_quiz_open": "Close the poll before you reveal the correct answers.",
     "poll_answer_gone": "That answer has been changed or removed.",
+    "poll_time_limit": "The answer time is from {min} to {max} seconds, or 0 for no timer.",
+    "poll_timer_open": "Close the poll before you change its answer time.",
+    "poll_time_not_up": "This poll still has time left.",
 }
 
 
@@ -51,6 +54,9 @@ WORD_MAX = 30
 WORDS_PER_PERSON_MAX = 5
 TEXT_MAX = 280
 ID_MAX = 32
+# An answer timer: long enough to read a question, short enough to be a quiz.
+TIME_LIMIT_MIN = 5
+TIME_LIMIT_MAX = 600
 
 
 # ---------------------------------------------------------------- state
@@ -91,6 +97,9 @@ class Poll:
     ballots: Mapping[str, Ballot] = field(default_factory=lambda: _NO_BALLOTS)
     hidden: frozenset[str] = frozenset()
     spotlight: str = ""
+    time_limit: int = 0  # seconds to answer once opened; 0: no answer timer
+    ends_at: float | None = None  # while open with a time limit: when the time is up (epoch s)
+    timed_out: bool = False  # the last close was the timer's, not the mentor's
 
     @property
     def quiz(self) -> bool:

@@ -92,6 +92,8 @@ def _ballot_export(poll: Poll, pid: str, ballot: Ballot) -> dict[str, Any]:
         data["participant"] = pid
     if poll.kind in CHOICE_KINDS:
         data["options"] = [poll.options[c] for c in ballot.choices]
+        if poll.quiz:
+            data["correct"] = is_correct(poll, ballot)
     elif poll.kind == "scale":
         data["value"] = ballot.choices[0]
     elif poll.kind == "rank":
@@ -116,6 +118,7 @@ def export_poll(poll: Poll) -> dict[str, Any]:
         "options": list(poll.options), "status": poll.status, "anonymous": poll.anonymous,
         "created_at": poll.created_at, "copy_of": poll.source_id or None,
         "answers": len(poll.ballots), "ballots": ballots,
+        "time_limit_seconds": poll.time_limit or None, "timed_out": poll.timed_out,
     }
     if poll.kind in CHOICE_KINDS:
         result["counts"] = tally(poll)

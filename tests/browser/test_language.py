@@ -29,10 +29,11 @@ PLURALS = {
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_counts_take_the_languages_plural_form(new_context: NewContext, lang: str) -> None:
     texts = PLURALS[lang]
+    locale = "nl-NL" if lang == "nl" else "en-US"  # a person's language: their browser's
     mentor = await (await new_context()).new_page()
     code = await create_session(mentor, "Plurals", language=lang)
-    ada = await join(await new_context(**PHONE), code, "Ada")
-    bram = await join(await new_context(**PHONE), code, "Bram")
+    ada = await join(await new_context(**PHONE, locale=locale), code, "Ada")
+    bram = await join(await new_context(**PHONE, locale=locale), code, "Bram")
     await send(ada, {"cmd": "topic_add", "title": "Feedback", "detail": ""})
     await expect(ada.locator("#topics-prompt")).to_contain_text(texts["waiting"][0])
 
@@ -130,3 +131,26 @@ async def test_long_dutch_words_break_at_syllables_on_the_projector(new_context:
         assert await line_breaks(names.nth(index)) == [], columns[index]
     last = await projector.locator(".wall-stage .wall-col").last.bounding_box()
     assert last is not None and last["x"] + last["width"] <= PROJECTOR["viewport"]["width"]
+
+
+async def test_each_phone_speaks_its_browsers_language_unless_its_person_chooses(new_context: NewContext) -> None:
+    """Accept-Language picks a person's language, in a session of another language; the switch
+    wins over it; a browser asking for a language Kring does not speak gets the session's."""
+    mentor = await (await new_context(locale="nl-NL")).new_page()
+    code = await create_session(mentor, "Gemengde groep", language="nl")
+    english = await join(await new_context(**PHONE, locale="en-GB"), code, "Ada")
+    dutch = await join(await new_context(**PHONE, locale="nl-BE"), code, "Bram")
+    french = await join(await new_context(**PHONE, locale="fr-FR"), code, "Chloé")
+    await expect(english.locator("html")).to_have_attribute("lang", "en")
+    await expect(dutch.locator("html")).to_have_attribute("lang", "nl")
+    await expect(french.locator("html")).to_have_attribute("lang", "nl")  # the session's language
+    await expect(english.locator("#presence h2")).to_have_text("Who is here")
+    await expect(french.locator("#presence h2")).to_have_text("Wie is er")
+
+    # Ada chooses Dutch: her choice wins over her browser, and live updates come in Dutch too.
+    await english.locator("form.lang-switch button[value=nl]").click()
+    await expect(english.locator("html")).to_have_attribute("lang", "nl")
+    await wait_live(english)
+    await mentor.locator("form[action$='/end'] input[name=confirm]").check()
+    await mentor.locator("form[action$='/end'] button[type=submit]").click()
+    await expect(english.locator("#session-head .badge-ended")).to_have_text("Deze bijeenkomst is afgelopen")

@@ -3,7 +3,9 @@ kind, the projector shows the result after reveal, a late vote is refused; axe-c
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Locator, Page, expect
@@ -44,6 +46,11 @@ async def add_poll(
     await card.get_by_role("button", name="Open poll").click()
     await expect(card.get_by_role("button", name="Close poll")).to_be_visible()
     return card
+
+
+def placed(option: str, place: int) -> re.Pattern[str]:
+    """The accessible name of a ranking option with its place (its place is said after it)."""
+    return re.compile(rf"^{option}\s*,\s*place {place}$")
 
 
 def poll_card(page: Page, question: str) -> Locator:
@@ -100,11 +107,12 @@ async def test_phone_answers_every_kind_projector_shows_results_late_vote_refuse
     await expect_received(card)
     # Ranking: Gamma first.
     card = poll_card(phone, "Order the topics")
-    await card.get_by_label("Place for Gamma").select_option("1")
-    await card.get_by_label("Place for Alpha").select_option("3")
+    for option in ("Gamma", "Beta", "Alpha"):
+        await card.get_by_role("button", name=option).click()
     await card.get_by_role("button", name="Send answer").click()
     await expect_received(card)
-    await expect(card.get_by_label("Place for Gamma")).to_have_value("1")
+    await expect(card.get_by_role("button", name="Gamma")).to_have_attribute("aria-pressed", "true")
+    await expect(card.get_by_role("button", name=placed("Gamma", 1))).to_have_count(1)
     await axe_check(phone)
 
     await expect(mentor.locator("#polls-mentor .poll-turnout").first).to_contain_text("1 of 1 answered")
@@ -197,4 +205,147 @@ async def test_quiz_reveal_and_dutch_participant(new_context: NewContext) -> Non
     results = results_card(phone, "2 + 2?")
     await expect(results.locator(".poll-bar.is-correct")).to_contain_text("4")
     await expect(results.locator(".poll-quiz-score")).to_contain_text("1 van 1 hadden het goed")
+    await show_all_polls(phone)
+    await expect(answer.locator(".poll-my-result")).to_contain_text("Je had het goed!")
+    await expect(answer.locator(".poll-my-result")).to_contain_text("Het goede antwoord: 4")
     await axe_check(phone)
+
+
+SHOTS = Path(os.environ.get("KRING_SHOTS", "/tmp/kring-shots"))
+
+
+async def test_ranking_by_tapping_options_in_order(new_context: NewContext) -> None:
+    """Issue 15: a phone ranks by tapping the options in order; a tap takes a place back, "Start
+    over" clears them all, a live count says how many are placed, and an incomplete ranking is not
+    sent (the message sits next to the options). The form still sends rank_<option>=<place>."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Ranking")
+    phone = await join(await new_context(**PHONE), code, "Ada", "room")
+    await add_poll(mentor, "rank", "What first?", "Planning\nFeedback\nWriting\nReading")
+    card = poll_card(phone, "What first?")
+    await expect(card.locator("[data-rank-tap]")).to_be_visible()
+    await expect(card.locator("[data-rank-selects]")).to_be_hidden()  # the no-script form, kept
+    count = card.locator(".poll-rank-count")
+    await expect(count).to_have_text("0 of 4 placed")
+
+    await card.get_by_role("button", name="Writing").click()
+    await card.get_by_role("button", name="Planning").click()
+    await expect(count).to_have_text("2 of 4 placed")
+    await expect(card.get_by_role("button", name=placed("Writing", 1))).to_have_attribute("aria-pressed", "true")
+    await expect(card.locator(".poll-rank-option[data-option='0'] .poll-rank-num")).to_have_text("2")
+    # An incomplete ranking stays on the phone, with the reason beside it.
+    await card.get_by_role("button", name="Send answer").click()
+    await expect(card.locator(".form-error")).to_have_text(
+        "Tap every option to give it a place (2 of 4 placed).")
+    await expect(card.locator(".poll-received")).to_have_count(0)
+    # Taking Writing back moves Planning up to the first place.
+    await card.get_by_role("button", name=placed("Writing", 1)).click()
+    await expect(card.get_by_role("button", name=placed("Planning", 1))).to_have_count(1)
+    await expect(count).to_have_text("1 of 4 placed")
+    # Keyboard: Start over, then Space/Enter on the options.
+    await card.get_by_role("button", name="Start over").click()
+    await expect(count).to_have_text("0 of 4 placed")
+    await expect(card.get_by_role("button", name="Planning")).to_be_focused()
+    for name in ("Reading", "Feedback", "Planning", "Writing"):
+        await card.get_by_role("button", name=name).focus()
+        await phone.keyboard.press("Space")
+    await expect(count).to_have_text("4 of 4 placed")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await phone.screenshot(path=str(SHOTS / "phone-ranking.png"))
+    await axe_check(phone)
+    await card.get_by_role("button", name="Send answer").click()
+    await expect_received(card)
+    # The server got the order tapped: Reading, Feedback, Planning, Writing.
+    ranking = mentor.locator("#polls-mentor article").filter(has_text="What first?")
+    await expect(ranking.locator(".poll-rank-bars .poll-bar-label")).to_have_text(
+        ["1. Reading", "2. Feedback", "3. Planning", "4. Writing"])
+    # After the re-render the phone still shows the answer it sent.
+    await expect(card.get_by_role("button", name=placed("Reading", 1))).to_have_attribute("aria-pressed", "true")
+    await expect(count).to_have_text("4 of 4 placed")
+
+
+async def show_all_polls(phone: Page) -> None:
+    """A closed poll is no longer "now" on a phone: one tap shows the whole Polls tab."""
+    show_all = phone.get_by_role("button", name="Show everything in “Polls”")
+    if await show_all.is_visible():
+        await show_all.click()
+
+
+async def test_quiz_verdict_on_each_phone_leaderboard_on_projector_and_answer_timer(new_context: NewContext) -> None:
+    """Issue 15: after the reveal each phone says whether its own answer was right; the mentor
+    puts a named leaderboard on the projector (readable at 1920x1080) and each phone shows its own
+    place; a poll with an answer timer counts down on the phone and closes by itself."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Quiz night")
+    ada = await join(await new_context(**PHONE), code, "Ada", "room")
+    bo = await join(await new_context(**PHONE), code, "Bo", "remote")
+    form = mentor.locator("#polls-new form")
+    await form.get_by_label("Single choice", exact=True).check()
+    await form.get_by_label("Question", exact=True).fill("Capital of France?")
+    await form.get_by_label("Options, one per line").fill("Lyon\nParis\nNice")
+    await form.get_by_label("Correct answer (quiz)").fill("2")
+    await form.get_by_label("Anonymous", exact=True).uncheck()
+    await form.get_by_role("button", name="Add poll").click()
+    card = mentor.locator("#polls-mentor article").filter(has_text="Capital of France?")
+    await card.get_by_role("button", name="Open poll").click()
+    await expect(card.get_by_role("button", name="Close poll")).to_be_visible()
+    await poll_card(ada, "Capital of France?").get_by_text("Paris", exact=True).click()
+    await expect_received(poll_card(ada, "Capital of France?"))
+    await poll_card(bo, "Capital of France?").get_by_text("Lyon", exact=True).click()
+    await expect_received(poll_card(bo, "Capital of France?"))
+    await card.get_by_role("button", name="Close poll").click()
+    await expect(card.get_by_role("button", name="Reopen")).to_be_visible()
+    await card.get_by_role("button", name="Reveal the correct answer").click()
+    await expect(card.get_by_role("button", name="Reveal the correct answer")).to_have_count(0)
+
+    # The leaderboard: with names, on the projector.
+    board = mentor.locator("#quiz-mentor")
+    await expect(board).to_be_visible()
+    await board.get_by_role("button", name="With names").click()
+    await expect(board.get_by_role("button", name="With names")).to_have_attribute("aria-pressed", "true")
+    await expect(board.locator(".quiz-name")).to_have_text(["Ada", "Bo"])
+    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
+    assert href
+    projector = await (await new_context(**PROJECTOR)).new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    await board.get_by_role("button", name="Show leaderboard on projector").click()
+    stage = projector.locator("#stage")
+    await expect(stage.locator(".quiz-row")).to_have_count(2)
+    await expect(stage.locator(".quiz-name")).to_have_text(["Ada", "Bo"])
+    await expect(stage.locator(".quiz-score")).to_have_text(["1 of 1", "0 of 1"])
+    assert (await stage.locator(".quiz-name").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 40
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await projector.screenshot(path=str(SHOTS / "projector-leaderboard.png"))
+    await axe_check(projector)
+    await axe_check(mentor)
+    await board.screenshot(path=str(SHOTS / "console-leaderboard.png"))
+
+    # Each phone: its own verdict and its own place, nobody else's.
+    for phone, verdict, place in ((ada, "You were right!", "Your place: 1 of 2"),
+                                  (bo, "Not right this time.", "Your place: 2 of 2")):
+        await show_all_polls(phone)
+        mine = poll_card(phone, "Capital of France?").locator(".poll-my-result")
+        await expect(mine).to_contain_text(verdict)
+        await expect(mine).to_contain_text("The correct answer: Paris")
+        await expect(phone.locator("#quiz-me")).to_contain_text(place)
+    await expect(ada.locator("#polls")).not_to_contain_text("Lyon")  # Bo's answer is nowhere on Ada's phone
+    await poll_card(ada, "Capital of France?").scroll_into_view_if_needed()
+    await ada.screenshot(path=str(SHOTS / "phone-quiz-result.png"))
+    await axe_check(ada)
+
+    # An answer timer: the phone counts down, the server closes the poll when the time is up.
+    await add_poll(mentor, "single", "Quick: 3 x 3?", "6\n9",
+                   {"Correct answer (quiz)": "2", "Answer time in seconds": "5"})
+    quick = poll_card(ada, "Quick: 3 x 3?")
+    await expect(quick.locator(".poll-countdown .timer-clock")).to_have_text(re.compile(r"^0:0[1-5]$"))
+    await ada.screenshot(path=str(SHOTS / "phone-quiz-countdown.png"))
+    await mentor.locator("#polls-mentor article").filter(has_text="Quick: 3 x 3?").screenshot(
+        path=str(SHOTS / "console-quiz-countdown.png"))
+    await show_all_polls(ada)
+    await expect(quick.locator(".poll-time-up")).to_have_text(
+        "Time is up: this poll closed by itself.", timeout=12_000)
+    await expect(quick.locator("form")).to_have_count(0)
+    timed = mentor.locator("#polls-mentor article").filter(has_text="Quick: 3 x 3?")
+    await expect(timed.locator(".poll-status")).to_have_text("Closed")
+    await expect(timed.locator(".badge", has_text="Time is up")).to_have_count(1)

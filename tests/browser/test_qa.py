@@ -45,10 +45,12 @@ TEXTS = {
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_context: NewContext, lang: str) -> None:
     words = TEXTS[lang]
-    mentor = await (await new_context(locale="nl-NL" if lang == "nl" else "en-US")).new_page()
+    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
+    locale = "nl-NL" if lang == "nl" else "en-US"
+    mentor = await (await new_context(locale=locale)).new_page()
     code = await create_session(mentor, "Q&A in the browser", language=lang)
-    phone = await join(await new_context(**PHONE), code, "Ada Lovelace", "room")
-    laptop = await join(await new_context(), code, "Bram", "remote")
+    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada Lovelace", "room")
+    laptop = await join(await new_context(locale=locale), code, "Bram", "remote")
 
     await show_tab(phone, words["tab"])  # one tap away on a phone ...
     ask = phone.locator("#qa-mine")

@@ -36,10 +36,12 @@ async def test_reactions_float_on_the_projector_and_the_alarm_reaches_console_an
     new_context: NewContext, lang: str
 ) -> None:
     words = TEXTS[lang]
-    mentor = await (await new_context(locale="nl-NL" if lang == "nl" else "en-US")).new_page()
+    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
+    locale = "nl-NL" if lang == "nl" else "en-US"
+    mentor = await (await new_context(locale=locale)).new_page()
     code = await create_session(mentor, "Reactions in the browser", language=lang)
-    phone = await join(await new_context(**PHONE), code, "Ada", "room")
-    laptop = await join(await new_context(), code, "Bram Thuis", "remote")
+    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada", "room")
+    laptop = await join(await new_context(locale=locale), code, "Bram Thuis", "remote")
     href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
     assert href
     projector = await (await new_context(**PROJECTOR)).new_page()

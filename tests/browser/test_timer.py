@@ -46,10 +46,12 @@ async def clock_of(page: Page, scope: str) -> int:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_the_timer_counts_down_on_every_screen(new_context: NewContext, lang: str) -> None:
     words = TEXTS[lang]
-    mentor = await (await new_context(locale="nl-NL" if lang == "nl" else "en-US")).new_page()
+    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
+    locale = "nl-NL" if lang == "nl" else "en-US"
+    mentor = await (await new_context(locale=locale)).new_page()
     code = await create_session(mentor, "Timer in the browser", language=lang)
-    phone = await join(await new_context(**PHONE), code, "Ada", "room")
-    laptop = await join(await new_context(), code, "Bram", "remote")
+    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada", "room")
+    laptop = await join(await new_context(locale=locale), code, "Bram", "remote")
     await expect(phone.locator("#timer")).to_be_hidden()
 
     timer = mentor.locator("#timer")
