@@ -24,6 +24,7 @@ from server import security
 from server.errors import http_status
 from server.forms import FormTooLarge, FormTooManyFields, read_form
 from server.kring import kring
+from web.exports.filename import content_disposition
 from web.i18n import Translator, best_accepted
 from web.viewer import Viewer
 
@@ -193,7 +194,7 @@ async def for_room(request: Request, role: Role | None = None, *, post: bool = F
 
 def download(body: bytes | str, media_type: str, filename: str) -> Response:
     return Response(body, media_type=media_type, headers={
-        "content-disposition": f'attachment; filename="{filename}"',
+        "content-disposition": content_disposition(filename),
         "cache-control": "no-store",
     })
 

@@ -6,10 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from realtime import polls
+from realtime import polls, trajectory
 from realtime.events import Role
 from server.kring import kring
 from server.pages import download, for_room, gone
+from web.exports.filename import local_day, readable_name
 from web.exports.polls import poll_csv
 
 
@@ -22,7 +23,9 @@ async def poll_results_csv(request: Request) -> Response:
     if poll is None:
         t = kring(request).translator.gettext(got.lang)
         return gone(request, got.lang, room.code, t("That poll does not exist."))
-    return download(poll_csv(poll), "text/csv; charset=utf-8", f"kring-{room.code}-poll-{poll.poll_id}.csv")
+    # Named by its question and the day it was made, not its id (issue 15).
+    day = local_day(poll.created_at, room.state.part(trajectory.PART).timezone)
+    return download(poll_csv(poll), "text/csv; charset=utf-8", readable_name(poll.question, day, ".csv"))
 
 
 def routes() -> list[BaseRoute]:

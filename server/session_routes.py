@@ -16,7 +16,7 @@ from realtime import codes, trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, CreateSession, EndSession, Join, Role
 from realtime.room import Room
-from server import security
+from server import security, summary_routes
 from server.errors import http_status
 from server.kring import Kring, kring
 from server.pages import (
@@ -272,4 +272,6 @@ def routes() -> list[BaseRoute]:
         Route("/m/{code}/end", end_session, methods=["POST"]),
         Route("/m/{code}/export.json", session_json, methods=["GET"]),
         Route("/p/{code}/{token}", projector_page, methods=["GET"]),
+        # The session's summary beside its JSON export: every room has one, planned or not.
+        *summary_routes.routes(),
     ]

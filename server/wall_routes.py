@@ -6,10 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from realtime import wall
+from realtime import trajectory, wall
 from realtime.events import Role
 from server.kring import kring
 from server.pages import download, for_room, gone
+from web.exports.filename import local_day, readable_name
 from web.exports.walls import wall_csv, wall_markdown
 
 
@@ -22,10 +23,14 @@ async def _wall_file(request: Request, suffix: str) -> Response:
     if wid not in room.state.part(wall.PART).walls:
         t = kring(request).translator.gettext(got.lang)
         return gone(request, got.lang, room.code, t("That wall does not exist."))
-    data = wall.export_wall(room.state, room.state.part(wall.PART).walls[wid])
+    the_wall = room.state.part(wall.PART).walls[wid]
+    data = wall.export_wall(room.state, the_wall)
+    # Named by its title and the day it was made, not its id (issue 15).
+    name = readable_name(the_wall.title, local_day(the_wall.created_at, room.state.part(trajectory.PART).timezone),
+                         f".{suffix}")
     if suffix == "md":
-        return download(wall_markdown(data), "text/markdown; charset=utf-8", f"kring-{room.code}-{wid}.md")
-    return download(wall_csv(data), "text/csv; charset=utf-8", f"kring-{room.code}-{wid}.csv")
+        return download(wall_markdown(data), "text/markdown; charset=utf-8", name)
+    return download(wall_csv(data), "text/csv; charset=utf-8", name)
 
 
 async def wall_md(request: Request) -> Response:
