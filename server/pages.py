@@ -84,7 +84,6 @@ def base_url(conn: HTTPConnection) -> str:
             return reach.origin(scheme, lan, conn.url.port)
     return f"{scheme}://{conn.url.netloc}"
 
-
 def browser_lang(request: HTTPConnection, session_lang: str | None = None) -> str:
     """A person's language: their own choice (the language switch's cookie), else the best match
     of what their browser asks for (Accept-Language), else the session's, else English."""
