@@ -92,12 +92,17 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         raise SystemExit("KRING_WORKERS > 1 needs KRING_BROKER_URL=redis://... (and a Redis store)")
     if bool(settings.tls_cert) != bool(settings.tls_key):
         raise SystemExit("KRING_TLS_CERT and KRING_TLS_KEY go together: set both (PEM files) or neither")
-    lan = reach.lan_address() if reach.all_interfaces(settings.host) and not settings.public_url else None
-    print(reach.banner(
-        scheme="https" if settings.tls_cert else "http", bind=settings.host, port=settings.port,
-        public_url=settings.public_url, lan=lan,
-        qr=lambda url: reach.terminal_qr(url, getattr(sys.stdout, "encoding", None)),
-    ), flush=True)
+    if settings.web_ports:  # the media process (Procfile.redis): pages reach it, people never open it
+        ports = ", ".join(str(p) for p in settings.web_ports)
+        print(f"\n  Kring's media process is running on port {settings.port}, for the pages of port {ports}.\n",
+              flush=True)
+    else:
+        lan = reach.lan_address() if reach.all_interfaces(settings.host) and not settings.public_url else None
+        print(reach.banner(
+            scheme="https" if settings.tls_cert else "http", bind=settings.host, port=settings.port,
+            public_url=settings.public_url, lan=lan,
+            qr=lambda url: reach.terminal_qr(url, getattr(sys.stdout, "encoding", None)),
+        ), flush=True)
     common = dict(
         host=settings.host,
         port=settings.port,

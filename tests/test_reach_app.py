@@ -151,3 +151,14 @@ def test_the_server_on_loopback_says_phones_cannot_join(tmp_path: Path) -> None:
     assert f"Open http://localhost:{proc.port}/ in your browser." in log
     assert "Phones cannot join: Kring listens on this computer only (127.0.0.1)." in log
     assert "On phones" not in log
+
+
+def test_the_media_process_offers_phones_nothing(tmp_path: Path) -> None:
+    """Procfile.redis's media process listens on the network too, but only pages open it."""
+    proc = ServerProcess(tmp_path, env={"KRING_HOST": "0.0.0.0", "KRING_WEB_PORTS": "8000", "KRING_MEDIA": "1"}).start()
+    try:
+        log = proc.log_path.read_text(encoding="utf-8")
+    finally:
+        proc.stop()
+    assert f"Kring's media process is running on port {proc.port}, for the pages of port 8000." in log
+    assert "On phones" not in log and "Kring is running" not in log
