@@ -4,6 +4,9 @@ address when Kring listens on it; and `python -m server` prints the address phon
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +15,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from bench.serverproc import ServerProcess, free_port
+from bench.serverproc import ROOT, ServerProcess, free_port, stop_process, wait_healthy
 from server import reach
 from server.app import create_app
 from server.reach import PhoneAddress
@@ -162,3 +165,22 @@ def test_the_media_process_offers_phones_nothing(tmp_path: Path) -> None:
         proc.stop()
     assert f"Kring's media process is running on port {proc.port}, for the pages of port 8000." in log
     assert "On phones" not in log and "Kring is running" not in log
+
+
+def test_local_wins_over_kring_host(tmp_path: Path) -> None:
+    """`kring serve --local` (and `bash scripts/run --local`, which passes it on) keeps Kring to
+    this computer even where KRING_HOST says 0.0.0.0, as scripts/run sets it."""
+    port = free_port()
+    log_path = tmp_path / "server.log"
+    env = {**os.environ, "KRING_HOST": "0.0.0.0", "KRING_PORT": str(port), "KRING_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8"}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "server", "--local"], cwd=ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT)
+    try:
+        wait_healthy(proc, f"http://127.0.0.1:{port}", 20, lambda: log_path.read_text(errors="replace"))
+    finally:
+        stop_process(proc)
+    text = log_path.read_text(encoding="utf-8")
+    assert "Phones cannot join: Kring listens on this computer only (127.0.0.1)." in text
+    assert f"Uvicorn running on http://127.0.0.1:{port}" in text
