@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         print(reach.banner(
             scheme="https" if settings.tls_cert else "http", bind=settings.host, port=settings.port,
             public_url=settings.public_url, lan=lan,
-            qr=lambda url: reach.terminal_qr(url, getattr(sys.stdout, "encoding", None)),
+            # Colours only for a terminal, and not when NO_COLOR asks for none (no-color.org).
+            qr=lambda url: reach.terminal_qr(url, getattr(sys.stdout, "encoding", None),
+                                             colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
         ), flush=True)
     common = dict(
         host=settings.host,

@@ -140,9 +140,11 @@ def unreachable(shown_base: str, public_url: str, bind: str) -> Unreachable | No
     return Unreachable.NO_NETWORK
 
 
-def terminal_qr(url: str, encoding: str | None = "utf-8") -> str:
-    """A QR code of `url` drawn with Unicode half blocks (two modules a character, light on dark
-    as terminals mostly are), or "" when text in `encoding` cannot carry those characters."""
+def terminal_qr(url: str, encoding: str | None = "utf-8", colour: bool = False) -> str:
+    """A QR code of `url` drawn with Unicode half blocks, two modules a character, or "" when text
+    in `encoding` cannot carry those characters. segno draws the light modules as blocks, which
+    scans on a dark terminal only; with `colour` every row is drawn white on black (ANSI), so that
+    a light terminal shows it the right way round too (a log file gets no escape codes)."""
     out = io.StringIO()
     segno.make(url, error="m").terminal(out=out, compact=True, border=2)
     drawn = out.getvalue()
@@ -150,6 +152,8 @@ def terminal_qr(url: str, encoding: str | None = "utf-8") -> str:
         drawn.encode(encoding or "ascii")
     except (UnicodeEncodeError, LookupError):
         return ""
+    if colour:
+        drawn = "".join(f"\033[97;40m{row}\033[0m\n" for row in drawn.rstrip("\n").split("\n"))
     return drawn
 
 

@@ -4,6 +4,7 @@ address phones can use, the cached probe, why a link is of no use to a phone, an
 from __future__ import annotations
 
 import pytest
+import segno
 
 from server import reach
 from server.reach import PhoneAddress, Unreachable
@@ -169,3 +170,23 @@ def test_the_terminal_qr_is_drawn_in_half_blocks_or_left_out() -> None:
     assert set("".join(rows)) <= {" ", "\u2580", "\u2584", "\u2588"}
     assert reach.terminal_qr("http://192.168.1.20:8000/", "ascii") == ""
     assert reach.terminal_qr("http://192.168.1.20:8000/", None) == ""
+
+
+def test_the_terminal_qr_in_colour_is_white_on_black_row_by_row() -> None:
+    plain = reach.terminal_qr("http://192.168.1.20:8000/").rstrip("\n").split("\n")
+    coloured = reach.terminal_qr("http://192.168.1.20:8000/", colour=True).rstrip("\n").split("\n")
+    assert coloured == [f"\033[97;40m{row}\033[0m" for row in plain]
+
+
+def test_the_terminal_qr_leaves_dark_modules_unpainted_and_paints_light_ones() -> None:
+    """Read back from the drawing, module by module: a block (the terminal's text colour, light on
+    the black the colour mode sets) is a light module, a space a dark one."""
+    url = "http://192.168.1.20:8000/"
+    rows = reach.terminal_qr(url).rstrip("\n").split("\n")
+    read: list[list[int]] = []
+    for row in rows:
+        read.append([0 if ch in "\u2588\u2580" else 1 for ch in row])  # upper half painted: light
+        read.append([0 if ch in "\u2588\u2584" else 1 for ch in row])  # lower half painted: light
+    expected = [list(r) for r in segno.make(url, error="m").matrix_iter(border=2)]
+    assert read[:len(expected)] == expected
+    assert all(all(m == 1 for m in r) for r in read[len(expected):])  # the padding row of an odd size
