@@ -12,7 +12,9 @@ only when it listens on it (KRING_HOST 0.0.0.0, `::` or that very address). So:
 - `PhoneAddress`: that answer for the app, asked again at most every `ttl_s` seconds (a laptop
   that changes Wi-Fi gets a new address), with the clock and the probe passed in.
 - `unreachable(...)`: why the links the pages show cannot be opened by a phone (the console says
-  so, web/templates/fragments/phones_unreachable.html), or None.
+  so, web/templates/fragments/phones_unreachable.html), or None. A request that came through a
+  reverse proxy (`proxied`) never gets the LAN address: a loopback `Host` there is the proxy's
+  to pass on.
 - `banner(...)`: the text printed at start; pure, so tests read it without starting a server.
 
 Everything but `lan_address` is pure.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import io
 import ipaddress
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -121,20 +123,34 @@ class PhoneAddress:
         return self._host
 
 
+# Headers a reverse proxy adds: a request with one came through a proxy.
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto")
+
+
+def proxied(headers: Mapping[str, str]) -> bool:
+    """Whether a request came through a reverse proxy (it added a forwarding header). A proxy that
+    does not pass `Host` on makes Kring see its own loopback address: that is the proxy's to fix
+    (or KRING_PUBLIC_URL's), and the LAN address would only go around the proxy."""
+    return any(name in headers for name in PROXY_HEADERS)
+
+
 class Unreachable(StrEnum):
     """Why phones cannot open the links and QR codes the pages show."""
 
     PUBLIC_URL = "public_url"  # KRING_PUBLIC_URL names this machine
+    PROXY = "proxy"  # a proxy in front of Kring did not pass the Host header on
     LOCAL_ONLY = "local_only"  # Kring listens on this machine only (KRING_HOST=127.0.0.1)
     NO_NETWORK = "no_network"  # Kring listens on the network, but this machine has no address on one
 
 
-def unreachable(shown_base: str, public_url: str, bind: str) -> Unreachable | None:
+def unreachable(shown_base: str, public_url: str, bind: str, via_proxy: bool = False) -> Unreachable | None:
     """Why the base URL the pages show (pages.base_url) is of no use to a phone, or None."""
     if not is_local_url(shown_base):
         return None
     if public_url:
         return Unreachable.PUBLIC_URL
+    if via_proxy:
+        return Unreachable.PROXY
     if not listens_on_network(bind):
         return Unreachable.LOCAL_ONLY
     return Unreachable.NO_NETWORK

@@ -219,7 +219,8 @@ async def mentor_page(request: Request) -> Response:
         mentor_url=mentor_url,
         qr_mentor=qr_svg(mentor_url, t("QR code with the mentor link")),
         # Phones cannot open a join link to localhost: the console says why and what to do.
-        phones_unreachable=reach.unreachable(base, k.settings.public_url, k.settings.host),
+        phones_unreachable=reach.unreachable(base, k.settings.public_url, k.settings.host,
+                                             reach.proxied(request.headers)),
     )
 
 async def mentor_trajectory_page(request: Request) -> Response:

@@ -113,6 +113,15 @@ def test_why_phones_cannot_use_a_link(shown: str, public: str, bind: str, expect
     assert reach.unreachable(shown, public, bind) == expected
 
 
+def test_a_proxy_that_hides_the_host_is_the_proxys_to_fix() -> None:
+    assert reach.unreachable("http://127.0.0.1:8000", "", "127.0.0.1", via_proxy=True) == Unreachable.PROXY
+    assert reach.unreachable("http://127.0.0.1:8000", "", "0.0.0.0", via_proxy=True) == Unreachable.PROXY
+    assert reach.unreachable("https://kring.example.org", "", "127.0.0.1", via_proxy=True) is None
+    assert reach.proxied({"x-forwarded-for": "203.0.113.9"})
+    assert reach.proxied({"forwarded": "for=203.0.113.9"})
+    assert not reach.proxied({"host": "localhost:8000"})
+
+
 def fake_qr(url: str) -> str:
     return f"[QR {url}]\n"
 

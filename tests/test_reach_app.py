@@ -184,3 +184,13 @@ def test_local_wins_over_kring_host(tmp_path: Path) -> None:
     text = log_path.read_text(encoding="utf-8")
     assert "Phones cannot join: Kring listens on this computer only (127.0.0.1)." in text
     assert f"Uvicorn running on http://127.0.0.1:{port}" in text
+
+
+def test_through_a_proxy_that_hides_the_host_the_console_says_so(tmp_path: Path) -> None:
+    """nginx without `proxy_set_header Host` sends Kring its own address: the LAN address would go
+    around the proxy, so the link stays and the warning names the proxy."""
+    with console_app(tmp_path, "http://127.0.0.1:8000", host="0.0.0.0") as (client, code):
+        html = client.get(f"/m/{code}", headers={"x-forwarded-for": "203.0.113.9"}).text
+        page = Console(html)
+        assert page.join_link.startswith(f"http://127.0.0.1:8000/j/{code}/")
+        assert "proxy" in page.note and "Host header" in page.note
