@@ -102,7 +102,10 @@ async def wait_group(page: Page) -> None:
 async def run(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kring-shots-") as tmp:
-        server = ServerProcess(Path(tmp))
+        # A public address, as a real deployment has: the pages are opened at 127.0.0.1, and a join
+        # link to the screenshotting machine itself would show the console's warning that phones
+        # cannot use it (issue 15), which no reader of the README needs to see.
+        server = ServerProcess(Path(tmp), env={"KRING_PUBLIC_URL": "https://kring.example.org"})
         await asyncio.to_thread(server.start)
         try:
             async with async_playwright() as playwright:

@@ -9,10 +9,12 @@ import gc
 import logging
 import os
 import re
+import sys
 
 import uvicorn
 from starlette.applications import Starlette
 
+from server import reach
 from server.app import create_app
 from server.settings import DataDirError, Settings
 
@@ -59,12 +61,23 @@ def worker_app() -> Starlette:
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
-    argparse.ArgumentParser(
+    parser = argparse.ArgumentParser(
         prog=prog,
         description="Run Kring. Settings come from the environment: KRING_PORT (or PORT), KRING_HOST, "
         "KRING_DATA_DIR, KRING_PUBLIC_URL, KRING_STORE_URL, KRING_BROKER_URL, KRING_WORKERS, ... "
         "(server/settings.py and docs/deployment.md).",
-    ).parse_args(argv)
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--lan", dest="host", action="store_const", const="0.0.0.0",
+                       help="listen on every network of this computer, so that phones can join "
+                       "(KRING_HOST=0.0.0.0; README.md, 'Letting phones in')")
+    where.add_argument("--local", dest="host", action="store_const", const="127.0.0.1",
+                       help="listen on this computer only (KRING_HOST=127.0.0.1, the default of `kring serve`)")
+    host: str | None = parser.parse_args(argv).host
+    if host is not None:
+        # In the environment, not only in these settings: workers (KRING_WORKERS > 1) read theirs
+        # from it, and each builds the address its pages offer to phones from KRING_HOST.
+        os.environ["KRING_HOST"] = host
     settings = Settings.from_env()
     try:
         settings.check_data_dir()
@@ -79,10 +92,19 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         raise SystemExit("KRING_WORKERS > 1 needs KRING_BROKER_URL=redis://... (and a Redis store)")
     if bool(settings.tls_cert) != bool(settings.tls_key):
         raise SystemExit("KRING_TLS_CERT and KRING_TLS_KEY go together: set both (PEM files) or neither")
-    scheme = "https" if settings.tls_cert else "http"
-    local = settings.host in ("127.0.0.1", "0.0.0.0")
-    shown = settings.public_url or f"{scheme}://{'localhost' if local else settings.host}:{settings.port}"
-    print(f"\n  Kring is running. Open {shown}/ in your browser.\n", flush=True)
+    if settings.web_ports:  # the media process (Procfile.redis): pages reach it, people never open it
+        ports = ", ".join(str(p) for p in settings.web_ports)
+        print(f"\n  Kring's media process is running on port {settings.port}, for the pages of port {ports}.\n",
+              flush=True)
+    else:
+        lan = reach.lan_address() if reach.all_interfaces(settings.host) and not settings.public_url else None
+        print(reach.banner(
+            scheme="https" if settings.tls_cert else "http", bind=settings.host, port=settings.port,
+            public_url=settings.public_url, lan=lan,
+            # Colours only for a terminal, and not when NO_COLOR asks for none (no-color.org).
+            qr=lambda url: reach.terminal_qr(url, getattr(sys.stdout, "encoding", None),
+                                             colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR")),
+        ), flush=True)
     common = dict(
         host=settings.host,
         port=settings.port,

@@ -1,6 +1,6 @@
 """`kring`: the one command of an installed Kring, with the entry points that exist as modules.
 
-    kring serve                              run the server (the same as `python -m server`)
+    kring serve [--lan | --local]            run the server (the same as `python -m server`)
     kring bench --scenario typical --json    run a benchmark (the same as `python -m bench`)
     kring bench-profile FILE                 summarize a py-spy profile (`python -m bench.spy`)
 
@@ -23,7 +23,8 @@ class Command(NamedTuple):
 
 
 COMMANDS: dict[str, Command] = {
-    "serve": Command("server.__main__", "run Kring; settings from the environment (docs/deployment.md)"),
+    "serve": Command("server.__main__", "run Kring (--lan: phones on this network can join); settings from the "
+                     "environment (docs/deployment.md)"),
     "bench": Command("bench.__main__", "run a benchmark scenario against real server processes (docs/performance.md)"),
     "bench-profile": Command("bench.spy", "summarize a py-spy profile written by `kring bench --profile FILE`"),
 }

@@ -23,6 +23,7 @@ from server.away import AwayTimer
 from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, web_features
 from server.poll_timer import PollTimer
+from server.reach import PhoneAddress, lan_address
 from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
@@ -54,6 +55,8 @@ class Kring:
     send_watch: SendWatch
     budgets: SocketBudgets
     lookups: CodeLookups
+    # The host phones can use when a browser on this machine opened Kring as localhost (issue 15).
+    phones: PhoneAddress
     media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
 
@@ -143,6 +146,7 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         send_watch=send_watch,
         budgets=SocketBudgets(settings.budgets(), time.monotonic),
         lookups=CodeLookups(settings.failed_lookups_per_s, 5 * settings.failed_lookups_per_s, time.monotonic),
+        phones=PhoneAddress(settings.host, lan_address, time.monotonic),
         retention=retention,
         media=media,
     )

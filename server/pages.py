@@ -20,7 +20,7 @@ from realtime import codes
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.events import Role
 from realtime.room import Room
-from server import security
+from server import reach, security
 from server.errors import http_status
 from server.forms import FormTooLarge, FormTooManyFields, read_form
 from server.kring import kring
@@ -69,11 +69,21 @@ async def find_room(conn: HTTPConnection, code: str) -> Room | None:
 
 
 def base_url(conn: HTTPConnection) -> str:
-    public = kring(conn).settings.public_url
+    """The start of the links and QR codes shown to people: KRING_PUBLIC_URL, or the address the
+    browser used (its Host header). A browser on Kring's own machine that used a loopback name
+    (localhost, 127.0.0.1) gets the machine's LAN address instead when Kring listens on it, so that
+    the join link and QR code work on the phones in the room (issue 15, server/reach.py); not
+    through a reverse proxy, whose job it is to pass the public Host on."""
+    k = kring(conn)
+    public = k.settings.public_url
     if public:
         return public
     # A websocket's own URL is ws(s)://; links shown to people are http(s)://.
     scheme = {"ws": "http", "wss": "https"}.get(conn.url.scheme, conn.url.scheme)
+    if reach.is_local_only(conn.url.hostname or "") and not reach.proxied(conn.headers):
+        lan = k.phones.host()
+        if lan is not None:
+            return reach.origin(scheme, lan, conn.url.port)
     return f"{scheme}://{conn.url.netloc}"
 
 def browser_lang(request: HTTPConnection, session_lang: str | None = None) -> str:

@@ -16,7 +16,7 @@ from realtime import codes, trajectory
 from realtime.errors import Rejected
 from realtime.events import Actor, CreateSession, EndSession, Join, Role
 from realtime.room import Room
-from server import security, summary_routes
+from server import reach, security, summary_routes
 from server.errors import http_status
 from server.kring import Kring, kring
 from server.pages import (
@@ -212,11 +212,15 @@ async def mentor_page(request: Request) -> Response:
     room, lang = got.room, got.lang
     t = k.translator.gettext(lang)
     key = request.cookies.get(security.mentor_cookie(room.code), "")
-    mentor_url = f"{base_url(request)}/m/{room.code}/k/{key}"
+    base = base_url(request)
+    mentor_url = f"{base}/m/{room.code}/k/{key}"
     return live_page(
-        request, room, Viewer(Role.MENTOR, lang, base_url=base_url(request)), "mentor.html",
+        request, room, Viewer(Role.MENTOR, lang, base_url=base), "mentor.html",
         mentor_url=mentor_url,
         qr_mentor=qr_svg(mentor_url, t("QR code with the mentor link")),
+        # Phones cannot open a join link to localhost: the console says why and what to do.
+        phones_unreachable=reach.unreachable(base, k.settings.public_url, k.settings.host,
+                                             reach.proxied(request.headers)),
     )
 
 async def mentor_trajectory_page(request: Request) -> Response:

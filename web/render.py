@@ -119,7 +119,11 @@ class Renderer:
         return {
             "join_url": join_url,
             "short_join_url": f"{urlsplit(base).netloc}/join",
-            "projector_url": f"{base}/p/{state.code}/{state.join_token}",
+            # Relative: "Open projector view" opens a tab of the mentor's own browser, on the origin
+            # the mentor used. A join link may show the LAN address instead of localhost (issue 15),
+            # but only localhost is a secure context over plain http, with the room's camera and
+            # microphone for room mode.
+            "projector_url": f"/p/{state.code}/{state.join_token}",
             "qr_join": self.qr(join_url, t("QR code with the join link")),
         }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.async_api import Page, Route, expect
@@ -57,14 +58,16 @@ async def test_group_joins_and_projector_and_console_follow_live(new_context: Ne
     code = await create_session(mentor, "Week 3: giving feedback")
     await expect(mentor.locator("#presence .empty")).to_be_visible()
 
-    # The console's projector link opens in a new tab.
+    # The console's projector link opens in a new tab, on the console's own origin (issue 15: the
+    # link is relative, whatever address the join link offers phones).
     link = mentor.get_by_role("link", name="Open projector view")
     await expect(link).to_have_attribute("target", "_blank")
     async with mentor.expect_popup() as popup_info:
         await link.click()
     popup = await popup_info.value
     await popup.wait_for_load_state()
-    assert popup.url == await link.get_attribute("href")
+    assert popup.url == urljoin(mentor.url, await link.get_attribute("href"))
+    assert popup.url.startswith(mentor.url.split("/m/")[0] + "/p/")
     await popup.close()
 
     projector = await open_projector(new_context, mentor)
