@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from server import api, manifest, pages, session_routes, ws
+from server.collector import EndedSockets
 from server.feature import routes as feature_routes
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
@@ -28,15 +29,18 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
     entry point passes its garbage-collector settings, server/__main__.py; tests pass nothing, so
     the apps they start leave their own process alone)."""
     settings = settings or Settings.from_env()
+    ended_sockets = EndedSockets()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         k = build(settings, manifest.FEATURES)
         if on_started is not None:
             on_started()
+        ended_sockets.start()
         try:
             yield {"kring": k}
         finally:
+            await ended_sockets.stop()
             await k.close()
 
     routes = [
@@ -55,7 +59,8 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
     # after it sees a socket's accept and close but never its frames. A middleware that must see
     # frames goes before RawSend (`app.add_middleware` puts it there), at the cost of one more
     # await per frame. tests/test_app_middleware.py shows both.
-    middleware = [Middleware(ws.RawSend), Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)]
+    middleware = [Middleware(ws.RawSend, ended=ended_sockets.ended),
+                  Middleware(SecurityHeaders, connect_extra=settings.media_connect_sources)]
     return Starlette(
         routes=routes,
         middleware=middleware,
