@@ -153,9 +153,9 @@ async def open_sections(page: Page) -> None:
 async def open_section(page: Page, name: str) -> None:
     """On the mentor's console, open the folded section called `name` (its summary)."""
     section = page.locator("details.console-section").filter(
-        has=page.locator("summary", has_text=re.compile(rf"^{re.escape(name)}$")))
+        has=page.locator(":scope > summary", has_text=re.compile(rf"^{re.escape(name)}$")))
     if await section.get_attribute("open") is None:
-        await section.locator("summary").click()
+        await section.locator(":scope > summary").click()
     await expect(section).to_have_attribute("open", "")
 
 

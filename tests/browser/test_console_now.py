@@ -106,6 +106,9 @@ async def test_the_console_shows_what_is_now_on_its_first_screen(new_context: Ne
         await phones[name].evaluate(SEND, [f"/ws/s/{code}", [{"cmd": "react", "kind": "cant_hear"}]])
     await expect(mentor.locator("#reactions-console.has-alarm")).to_be_visible()
     await on_first_screen(mentor, "#reactions-console")
+    await mentor.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    await expect(mentor.locator("#reactions-console")).to_be_in_viewport()
+    await mentor.screenshot(path=str(SHOTS / "console-alarm-en.png"))
 
     # In Dutch.
     await mentor.locator("form.lang-switch button[value=nl]").click()

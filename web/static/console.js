@@ -16,6 +16,7 @@
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   let actedOn = null; // the now key this page has acted on (null: not yet)
   const released = new Set(); // now keys whose folding the mentor lifted
+  let opened = null; // the section this script opened for what is now (folded again after it)
 
   const quote = (text) => `"${String(text).replace(/["\\]/g, "\\$&")}"`;
   const sections = () => Array.from(document.querySelectorAll("details.console-section[data-section]"));
@@ -58,7 +59,12 @@
       const notice = document.getElementById("console-now-notice");
       if (!first && notice) notice.textContent = now.dataset.nowNotice || "";
       const section = nowSection(key);
-      if (section) { released.delete(key); section.open = true; }
+      if (opened && opened !== section) opened.open = false;
+      opened = null;
+      if (section) {
+        released.delete(key);
+        if (!section.open) { section.open = true; opened = section; }
+      }
     }
     applyFocus();
   };
@@ -68,7 +74,7 @@
 
   const openSection = (name) => {
     const section = document.getElementById(`section-${name}`);
-    if (section) { section.open = true; save([section]); }
+    if (section) { section.open = true; save([section]); if (section === opened) opened = null; }
     return section;
   };
 
@@ -76,12 +82,17 @@
     const target = event.target instanceof Element ? event.target : null;
     if (!target) return;
     const summary = target.closest("details.console-section > summary");
-    if (summary) { setTimeout(() => save([summary.parentElement]), 0); return; }
+    if (summary) {
+      if (summary.parentElement === opened) opened = null; // the mentor's own choice from now on
+      setTimeout(() => save([summary.parentElement]), 0);
+      return;
+    }
     const link = target.closest("[data-section-link]");
     if (link) { openSection(link.dataset.sectionLink); return; }
     const all = target.closest("[data-sections]");
     if (all) {
       for (const s of sections()) s.open = all.dataset.sections === "open";
+      opened = null;
       save(sections());
       return;
     }
