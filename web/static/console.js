@@ -3,7 +3,8 @@
 // controls, and everything else in folded sections (<details class="console-section">).
 // When what is now changes: say so in #console-now-notice (polite), open the section that holds
 // the element marked data-now-ref="<key>", put it first and fold its other cards away until
-// "Show everything" (a style sheet, not classes on the cards: live updates morph the cards).
+// "Show everything", the section's other regions after it (a style sheet, not classes on the
+// cards: live updates morph the cards).
 // The focus stays where the mentor is: they cause most changes themselves.
 // Which sections the mentor opened is remembered in this browser (localStorage): the sections
 // are not in a live region, so a re-render never closes them; a reload keeps them too.
@@ -45,7 +46,7 @@
     const k = quote(key);
     sheet.replaceSync(focused
       ? `.console-section.is-focused [data-now-ref]:not([data-now-ref=${k}]):not([data-now-open]) { display: none !important; }
-         .console-section.is-focused .console-section-body > :not(.section-all):not([data-now-ref=${k}]):not(:has([data-now-ref=${k}])) { display: none !important; }`
+         .console-section.is-focused .console-section-body > :not(.section-all):not([data-now-ref=${k}]):not(:has([data-now-ref=${k}])) { order: 90; }`
       : "");
   };
 
