@@ -232,5 +232,7 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
-    tabs=(Tab("trajectory", "Trajectory", order=80),),
+    # The console's section of what the trajectory carries into this session (not "Trajectory":
+    # that is the link to the trajectory page, right above).
+    tabs=(Tab("trajectory", "Goals and assignments", order=80),),
 )
