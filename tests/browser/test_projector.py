@@ -48,7 +48,6 @@ async def expect_closing(projector: Page, texts: dict[str, str], title: str) -> 
     await expect(closing.locator(".closing-status")).to_contain_text(texts["ended"].rstrip("."))
     for gone in (".pj-code", ".qr", "#presence", ".stage-join-line"):
         await expect(projector.locator(f"#stage {gone}")).to_have_count(0)
-    await expect(projector.get_by_role("button", name=texts["room_mode"])).to_have_count(0)
     # Readable from the back of the room, and all of it on the one screen.
     sizes = await closing.evaluate("""(el) => {
         const px = (sel) => parseFloat(getComputedStyle(el.querySelector(sel)).fontSize);
@@ -75,6 +74,8 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
     await expect(projector.locator("#stage .pj-code")).to_be_visible()
     await expect(projector.locator("#stage #presence li.person")).to_have_count(3)
     await shot(projector, f"projector-join-{lang}")
+    room_mode = projector.get_by_role("button", name=texts["room_mode"])
+    await expect(room_mode).to_have_count(1)
 
     # The mentor ends the session while the projector is open: it changes live.
     await mentor.locator("form[action$='/end'] input[name=confirm]").check()
@@ -83,6 +84,7 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
     await expect_closing(projector, texts, f"Startersgroep {lang}")
     await expect(projector.locator("#stage .closing-eyebrow")).to_contain_text(re.compile(r"\d{4}"))  # the date
     await expect(projector.locator("#stage .closing-join")).to_have_count(0)
+    await expect(room_mode).to_have_count(0)  # an ended session has no room to bring in
     await axe_check(projector)
     await shot(projector, f"projector-ended-{lang}")
 
@@ -90,6 +92,7 @@ async def test_the_projector_shows_a_closing_screen_when_the_session_ends(new_co
     await projector.reload()
     await wait_live(projector)
     await expect_closing(projector, texts, f"Startersgroep {lang}")
+    await expect(room_mode).to_have_count(0)
 
 
 async def test_between_two_sessions_the_projector_says_when_the_group_meets_next(new_context: NewContext) -> None:

@@ -144,6 +144,9 @@ async def test_comments_and_reactions_under_a_post_it_and_the_mentor_hides_one(n
     note = bram.locator("#wall .note", has_text="Walk and talk")
     await note.locator("details.note-talk > summary").click()
     await note.get_by_role("button", name="Good idea").click()
+    # The reaction shows before the comment is typed: a comment typed while that update morphs
+    # the post-it could come out empty on a loaded machine (see the CHANGELOG, known issues).
+    await expect(note.locator(".note-reacts")).to_contain_text("1")
     await note.get_by_label("Your comment").fill("Yes, outside!")
     await note.get_by_label("Your comment").press("Enter")
     await expect(note.locator(".note-comment-list")).to_contain_text("Yes, outside! – Bram")

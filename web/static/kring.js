@@ -159,7 +159,7 @@
     // What went out on this socket and got no answer: the server may or may not have it.
     const unsure = document.getElementById("conn");
     for (const id of inFlight) {
-      const form = forms.get(id);
+      const form = formOf(id);
       forms.delete(id);
       if (!form) continue;
       form.removeAttribute("aria-busy");
@@ -191,13 +191,24 @@
   // data-reset is emptied for the next entry; an error goes into the form, is announced
   // (role=alert) and takes the focus to the field it is about.
   const forms = new Map();
+  // The form that sent message `id`, if it is still that form. A live update morphs a region's
+  // forms in place, and forms without an id can be matched to other forms of the new markup: the
+  // element that sent a reaction may hold the comment form when the reaction's outcome comes
+  // back, and resetting it then wiped the comment someone was typing (seen under load).
+  const formOf = (id) => {
+    const sent = forms.get(id);
+    if (!sent || !sent.form.isConnected) return null;
+    // A form's command is a hidden field, or the value of the button that sent it.
+    const cmds = [...sent.form.querySelectorAll("[name=cmd]")].map((el) => el.value);
+    return !sent.cmd || !cmds.length || cmds.includes(sent.cmd) ? sent.form : null;
+  };
   let counter = 0;
   document.addEventListener("htmx:ws:before:message:outgoing", (event) => {
     const form = event.target.closest && event.target.closest("form");
     const message = event.detail && event.detail.message;
     if (!form || !message || !message.values) return;
     if (!form.dataset.formId) form.dataset.formId = "f" + (++counter);
-    forms.set(form.dataset.formId, form);
+    forms.set(form.dataset.formId, { form, cmd: String(message.values.cmd || "") });
     message.values.form = form.dataset.formId;
     form.setAttribute("aria-busy", "true");
   });
@@ -245,7 +256,7 @@
     for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
   };
   const settle = (outcome) => {
-    const form = forms.get(outcome.dataset.form || "");
+    const form = formOf(outcome.dataset.form || "");
     if (!form) return;
     forms.delete(outcome.dataset.form);
     inFlight.delete(outcome.dataset.form || "");
