@@ -25,7 +25,7 @@ from realtime.state import RoomState
 from server.feature import Feature, core_features, web_features
 from server.manifest import FEATURES
 from web.commands import Commands
-from web.feature import WebFeature
+from web.feature import Region, WebFeature
 from web.fields import Fields
 from web.layout import Layout
 
@@ -251,3 +251,10 @@ def test_the_layer_check_finds_what_does_not_agree() -> None:
     assert any("HandRaised" in p for p in problems)
     assert any("sneaky" in p and "another feature" in p for p in problems)
     assert any("Upvoted" in p for p in problems)
+
+
+def test_a_region_in_an_undeclared_console_section_is_refused() -> None:
+    """Region.section names a Tab some feature declares, as Region.tab does (web/layout.py)."""
+    stray = WebFeature(name="stray", regions=(Region("stray", frozenset({Role.MENTOR}), section="nowhere"),))
+    with pytest.raises(ValueError, match="nowhere"):
+        Layout((*web_features(FEATURES), stray))

@@ -68,6 +68,7 @@ def test_the_events_that_change_what_is_now_touch_the_now_region() -> None:
     for event in (events.ProjectorViewChanged, polls.PollStatusChanged, core_wall.WallVoteStarted,
                   events.SessionEnded):
         assert "now" in LAYOUT.event_regions[event], event.__name__
+        assert "console-now" in LAYOUT.event_regions[event], event.__name__
     # A post-it or an answer does not change what is now.
     assert "now" not in LAYOUT.event_regions[core_wall.WallNoteAdded]
     assert "now" not in LAYOUT.event_regions[polls.PollAnswered]
@@ -80,3 +81,18 @@ def test_the_participant_page_has_tabs_from_the_regions() -> None:
     assert "queue-me" in LAYOUT.top_regions(Role.PARTICIPANT)
     assert "queue-turn" in LAYOUT.top_regions(Role.PARTICIPANT, "trajectory")
     assert list(tabs)[-1] == "more"
+
+
+def test_the_console_has_folded_sections_from_the_regions() -> None:
+    """The mentor's console (Region.section, else Region.tab): the queue and the hybrid alarm on
+    top, in sight; the mentor-only poll regions in the polls' section; every section a Tab."""
+    sections = {tab.name: names for tab, names in LAYOUT.page_tabs(Role.MENTOR)}
+    top = LAYOUT.top_regions(Role.MENTOR)
+    assert {"queue", "reactions-console", "timer"} <= set(top)
+    assert sections["polls"] == ["polls-new", "polls-mentor", "quiz-mentor"]
+    assert sections["wall"] == ["wall"]
+    assert list(sections)[-1] == "more"
+    listed = [name for names in sections.values() for name in names] + top
+    assert sorted(listed) == sorted(LAYOUT.page_regions(Role.MENTOR))  # each region once
+    # The participant's tabs do not change with the console's sections.
+    assert "queue" not in LAYOUT.top_regions(Role.PARTICIPANT)

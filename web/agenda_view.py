@@ -18,7 +18,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import agenda_commands
-from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -173,7 +173,7 @@ FEATURE = WebFeature(
     cores=(agenda.FEATURE,),
     parsers=agenda_commands.PARSERS,
     regions=(
-        Region("agenda", _BOTH, order=8, on_pages=_BOTH, context_from=frozenset({"evaluation"})),
+        Region("agenda", _BOTH, order=8, on_pages=_BOTH, section="agenda", context_from=frozenset({"evaluation"})),
         Region("agenda-plan", _MENTOR, order=51, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
     ),
     event_regions={
@@ -192,6 +192,7 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("agenda", "Agenda"),),
+    tabs=(Tab("agenda", "Agenda", order=40),),
     # A running block and its timer is "now" when nothing else is (the manifest puts it late).
     now=(NowEntry("agenda", "Agenda", tab="more", item="agenda", title=_now_title,
                   events=frozenset({events.ProjectorViewChanged, *agenda.EVENTS,

@@ -16,7 +16,7 @@ from realtime import agreements, events
 from realtime.events import Role
 from realtime.room import Room
 from web import agreements_commands
-from web.feature import BOTH_PAGES, NowEntry, ProjectorEntry, Region, WebFeature
+from web.feature import BOTH_PAGES, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -77,7 +77,7 @@ FEATURE = WebFeature(
         Region("agreements", _PARTICIPANT, personal=True, order=3, on_pages=_PARTICIPANT, pages=BOTH_PAGES),
         # ... and once for the mentor, with names: so that someone joining re-renders the
         # mentor's copy only, not one copy per participant.
-        Region("agreements-console", _MENTOR, order=3, on_pages=_MENTOR, pages=BOTH_PAGES),
+        Region("agreements-console", _MENTOR, order=3, on_pages=_MENTOR, section="agreements", pages=BOTH_PAGES),
     ),
     event_regions={
         **{cls: _ALL for cls in agreements.EVENTS},
@@ -90,6 +90,7 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    tabs=(Tab("agreements", "Agreements and messages", order=70),),
     projector=(ProjectorEntry("agreements", "Agreements", available=lambda state: state.part(agreements.PART).fixed),),
     # The list on the projector is the group's "now": the phones open it (to read and accept).
     now=(NowEntry("agreements", "Agreements", tab="more", item="agreements",

@@ -131,7 +131,7 @@ FEATURE = WebFeature(
         Region("assignments", _PARTICIPANT, personal=True, own_events_only=True, order=53, on_pages=_PARTICIPANT,
                pages=TRAJECTORY_ONLY),
         Region("assignments-mentor", _MENTOR, order=53, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
-        Region("assignments-due", _MENTOR, order=9, on_pages=_MENTOR),
+        Region("assignments-due", _MENTOR, order=9, on_pages=_MENTOR, section="trajectory"),
         Region("assignments-prompt", _PARTICIPANT, personal=True, own_events_only=True, order=60,
                on_pages=_PARTICIPANT),
     ),

@@ -19,7 +19,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import evaluation_commands
-from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # The trend chart's drawing area (SVG user units); the template scales it to the card's width.
@@ -199,7 +199,7 @@ FEATURE = WebFeature(
     regions=(
         # At the top of the phone's live page: at the end of a session this is what matters.
         Region("evaluation", _PARTICIPANT, personal=True, own_events_only=True, order=5, on_pages=_PARTICIPANT),
-        Region("evaluation-console", _MENTOR, order=7, on_pages=_MENTOR),
+        Region("evaluation-console", _MENTOR, order=7, on_pages=_MENTOR, section="evaluation"),
         Region("evaluation-results", _MENTOR, order=50, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
     ),
     event_regions={
@@ -218,6 +218,7 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("evaluation", "Evaluation", _has_evaluation),),
+    tabs=(Tab("evaluation", "Evaluation", order=60),),
     # Now while it takes answers (projected or only sent to the phones); its results on the
     # projector are nothing to do on a phone.
     now=(NowEntry("evaluation", "Evaluation", tab="more", item="evaluation",

@@ -58,6 +58,10 @@ class Region:
     # region ("" = "more", the tab of everything else; TOP = above the tabs, always in sight: the
     # person's own hand and turn). Other pages ignore it.
     tab: str = ""
+    # The mentor's live console is in folded sections, one per Tab (templates/mentor.html): the
+    # tab whose section holds this region ("" = the same as `tab`; TOP = above the sections,
+    # always in sight: the hand-raise queue, the hybrid alarm). Other pages ignore it.
+    section: str = ""
 
 
 TOP = "top"
@@ -66,7 +70,8 @@ MORE = "more"
 
 @dataclass(frozen=True, slots=True)
 class Tab:
-    """A tab of the participant's live page, declared by the feature whose regions fill it."""
+    """A tab of the participant's live page, and a folded section of the mentor's console, declared
+    by the feature whose regions fill it (a page shows only the tabs that hold some of its regions)."""
 
     name: str
     label: str  # an English msgid

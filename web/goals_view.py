@@ -279,7 +279,7 @@ FEATURE = WebFeature(
         Region("goals-progress", _PARTICIPANT, personal=True, own_events_only=True, order=23,
                on_pages=_PARTICIPANT, pages=TRAJECTORY_ONLY),
         # The mentor's check-in control: open one now (live page), and when they come (both).
-        Region("goals-control", _MENTOR, order=21, on_pages=_MENTOR, pages=BOTH_PAGES),
+        Region("goals-control", _MENTOR, order=21, on_pages=_MENTOR, section="trajectory", pages=BOTH_PAGES),
         Region("goals-group", _MENTOR, order=22, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
     ),
     event_regions={

@@ -48,7 +48,9 @@ Extracted = tuple[int, str | None, str | None | tuple[str | None, ...], list[str
 # the projector control shows the labels of ProjectorEntry(view, label), the participant's page
 # and its "now" area those of Tab(name, label) and NowEntry(kind, label) (extracted by keyword).
 KNOWN_DYNAMIC: frozenset[str] = frozenset({"web/i18n.py", "web/templates/regions/projector-control.html",
-                                           "web/templates/participant.html", "web/templates/regions/now.html"})
+                                           "web/templates/participant.html", "web/templates/regions/now.html",
+                                           "web/templates/mentor.html", "web/templates/regions/console-now.html",
+                                           "web/templates/fragments/console_jump.html"})
 
 
 # ---------------------------------------------------------------- extraction methods (babel.cfg)

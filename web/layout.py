@@ -23,7 +23,8 @@ from web.feature import MORE, TOP, EventItems, Item, NowEntry, Region, Tab, WebF
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
-NOW_REGION = "now"
+# The regions that show what is now (web/now.py): the participant's #now and the console's bar.
+NOW_REGIONS = ("now", "console-now")
 
 
 class Layout:
@@ -49,17 +50,18 @@ class Layout:
                 merged[event] = merged.get(event, frozenset()) | names
         # What can be "now" (web/now.py), in manifest order; their events touch the now region.
         self.now_entries: tuple[NowEntry, ...] = tuple(e for f in self.features for e in f.now)
-        if NOW_REGION in regions:
-            for entry in self.now_entries:
-                for event in entry.events:
-                    merged[event] = merged.get(event, frozenset()) | {NOW_REGION}
+        now_regions = frozenset(NOW_REGIONS) & regions.keys()
+        for entry in self.now_entries:
+            for event in entry.events:
+                merged[event] = merged.get(event, frozenset()) | now_regions
         self.event_regions: Mapping[type[Event], frozenset[str]] = merged
         tabs = {t.name: t for f in self.features for t in f.tabs}
         tabs.setdefault(MORE, Tab(MORE, "More", order=90))
         self.tabs: Mapping[str, Tab] = tabs
         for region in regions.values():
-            if region.tab and region.tab != TOP and region.tab not in tabs:
-                raise ValueError(f"region {region.name!r} is in tab {region.tab!r}, which no feature declares")
+            for tab in (region.tab, region.section):
+                if tab and tab != TOP and tab not in tabs:
+                    raise ValueError(f"region {region.name!r} is in tab {tab!r}, which no feature declares")
         for entry in self.now_entries:
             if entry.tab not in tabs:
                 raise ValueError(f"now entry {entry.kind!r} is in tab {entry.tab!r}, which no feature declares")
@@ -88,19 +90,27 @@ class Layout:
         listed = [r for r in self.regions.values() if role in r.on_pages and page in r.pages]
         return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
 
+    def tab_of(self, name: str, role: Role) -> str:
+        """The tab of region `name` on a live page of `role`: Region.tab on a participant's phone,
+        Region.section (or else Region.tab) on the mentor's console; MORE when it names none."""
+        region = self.regions[name]
+        if role is Role.MENTOR and region.section:
+            return region.section
+        return region.tab or MORE
+
     def page_tabs(self, role: Role, page: str = "live") -> list[tuple[Tab, list[str]]]:
-        """The regions of page_regions() by tab (Region.tab), tabs in order, without TOP and empty
-        tabs (the participant's live page)."""
+        """The regions of page_regions() by tab (tab_of), tabs in order, without TOP and empty
+        tabs (the participant's tabs, the console's folded sections)."""
         by_tab: dict[str, list[str]] = {}
         for name in self.page_regions(role, page):
-            tab = self.regions[name].tab or MORE
+            tab = self.tab_of(name, role)
             if tab != TOP:
                 by_tab.setdefault(tab, []).append(name)
         return [(tab, by_tab[tab.name]) for tab in sorted(self.tabs.values(), key=lambda t: (t.order, t.name))
                 if tab.name in by_tab]
 
     def top_regions(self, role: Role, page: str = "live") -> list[str]:
-        return [name for name in self.page_regions(role, page) if self.regions[name].tab == TOP]
+        return [name for name in self.page_regions(role, page) if self.tab_of(name, role) == TOP]
 
     def all_regions(self, role: Role, page: str = "live") -> set[str]:
         return {n for n, r in self.regions.items() if role in r.roles and page in r.pages}

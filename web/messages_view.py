@@ -55,7 +55,8 @@ FEATURE = WebFeature(
     name="messages",
     cores=(messages.FEATURE,),
     parsers=messages_commands.PARSERS,
-    regions=(Region("messages", _GROUP, personal=True, order=4, on_pages=_GROUP, pages=BOTH_PAGES),),
+    regions=(Region("messages", _GROUP, personal=True, order=4, on_pages=_GROUP, section="agreements",
+                    pages=BOTH_PAGES),),
     event_regions={
         messages.MessagePosted: _REGION,
         messages.MessageRemoved: _REGION,

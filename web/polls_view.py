@@ -278,8 +278,8 @@ FEATURE = WebFeature(
     parsers=polls_commands.PARSERS,
     regions=(
         # The create form: its own region so that votes never re-render what the mentor types.
-        Region(NEW_REGION, frozenset({Role.MENTOR}), order=39, on_pages=frozenset({Role.MENTOR})),
-        Region(MENTOR_REGION, frozenset({Role.MENTOR}), order=40, on_pages=frozenset({Role.MENTOR})),
+        Region(NEW_REGION, frozenset({Role.MENTOR}), order=39, on_pages=frozenset({Role.MENTOR}), section="polls"),
+        Region(MENTOR_REGION, frozenset({Role.MENTOR}), order=40, on_pages=frozenset({Role.MENTOR}), section="polls"),
         # Personal (the viewer's own answer), and re-rendered for others' answers only when the
         # results are shown: re-rendering everyone's form on every vote would morph away what
         # they are typing. Status and reveal events carry no pid, so they reach everyone.

@@ -209,7 +209,7 @@ FEATURE = WebFeature(
                pages=BOTH_PAGES),
         Region("queue-me", _PARTICIPANT, personal=True, order=11, on_pages=_PARTICIPANT, tab=TOP),
         Region("queue", frozenset({Role.MENTOR, Role.PARTICIPANT}), order=12,
-               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT}), tab="queue"),
+               on_pages=frozenset({Role.MENTOR, Role.PARTICIPANT}), tab="queue", section=TOP),
         Region("queue-balance", frozenset({Role.MENTOR}), order=13, on_pages=frozenset({Role.MENTOR})),
     ),
     event_regions={

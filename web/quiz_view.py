@@ -98,7 +98,7 @@ FEATURE = WebFeature(
     cores=(quiz.FEATURE,),
     parsers={"quiz_leaderboard": lambda f: _set(f)},
     regions=(
-        Region(MENTOR_REGION, _MENTOR, order=41, on_pages=_MENTOR),
+        Region(MENTOR_REGION, _MENTOR, order=41, on_pages=_MENTOR, section="polls"),
         Region(ME_REGION, _PARTICIPANT, personal=True, order=42, on_pages=_PARTICIPANT, tab="polls"),
     ),
     event_regions={

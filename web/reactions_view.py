@@ -85,7 +85,7 @@ FEATURE = WebFeature(
     regions=(
         # One tap, so always in reach: above the tabs, after the person's own hand.
         Region("reactions", _PARTICIPANT, order=12, on_pages=_PARTICIPANT, tab=TOP),
-        Region("reactions-console", _MENTOR, order=3, on_pages=_MENTOR),
+        Region("reactions-console", _MENTOR, order=3, on_pages=_MENTOR, section=TOP),
         # Included by projector.html beside the stage.
         Region("reactions-screen", _PROJECTOR),
     ),

@@ -164,7 +164,7 @@ class Renderer:
             "page_regions": self.layout.page_regions(viewer.role, viewer.page),
             "page_tabs": self.layout.page_tabs(viewer.role, viewer.page),
             "top_regions": self.layout.top_regions(viewer.role, viewer.page),
-            "now": current_now(room.state, self.layout.now_entries) if viewer.role is Role.PARTICIPANT else None,
+            "now": current_now(room.state, self.layout.now_entries) if viewer.role is not Role.PROJECTOR else None,
             "parts": Parts(room.state, self._parts),
             "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
             **self.translator.template_names(viewer.lang),

@@ -104,6 +104,8 @@ FEATURE = WebFeature(
         # What the group is doing now (web/now.py), at the top of both of a participant's pages;
         # the features' NowEntry declarations say which events touch it (web/layout.py).
         Region("now", frozenset({Role.PARTICIPANT}), pages=BOTH_PAGES),
+        # The same on the mentor's console: it heads the folded section that holds its controls.
+        Region("console-now", frozenset({Role.MENTOR})),
         Region("stage", frozenset({Role.PROJECTOR}), context_from=ALL_CONTEXTS),
         Region("projector-control", frozenset({Role.MENTOR})),
     ),
@@ -113,7 +115,7 @@ FEATURE = WebFeature(
         events.ProfileUpdated: frozenset({"presence", "me", "stage"}),
         events.TitleChanged: frozenset({"session-head", "stage"}),
         events.LanguageChanged: frozenset({"session-head"}),
-        events.SessionEnded: frozenset({"session-head", "me", "stage", "now"}),
+        events.SessionEnded: frozenset({"session-head", "me", "stage", "now", "console-now"}),
         events.ProjectorViewChanged: frozenset({"stage", "projector-control"}),
         events.LinkReissued: frozenset(),
         events.LinkUsed: frozenset({"me"}),

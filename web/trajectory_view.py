@@ -22,7 +22,7 @@ from realtime.carryover import CarryOver
 from realtime.events import Role
 from realtime.room import Room
 from web import trajectory_commands
-from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, WebFeature
+from web.feature import LIVE_ONLY, TRAJECTORY_ONLY, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -199,7 +199,7 @@ FEATURE = WebFeature(
         # The live pages: "Session 3 of 6" (with start/end for the mentor), then the carry-over.
         # (mentor.html puts the bar at the top of the console itself, above the invite card)
         Region("trajectory-bar", _GROUP, order=1, on_pages=_PARTICIPANT, pages=LIVE_ONLY),
-        Region("trajectory-carry", _GROUP, order=2, on_pages=_GROUP, pages=LIVE_ONLY),
+        Region("trajectory-carry", _GROUP, order=2, on_pages=_GROUP, section="trajectory", pages=LIVE_ONLY),
         # The trajectory pages: the plan (mentor) or the overview (participant) first ...
         Region("trajectory-plan", _MENTOR, order=1, on_pages=_MENTOR, pages=TRAJECTORY_ONLY),
         Region("trajectory-overview", _PARTICIPANT, order=1, on_pages=_PARTICIPANT, pages=TRAJECTORY_ONLY),
@@ -232,4 +232,7 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # The console's section of what the trajectory carries into this session (not "Trajectory":
+    # that is the link to the trajectory page, right above).
+    tabs=(Tab("trajectory", "Goals and assignments", order=80),),
 )

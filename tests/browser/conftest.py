@@ -123,8 +123,12 @@ async def new_context(browser: Browser, server: ServerProcess) -> AsyncIterator[
 # ------------------------------------------------------------------ helpers
 
 
-async def create_session(page: Page, title: str, language: str = "en") -> str:
-    """Start a session on the start page as mentor; returns the code (ABCDEFGH, no dash)."""
+async def create_session(page: Page, title: str, language: str = "en", unfold: bool = True) -> str:
+    """Start a session on the start page as mentor; returns the code (ABCDEFGH, no dash).
+
+    `unfold`: open all the console's folded sections ("Open all", which this browser context then
+    remembers for every console it opens), so that tests reach any region by its id; a test of
+    the folded console itself says False (tests/browser/test_console_now.py)."""
     await page.goto("/")
     await page.locator("input[name=title]").fill(title)
     await page.locator(f"input[name=language][value={language}]").check()
@@ -135,7 +139,24 @@ async def create_session(page: Page, title: str, language: str = "en") -> str:
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", shown), shown
     code = shown.replace("-", "")
     assert page.url.endswith(f"/m/{code}")
+    if unfold:
+        await open_sections(page)
     return code
+
+
+async def open_sections(page: Page) -> None:
+    """On the mentor's console, open every folded section (remembered by the browser context)."""
+    await page.get_by_role("button", name=re.compile("^(Open all|Alles openen)$")).click()
+    await expect(page.locator("details.console-section:not([open])")).to_have_count(0)
+
+
+async def open_section(page: Page, name: str) -> None:
+    """On the mentor's console, open the folded section called `name` (its summary)."""
+    section = page.locator("details.console-section").filter(
+        has=page.locator(":scope > summary", has_text=re.compile(rf"^{re.escape(name)}$")))
+    if await section.get_attribute("open") is None:
+        await section.locator(":scope > summary").click()
+    await expect(section).to_have_attribute("open", "")
 
 
 async def join(

@@ -34,6 +34,8 @@ async def add_poll(
 ) -> Locator:
     """Fill in the console's New poll form, then open the poll; returns its card."""
     form = mentor.locator("#polls-new form")
+    if await mentor.locator("#polls-new-box").get_attribute("open") is None:  # folded once there are polls
+        await mentor.locator("#polls-new-box > summary").click()
     await form.get_by_label(KIND_LABELS[kind], exact=True).check()
     await form.get_by_label("Question", exact=True).fill(question)
     if options:

@@ -94,6 +94,7 @@ async def test_alternate_policy_interleaves_room_and_remote(new_context: NewCont
         await raise_hand(page)
     await expect(mentor.locator("#queue .queue-name")).to_have_text(["Rik", "Roos", "Xander", "Xia"])
 
+    await mentor.locator("#queue-order > summary").click()
     await mentor.locator("#queue").get_by_role("button", name="Alternate room and remote").click()
     interleaved = ["Rik", "Xander", "Roos", "Xia"]
     await expect(mentor.locator("#queue .queue-name")).to_have_text(interleaved)
