@@ -76,6 +76,7 @@ class Connection:
         self.sending_since: float | None = None
         self.too_slow = False
         self._sender_task: asyncio.Task[None] | None = None
+        self._eager = k.settings.eager_send  # read once: on_change runs for every page per change
         self.allowance = float(k.settings.ws_messages_per_10s)
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
@@ -97,7 +98,7 @@ class Connection:
         self.dirty |= names
         waiter = self._wakeup
         if waiter is not None and not waiter.done() and not self.notices and not self.closing \
-                and self._idle is None and self.k.settings.eager_send:
+                and self._idle is None and self._eager:
             # The sender is idle: write the frame from here rather than wake it (see
             # server/eager_send.py). Anything unusual goes back to the sender.
             self._send_now()
