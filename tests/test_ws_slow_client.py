@@ -43,7 +43,7 @@ async def test_a_stuck_client_is_cut_off_with_1013_and_its_backlog_stays_bounded
 
     watch = SendWatch(timeout_s=0.2, every_s=0.05)
     k: Any = SimpleNamespace(
-        settings=SimpleNamespace(ws_send_timeout_s=0.2, ws_messages_per_10s=100),
+        settings=SimpleNamespace(ws_send_timeout_s=0.2, ws_messages_per_10s=100, eager_send=True),
         renderer=SimpleNamespace(regions=regions, fragment=lambda *a, **kw: "", layout=LAYOUT),
         send_watch=watch,
     )
