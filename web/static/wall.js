@@ -249,6 +249,30 @@
   new MutationObserver(refill).observe(document.body, { childList: true, subtree: true });
 })();
 
+// A post-it's vote buttons: the wall's one <template> (wall_vote.html), copied into each
+// post-it's empty `.note-vote[data-vote]` with its id, and its text as the buttons' hidden label
+// (by textContent: the note's text is never put in as HTML). Each post-it on the wire stays a few
+// hundred bytes smaller; the dots of the viewer are put on below.
+(() => {
+  "use strict";
+  // As Jinja's truncate(40): whole words, "..." at the end, five characters of leeway.
+  const short = (text) => (text.length <= 45 ? text : `${text.slice(0, 37).replace(/ [^ ]*$/, "")}...`);
+  const fill = () => {
+    for (const slot of document.querySelectorAll(".note-vote[data-vote]:empty")) {
+      const note = slot.closest("[data-note]");
+      const template = document.getElementById(slot.dataset.vote);
+      if (!note || !template) continue;
+      slot.innerHTML = template.innerHTML.replaceAll("__NID__", note.dataset.note);
+      const source = note.querySelector(".note-text");
+      const text = source ? source.textContent.replaceAll("\u00ad", "").trim() : "";
+      for (const label of slot.querySelectorAll("[data-fill=label]")) label.textContent = `: ${short(text)}`;
+      if (window.htmx) window.htmx.process(slot);
+    }
+  };
+  new MutationObserver(fill).observe(document.body, { childList: true, subtree: true });
+  fill();
+})();
+
 // "Newest" marks the last post-it written. A new one arrives alone, marked; the one marked
 // before loses its mark here rather than being sent again.
 (() => {
@@ -285,7 +309,7 @@
       const dots = new Map([...part.querySelectorAll("[data-voted]")].map((li) => [li.dataset.voted, Number(li.dataset.dots) || 0]));
       const left = Number(part.dataset.left) || 0;
       const multiple = part.dataset.multiple === "1";
-      for (const form of board.querySelectorAll("form.note-vote")) {
+      for (const form of board.querySelectorAll(".note-vote form")) {
         const nid = form.elements.note.value;
         const mine = dots.get(nid) || 0;
         const vote = form.querySelector("button[value=wall_vote]");
