@@ -108,15 +108,21 @@ class Retro:
 
     def kind_of(self, text: str) -> str:
         """What change a frame carries (Kring's frames): the whole wall, a placed post-it (added:
-        one column's count; moved: every column's), a vote count, or something else."""
+        one column's count; moved: every column's), a vote count, several changes packed in one
+        frame ("mixed": a saturated server sends what piled up together, so such a frame is no
+        one change's cost), or something else."""
         if self.kind == "floor":
             match = re.search(r'"cmd":"wall_(note_add|vote|move)"', text)
             return {"note_add": "add", "vote": "vote", "move": "move"}[match.group(1)] if match else "other"
         if 'id="wall"' in text:
             return "wall"
-        if 'hx-swap-oob="delete"' in text:
+        placed = text.count('hx-swap-oob="delete"')  # each placed post-it is taken out first
+        votes = text.count('id="votes-')  # a placed post-it carries its own count, a vote one
+        if placed > 1 or votes > max(placed, 1):
+            return "mixed"
+        if placed == 1:
             return "add" if text.count('class="wall-col-count"') <= 1 else "move"
-        if 'id="votes-' in text:
+        if votes == 1:
             return "vote"
         return "other"
 
