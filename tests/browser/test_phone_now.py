@@ -144,9 +144,15 @@ async def test_the_phone_shows_what_is_now_on_its_first_screen(new_context: NewC
     await expect(ana.locator(f"#wall-{walls[1]}")).to_be_visible()
     await ana.locator(f"[data-now-ref='wall:{walls[1]}'] details.wall-write > summary").click()
     await on_first_screen(ana, f"[data-now-ref='wall:{walls[1]}'] .wall-write button[type=submit]")
-    # Not held yet: a wall of ten post-its in three stacked columns makes the page longer than two
-    # screens (swiping columns side by side got in the way of tapping a post-it's buttons).
-    print(f"page height with the wall now: {await page_height(ana)} px")
+    # A wall of ten post-its in three columns shows one column at a time on a phone, with a tab
+    # per column (name and count): the page stays within two screens (stacked, it was 2,420 px).
+    board = ana.locator(f"#wall-{walls[1]}")
+    tabs = board.get_by_role("tablist", name="Columns of this wall")
+    await expect(tabs.get_by_role("tab")).to_have_count(3)
+    await expect(tabs.get_by_role("tab", selected=True)).to_have_text("Went well 3")
+    height = await page_height(ana)
+    print(f"page height with the wall now: {height} px")
+    assert height <= 2 * SCREEN, height
     await axe_check(ana)
 
     # Others post on that wall while Ana reads it: nothing jumps.
@@ -168,6 +174,25 @@ async def test_the_phone_shows_what_is_now_on_its_first_screen(new_context: NewC
     await ana.wait_for_timeout(300)
     assert await ana.evaluate("() => window.__cls") > cls
     await ana.evaluate("() => document.querySelector('#tabs').previousElementSibling.remove()")
+
+    # One column at a time: a tap on a column's tab shows it.
+    await expect(board.locator(".wall-col", has_text="Could be better")).to_be_hidden()
+    await tabs.get_by_role("tab", name=re.compile("^Ideas")).click()
+    await expect(board.locator(".wall-col", has_text="Ideas").locator(".note").first).to_be_visible()
+    await expect(board.locator(".wall-col", has_text="Went well")).to_be_hidden()
+    # By keyboard: the arrows move between the columns' tabs.
+    await tabs.get_by_role("tab", name=re.compile("^Ideas")).press("ArrowLeft")
+    await expect(tabs.get_by_role("tab", name=re.compile("^Could be better"))).to_be_focused()
+    await expect(board.locator(".wall-col", has_text="Could be better").locator(".note").first).to_be_visible()
+    # The chosen column stays chosen through live updates of the wall (3 + 4 + 1 in the first
+    # column, 4 + 3 in the second).
+    await s["phones"]["Bram"].evaluate(SEND, [f"/ws/s/{code}", [{
+        "cmd": "wall_note_add", "wall": walls[1], "column": s["columns"][walls[1]][0], "colour": "pink",
+        "text": "One more for the first column"}]])
+    await expect(tabs.get_by_role("tab", name=re.compile("^Went well"))).to_have_text("Went well 8")
+    await expect(tabs.get_by_role("tab", selected=True)).to_have_text("Could be better 7")
+    await expect(board.locator(".note", has_text="One more for the first column")).to_be_hidden()
+    await tabs.get_by_role("tab", name=re.compile("^Went well")).click()
 
     # Someone typing is not pulled away: the mentor opens the evaluation-free next step (back to
     # the poll) while Ana writes; the page says what is now and offers to go there.

@@ -386,3 +386,116 @@
     select.form.requestSubmit();
   });
 })();
+
+// On a phone, a wall with more post-its than a screen holds shows one column at a time, with a
+// tab per column (its name and count) above the board: stacked, ten post-its in three columns
+// made the page more than two screens long (issue 15). Only where the board asks for it
+// (data-coltabs, its label in the page's language), on narrow screens (the CSS hides the tabs and
+// shows every column elsewhere), and from SWITCH_AT post-its on: a short wall stays whole. The
+// tabs are this script's own: a live update of the wall morphs the board back to the server's
+// HTML, and the observer puts the tabs and the chosen column back before the next paint.
+(() => {
+  "use strict";
+  const SWITCH_AT = 8;
+  const chosen = new Map(); // wall id -> column id shown
+  const key = (wid) => `kring-coltab-${wid}`;
+  const shown = (board, columns) => {
+    const wid = board.dataset.wall;
+    const want = chosen.get(wid) || sessionStorage.getItem(key(wid)) || "";
+    return columns.find((c) => c.dataset.column === want) || columns[0];
+  };
+  const choose = (wid, cid) => {
+    chosen.set(wid, cid);
+    try { sessionStorage.setItem(key(wid), cid); } catch { /* private mode: this page only */ }
+  };
+  const nameOf = (column) => {
+    const heading = column.querySelector(".wall-col-name");
+    if (!heading) return "";
+    const copy = heading.cloneNode(true);
+    copy.querySelectorAll(".wall-col-count").forEach((n) => n.remove());
+    return copy.textContent.replaceAll("\u00ad", "").trim();
+  };
+  const sync = () => {
+    for (const board of document.querySelectorAll(".wall-board[data-coltabs]")) {
+      const columns = [...board.querySelectorAll(":scope > .wall-col")];
+      const wanted = board.querySelectorAll(".note").length >= SWITCH_AT;
+      let tabs = board.previousElementSibling;
+      if (!(tabs && tabs.classList.contains("wall-coltabs"))) tabs = null;
+      if (!wanted) {
+        if (tabs) tabs.remove();
+        if (board.classList.contains("has-coltabs")) board.classList.remove("has-coltabs");
+        continue;
+      }
+      if (!tabs) {
+        tabs = document.createElement("div");
+        tabs.className = "tab-list wall-coltabs";
+        tabs.setAttribute("role", "tablist");
+        board.before(tabs);
+      }
+      if (tabs.getAttribute("aria-label") !== board.dataset.coltabs) tabs.setAttribute("aria-label", board.dataset.coltabs);
+      if (!board.classList.contains("has-coltabs")) board.classList.add("has-coltabs");
+      const current = shown(board, columns);
+      const buttons = [...tabs.children];
+      columns.forEach((column, i) => {
+        const cid = column.dataset.column;
+        if (!column.id) column.id = `wcol-${board.dataset.wall}-${cid}`;
+        let button = buttons[i];
+        if (!button || button.dataset.column !== cid) {
+          button = document.createElement("button");
+          button.type = "button";
+          button.className = "tab";
+          button.setAttribute("role", "tab");
+          button.dataset.column = cid;
+          button.append(document.createElement("span"), " ", document.createElement("span"));
+          button.lastElementChild.className = "wall-coltab-count";
+          if (buttons[i]) buttons[i].replaceWith(button); else tabs.append(button);
+          buttons[i] = button;
+        }
+        const [label, count] = [button.firstElementChild, button.lastElementChild];
+        const name = nameOf(column);
+        const n = (column.querySelector(".wall-col-count") || {}).textContent || "";
+        if (label.textContent !== name) label.textContent = name;
+        if (count.textContent !== n) count.textContent = n;
+        const isShown = column === current;
+        if (button.getAttribute("aria-controls") !== column.id) button.setAttribute("aria-controls", column.id);
+        if (button.getAttribute("aria-selected") !== String(isShown)) button.setAttribute("aria-selected", String(isShown));
+        if (button.tabIndex !== (isShown ? 0 : -1)) button.tabIndex = isShown ? 0 : -1;
+        if (column.classList.contains("is-shown") !== isShown) column.classList.toggle("is-shown", isShown);
+        if (column.getAttribute("role") !== "tabpanel") column.setAttribute("role", "tabpanel");
+      });
+      buttons.slice(columns.length).forEach((b) => b.remove());
+    }
+  };
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element && event.target.closest(".wall-coltabs > [role=tab]");
+    if (!button) return;
+    const board = button.parentElement.nextElementSibling;
+    if (!board) return;
+    choose(board.dataset.wall, button.dataset.column);
+    sync();
+  });
+  // Arrow keys move between the tabs (the tab pattern: one tab stop, arrows within).
+  document.addEventListener("keydown", (event) => {
+    const button = event.target instanceof Element && event.target.closest(".wall-coltabs > [role=tab]");
+    if (!button || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
+    const all = [...button.parentElement.children];
+    const i = all.indexOf(button);
+    const next = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: all.length - 1 }[event.key];
+    const target = all[(next + all.length) % all.length];
+    event.preventDefault();
+    target.click();
+    target.focus();
+  });
+  // Writing a post-it, or moving one, shows the column it goes to: the person sees it land.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    const wall = form.elements.namedItem("wall");
+    const column = form.querySelector("input[name=column]:checked, select[name=column]");
+    if (!wall || !column || !column.value) return;
+    choose(wall.value, column.value);
+    sync();
+  }, true);
+  new MutationObserver(sync).observe(document.body, { childList: true, subtree: true });
+  sync();
+})();
