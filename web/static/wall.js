@@ -237,8 +237,45 @@
       const flag = body.querySelector("input[name=hidden]");
       if (flag) flag.value = "0";
     }
+    // Filled in again after a live update morphed the post-it (its menu body back to the
+    // server's empty one): what the viewer had typed there and not sent yet, and their focus, come
+    // back with it. Without this, a comment typed while someone reacted came out empty.
+    for (const field of body.querySelectorAll("input[id]:not([type=hidden]), textarea[id]")) {
+      if (!typed.has(field.id)) continue;
+      field.value = typed.get(field.id);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    }
     if (window.htmx) window.htmx.process(body);
+    const again = focused && body.querySelector(`#${CSS.escape(focused)}`);
+    if (again && (!document.activeElement || document.activeElement === document.body)) {
+      again.focus();
+      if (typeof again.setSelectionRange === "function") again.setSelectionRange(again.value.length, again.value.length);
+    }
   };
+  // What is typed in a menu (field id -> text), until the form is sent and reset; and which field
+  // of a menu has the focus.
+  const typed = new Map();
+  let focused = "";
+  const inMenu = (el) => el instanceof Element && el.id && el.closest(".note-menu-body");
+  document.addEventListener("input", (event) => {
+    if (inMenu(event.target) && "value" in event.target) typed.set(event.target.id, event.target.value);
+  });
+  document.addEventListener("focusin", (event) => { focused = inMenu(event.target) ? event.target.id : ""; });
+  // Sent: the text is on its way to the server (kring.js keeps it in the form until the server
+  // has it, and resets the form then); a refill must not bring it back. Refused: it is the
+  // viewer's to fix again.
+  const keep = (form, on) => {
+    if (!(form instanceof HTMLFormElement) || !form.closest(".note-menu-body")) return;
+    for (const field of form.elements) {
+      if (!field.id) continue;
+      if (on) typed.set(field.id, field.value); else typed.delete(field.id);
+    }
+  };
+  document.addEventListener("submit", (event) => keep(event.target, false), true);
+  document.addEventListener("reset", (event) => keep(event.target, false), true);
+  document.addEventListener("kring:refused", (event) => {
+    keep(event.target instanceof Element ? event.target.closest("form") : null, true);
+  });
   document.addEventListener("toggle", (event) => {
     const details = event.target;
     if (details instanceof HTMLDetailsElement && details.open && details.dataset.menu) fill(details);
