@@ -26,7 +26,11 @@ What is due to a subscriber:
   meeting: its reminder ref names its date and time, so the new time gets a reminder of its own.
 
 Privacy: the address names its owner (`pid`), so "delete my data" takes it, and so do the markers.
-Nobody else's page shows it; the mentor sees only who opted in (web/mail_view.py).
+Nobody else's page shows it; the mentor sees only who opted in (web/mail_view.py). An address that
+was changed or stopped must not stay in the log either: `stale` lists the seqs of the events that
+held such an address, and the shell rewrites them into `Redacted` markers as erasure does
+(server/mail_timer.py). So that the rewrite changes nothing else, each MailAddressSet carries the
+moment the person's e-mail began (`since`) instead of relying on the first event of the run.
 """
 
 from __future__ import annotations
@@ -97,6 +101,7 @@ class Subscription:
     address: str
     language: str  # the language of the page they opted in on; "" = the trajectory's
     since: float  # when they opted in: messages posted before are not mailed to them
+    seq: int = 0  # the event that holds the address
 
 
 Key = tuple[str, str, str]  # (pid, kind, ref)
@@ -107,6 +112,8 @@ class MailState:
     subscribers: Mapping[str, Subscription] = field(default_factory=lambda: MappingProxyType({}))
     sent: frozenset[Key] = frozenset()
     claimed: Mapping[Key, float] = field(default_factory=lambda: MappingProxyType({}))  # key -> when
+    # Seqs of MailAddressSet events whose address was changed or stopped since: to be forgotten.
+    stale: tuple[int, ...] = ()
 
 
 PART: Part[MailState] = Part("mail", MailState())
@@ -149,6 +156,9 @@ class MailAddressSet(Event):
     pid: str
     address: str
     language: str
+    # When their e-mail began, for a change of address (0: now, a first opt-in): the event of the
+    # first address may be forgotten (redacted) without moving the start.
+    since: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +269,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         current = part.subscribers.get(me.pid)
         if current is not None and (current.address, current.language) == (address, language):
             return []
-        return [MailAddressSet(me.pid, address, language)]
+        return [MailAddressSet(me.pid, address, language, current.since if current is not None else 0.0)]
     if isinstance(command, StopMail):
         me = require_member(state, actor)
         return [MailStopped(me.pid)] if me.pid in part.subscribers else []
@@ -286,13 +296,14 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
         subscribers = dict(part.subscribers)
         before = subscribers.get(event.pid)
         # Changing the address or language keeps "since": no message is mailed twice or skipped.
-        since = before.since if before is not None else stamped.at
-        subscribers[event.pid] = Subscription(event.address, event.language, since)
-        part = dataclasses.replace(part, subscribers=MappingProxyType(subscribers))
+        subscribers[event.pid] = Subscription(event.address, event.language, event.since or stamped.at, stamped.seq)
+        stale = part.stale if before is None else (*part.stale, before.seq)
+        part = dataclasses.replace(part, subscribers=MappingProxyType(subscribers), stale=stale)
     elif isinstance(event, MailStopped):
         subscribers = dict(part.subscribers)
-        subscribers.pop(event.pid, None)
-        part = dataclasses.replace(part, subscribers=MappingProxyType(subscribers))
+        before = subscribers.pop(event.pid, None)
+        stale = part.stale if before is None else (*part.stale, before.seq)
+        part = dataclasses.replace(part, subscribers=MappingProxyType(subscribers), stale=stale)
     elif isinstance(event, MailClaimed):
         claimed = dict(part.claimed)
         claimed[(event.pid, event.kind, event.ref)] = stamped.at

@@ -10,6 +10,10 @@ otherwise the sweep skips it without reading it.
 A mail server that is away fails the send: nothing is recorded, one log line says so, the sweep
 stops there (the other mails would fail alike) and the claim runs out after KRING_MAIL_RETRY_S, so
 a later sweep tries again. Log lines name the room and the kind of mail, never an address.
+
+The same sweep forgets addresses that were changed or stopped (realtime/mail.py `stale`): it
+rewrites the events that held them into `Redacted` markers, as "delete my data" does
+(server/trajectory_routes.py erase), so an old address leaves the log within one sweep.
 """
 
 from __future__ import annotations
@@ -67,9 +71,16 @@ class MailTimer:
             state = await self._state(code, last_at, now)
             if state is None:
                 continue
+            stale = bool(state.part(mail.PART).stale)
+            if stale:
+                await self._forget(code)
             outgoing = mail.due(state, now, self.remind_s, self.retry_s)
             if not outgoing:
-                if len(self._wake) < WAKE_MAX or code in self._wake:
+                # Not remembered while an old address waits to be forgotten: the next sweep tries
+                # again if this one could not.
+                if stale:
+                    self._wake.pop(code, None)
+                elif len(self._wake) < WAKE_MAX or code in self._wake:
                     self._wake[code] = (last_at, mail.next_due(state, now, self.remind_s, self.retry_s))
                 continue
             self._wake.pop(code, None)
@@ -97,6 +108,20 @@ class MailTimer:
         except Exception:
             log.exception("mail: could not check %s", code)
         return None
+
+    async def _forget(self, code: str) -> None:
+        """Rewrite the events that held changed or stopped addresses into Redacted markers."""
+        try:
+            room = await self.hub.room(code)
+            async with room.lock:  # no command of this room is being committed while we rewrite
+                stale = room.state.part(mail.PART).stale
+                if not stale:
+                    return
+                self.hub.rewriting(room)
+                await self.store.redact(code, stale)
+            await self.hub.reload(code)
+        except KringError:
+            log.warning("mail: could not forget an old address in %s; tried again next sweep", code)
 
     async def _send(self, code: str, state: RoomState, item: mail.Outgoing, now: float) -> int | None:
         """1 when sent, 0 when not this time (someone else has it, it is gone), None when the mail
