@@ -25,7 +25,7 @@ class Received:
     def body(self) -> str:
         part = self.message.get_body(("plain",))
         assert part is not None
-        return cast(str, cast(EmailMessage, part).get_content())
+        return cast(str, cast(EmailMessage, part).get_content()).replace("\r\n", "\n")
 
 
 class Inbox:

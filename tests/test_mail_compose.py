@@ -59,7 +59,7 @@ def test_no_header_injection_through_a_title_or_name(language: str, subject: str
                                               "MIME-Version"])
     parsed = message_from_bytes(raw, policy=policy.default)
     assert parsed["Bcc"] is None and parsed["To"] == "ann@example.org" and parsed["From"] == "Kring <kring@example.org>"
-    assert parsed["Subject"] == f"Starters Bcc: eve@evil.example Injected body: {subject}"
+    assert parsed["Subject"].strip() == f"Starters Bcc: eve@evil.example Injected body: {subject}"
     assert parsed["Content-Language"] == language
 
 

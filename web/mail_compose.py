@@ -65,8 +65,8 @@ def compose(state: RoomState, item: mail.Outgoing, language: Language, sender: A
     letter["Date"] = formatdate(now, usegmt=True)
     letter["Message-ID"] = message_id(state, item, sender.domain)
     letter["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
-    letter["Content-Language"] = language.code
     letter.set_content("\n".join([*body, "", "-- ", footer, stop]) + "\n")
+    letter["Content-Language"] = language.code  # after set_content, which replaces every Content-*
     return letter
 
 
