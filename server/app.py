@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 
 from server import api, manifest, pages, session_routes, ws
 from server.collector import EndedSockets
+from server.feature import configured
 from server.feature import routes as feature_routes
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
         Route("/", session_routes.start, methods=["GET"]),
         Route("/healthz", session_routes.healthz, methods=["GET"]),
         Route("/lang", session_routes.set_language, methods=["POST"]),
-        *feature_routes(manifest.FEATURES),
+        *feature_routes(configured(manifest.FEATURES, settings)),
         Mount("/api/v1", routes=api.routes()),
         WebSocketRoute("/ws/s/{code}", ws.Socket(ws.participant_socket)),
         WebSocketRoute("/ws/m/{code}", ws.Socket(ws.mentor_socket)),

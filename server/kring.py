@@ -7,6 +7,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -15,13 +16,17 @@ from starlette.requests import HTTPConnection
 from realtime.broker import Broker, open_broker
 from realtime.core import Core
 from realtime.hub import Hub, announcement
+from realtime.mail import Outgoing
 from realtime.snapshot import Snapshots
+from realtime.state import RoomState
 from realtime.store import REDIS_SCHEMES, EventStore, open_store
 from realtime.store.sqlite import SqliteStore
 from server import security
 from server.away import AwayTimer
 from server.budgets import CodeLookups, SocketBudgets
-from server.feature import Feature, build_core, web_features
+from server.feature import Feature, build_core, configured, web_features
+from server.mail_sender import SmtpSender
+from server.mail_timer import Compose, MailTimer
 from server.poll_timer import PollTimer
 from server.reach import PhoneAddress, lan_address
 from server.retention import RetentionTimer
@@ -31,6 +36,7 @@ from server.settings import Settings
 from web.commands import Commands
 from web.i18n import Translator
 from web.layout import Layout
+from web.mail_compose import compose
 from web.render import STATIC, Renderer
 
 if TYPE_CHECKING:  # aiortc is imported only by a process that serves media (build below)
@@ -59,12 +65,15 @@ class Kring:
     phones: PhoneAddress
     media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
+    mail: MailTimer | None = None  # sends e-mail when an SMTP server is configured (server/mail_timer.py)
 
     async def close(self) -> None:
         if self.media is not None:
             await self.media.close()
         if self.retention is not None:
             await self.retention.stop()
+        if self.mail is not None:
+            await self.mail.stop()
         await self.away.stop()
         await self.poll_timer.stop()
         await self.send_watch.stop()
@@ -96,6 +105,7 @@ def static_version() -> str:
 
 def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     """Everything Kring is made of, for these features (server/manifest.py lists them)."""
+    features = configured(features, settings)
     core = build_core(features)
     layout = Layout(web_features(features))
     if settings.store_url.startswith("sqlite:///"):
@@ -121,6 +131,11 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     send_watch.start()
     retention = RetentionTimer(store, hub, time.time, settings.retention_days)
     retention.start()
+    mail_timer: MailTimer | None = None
+    if settings.mail.enabled:
+        mail_timer = MailTimer(store, hub, SmtpSender(settings.mail), mail_letters(settings, translator),
+                               time.time, settings.mail)
+        mail_timer.start()
     media: MediaRooms | None = None
     if settings.media_serve:
         # Imported here, not at the top: web workers that serve no media (KRING_MEDIA=0) never load
@@ -148,8 +163,21 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         lookups=CodeLookups(settings.failed_lookups_per_s, 5 * settings.failed_lookups_per_s, time.monotonic),
         phones=PhoneAddress(settings.host, lan_address, time.monotonic),
         retention=retention,
+        mail=mail_timer,
         media=media,
     )
+
+
+def mail_letters(settings: Settings, translator: Translator) -> Compose:
+    """How the mail timer writes a mail: in the recipient's language where they gave one (the page
+    they opted in on), else the trajectory's; links to KRING_PUBLIC_URL (none without it)."""
+    sender = settings.mail.from_address()
+
+    def letter(state: RoomState, item: Outgoing, now: float) -> EmailMessage | None:
+        language = translator.language(item.language or state.language)
+        return compose(state, item, language, sender, settings.public_url, now)
+
+    return letter
 
 
 def kring(conn: HTTPConnection) -> Kring:

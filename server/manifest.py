@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute
 
 from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
 from server.feature import Feature
+from server.mail_settings import mail_on
 from web import (
     agenda_view,
     agreements_view,
@@ -21,6 +22,7 @@ from web import (
     evaluation_view,
     goals_view,
     intake_view,
+    mail_view,
     media_view,
     messages_view,
     polls_view,
@@ -55,6 +57,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(calendar_view.FEATURE, calendar_routes.routes),
     Feature(agreements_view.FEATURE),
     Feature(messages_view.FEATURE),
+    Feature(mail_view.FEATURE, enabled=mail_on),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),

@@ -32,6 +32,7 @@
 | KRING_MEDIA_PORTS       | (any: the OS picks)               | UDP ports for media, LOW-HIGH (firewalls)      |
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
 | KRING_TLS_KEY           | (none)                            | its PEM private key                            |
+| KRING_SMTP_HOST, ...    | (none: no e-mail)                 | e-mail between meetings: server/mail_settings.py|
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from server.budgets import BudgetSettings
+from server.mail_settings import MailSettings
 from server.media.ports import parse_range
 
 
@@ -99,6 +101,8 @@ class Settings:
     # process's collector settings (server/__main__.py tune_gc) and the eager send (server/ws.py).
     gc_tuning: bool = True
     eager_send: bool = True
+    # E-mail between meetings (issue 18): off unless an SMTP server is configured.
+    mail: MailSettings = field(default_factory=MailSettings)
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -139,6 +143,7 @@ class Settings:
             tls_key=env.get("KRING_TLS_KEY", ""),
             gc_tuning=env.get("KRING_GC_TUNING", "on") != "off",
             eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
+            mail=MailSettings.from_env(env),
         )
 
     def budgets(self) -> BudgetSettings:
