@@ -22,6 +22,7 @@ from server import security
 from server.away import AwayTimer
 from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, web_features
+from server.files import FileStore
 from server.poll_timer import PollTimer
 from server.reach import PhoneAddress, lan_address
 from server.retention import RetentionTimer
@@ -119,7 +120,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     poll_timer.start()
     send_watch = SendWatch(settings.ws_send_timeout_s)
     send_watch.start()
-    retention = RetentionTimer(store, hub, time.time, settings.retention_days)
+    retention = RetentionTimer(store, hub, time.time, settings.retention_days,
+                               on_delete=FileStore(settings.files_root).delete_room)
     retention.start()
     media: MediaRooms | None = None
     if settings.media_serve:

@@ -32,6 +32,9 @@
 | KRING_MEDIA_PORTS       | (any: the OS picks)               | UDP ports for media, LOW-HIGH (firewalls)      |
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
 | KRING_TLS_KEY           | (none)                            | its PEM private key                            |
+| KRING_FILES_DIR         | $KRING_DATA_DIR/files             | the materials' files (shared by all hosts)     |
+| KRING_FILE_MAX_MB       | 20                                | largest file a mentor may add (MB)             |
+| KRING_FILES_TOTAL_MB    | 200                               | all files of one trajectory together (MB)      |
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ from urllib.parse import urlsplit
 
 from server.budgets import BudgetSettings
 from server.media.ports import parse_range
+
+MB = 1_000_000  # the sizes of files are said and configured in MB
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,11 @@ class Settings:
     # process's collector settings (server/__main__.py tune_gc) and the eager send (server/ws.py).
     gc_tuning: bool = True
     eager_send: bool = True
+    # The materials' files (server/files.py): where they are kept ("": the data directory's
+    # files/), the largest one, and all of one trajectory's together, in bytes.
+    files_dir: Path | None = None
+    file_max_bytes: int = 20 * MB
+    files_total_bytes: int = 200 * MB
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -139,7 +149,15 @@ class Settings:
             tls_key=env.get("KRING_TLS_KEY", ""),
             gc_tuning=env.get("KRING_GC_TUNING", "on") != "off",
             eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
+            files_dir=Path(env["KRING_FILES_DIR"]) if env.get("KRING_FILES_DIR") else None,
+            file_max_bytes=int(positive(env.get("KRING_FILE_MAX_MB", "20"), "KRING_FILE_MAX_MB") * MB),
+            files_total_bytes=int(positive(env.get("KRING_FILES_TOTAL_MB", "200"), "KRING_FILES_TOTAL_MB") * MB),
         )
+
+    @property
+    def files_root(self) -> Path:
+        """Where the materials' files are kept (KRING_FILES_DIR, else the data directory's files/)."""
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     def budgets(self) -> BudgetSettings:
         """The shared socket budgets (server/budgets.py); a burst is five seconds' worth."""
