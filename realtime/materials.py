@@ -164,6 +164,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         _room_for_one(state)
         session = _session(state, command.session)
         title = clean_line(command.title, "material_title", TITLE_MAX)
+        if not (command.url.strip() if isinstance(command.url, str) else ""):
+            raise Rejected("missing_field", field="material_url")
         url = parse_link(command.url, "material_url", required=True)
         return [LinkAdded(command.mid, session, title, url)]
     if isinstance(command, AddFile):

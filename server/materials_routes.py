@@ -72,7 +72,7 @@ async def upload(request: Request) -> Response:
                    max=mb(k.settings.files_total_bytes)))
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit + FORM_OVERHEAD):
-        return _refuse(request, lang, room.code, too_large, 413)
+        return _unread(_refuse(request, lang, room.code, too_large, 413))
     boundary = boundary_of(request.headers.get("content-type", ""))
     if boundary is None:
         return _refuse(request, lang, room.code, t("Choose a file to add."), 400)
@@ -81,7 +81,7 @@ async def upload(request: Request) -> Response:
         texts = {"too_large": (too_large, 413), "token": (t("Please go back, reload the page and try again."), 403),
                  "form": (t("Choose a file to add."), 400)}
         text, status = texts[got]
-        return _refuse(request, lang, room.code, text, status)
+        return _unread(_refuse(request, lang, room.code, text, status))
     fields, sink, filename = got
     kind = sink.kind(filename)
     if kind is None:
@@ -102,6 +102,13 @@ async def upload(request: Request) -> Response:
         sink.discard()
         raise
     return RedirectResponse(_back(room.code), status_code=303)
+
+
+def _unread(response: Response) -> Response:
+    # The rest of the body is not read: closing the connection after the answer tells the client
+    # to stop sending (uvicorn would otherwise take in the rest to keep the connection alive).
+    response.headers["connection"] = "close"
+    return response
 
 
 async def _receive(request: Request, k: Kring, code: str, boundary: bytes,

@@ -21,7 +21,7 @@ from bench.serverproc import ServerProcess
 from server import retention
 from server.kring import Kring
 from server.settings import Settings
-from tests.appkit import CSRF_RE, cookie_header, csrf, exported, join, live, new_session, region
+from tests.appkit import CSRF_RE, Live, cookie_header, csrf, exported, live, new_session, region
 from tests.test_trajectory_app import PLAN, _join
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
@@ -52,15 +52,25 @@ def test_a_link_reaches_the_group_live_escaped_and_safe(client: TestClient) -> N
         {"session": 1, "title": "Case <b>one</b>", "url": "https://example.org/a?x=1&y=\"2\""}]
 
 
+def refusal(socket: Live) -> str:
+    """The next notice that shows something (a success may answer with an empty one)."""
+    while "is-shown" not in (flash := socket.done()):
+        pass
+    return flash
+
+
 def test_links_are_refused_in_dutch_and_never_from_a_participant(client: TestClient) -> None:
     browsers, code = new_session(client, "Groep", language="nl")
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor:
-        mentor.ok(**PLAN)
+        mentor.send(**PLAN)
         mentor.send(cmd="material_link", session="1", title="x", url="javascript:alert(1)")
-        assert "Webadres moet een webadres zijn" in mentor.done()
+        assert "Webadres moet een webadres zijn" in refusal(mentor)
         mentor.send(cmd="material_link", session="9", title="x", url="https://example.org")
-        assert "Kies een van de geplande bijeenkomsten." in mentor.done()
-    join(browsers.as_("ann"), code, "Ann")
+        assert "Kies een van de geplande bijeenkomsten." in refusal(mentor)
+    ann_browser = browsers.as_("ann")
+    joined = ann_browser.post(f"/s/{code}/join", data={"name": "Ann", "location": "room",
+                                                       "csrf": csrf(ann_browser, f"/s/{code}/join")})
+    assert joined.status_code == 200  # the welcome page, after its redirect
     with live(browsers, "ann", f"/ws/s/{code}") as ann:
         ann.send(cmd="material_link", session="1", title="x", url="https://example.org")
         assert "Alleen de mentor kan dat doen." in ann.done()
@@ -91,9 +101,10 @@ def test_the_retention_sweep_deletes_the_files_of_a_room(client: TestClient, set
 class Mentor:
     """A mentor's browser against the real server: makes and plans a trajectory."""
 
-    def __init__(self, server: ServerProcess, title: str) -> None:
+    def __init__(self, server: ServerProcess, title: str, opened: list[httpx.Client]) -> None:
         self.server = server
         self.http = httpx.Client(base_url=server.url)
+        opened.append(self.http)
         token = CSRF_RE.search(self.http.get("/").text)
         assert token
         made = self.http.post("/sessions", data={"title": title, "language": "en", "csrf": token.group(1)})
@@ -131,14 +142,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     process.stop()
 
 
+@pytest.fixture
+def opened() -> Iterator[list[httpx.Client]]:
+    """The browsers (httpx clients) a test opens, closed after it."""
+    clients: list[httpx.Client] = []
+    yield clients
+    for client in clients:
+        client.close()
+
+
 def files_of(server: ServerProcess, code: str) -> list[Path]:
     folder = server.data_dir / "files" / code
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def participant(server: ServerProcess, code: str, name: str) -> httpx.Client:
+def participant(server: ServerProcess, code: str, name: str, opened: list[httpx.Client]) -> httpx.Client:
     """A participant's browser that joined trajectory `code` through the form."""
     browser = httpx.Client(base_url=server.url)
+    opened.append(browser)
     token = CSRF_RE.search(browser.get(f"/s/{code}/join").text)
     assert token
     joined = browser.post(f"/s/{code}/join", data={"name": name, "location": "room", "csrf": token.group(1)})
@@ -146,13 +167,14 @@ def participant(server: ServerProcess, code: str, name: str) -> httpx.Client:
     return browser
 
 
-def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: ServerProcess) -> None:
-    mentor = Mentor(server, "Files")
+def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: ServerProcess,
+                                                                     opened: list[httpx.Client]) -> None:
+    mentor = Mentor(server, "Files", opened)
     sent = mentor.upload("Week één.pdf", PDF)
     assert sent.status_code == 303 and sent.headers["location"] == f"/m/{mentor.code}/trajectory#materials"
     [kept] = files_of(server, mentor.code)
     assert re.fullmatch(r"[0-9a-f]{32}", kept.name) and kept.read_bytes() == PDF
-    ann = participant(server, mentor.code, "Ann")
+    ann = participant(server, mentor.code, "Ann", opened)
     page = ann.get(f"/s/{mentor.code}/trajectory").text
     found = MID_RE.search(page)
     assert found and "Week één.pdf" in page
@@ -166,11 +188,13 @@ def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: Ser
             "attachment; filename=\"Week-een.pdf\"; filename*=UTF-8''Week%20%C3%A9%C3%A9n.pdf")
         assert "sandbox" in got.headers["content-security-policy"]
     # Outsiders: nobody, and a member of another trajectory (with its own code or with this one).
-    other = Mentor(server, "Other")
-    bo = participant(server, other.code, "Bo")
+    other = Mentor(server, "Other", opened)
+    bo = participant(server, other.code, "Bo", opened)
     unknown = httpx.get(f"{server.url}/s/{mentor.code}/materials/nosuchfile")
     assert unknown.status_code == 404
-    for outsider, url in ((httpx.Client(base_url=server.url), path), (bo, path), (other.http, path),
+    nobody = httpx.Client(base_url=server.url)
+    opened.append(nobody)
+    for outsider, url in ((nobody, path), (bo, path), (other.http, path),
                           (bo, f"/s/{other.code}/materials/{found.group(2)}")):
         refused = outsider.get(url)
         assert (refused.status_code, refused.text, refused.headers.get("content-type")) == (
@@ -189,23 +213,24 @@ def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: Ser
 
 @pytest.mark.parametrize(("name", "data", "status", "says"), [
     ("big.pdf", PDF + b"0" * 120_000, 413, "A file can be at most 0.1 MB."),
+    ("huge.pdf", PDF + b"0" * 400_000, 413, "A file can be at most 0.1 MB."),  # by its Content-Length
     ("setup.pdf", b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff" + b"\0" * 500, 415, "Only PDF, PNG, JPEG"),
     ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", 415, "Only PDF, PNG, JPEG"),
     ("page.html", b"<!DOCTYPE html><html></html>", 415, "Only PDF, PNG, JPEG"),
     ("", PDF, 400, "Choose a file to add."),
 ])
-def test_refused_uploads_leave_nothing_on_disk(server: ServerProcess, name: str, data: bytes, status: int,
-                                               says: str) -> None:
-    mentor = Mentor(server, "Refusals")
+def test_refused_uploads_leave_nothing_on_disk(server: ServerProcess, opened: list[httpx.Client], name: str,
+                                               data: bytes, status: int, says: str) -> None:
+    mentor = Mentor(server, "Refusals", opened)
     refused = mentor.upload(name, data)
     assert refused.status_code == status and says in refused.text
     assert files_of(server, mentor.code) == []
-    assert "materials/" not in mentor.http.get(f"/m/{mentor.code}/trajectory").text.split('id="materials-plan"')[1]
+    assert '<li class="material"' not in mentor.http.get(f"/m/{mentor.code}/trajectory").text
 
 
-def test_a_streamed_upload_is_stopped_at_the_limit(server: ServerProcess) -> None:
+def test_a_streamed_upload_is_stopped_at_the_limit(server: ServerProcess, opened: list[httpx.Client]) -> None:
     """No Content-Length (chunked): the server reads up to the limit and stops there."""
-    mentor = Mentor(server, "Stream")
+    mentor = Mentor(server, "Stream", opened)
     boundary = "kringstream"
     head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{mentor.token()}\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"session\"\r\n\r\n1\r\n"
@@ -224,11 +249,12 @@ def test_a_streamed_upload_is_stopped_at_the_limit(server: ServerProcess) -> Non
         assert refused.status_code == 413 and "A file can be at most" in refused.text
     except httpx.TransportError:
         pass  # the server answered and closed while we were still sending: as good a refusal
-    assert sent["bytes"] < 20_000_000 and files_of(server, mentor.code) == []
+    # Loopback buffers take in a few MB before the close reaches the sender; not the 20 MB.
+    assert sent["bytes"] < 10_000_000 and files_of(server, mentor.code) == []
 
 
-def test_form_token_origin_and_the_trajectory_total(server: ServerProcess) -> None:
-    mentor = Mentor(server, "Checks")
+def test_form_token_origin_and_the_trajectory_total(server: ServerProcess, opened: list[httpx.Client]) -> None:
+    mentor = Mentor(server, "Checks", opened)
     assert mentor.upload("a.pdf", PDF, token="0" * 64).status_code == 403
     assert mentor.upload("a.pdf", PDF, headers={"origin": "https://evil.example"}).status_code == 403
     assert files_of(server, mentor.code) == []
@@ -240,8 +266,8 @@ def test_form_token_origin_and_the_trajectory_total(server: ServerProcess) -> No
     assert len(files_of(server, mentor.code)) == 2
 
 
-def test_deleting_the_trajectory_deletes_its_files(server: ServerProcess) -> None:
-    mentor = Mentor(server, "Gone")
+def test_deleting_the_trajectory_deletes_its_files(server: ServerProcess, opened: list[httpx.Client]) -> None:
+    mentor = Mentor(server, "Gone", opened)
     assert mentor.upload("a.pdf", PDF).status_code == 303
     assert len(files_of(server, mentor.code)) == 1
     done = mentor.http.post(f"/m/{mentor.code}/delete", data={"csrf": mentor.token(), "confirm_code": mentor.code})
