@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import PHONE, NewContext, axe_check, create_session, show_tab, wait_live
-from tests.browser.test_trajectory import shot
+from tests.browser.test_trajectory import SHOTS, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -81,6 +81,7 @@ async def test_mentor_adds_a_link_and_a_file_and_a_phone_downloads_it(new_contex
     await expect(box.get_by_role("link", name="Week 1 slides.pdf")).to_be_visible()
     await axe_check(mentor)
     await shot(mentor, f"materials-laptop-{labels['lang']}")
+    await box.screenshot(path=str(SHOTS / f"materials-laptop-box-{labels['lang']}.png"))
 
     phone = await (await new_context(**PHONE, locale=labels["locale"])).new_page()
     await phone.goto(f"/join?code={code}")
@@ -110,3 +111,12 @@ async def test_mentor_adds_a_link_and_a_file_and_a_phone_downloads_it(new_contex
     await expect(plan_box.locator("form")).to_have_count(0)  # nothing to add or remove for her
     await axe_check(phone)
     await shot(phone, f"materials-phone-trajectory-{labels['lang']}")
+
+    # The mentor's console shows them with the agenda of the session that comes next.
+    await mentor.goto(f"/m/{code}")
+    await wait_live(mentor)
+    console = mentor.locator("#materials")
+    await expect(console.get_by_role("heading", name=labels["heading"])).to_be_visible()
+    await expect(console.get_by_role("link", name="Week 1 slides.pdf")).to_be_visible()
+    await axe_check(mentor)
+    await console.screenshot(path=str(SHOTS / f"materials-console-box-{labels['lang']}.png"))
