@@ -175,6 +175,7 @@ def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: Ser
     [kept] = files_of(server, mentor.code)
     assert re.fullmatch(r"[0-9a-f]{32}", kept.name) and kept.read_bytes() == PDF
     ann = participant(server, mentor.code, "Ann", opened)
+    ann_welcome = ann.get(f"/s/{mentor.code}/welcome").text  # her personal link, shown once
     page = ann.get(f"/s/{mentor.code}/trajectory").text
     found = MID_RE.search(page)
     assert found and "Week één.pdf" in page
@@ -187,6 +188,13 @@ def test_a_file_is_kept_under_a_random_id_and_served_to_members_only(server: Ser
         assert got.headers["content-disposition"] == (
             "attachment; filename=\"Week-een.pdf\"; filename*=UTF-8''Week%20%C3%A9%C3%A9n.pdf")
         assert "sandbox" in got.headers["content-security-policy"]
+    # Her personal link, opened in a browser that never joined, is her too.
+    link = re.search(r'value="(http://[^"]+/r/[A-Z0-9]+/[^"]+)"', ann_welcome)
+    assert link
+    elsewhere = httpx.Client(base_url=server.url, follow_redirects=True)
+    opened.append(elsewhere)
+    assert elsewhere.get(link.group(1)).status_code == 200
+    assert elsewhere.get(path).content == PDF
     # Outsiders: nobody, and a member of another trajectory (with its own code or with this one).
     other = Mentor(server, "Other", opened)
     bo = participant(server, other.code, "Bo", opened)
