@@ -6,12 +6,16 @@ A download is for the trajectory's members only (the mentor's cookie or a partic
 room, which the personal link sets); anyone else gets the very 404 an unknown file gets, so a
 file's address tells an outsider nothing. It is served as an attachment (RFC 6266 `filename*`),
 with nosniff and a sandboxing CSP, as the allowed type found from its content (server/filetypes.py).
+
+The disk is touched in a worker thread (`to_thread`): the files directory may be a network share
+(docs/deployment.md), and a slow write must not hold up every live page of this process.
 """
 
 from __future__ import annotations
 
 import secrets
 import unicodedata
+from asyncio import to_thread
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -83,13 +87,13 @@ async def upload(request: Request) -> Response:
         text, status = texts[got]
         return _unread(_refuse(request, lang, room.code, text, status))
     fields, sink, filename = got
-    kind = sink.kind(filename)
+    kind = await to_thread(sink.kind, filename)
     if kind is None:
         sink.discard()
         return _refuse(request, lang, room.code, t(
             "Only PDF, PNG, JPEG, Word, PowerPoint, Excel, OpenDocument, text and Markdown files can be added, "
             "and the file's content must match its name."), 415)
-    sink.keep()
+    await to_thread(sink.keep)
     command = materials.AddFile(mid=security.new_id(), session=fields.get("session", ""),
                                 title=fields.get("title", ""), file_id=sink.final.name, filename=filename,
                                 kind=kind, size=sink.size, budget=k.settings.files_total_bytes)
@@ -139,9 +143,9 @@ async def _receive(request: Request, k: Kring, code: str, boundary: bytes,
                     if sink is not None or piece.name != "file":
                         return "form"
                     filename = _clean_name(piece.filename)
-                    sink = _store(k).upload(code, secrets.token_hex(16), limit)
+                    sink = await to_thread(_store(k).upload, code, secrets.token_hex(16), limit)
                 elif isinstance(piece, FileData) and sink is not None:
-                    sink.write(piece.data)
+                    await to_thread(sink.write, piece.data)
                 elif isinstance(piece, FileEnd) and sink is not None:
                     sink.close()
             if reader.ended:
@@ -186,7 +190,7 @@ async def remove(request: Request) -> Response:
         except Rejected:  # removed meanwhile (another tab): nothing left to do but the file
             pass
         if item.is_file:
-            _store(k).delete(room.code, item.file_id)
+            await to_thread(_store(k).delete, room.code, item.file_id)
     return RedirectResponse(_back(room.code), status_code=303)
 
 

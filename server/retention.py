@@ -10,6 +10,7 @@ twice is harmless. KRING_RETENTION_DAYS = 0 turns it off. docs/privacy.md says w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -70,7 +71,7 @@ async def sweep(store: EventStore, hub: Hub, now: float, days: int,
                 continue
             await store.delete(code)
             await hub.forget(code)
-            on_delete(code)
+            await asyncio.to_thread(on_delete, code)  # disk work, off the event loop
             deleted.append(code)
         except KringError:
             log.warning("could not delete %s for retention", code, exc_info=True)
