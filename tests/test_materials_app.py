@@ -52,6 +52,16 @@ def test_a_link_reaches_the_group_live_escaped_and_safe(client: TestClient) -> N
         {"session": 1, "title": "Case <b>one</b>", "url": "https://example.org/a?x=1&y=\"2\""}]
 
 
+def test_a_shorter_plan_keeps_the_dropped_sessions_materials_in_sight(client: TestClient) -> None:
+    browsers, code = new_session(client, "Group")
+    with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
+        mentor.ok(**PLAN)
+        mentor.ok(cmd="material_link", session="6", title="For the last one", url="https://example.org/6")
+        mentor.ok(**{**PLAN, "sessions": "3"})
+        shown = mentor.until_in("materials-plan", "Other materials")
+    assert "For the last one" in shown and f"/m/{code}/materials/" in shown  # the mentor can remove it
+
+
 def refusal(socket: Live) -> str:
     """The next notice that shows something (a success may answer with an empty one)."""
     while "is-shown" not in (flash := socket.done()):

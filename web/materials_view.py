@@ -79,9 +79,15 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         SessionMaterials(s.number, s.date, s.title, tuple(_view(room.code, m) for m in part.of(s.number)))
         for s in plan.sessions
     )
+    # A plan made shorter leaves the materials of the sessions it dropped: still listed (as number
+    # 0, "other materials"), so that the group finds them and the mentor can remove them.
+    planned = {s.number for s in plan.sessions}
+    dropped = tuple(_view(room.code, m) for m in part.items if m.session not in planned)
     now = shown_session(state)
     return {
         "materials_sessions": sessions,
+        "materials_listed": tuple(s for s in sessions if s.items) + ((SessionMaterials(0, "", "", dropped),)
+                                                                    if dropped else ()),
         "materials_now": next((s for s in sessions if s.number == now), None),
         "materials_limits": materials,
         "materials_full": len(part.items) >= materials.MATERIALS_MAX,
