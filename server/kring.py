@@ -25,6 +25,7 @@ from server import security
 from server.away import AwayTimer
 from server.budgets import CodeLookups, SocketBudgets
 from server.feature import Feature, build_core, configured, web_features
+from server.files import FileStore
 from server.mail_sender import SmtpSender
 from server.mail_timer import Compose, MailTimer
 from server.poll_timer import PollTimer
@@ -129,7 +130,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
     poll_timer.start()
     send_watch = SendWatch(settings.ws_send_timeout_s)
     send_watch.start()
-    retention = RetentionTimer(store, hub, time.time, settings.retention_days)
+    retention = RetentionTimer(store, hub, time.time, settings.retention_days,
+                               on_delete=FileStore(settings.files_root).delete_room)
     retention.start()
     mail_timer: MailTimer | None = None
     if settings.mail.enabled:

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute
 from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
 from server.feature import Feature
 from server.mail_settings import mail_on
+from server.materials_routes import routes as materials_routes
 from web import (
     agenda_view,
     agreements_view,
@@ -23,6 +24,7 @@ from web import (
     goals_view,
     intake_view,
     mail_view,
+    materials_view,
     media_view,
     messages_view,
     polls_view,
@@ -61,6 +63,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),
+    Feature(materials_view.FEATURE, materials_routes),
     Feature(timer_view.FEATURE),
     Feature(qa_view.FEATURE),
     Feature(reactions_view.FEATURE),

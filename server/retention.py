@@ -10,6 +10,7 @@ twice is harmless. KRING_RETENTION_DAYS = 0 turns it off. docs/privacy.md says w
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
@@ -48,8 +49,14 @@ def due(last_event_at: float, state: RoomState | None, now: float, days: int) ->
     return planned is None or planned < horizon
 
 
-async def sweep(store: EventStore, hub: Hub, now: float, days: int) -> list[str]:
-    """Delete every room past retention; returns their codes."""
+def _keep_files(code: str) -> None:
+    pass
+
+
+async def sweep(store: EventStore, hub: Hub, now: float, days: int,
+                on_delete: Callable[[str], None] = _keep_files) -> list[str]:
+    """Delete every room past retention; returns their codes. `on_delete` deletes what a room
+    keeps outside the store (the materials' files, server/files.py)."""
     if days <= 0:
         return []
     deleted: list[str] = []
@@ -64,6 +71,7 @@ async def sweep(store: EventStore, hub: Hub, now: float, days: int) -> list[str]
                 continue
             await store.delete(code)
             await hub.forget(code)
+            await asyncio.to_thread(on_delete, code)  # disk work, off the event loop
             deleted.append(code)
         except KringError:
             log.warning("could not delete %s for retention", code, exc_info=True)
@@ -78,16 +86,17 @@ class RetentionTimer:
     """A background task that sweeps every `every_s` seconds until stopped (and once at start)."""
 
     def __init__(self, store: EventStore, hub: Hub, clock: Callable[[], float], days: int,
-                 every_s: float = SWEEP_S) -> None:
+                 every_s: float = SWEEP_S, on_delete: Callable[[str], None] = _keep_files) -> None:
         self.store = store
         self.hub = hub
         self.clock = clock
         self.days = days
         self.every_s = every_s
+        self.on_delete = on_delete
         self._timer = Periodic("retention sweep", every_s, self._sweep, at_start=True)
 
     async def _sweep(self) -> None:
-        await sweep(self.store, self.hub, self.clock(), self.days)
+        await sweep(self.store, self.hub, self.clock(), self.days, self.on_delete)
 
     def start(self) -> None:
         if self.days > 0:

@@ -33,6 +33,9 @@
 | KRING_TLS_CERT          | (none: plain http)                | PEM certificate (chain): serve https and wss   |
 | KRING_TLS_KEY           | (none)                            | its PEM private key                            |
 | KRING_SMTP_HOST, ...    | (none: no e-mail)                 | e-mail between meetings: server/mail_settings.py|
+| KRING_FILES_DIR         | $KRING_DATA_DIR/files             | the materials' files (shared by all hosts)     |
+| KRING_FILE_MAX_MB       | 20                                | largest file a mentor may add (MB)             |
+| KRING_FILES_TOTAL_MB    | 200                               | all files of one trajectory together (MB)      |
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ from urllib.parse import urlsplit
 from server.budgets import BudgetSettings
 from server.mail_settings import MailSettings
 from server.media.ports import parse_range
+
+MB = 1_000_000  # the sizes of files are said and configured in MB
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,11 @@ class Settings:
     eager_send: bool = True
     # E-mail between meetings (issue 18): off unless an SMTP server is configured.
     mail: MailSettings = field(default_factory=MailSettings)
+    # The materials' files (server/files.py): where they are kept ("": the data directory's
+    # files/), the largest one, and all of one trajectory's together, in bytes.
+    files_dir: Path | None = None
+    file_max_bytes: int = 20 * MB
+    files_total_bytes: int = 200 * MB
     node: str = field(default_factory=lambda: secrets.token_hex(4))
 
     @classmethod
@@ -144,7 +154,15 @@ class Settings:
             gc_tuning=env.get("KRING_GC_TUNING", "on") != "off",
             eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
             mail=MailSettings.from_env(env),
+            files_dir=Path(env["KRING_FILES_DIR"]) if env.get("KRING_FILES_DIR") else None,
+            file_max_bytes=int(positive(env.get("KRING_FILE_MAX_MB", "20"), "KRING_FILE_MAX_MB") * MB),
+            files_total_bytes=int(positive(env.get("KRING_FILES_TOTAL_MB", "200"), "KRING_FILES_TOTAL_MB") * MB),
         )
+
+    @property
+    def files_root(self) -> Path:
+        """Where the materials' files are kept (KRING_FILES_DIR, else the data directory's files/)."""
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
 
     def budgets(self) -> BudgetSettings:
         """The shared socket budgets (server/budgets.py); a burst is five seconds' worth."""

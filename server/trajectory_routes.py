@@ -8,6 +8,8 @@ its own. Every post checks the form token and the origin (views.guarded_form) an
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -17,6 +19,7 @@ from realtime.errors import Rejected
 from realtime.events import Actor, EraseParticipant, ReissueLink, Role, UseLink
 from realtime.room import Room
 from server import security
+from server.files import FileStore
 from server.kring import Kring, kring
 from server.pages import (
     WELCOME_COOKIE,
@@ -226,6 +229,7 @@ async def delete_trajectory(request: Request) -> Response:
 async def delete_room(k: Kring, code: str) -> None:
     await k.store.delete(code)
     await k.hub.forget(code)
+    await asyncio.to_thread(FileStore(k.settings.files_root).delete_room, code)  # the materials' files
 
 
 def routes() -> list[BaseRoute]:
