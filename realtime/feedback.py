@@ -62,6 +62,7 @@ REASONS: Mapping[str, str] = {
     "feedback_empty": "Give a score, a top or a tip.",
     "feedback_not_given": "You have not given feedback on this presentation.",
     "feedback_full": "There is no room for more presentations (at most {max}).",
+    "feedback_criteria": "Give 1 to {max} criteria.",
 }
 
 
@@ -287,7 +288,7 @@ def _criteria(values: object) -> tuple[str, ...]:
         raise Rejected("bad_message")
     kept = tuple(c for c in (clean_line(v, "feedback_criterion", CRITERION_MAX, required=False) for v in values) if c)
     if not CRITERIA_MIN <= len(kept) <= CRITERIA_MAX:
-        raise Rejected("out_of_range", field="feedback_criteria", min=CRITERIA_MIN, max=CRITERIA_MAX)
+        raise Rejected("feedback_criteria", max=CRITERIA_MAX)
     return kept
 
 

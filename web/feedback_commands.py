@@ -18,7 +18,7 @@ def _scores(f: Fields) -> tuple[str, ...]:
 
 PARSERS: Mapping[str, Parser] = {
     "feedback_start": lambda f: feedback.StartPresentation(
-        f.new_id(), f.text("presenter"), f.texts("criterion", feedback.CRITERIA_MAX),
+        f.new_id(), f.text("presenter"), f.texts("criterion"),
         f.flag("tops"), f.flag("scale"), f.flag("anonymous"), f.new_secret(),
     ),
     "feedback_close": lambda f: feedback.ClosePresentation(f.text("presentation")),

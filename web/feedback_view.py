@@ -32,7 +32,6 @@ from web.viewer import Viewer
 FIELD_LABELS: Mapping[str, str] = {
     "feedback_presenter": "Who presents",
     "feedback_criterion": "Criterion",
-    "feedback_criteria": "Criteria",
     "feedback_scores": "A score for every criterion",
     "feedback_top": "Top",
     "feedback_tip": "Tip",
