@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from realtime.errors import Dangling, Rejected
+from realtime.errors import Dangling, Forbidden, Rejected
 from realtime.events import Actor, Command, Event, ProjectorViewChanged, Role, Stamped
 from realtime.feature import CoreFeature, Part
 from realtime.guards import require_member, require_mentor, require_open
@@ -398,7 +398,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         round_ = round_of(state, command.presentation)
         return [PresentationClosed(round_.presentation)] if round_.open else []
     if isinstance(command, _PARTICIPANT_COMMANDS):
-        raise Rejected("not_participant")
+        raise Forbidden("not_participant")
     raise Rejected("unknown_command")
 
 

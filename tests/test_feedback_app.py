@@ -19,8 +19,8 @@ from server.settings import Settings
 from tests.appkit import Live, csrf, exported, live, new_session, pages, projector_path, regions
 
 PEOPLE = [("ann", "Ann Presenter", "room"), ("bo", "Bo Bright", "remote"), ("cy", "Cy Named", "room")]
-SECRET_TOP = "Bo's <b>secret</b> top"
-NAMED_TIP = "Cy's named tip"
+SECRET_TOP = "Bo <b>secret</b> top"
+NAMED_TIP = "Cy named tip, plainly"
 FEEDBACK_REGIONS = ("feedback", "feedback-console", "feedback-mine", "stage")
 
 
@@ -36,7 +36,10 @@ def presentation_of(socket: Live) -> str:
 
 
 def copies(html: str) -> list[str]:
-    return [copy for name in FEEDBACK_REGIONS for copy in regions(html, name)]
+    """Every copy of the feedback regions, without the mentor's start form (which lists who is
+    here to choose a presenter from)."""
+    found = [copy for name in FEEDBACK_REGIONS for copy in regions(html, name)]
+    return [re.sub(r"<select.*?</select>", "", copy, flags=re.S) for copy in found]
 
 
 def stored(settings: Settings, code: str) -> list[str]:
@@ -48,9 +51,9 @@ def sqlite_bytes(settings: Settings) -> bytes:
     return b"".join(path.read_bytes() for path in Path(settings.data_dir).glob("kring.db*"))
 
 
-def start(mentor: Live, ann_pid: str, **form: str) -> None:
+def start(mentor: Live, ann_pid: str) -> None:
     mentor.ok(cmd="feedback_start", presenter=ann_pid, criterion=["Structure", "Clarity", "", "", "", ""],
-              tops="on", scale="on", anonymous="on", **form)
+              tops="on", scale="on", anonymous="on")
 
 
 def test_feedback_is_private_in_every_roles_raw_frames_until_the_presenter_shares_it(
@@ -143,7 +146,9 @@ def test_bad_input_is_refused_in_the_users_language_and_the_socket_stays_up(clie
         assert "Geef 1 tot 6 criteria." in mentor.done()
         mentor.send(cmd="feedback_start", presenter=ann_pid, criterion=["x" * 61], tops="on")
         assert "Criterium mag hoogstens 60 tekens lang zijn." in mentor.done()
-        start(mentor, ann_pid, anonymous="")
+        # (In Dutch: Live.ok's barrier waits for the English "Unknown action.")
+        mentor.send(cmd="feedback_start", presenter=ann_pid, criterion=["Structure", "Clarity"], tops="on",
+                    scale="on")
         rid = presentation_of(bo)
         bo.send(cmd="feedback_give", presentation=rid, score_0="4", top="x" * 501)
         assert "Een score voor elk criterium is verplicht." in bo.done()
@@ -153,7 +158,8 @@ def test_bad_input_is_refused_in_the_users_language_and_the_socket_stays_up(clie
         assert "Top mag hoogstens 500 tekens lang zijn." in bo.done()
         bo.send(cmd="feedback_give", presentation=rid, score_0="4", score_1="4", anonymous="on")
         assert "De mentor vraagt in deze ronde om feedback met je naam." in bo.done()
-        bo.ok(cmd="feedback_give", presentation=rid, score_0="4", score_1="4")
+        bo.send(cmd="feedback_give", presentation=rid, score_0="4", score_1="4")
+        assert "Je feedback is verstuurd." in bo.until_in("feedback", "Je feedback is verstuurd.")
     assert exported(browsers, code)["feedback"]["presentations"][0]["count"] == 1
 
 
@@ -167,8 +173,8 @@ def test_the_presenter_downloads_their_own_feedback_and_nobody_else_can(client: 
         mentor.ok(cmd="feedback_close", presentation=rid)
     mine = browsers.as_("ann").get(f"/s/{code}/feedback.md")
     assert mine.status_code == 200 and "attachment" in mine.headers["content-disposition"]
-    assert "Bo's <b\\>secret</b\\> top" in mine.text or "secret" in mine.text
-    assert "Anonymous" in mine.text and "Bo Bright" not in mine.text and "4.0 of 5" in mine.text
+    assert "Bo \\<b\\>secret\\</b\\> top" in mine.text
+    assert "Anonymous" in mine.text and "Bo Bright" not in mine.text and "4\\.0 of 5" in mine.text
     theirs = browsers.as_("bo").get(f"/s/{code}/feedback.md")
     assert theirs.status_code == 200 and "secret" not in theirs.text
     page = browsers.as_("ann").get(f"/s/{code}/trajectory").text
@@ -189,7 +195,8 @@ def test_erasure_takes_a_givers_anonymous_feedback_and_a_presenters_round_from_t
         rid = presentation_of(bo)
         bo.ok(cmd="feedback_give", presentation=rid, score_0="4", score_1="3", top="Bobs anonymous words",
               anonymous="on")
-        mentor.ok(cmd="feedback_start", presenter=cy_pid, criterion=["Clarity"], tops="on")
+        mentor.ok(cmd="feedback_start", presenter=cy_pid, criterion=["Clarity"], tops="on", scale="on",
+                  anonymous="on")
         second = presentation_of(ann)
         while second == rid:
             ann.cursor += 1

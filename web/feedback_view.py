@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from realtime import events, feedback, trajectory
-from realtime.events import Role
+from realtime.events import Event, Role
 from realtime.feedback import Feedback, Round
 from realtime.room import Room
 from realtime.state import RoomState
@@ -170,6 +170,14 @@ def _running(state: RoomState) -> list[str]:
     return [""] if state.part(feedback.PART).open_round() is not None else []
 
 
+def _renamed(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    """A rename re-renders the participants' copies (one per participant) only when the person
+    shows in them: a presenter, or a named giver (to their presenter)."""
+    assert isinstance(event, events.ProfileUpdated)
+    shown = any(r.presenter == event.pid or event.pid in r.given for r in state.part(feedback.PART).rounds.values())
+    return {} if shown else {"feedback": (), "feedback-mine": ()}
+
+
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 _ALL = frozenset({"feedback", "feedback-console", "feedback-mine", "stage"})
@@ -188,7 +196,8 @@ FEATURE = WebFeature(
                pages=TRAJECTORY_ONLY),
     ),
     event_regions={
-        feedback.PresentationStarted: _ALL,
+        # The projector control offers the view once there was a round.
+        feedback.PresentationStarted: _ALL | {"projector-control"},
         feedback.PresentationClosed: _ALL,
         feedback.FeedbackGiven: frozenset({"feedback", "feedback-console", "stage"}),
         feedback.FeedbackWithdrawn: frozenset({"feedback", "feedback-console", "stage"}),
@@ -202,6 +211,7 @@ FEATURE = WebFeature(
                               available=lambda state: bool(state.part(feedback.PART).rounds)),),
     # The presenter select lists who is here.
     presence_regions=frozenset({"feedback-console"}),
+    event_items={events.ProfileUpdated: _renamed},
     tabs=(Tab("feedback", "Presentation feedback", order=62),),
     now=(NowEntry("feedback", "Presentation", tab="more", item="feedback", title=_now_title,
                   events=frozenset({events.ProjectorViewChanged, feedback.PresentationStarted,

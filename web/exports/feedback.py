@@ -14,12 +14,13 @@ from web.i18n import Language
 
 def own_feedback_markdown(title: str, name: str, rounds: Sequence[RoundView], lang: Language) -> str:
     t, tn = lang.t, lang.tn
-    lines = [f"# {md_text(t('Feedback on my presentations'))}", "", f"{md_text(title)} · {md_text(name)}", ""]
+    heading, each = md_text(t("Feedback on my presentations")), md_text(t("Feedback on your presentation"))
+    top, tip = md_text(t("Top")), md_text(t("Tip"))
+    lines = ["# " + heading, "", f"{md_text(title)} · {md_text(name)}", ""]
     if not rounds:
         lines += [md_text(t("There is no feedback on your presentations yet.")), ""]
     for r in rounds:
-        day = lang.formats.date(r.day, "yMMMEd")
-        lines += [f"## {md_text(t('Feedback on your presentation'))} · {md_text(day)}", ""]
+        lines += [f"## {each} · {md_text(lang.formats.date(r.day, 'yMMMEd'))}", ""]
         lines += [md_text(tn("{n} person gave feedback", "{n} people gave feedback", r.count)), ""]
         for criterion, average in r.averages:
             shown = "–" if average is None else t("{avg} of 5", avg=lang.formats.decimal(average))
@@ -28,11 +29,11 @@ def own_feedback_markdown(title: str, name: str, rounds: Sequence[RoundView], la
             lines.append("")
         for item in r.items:
             who = t("Anonymous") if item.anonymous else item.name or t("Someone who left the group")
-            lines += [f"### {md_text(who)}", ""]
+            lines += ["### " + md_text(who), ""]
             lines += [f"- {md_text(criterion)}: {score}" for criterion, score in item.scores]
             if item.top:
-                lines.append(f"- {md_text(t('Top'))}: {md_text(item.top)}")
+                lines.append(f"- {top}: {md_text(item.top)}")
             if item.tip:
-                lines.append(f"- {md_text(t('Tip'))}: {md_text(item.tip)}")
+                lines.append(f"- {tip}: {md_text(item.tip)}")
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
