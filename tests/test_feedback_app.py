@@ -132,6 +132,15 @@ def test_feedback_is_private_in_every_roles_raw_frames_until_the_presenter_share
     assert bo_pid not in repr(data) and "Bo Bright" not in repr(data)
     assert data["tips"] == [{"text": NAMED_TIP, "name": "Cy Named", "anonymous": False}]
     assert data["tops"] == [{"text": SECRET_TOP, "name": None, "anonymous": True}]
+    # The mentor's trajectory files carry the same summary; the summary meant for the group none of it.
+    mentor_client = browsers.as_("mentor")
+    rows = [row for row in mentor_client.get(f"/m/{code}/trajectory.csv").text.splitlines()
+            if row.startswith("feedback,")]
+    assert any(NAMED_TIP in row for row in rows) and any("secret" in row for row in rows)
+    assert not any("Bo Bright" in row or bo_pid in row for row in rows)
+    report = mentor_client.get(f"/m/{code}/trajectory.md").text
+    assert "secret" in report
+    assert "secret" not in mentor_client.get(f"/m/{code}/summary.md").text
 
 
 def test_bad_input_is_refused_in_the_users_language_and_the_socket_stays_up(client: TestClient) -> None:

@@ -32,6 +32,7 @@ from realtime.feedback import (
     StartPresentation,
     WithdrawFeedback,
 )
+from realtime.snapshot import Snapshots
 from realtime.state import RoomState
 from tests.corekit import CODEC, CORE, decide, evolve, export_session
 
@@ -271,3 +272,13 @@ def test_a_presenters_erasure_takes_the_round_with_all_feedback_about_them() -> 
     rounds = after.part(feedback.PART).rounds
     assert list(rounds) == ["p2"]
     assert [f.top for f in rounds["p2"].given.values()] == ["Cy for Bo"]
+
+
+def test_a_room_with_feedback_round_trips_through_a_snapshot() -> None:
+    room = Log()
+    room.start()
+    room.run(GiveFeedback("p1", ("5", "4", "3"), "Top", "Tip", True), BO)
+    room.run(GiveFeedback("p1", ("3", "4", "5"), "", "Named", False), CY)
+    snapshots = Snapshots("v1")
+    again = snapshots.load(snapshots.dump(room.state), room.state.seq)
+    assert again == room.state and again.part(feedback.PART).rounds["p1"].count == 2
