@@ -100,6 +100,8 @@ async def test_a_round_of_feedback_from_phone_to_presenter_to_projector(new_cont
     await shot(giver, f"{lang}-phone-feedback-sent")
     await shot(presenter, f"{lang}-phone-presenter-open")
     await shot(projector, f"{lang}-projector-feedback-open")
+    await shot(laptop, f"{lang}-laptop-presenting")
+    await shot(mentor, f"{lang}-console-feedback-open")
     await axe_check(giver)
     await axe_check(presenter)
     await axe_check(projector)
