@@ -18,7 +18,7 @@ from realtime import codes
 from realtime.codec import Codec
 from realtime.errors import REASONS, Rejected
 from realtime.events import Actor, Command, Event, SetProjectorView, Stamped
-from realtime.feature import CoreFeature
+from realtime.feature import CoreFeature, Owned
 from realtime.state import RoomState
 from realtime.text import one_of
 
@@ -64,6 +64,9 @@ class Core:
             event: name for feature in self.features for event, name in feature.creates.items()
         }
         self.refers: tuple[str, ...] = tuple(sorted({name for f in self.features for name in f.refers}))
+        self.owned: Mapping[type[Event], Owned] = {
+            event: test for feature in self.features for event, test in feature.owned.items()
+        }
         self.codec = Codec(self.events)
 
     def feature(self, name: str) -> CoreFeature:

@@ -8,7 +8,8 @@ An event is the person's own when one of the fields its feature declares as nami
 (CoreFeature.personal) holds their id: their join, renames, hands, post-its, votes, answers,
 intake, goals, named evaluations, shared contact, their personal links. The declaration, not a
 field's name, decides: Core refuses an event type nobody classified. Anonymous things carry no
-author and stay (nobody can tie them to anyone).
+author and stay (nobody can tie them to anyone), except where a feature can tell whose they are
+without a name (CoreFeature.owned: anonymous feedback holds a salted hash of its giver's id).
 
 What a person's event made can live on in other events that do not name them (a topic of theirs
 turned into an agenda block carries its title): CoreFeature.creates and .refers say which, and
@@ -41,9 +42,10 @@ def redaction_plan(core: Core, log: Sequence[Stamped], pid: str) -> tuple[frozen
     gone: set[tuple[str, str]] = set()  # (field, id) of things the person made
     for item in log:
         event = item.event
+        owned = core.owned.get(type(event))
         personal = is_personal(core, event, pid) or any(
             (name, getattr(event, name, None)) in gone for name in core.refers
-        )
+        ) or (owned is not None and bool(pid) and owned(state, event, pid))
         made = core.creates.get(type(event))
         if personal and made is not None:
             gone.add((made, getattr(event, made)))

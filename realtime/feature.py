@@ -33,6 +33,9 @@ class Part(Generic[S]):
 Decide = Callable[["RoomState", Command, Actor], list[Event]]
 Evolve = Callable[["RoomState", Stamped], "RoomState"]
 Export = Callable[["RoomState"], Any]
+# Whether an event is person `pid`'s though no field holds their id (anonymous feedback that holds
+# a salted hash of it instead), given the state folded up to that event.
+Owned = Callable[["RoomState", Event, str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,8 @@ class CoreFeature:
     projector_views: tuple[str, ...] = ()
     creates: Mapping[type[Event], str] = field(default_factory=dict)
     refers: tuple[str, ...] = ()
+    # Event types whose events can be a person's without naming them, and how to tell (erasure).
+    owned: Mapping[type[Event], Owned] = field(default_factory=dict)
 
 
 def personal(events: tuple[type[Event], ...], fields: tuple[str, ...]) -> dict[type[Event], tuple[str, ...]]:

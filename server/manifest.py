@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
+from server import (
+    calendar_routes,
+    feedback_routes,
+    polls_routes,
+    practical_routes,
+    session_routes,
+    trajectory_routes,
+    wall_routes,
+)
 from server.feature import Feature
 from server.mail_settings import mail_on
 from server.materials_routes import routes as materials_routes
@@ -21,6 +29,7 @@ from web import (
     assignments_view,
     calendar_view,
     evaluation_view,
+    feedback_view,
     goals_view,
     intake_view,
     mail_view,
@@ -66,6 +75,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(materials_view.FEATURE, materials_routes),
     Feature(timer_view.FEATURE),
     Feature(qa_view.FEATURE),
+    Feature(feedback_view.FEATURE, feedback_routes.routes),
     Feature(reactions_view.FEATURE),
     Feature(assignments_view.FEATURE),
     Feature(intake_view.FEATURE),

@@ -23,7 +23,7 @@ import orjson
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, queue
+from realtime import codes, feedback, queue
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
@@ -78,7 +78,10 @@ class MediaSession:
         if state.ended:
             self.post({"type": "ended"})
         current = state.part(queue.PART).current
-        self.mroom.pin(f"p:{current.pid}" if current is not None else "")
+        # Whoever has the turn in the queue, or else whoever presents (peer feedback): their camera
+        # and screen are always forwarded and their tile comes first for remote attendees.
+        pinned = current.pid if current is not None else feedback.presenting(state)
+        self.mroom.pin(f"p:{pinned}" if pinned else "")
 
     async def sender(self) -> None:
         while True:
