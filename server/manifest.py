@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
+from server import (
+    calendar_routes,
+    mentor_notes_routes,
+    polls_routes,
+    practical_routes,
+    session_routes,
+    trajectory_routes,
+    wall_routes,
+)
 from server.feature import Feature
 from web import (
     agenda_view,
@@ -22,6 +30,7 @@ from web import (
     goals_view,
     intake_view,
     media_view,
+    mentor_notes_view,
     messages_view,
     polls_view,
     practical_view,
@@ -30,6 +39,7 @@ from web import (
     quiz_view,
     reactions_view,
     session_view,
+    successes_view,
     timer_view,
     topics_view,
     trajectory_view,
@@ -55,7 +65,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature(calendar_view.FEATURE, calendar_routes.routes),
     Feature(agreements_view.FEATURE),
     Feature(messages_view.FEATURE),
+    Feature(successes_view.FEATURE),
     Feature(evaluation_view.FEATURE),
+    Feature(mentor_notes_view.FEATURE, mentor_notes_routes.routes),
     Feature(topics_view.FEATURE),
     Feature(agenda_view.FEATURE),
     Feature(timer_view.FEATURE),
