@@ -21,7 +21,7 @@ from tests.browser.conftest import (
     show_tab,
     wait_live,
 )
-from tests.browser.test_trajectory import plan_six, shot
+from tests.browser.test_trajectory import SHOTS, plan_six, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -58,6 +58,8 @@ async def test_a_phone_shares_a_win_and_the_projector_shows_it(new_context: NewC
         form = box.locator("#successes-new form")
         await form.get_by_label(labels["field"]).fill(text)
         if shared:
+            await box.screenshot(path=str(SHOTS / f"successes-phone-form-{lang}.png"))
+        if shared:
             await form.get_by_label(labels["group"]).check()
         else:
             await expect(form.get_by_label(labels["only"])).to_be_checked()  # the default
@@ -66,11 +68,13 @@ async def test_a_phone_shares_a_win_and_the_projector_shows_it(new_context: NewC
     await expect(box.locator(".success").filter(has_text=PRIVATE)).to_contain_text(labels["only"])
     await axe_check(phone)
     await shot(phone, f"successes-phone-{lang}")
+    await box.screenshot(path=str(SHOTS / f"successes-phone-region-{lang}.png"))
 
     console = mentor.locator("#successes-console")
     await expect(console.locator(".success")).to_have_count(2)
     await axe_check(mentor)
     await shot(mentor, f"successes-console-{lang}")
+    await console.screenshot(path=str(SHOTS / f"successes-console-region-{lang}.png"))
     # One at a time, large; only the shared one has a projector button.
     await expect(console.get_by_role("button", name=labels["show_one"])).to_have_count(1)
     await console.get_by_role("button", name=labels["show_one"]).click()
@@ -144,6 +148,7 @@ async def test_the_mentor_keeps_goals_and_reflections_that_no_phone_gets(
     await expect(reflection.locator("summary")).to_contain_text(text["written"])
     await axe_check(mentor)
     await shot(mentor, f"mentor-notes-{text['lang']}")
+    await notes.screenshot(path=str(SHOTS / f"mentor-notes-region-{text['lang']}.png"))
     # The phone saw the session start and everything else live, but never the notes.
     await phone.reload()
     await wait_live(phone)
