@@ -67,6 +67,13 @@ def test_share_with_group_or_mentor_and_every_role_gets_only_its_own(client: Tes
     with live(browsers, "mentor", f"/ws/m/{code}") as mentor:
         mentor.ok(cmd="success_hide", success=shared, hidden="no")
     assert [s["text"] for s in exported(browsers, code)["successes"]] == ["My first client <b>signed</b>"]
+    # The summary to send to the group celebrates the shared ones only.
+    page = browsers.as_("mentor").get(f"/m/{code}/trajectory/summary").text
+    assert "Our successes" in page and "My first client &lt;b&gt;signed&lt;/b&gt;" in page
+    markdown = browsers.as_("mentor").get(f"/m/{code}/trajectory/summary.md").text
+    assert "- **Ann:** My first client \\<b\\>signed\\</b\\>" in markdown
+    for made in (page, markdown):
+        assert PRIVATE not in made and "Unticked means mentor only" not in made
 
 
 def test_only_the_author_changes_a_win_and_only_the_mentor_hides(client: TestClient) -> None:
