@@ -29,11 +29,13 @@ PRIVATE = "Asked my manager for a raise"
 
 
 @pytest.mark.parametrize("labels", [
-    {"lang": "en", "locale": "en-GB", "more": "More", "new": "Share a success", "field": "Your success",
+    {"lang": "en", "locale": "en-GB", "more": "More", "polls": "Polls", "new": "Share a success",
+     "field": "Your success",
      "group": "The group: on their pages, and on the projector at the next meeting", "share": "Share",
      "only": "Only the mentor", "show_one": "Show on projector: Ada", "all": "Successes",
      "title": "Our successes", "of": "1 of 1", "hide": "Hide", "none": "No successes shared yet."},
-    {"lang": "nl", "locale": "nl-NL", "more": "Meer", "new": "Een succes delen", "field": "Je succes",
+    {"lang": "nl", "locale": "nl-NL", "more": "Meer", "polls": "Peilingen", "new": "Een succes delen",
+     "field": "Je succes",
      "group": "De groep: op hun pagina's, en op de beamer bij de volgende bijeenkomst", "share": "Delen",
      "only": "Alleen de mentor", "show_one": "Op de beamer tonen: Ada", "all": "Successen",
      "title": "Onze successen", "of": "1 van 1", "hide": "Verbergen", "none": "Nog geen successen gedeeld."},
@@ -77,7 +79,11 @@ async def test_a_phone_shares_a_win_and_the_projector_shows_it(new_context: NewC
     await console.screenshot(path=str(SHOTS / f"successes-console-region-{lang}.png"))
     # One at a time, large; only the shared one has a projector button.
     await expect(console.get_by_role("button", name=labels["show_one"])).to_have_count(1)
+    await show_tab(phone, labels["polls"])
     await console.get_by_role("button", name=labels["show_one"]).click()
+    # On the projector they are the group's "now": the phone opens the tab that holds them.
+    await expect(phone.get_by_role("tab", name=labels["more"], exact=True)).to_have_attribute("aria-selected", "true")
+    await expect(box).to_be_visible()
     stage = projector.locator("#stage")
     await expect(stage.locator(".stage-success-one blockquote")).to_have_text("My first client signed <b>today</b>")
     await expect(stage).to_contain_text(labels["of"])
