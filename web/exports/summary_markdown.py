@@ -145,6 +145,9 @@ def trajectory_markdown(made: TrajectorySummary, lang: Language) -> str:
     if made.trend is not None:
         lines += _h(2, t("Evaluation per session"))
         _table(lines, made.trend)
+    if made.successes:
+        lines += _h(2, t("Our successes"))
+        lines += [f"- **{md_text(name)}:** {md_text(text)}" for name, text in made.successes] + [""]
     for s in made.held:
         heading = t("Session {n}", n=s.session) + (f": {md_text(s.session_title)}" if s.session_title else "")
         lines += _h(2, heading)

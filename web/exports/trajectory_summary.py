@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from realtime import evaluation, trajectory
+from realtime import evaluation, successes, trajectory
 from realtime.state import RoomState
 from web.exports import summary
 from web.exports.results import Row, Table
@@ -35,6 +35,9 @@ class TrajectorySummary:
     trend: Table | None  # the evaluation's average per session
     held: tuple[summary.Summary, ...]
     iso_date: str  # the first session's date, for the file name
+    # (name, text) of the successes their authors shared with the group, oldest first; never the
+    # ones for the mentor only, never hidden ones (realtime/successes.py for_group).
+    successes: tuple[tuple[str, str], ...] = ()
 
 
 def _trend(state: RoomState, lang: Language) -> Table | None:
@@ -73,4 +76,5 @@ def build(state: RoomState, lang: Language) -> TrajectorySummary:
         trend=_trend(state, lang),
         held=tuple(summary.build(state, n, lang) for n in summary.sessions_to_summarize(state)),
         iso_date=traj.sessions[0].date if traj.sessions else "",
+        successes=tuple((state.participants[s.author].name, s.text) for s in reversed(successes.for_group(state))),
     )
