@@ -60,6 +60,7 @@ REASONS: Mapping[str, str] = {
     "onetoone_slot_unknown": "That time slot does not exist (any more).",
     "onetoone_booking_unknown": "That one-to-one does not exist (any more).",
     "onetoone_taken": "Someone else has just booked that time. Please pick another one.",
+    "onetoone_yours": "You have already booked this time.",
     "onetoone_limit": "You have booked as many one-to-ones as you can ({max}). Move or cancel one first.",
     "onetoone_past": "That time has already begun.",
     "onetoone_overlap": "That time overlaps another time slot.",
@@ -300,9 +301,15 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
         now = _now(command.now)
         if part.booking(command.bid) is not None or len(part.bookings) >= BOOKINGS_MAX:
             raise Rejected("bad_message")
-        _free_slot(state, part, command.sid, now)
+        if part.slot(command.sid) is None:
+            raise Rejected("onetoone_slot_unknown")
+        holder = part.holder(command.sid)
+        if holder is not None and holder.pid == me.pid:
+            raise Rejected("onetoone_yours")
+        # The limit before "taken": it is what stops them, whichever time they pick.
         if len(part.active(me.pid)) >= part.limit:
             raise Rejected("onetoone_limit", max=part.limit)
+        _free_slot(state, part, command.sid, now)
         return [OneToOneBooked(me.pid, command.bid, command.sid)]
     if isinstance(command, MoveOneToOne):
         now = _now(command.now)

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from server.settings import Settings
-from tests.appkit import Browsers, Live, csrf, exported, live, projector_path, regions
+from tests.appkit import Browsers, Live, csrf, exported, join, live, new_session, projector_path, regions
 from tests.test_trajectory_app import _sqlite_bytes, all_frames, planned_room
 
 # Slots a month ahead of the server's clock: bookable whenever the tests run.
@@ -172,26 +172,27 @@ def test_notes_are_the_mentors_only_and_gone_after_erasure(client: TestClient, s
     assert [s["booked"] for s in exported(browsers, code)["onetoone"]["slots"]] == [False, False]
 
 
-def dutch(browsers: Browsers, who: str, path: str) -> Any:
-    return browsers.as_(who).websocket_connect(path, headers={"accept-language": "nl-NL,nl;q=0.9"})
-
-
 def test_refusals_in_dutch(client: TestClient) -> None:
-    browsers, code = planned_room(client)
-    with dutch(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as ws:
-        mentor = Live(ws)
-        mentor.until('data-state="live"')
-        offer(mentor, "11:00")
+    # One-to-ones need no planned trajectory: a single session's room takes them too.
+    browsers, code = new_session(client, "Groep", language="nl")
+    join(browsers.as_("ann"), code, "Ann")
+    with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
+        mentor.send(cmd="onetoone_offer", date=DAY, start="11:00", minutes="30", mode="room", place="", link="")
+        mentor.send(cmd="onetoone_offer", date=DAY, start="12:00", minutes="30", mode="room", place="", link="")
+        mentor.until_in("onetoone-mentor", "12:00")
         mentor.send(cmd="onetoone_offer", date=DAY, start="11:15", minutes="30", mode="room", place="", link="")
         assert "Dat tijdstip overlapt met een ander tijdstip." in mentor.done()
         mentor.send(cmd="note_write", pid="nobody", text="x")
         assert "Die persoon zit niet (meer) in deze groep." in mentor.done()
-    (sid,) = slot_ids(browsers, code)
-    with dutch(browsers, "ann", f"/ws/s/{code}?page=trajectory") as ws:
-        ann = Live(ws)
-        ann.until('data-state="live"')
-        ann.ok(cmd="onetoone_book", sid=sid)
+    sid, other = slot_ids(browsers, code)
+    with live(browsers, "ann", f"/ws/s/{code}?page=trajectory") as ann:
         ann.send(cmd="onetoone_book", sid=sid)
+        ann.until_in("onetoone", "Dit gesprek annuleren")
+        ann.send(cmd="onetoone_book", sid=sid)
+        assert "Je hebt deze tijd al geboekt." in ann.done()
+        ann.send(cmd="onetoone_book", sid=other)
         assert "Je hebt al zoveel individuele gesprekken geboekt als kan (1)." in ann.done()
         ann.send(cmd="onetoone_book", sid="nope")
         assert "Dat tijdstip bestaat niet (meer)." in ann.done()
+        ann.send(cmd="onetoone_offer", date=DAY, start="18:00", minutes="30", mode="room", place="")
+        assert "Alleen de mentor kan dat doen." in ann.done()

@@ -82,6 +82,7 @@ def test_the_limit_default_one_and_set_by_the_mentor() -> None:
     assert built.part.limit == onetoone.LIMIT_DEFAULT == 1
     built.run(onetoone.BookOneToOne("b1", "s1", NOW), who("ann"))
     assert refused(built.state, onetoone.BookOneToOne("b2", "s2", NOW), who("ann")) == "onetoone_limit"
+    assert refused(built.state, onetoone.BookOneToOne("b2", "s1", NOW), who("ann")) == "onetoone_yours"
     built.run(onetoone.SetOneToOneLimit("2"))
     built.run(onetoone.BookOneToOne("b2", "s2", NOW), who("ann"))
     assert refused(built.state, onetoone.BookOneToOne("b3", "s3", NOW), who("ann")) == "onetoone_limit"
