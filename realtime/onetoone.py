@@ -341,8 +341,8 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
     event = stamped.event
     part = state.part(PART)
     if isinstance(event, SlotOffered):
-        slot = Slot(event.sid, event.date, event.start, event.minutes, event.mode, event.place)
-        slots = sorted((*part.slots, slot), key=lambda s: (s.date, s.start))
+        offered = Slot(event.sid, event.date, event.start, event.minutes, event.mode, event.place)
+        slots = sorted((*part.slots, offered), key=lambda s: (s.date, s.start))
         part = dataclasses.replace(part, slots=tuple(slots))
     elif isinstance(event, SlotRemoved):
         part = dataclasses.replace(part, slots=tuple(s for s in part.slots if s.sid != event.sid))
