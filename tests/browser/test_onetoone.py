@@ -13,7 +13,7 @@ from playwright.async_api import Page, expect
 
 from tests.browser.conftest import PHONE, NewContext, axe_check, create_session, join, record_frames, wait_live
 from tests.browser.test_calendar import plan_three
-from tests.browser.test_trajectory import shot
+from tests.browser.test_trajectory import SHOTS, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -28,7 +28,7 @@ EN = {"lang": "en", "locale": "en-GB", "tab": "Trajectory", "name": "Name of the
 NL = {"lang": "nl", "locale": "nl-NL", "tab": "Traject", "name": "Naam van het traject",
       "first": "Datum van de eerste bijeenkomst", "submit": "Bijeenkomsten plannen", "my": "Mijn traject",
       "offer": "Een tijd aanbieden", "date": "Datum", "start": "Begintijd", "place": "Plek (op locatie)",
-      "offer_button": "Deze tijd aanbieden", "book": "Boek", "cancel": "Dit gesprek annuleren",
+      "offer_button": "Deze tijd aanbieden", "book": "Boeken", "cancel": "Dit gesprek annuleren",
       "move_to": "Verplaatsen naar een andere tijd", "move": "Verplaatsen", "taken": "Bezet", "free": "Vrij",
       "note_about": "Notitie over Ada", "save_note": "Notitie opslaan"}
 
@@ -60,11 +60,12 @@ async def test_a_phone_books_and_moves_the_mentor_sees_who_and_writes_a_note(
     await phone.wait_for_url(re.compile(rf"/s/{code}/trajectory$"))
     await wait_live(phone)
     mine = phone.locator("#onetoone")
-    await mine.get_by_role("button", name=re.compile(rf"^{labels['book']} .*14:00")).click()
+    await mine.get_by_role("button", name=re.compile(rf"^{labels['book']}:? .*14:00")).click()
     await expect(mine.get_by_role("button", name=labels["cancel"])).to_be_visible()
     await expect(mentor.locator("#onetoone-mentor .onetoone-slot.is-taken")).to_contain_text("Ada")
     await axe_check(phone)
     await shot(phone, f"onetoone-phone-booked-{labels['lang']}")
+    await mine.screenshot(path=str(SHOTS / f"onetoone-region-phone-booked-{labels['lang']}.png"))
     await mine.get_by_label(labels["move_to"]).select_option(index=0)
     await mine.get_by_role("button", name=labels["move"], exact=True).click()
     await expect(mine.locator(".onetoone-slot.is-mine")).to_contain_text("15:00")
@@ -75,12 +76,16 @@ async def test_a_phone_books_and_moves_the_mentor_sees_who_and_writes_a_note(
     await notes.locator("summary", has_text="Ada").click()
     await notes.get_by_label(labels["note_about"]).fill("Ask about the new team <b>soon</b>")
     await notes.get_by_role("button", name=labels["save_note"]).click()
-    await expect(notes.locator(".note-text")).to_contain_text("Ask about the new team <b>soon</b>")
+    await expect(notes.locator(".private-note-text")).to_contain_text("Ask about the new team <b>soon</b>")
     await axe_check(mentor)
     await shot(mentor, f"onetoone-mentor-{labels['lang']}")
+    await mentor.locator("#onetoone-mentor").screenshot(
+        path=str(SHOTS / f"onetoone-region-mentor-{labels['lang']}.png"))
+    await notes.screenshot(path=str(SHOTS / f"notes-region-mentor-{labels['lang']}.png"))
     # The phone still sees Ada's own booking and the other time as free, and never the note.
     await phone.reload()
     await wait_live(phone)
     await expect(phone.locator("#onetoone .onetoone-slot.is-free")).to_have_count(1)
     assert "new team" not in await phone.content() and all("new team" not in f for f in frames)
     await shot(phone, f"onetoone-phone-moved-{labels['lang']}")
+    await phone.locator("#onetoone").screenshot(path=str(SHOTS / f"onetoone-region-phone-moved-{labels['lang']}.png"))
