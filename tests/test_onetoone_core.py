@@ -14,6 +14,7 @@ from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
 from realtime.state import RoomState
+from server import retention
 from tests.corekit import CORE, decide, evolve, export_session
 
 MENTOR = Actor(Role.MENTOR)
@@ -205,3 +206,10 @@ def test_erasure_takes_every_booking_event_of_the_person_and_frees_the_slot() ->
     assert {"OneToOneBooked", "OneToOneMoved"} <= kinds
     part = after.part(onetoone.PART)
     assert [b.bid for b in part.bookings] == ["b2"] and part.holder("s3") is None and len(part.slots) == 3
+
+
+def test_a_time_offered_ahead_keeps_the_room_from_the_retention_sweep() -> None:
+    built = Log().offer("s1", date="2027-06-01")
+    planned = retention.last_planned_day(built.state)
+    assert planned == datetime.datetime(2027, 6, 2, tzinfo=datetime.UTC).timestamp()
+    assert not retention.due(0.0, built.state, planned - 1.0, days=1)
