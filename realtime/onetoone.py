@@ -111,6 +111,14 @@ class OneToOneState:
     def active(self, pid: str) -> tuple[Booking, ...]:
         return tuple(b for b in self.bookings if b.pid == pid and not b.cancelled)
 
+    def call(self, bid: str) -> Booking | None:
+        """The booking whose online call this is, while it stands: an online booking that is not
+        cancelled. Its call (server/media/signalling.py) is for its participant and the mentor only."""
+        booking = self.booking(bid)
+        if booking is None or booking.cancelled or booking.slot.mode != "online":
+            return None
+        return booking
+
 
 PART: Part[OneToOneState] = Part("onetoone", OneToOneState())
 

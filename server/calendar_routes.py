@@ -47,7 +47,7 @@ async def calendar_feed(request: Request) -> Response:
     # A feed speaks the trajectory's language (a calendar app sends no useful Accept-Language).
     t = k.translator.gettext(room.state.language)
     # The clock is read here, in the shell: DTSTAMP is when the feed was made.
-    body = feed(room.state, datetime.datetime.now(datetime.UTC), t, owner)
+    body = feed(room.state, datetime.datetime.now(datetime.UTC), t, owner, base_url(request))
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "content-disposition": f'inline; filename="kring-{room.code}.ics"',
         "cache-control": "no-store",

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from server import calendar_routes, polls_routes, practical_routes, session_routes, trajectory_routes, wall_routes
+from server import (
+    calendar_routes,
+    onetoone_routes,
+    polls_routes,
+    practical_routes,
+    session_routes,
+    trajectory_routes,
+    wall_routes,
+)
 from server.feature import Feature
 from web import (
     agenda_view,
@@ -57,7 +65,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(calendar_view.FEATURE, calendar_routes.routes),
     Feature(agreements_view.FEATURE),
     Feature(messages_view.FEATURE),
-    Feature(onetoone_view.FEATURE),
+    Feature(onetoone_view.FEATURE, onetoone_routes.routes),
     Feature(notes_view.FEATURE),
     Feature(evaluation_view.FEATURE),
     Feature(topics_view.FEATURE),

@@ -47,13 +47,14 @@ def booking_uid(state: RoomState, bid: str) -> str:
 
 
 def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., str], pid: str,
-                 days: list[datetime.date]) -> list[Event]:
+                 days: list[datetime.date], base_url: str) -> list[Event]:
     """The one-to-ones of a feed: a participant's own (`pid`), or every booking (the group's feed).
     A booking that was cancelled before it was ever in anyone's calendar is still sent (cancelled):
-    the feed cannot know whether a calendar saw it."""
+    the feed cannot know whether a calendar saw it. An online one without a link of the mentor's
+    is a call in Kring: its page's address (the participant's, or the mentor's in the group's feed,
+    which opens only with the mentor's cookie)."""
     part = state.part(onetoone.PART)
     zone = state.part(trajectory.PART).timezone
-    fallback = state.part(practical.PART).info.online_link
     found = []
     for booking in part.bookings:
         if pid and booking.pid != pid:
@@ -68,7 +69,8 @@ def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., st
         event.add("summary", t("One-to-one with the mentor") if pid else t("One-to-one"))
         event.add("dtstart", begin)
         event.add("dtend", end)
-        link = (slot.place or fallback) if slot.mode == "online" else ""
+        call = f"{base_url}/{'s' if pid else 'm'}/{state.code}/call/{booking.bid}" if base_url else ""
+        link = (slot.place or call) if slot.mode == "online" else ""
         if slot.mode == "room" and slot.place:
             event.add("location", slot.place)
         if link:
@@ -79,7 +81,7 @@ def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., st
     return found
 
 
-def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str], pid: str = "") -> bytes:
+def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str], pid: str = "", base_url: str = "") -> bytes:
     """The group's feed (`pid` ""), or a participant's own: the group's meetings and their own one-to-ones."""
     traj = state.part(trajectory.PART)
     info = state.part(practical.PART).info
@@ -137,7 +139,7 @@ def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str], pid: s
         if meeting.note:
             event.add("description", meeting.note)
         cal.add_component(event)
-    for event in _one_to_ones(state, stamp, t, pid, days):
+    for event in _one_to_ones(state, stamp, t, pid, days, base_url):
         cal.add_component(event)
     if days:
         # Only the rules of the years the meetings are in: the zone stays a few lines long.

@@ -2,8 +2,9 @@
 own bookings and the free times, both on the trajectory pages.
 
 Privacy: who booked which slot is the mentor's to see. A participant's context says of every other
-booking only that its slot is taken (no name, no booking id), and the online link of a slot only
-to the one who booked it. The projector never gets this region.
+booking only that its slot is taken (no name, no booking id), and the online link of a slot (and
+its call in Kring, server/onetoone_routes.py) only to the one who booked it. The projector never
+gets this region.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import events, onetoone, practical
+from realtime import events, onetoone
 from realtime.events import Role
 from realtime.room import Room
 from web import onetoone_commands
@@ -43,33 +44,35 @@ class SlotView:
     status: str  # "free", "taken" or "mine"
     who: str = ""  # the mentor's view only: the name of the one who booked it
     bid: str = ""  # the booking's id: the mentor's view, and the participant's own
+    call: str = ""  # an online booking's call page: the mentor's view, and the participant's own
 
 
-def _view(slot: onetoone.Slot, status: str, place: str, who: str = "", bid: str = "") -> SlotView:
+def slot_view(slot: onetoone.Slot, status: str, place: str, who: str = "", bid: str = "", call: str = "") -> SlotView:
     end = (datetime.datetime.combine(datetime.date.min, datetime.time.fromisoformat(slot.start))
            + datetime.timedelta(minutes=slot.minutes)).strftime("%H:%M")
-    return SlotView(slot.sid, slot.date, slot.start, end, slot.minutes, slot.mode, place, status, who, bid)
+    return SlotView(slot.sid, slot.date, slot.start, end, slot.minutes, slot.mode, place, status, who, bid, call)
 
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     state = room.state
     part = state.part(onetoone.PART)
-    fallback = state.part(practical.PART).info.online_link
     shown: list[SlotView] = []
     mine: list[SlotView] = []
     for slot in part.slots if viewer.role in (Role.MENTOR, Role.PARTICIPANT) else ():
         holder = part.holder(slot.sid)
-        link = slot.place or fallback
+        online = slot.mode == "online"
         if viewer.role is Role.MENTOR:
             who = state.participants[holder.pid].name if holder and holder.pid in state.participants else ""
-            shown.append(_view(slot, "taken" if holder else "free", link if slot.mode == "online" else slot.place,
-                               who, holder.bid if holder else ""))
+            call = f"/m/{state.code}/call/{holder.bid}" if holder and online else ""
+            shown.append(slot_view(slot, "taken" if holder else "free", slot.place, who,
+                                   holder.bid if holder else "", call))
         elif holder is not None and holder.pid == viewer.pid:
-            view = _view(slot, "mine", link if slot.mode == "online" else slot.place, bid=holder.bid)
+            call = f"/s/{state.code}/call/{holder.bid}" if online else ""
+            view = slot_view(slot, "mine", slot.place, bid=holder.bid, call=call)
             shown.append(view)
             mine.append(view)
         else:
-            shown.append(_view(slot, "taken" if holder else "free", "" if slot.mode == "online" else slot.place))
+            shown.append(slot_view(slot, "taken" if holder else "free", "" if online else slot.place))
     return {
         "onetoone_slots": tuple(shown),
         "onetoone_mine": tuple(mine),
@@ -101,8 +104,6 @@ FEATURE = WebFeature(
         onetoone.OneToOneBooked: _BOTH,
         onetoone.OneToOneMoved: _BOTH,
         onetoone.OneToOneCancelled: _BOTH,
-        # The online link of a booked slot without one of its own is the practical information's.
-        practical.PracticalSet: _BOTH,
         # The mentor's list names who booked.
         events.ProfileUpdated: _MENTOR_REGION,
         events.ParticipantErased: _BOTH,
