@@ -74,6 +74,16 @@ def test_bookings_in_the_group_feed_and_in_each_own_feed(client: TestClient) -> 
     assert moved.decoded("DTEND") == datetime.datetime.combine(day, datetime.time(15, 45), zone)
     assert str(moved["URL"]) == "https://meet.example.org/kring"
     assert int(one_to_ones(stranger, group)[uid]["SEQUENCE"]) == 1
+    # An online time without a link of the mentor's is a call in Kring: each feed has its own page.
+    with live(browsers, "mentor", f"/ws/m/{code}?page=trajectory") as mentor:
+        mentor.ok(cmd="onetoone_offer", date=DAY, start="17:00", minutes="30", mode="online", place="", link="")
+    (fourth,) = set(slot_ids(browsers, code)) - {first, second, third}
+    with live(browsers, "bo", f"/ws/s/{code}?page=trajectory") as bo:
+        bo.ok(cmd="onetoone_move", bid=booking_id(browsers, "bo", code), sid=fourth)
+    bo_bid = booking_id(browsers, "bo", code)
+    (bo_call,) = one_to_ones(stranger, bo_feed).values()
+    assert str(bo_call["URL"]) == f"http://testserver/s/{code}/call/{bo_bid}" == str(bo_call["LOCATION"])
+    assert str(one_to_ones(stranger, group)[str(bo_call["UID"])]["URL"]).endswith(f"/m/{code}/call/{bo_bid}")
     # Cancelled: still there, struck.
     with live(browsers, "ann", f"/ws/s/{code}?page=trajectory") as ann:
         ann.ok(cmd="onetoone_cancel", bid=bid)

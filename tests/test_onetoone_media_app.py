@@ -48,6 +48,7 @@ async def test_only_the_mentor_and_the_booked_participant_enter_and_hear_each_ot
     call = f"/media/o/{code}/{bid}"
     assert f'href="/s/{code}/call/{bid}"' in httpx.get(f"{server.url}/s/{code}/trajectory",
                                                         headers={"cookie": ann}).text
+    assert f"/call/{bid}" not in httpx.get(f"{server.url}/s/{code}/trajectory", headers={"cookie": bo}).text
     assert await close_code(server, call) == 4001  # no cookie
     assert await close_code(server, call, bo) == 4001  # another participant of the group
     assert await close_code(server, f"/media/o/{code}/nope", ann) == 4001
