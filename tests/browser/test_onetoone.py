@@ -1,7 +1,8 @@
 """One-to-ones and private notes in real browsers: the mentor offers two times and sets nothing
 else (one booking each by default); a phone books one, moves it and sees the other as free; the
 mentor sees who booked and writes a private note that the phone never gets. English and Dutch;
-axe-core on the phone's and the mentor's pages."""
+axe-core on the phone's and the mentor's pages. An online one-to-one: the phone and the mentor
+join its call from their trajectory pages and see each other (Chromium's fake camera)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from playwright.async_api import Page, expect
 
 from tests.browser.conftest import PHONE, NewContext, axe_check, create_session, join, record_frames, wait_live
 from tests.browser.test_calendar import plan_three
+from tests.browser.test_media import playing
 from tests.browser.test_trajectory import SHOTS, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -89,3 +91,40 @@ async def test_a_phone_books_and_moves_the_mentor_sees_who_and_writes_a_note(
     assert "new team" not in await phone.content() and all("new team" not in f for f in frames)
     await shot(phone, f"onetoone-phone-moved-{labels['lang']}")
     await phone.locator("#onetoone").screenshot(path=str(SHOTS / f"onetoone-region-phone-moved-{labels['lang']}.png"))
+
+
+async def test_an_online_one_to_one_is_a_call_of_two_from_the_personal_page(new_context: NewContext) -> None:
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Starters group")
+    await plan_three(mentor, code, EN["tab"], EN["name"], EN["first"], EN["submit"])
+    box = mentor.locator("#onetoone-mentor")
+    await box.locator("details.onetoone-new summary").click()
+    await box.get_by_label("Date", exact=True).fill(DAY)
+    await box.get_by_label("Start time", exact=True).fill("10:00")
+    await box.get_by_label("Online", exact=True).check()
+    await box.get_by_role("button", name="Offer this time").click()
+    await expect(box.locator(".onetoone-slot")).to_have_count(1)
+
+    phone = await join(await new_context(**PHONE), code, "Ada", "room")
+    await phone.goto(f"/s/{code}/trajectory")
+    await wait_live(phone)
+    await phone.locator("#onetoone").get_by_role("button", name=re.compile(r"^Book .*10:00")).click()
+    await phone.locator("#onetoone").get_by_role("link", name="Join the call").click()
+    await phone.wait_for_url(re.compile(rf"/s/{code}/call/[^/]+$"))
+    panel = phone.locator("#call-panel")
+    await expect(panel.get_by_role("heading", name="One-to-one call")).to_be_visible()
+    await axe_check(phone)
+    await panel.get_by_role("button", name="Join with camera and microphone").click()
+
+    await box.get_by_role("link", name="Join the call").click()
+    await mentor.wait_for_url(re.compile(rf"/m/{code}/call/[^/]+$"))
+    await expect(mentor.get_by_role("heading", name="One-to-one call: Ada")).to_be_visible()
+    await mentor.locator("#call-panel").get_by_role("button", name="Join with camera and microphone").click()
+    # Each sees the other: the phone the mentor, the mentor Ada.
+    await playing(phone, "#call-panel .media-tile[data-member='mentor'] video")
+    await playing(mentor, "#call-panel .media-tile[data-member^='p:'] video")
+    await expect(phone.locator("[data-media-status]")).to_have_text("Audio and video are live.")
+    await axe_check(phone)
+    await axe_check(mentor)
+    await shot(phone, "onetoone-call-phone")
+    await shot(mentor, "onetoone-call-mentor")
