@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from realtime import onetoone, trajectory
+from realtime import notes, onetoone, trajectory
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
 from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
+from realtime.snapshot import Snapshots
 from realtime.state import RoomState
 from server import retention
 from tests.corekit import CORE, decide, evolve, export_session
@@ -213,3 +214,13 @@ def test_a_time_offered_ahead_keeps_the_room_from_the_retention_sweep() -> None:
     planned = retention.last_planned_day(built.state)
     assert planned == datetime.datetime(2027, 6, 2, tzinfo=datetime.UTC).timestamp()
     assert not retention.due(0.0, built.state, planned - 1.0, days=1)
+
+
+def test_slots_bookings_and_notes_round_trip_through_a_snapshot() -> None:
+    built = Log("ann").offer("s1").offer("s2", start="15:00", mode="online", place="")
+    built.run(onetoone.BookOneToOne("b1", "s1", NOW), who("ann"))
+    built.run(onetoone.MoveOneToOne("b1", "s2", NOW), who("ann"))
+    built.run(notes.WriteNote("ann", "Ask about the move"))
+    snapshots = Snapshots("v1")
+    again = snapshots.load(snapshots.dump(built.state), built.state.seq)
+    assert again == built.state and again is not None and again.part(onetoone.PART).call("b1") is not None

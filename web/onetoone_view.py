@@ -63,11 +63,12 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
         online = slot.mode == "online"
         if viewer.role is Role.MENTOR:
             who = state.participants[holder.pid].name if holder and holder.pid in state.participants else ""
-            call = f"/m/{state.code}/call/{holder.bid}" if holder and online else ""
+            # A call in Kring when the mentor gave no link of their own for the time.
+            call = f"/m/{state.code}/call/{holder.bid}" if holder and online and not slot.place else ""
             shown.append(slot_view(slot, "taken" if holder else "free", slot.place, who,
                                    holder.bid if holder else "", call))
         elif holder is not None and holder.pid == viewer.pid:
-            call = f"/s/{state.code}/call/{holder.bid}" if online else ""
+            call = f"/s/{state.code}/call/{holder.bid}" if online and not slot.place else ""
             view = slot_view(slot, "mine", slot.place, bid=holder.bid, call=call)
             shown.append(view)
             mine.append(view)
