@@ -77,6 +77,10 @@ async def test_a_phone_books_and_moves_the_mentor_sees_who_and_writes_a_note(
     notes = mentor.locator("#notes")
     await notes.locator("summary", has_text="Ada").click()
     await notes.get_by_label(labels["note_about"]).fill("Ask about the new team <b>soon</b>")
+    # Someone joins while the mentor writes: the list grows, what is typed stays.
+    await join(await new_context(**PHONE, locale=labels["locale"]), code, "Ben")
+    await expect(notes.locator("summary", has_text="Ben")).to_be_visible()
+    await expect(notes.get_by_label(labels["note_about"])).to_have_value("Ask about the new team <b>soon</b>")
     await notes.get_by_role("button", name=labels["save_note"]).click()
     await expect(notes.locator(".private-note-text")).to_contain_text("Ask about the new team <b>soon</b>")
     await axe_check(mentor)
