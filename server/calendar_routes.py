@@ -32,6 +32,7 @@ async def calendar_feed(request: Request) -> Response:
     room = await load_room(request, code)
     lang = browser_lang(request, room.state.language if room else None)
     known = False
+    owner = ""  # whose own feed it is: "" for the group's
     if room is not None and len(key) == KEY_CHARS:
         state = room.state
         if hmac.compare_digest(key, calendar.feed_key(state.join_token)):
@@ -46,7 +47,7 @@ async def calendar_feed(request: Request) -> Response:
     # A feed speaks the trajectory's language (a calendar app sends no useful Accept-Language).
     t = k.translator.gettext(room.state.language)
     # The clock is read here, in the shell: DTSTAMP is when the feed was made.
-    body = feed(room.state, datetime.datetime.now(datetime.UTC), t)
+    body = feed(room.state, datetime.datetime.now(datetime.UTC), t, owner, base_url(request))
     return Response(body, media_type="text/calendar; charset=utf-8", headers={
         "content-disposition": f'inline; filename="kring-{room.code}.ics"',
         "cache-control": "no-store",

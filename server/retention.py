@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 
-from realtime import contacts, trajectory
+from realtime import contacts, onetoone, trajectory
 from realtime.errors import KringError
 from realtime.hub import Hub
 from realtime.state import RoomState
@@ -32,6 +32,8 @@ def last_planned_day(state: RoomState) -> float | None:
     """The start of the day after the room's last planned session (UTC), or None."""
     planned = [s.date for s in state.part(trajectory.PART).sessions if s.date]
     planned += [m.date for m in state.part(contacts.PART).meetings]
+    # A one-to-one time offered months ahead keeps the room too (its bookings are in it).
+    planned += [s.date for s in state.part(onetoone.PART).slots]
     if not planned:
         return None
     last = date.fromisoformat(max(planned))

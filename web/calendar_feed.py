@@ -11,8 +11,11 @@ What keeps a subscriber's calendar right when the plan changes:
   at 19:00 across a change to summer time; a session with a date and no times is a whole-day event.
 
 Whose feed it is (the group's or one participant's, realtime/calendar.py) decides only which
-extra events it carries; no feed names any participant. DTSTAMP is the time the shell asks for
-the feed (`now`): the core never reads the clock.
+one-to-ones it carries (realtime/onetoone.py): the group's feed, the mentor's, every booked one as
+"One-to-one" with its time and place; a participant's own feed theirs only. No feed names any
+participant (the group's address may be passed on), so none says who booked which time. A booking
+keeps its UID when it moves (its SEQUENCE is its revision) and stays, STATUS:CANCELLED, once
+cancelled. DTSTAMP is the time the shell asks for the feed (`now`): the core never reads the clock.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable
 
 from icalendar import Calendar, Event
 
-from realtime import contacts, practical, trajectory
+from realtime import contacts, onetoone, practical, trajectory
 from realtime.state import RoomState
 
 PRODID = "-//Kring//Kring trajectory calendar//EN"
@@ -39,8 +42,47 @@ def session_uid(state: RoomState, number: int) -> str:
     return f"session-{number}-{state.code}-{uid_salt(state)}@kring"
 
 
-def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str]) -> bytes:
-    """The group's feed (a participant's own adds their one-to-ones, once there are any)."""
+def booking_uid(state: RoomState, bid: str) -> str:
+    return f"onetoone-{bid}-{state.code}-{uid_salt(state)}@kring"
+
+
+def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., str], pid: str,
+                 days: list[datetime.date], base_url: str) -> list[Event]:
+    """The one-to-ones of a feed: a participant's own (`pid`), or every booking (the group's feed).
+    A booking that was cancelled before it was ever in anyone's calendar is still sent (cancelled):
+    the feed cannot know whether a calendar saw it. An online one without a link of the mentor's
+    is a call in Kring: its page's address (the participant's, or the mentor's in the group's feed,
+    which opens only with the mentor's cookie)."""
+    part = state.part(onetoone.PART)
+    zone = state.part(trajectory.PART).timezone
+    found = []
+    for booking in part.bookings:
+        if pid and booking.pid != pid:
+            continue
+        slot = booking.slot
+        begin, end = onetoone.span(zone, slot)
+        days.append(begin.date())
+        event = Event()
+        event.add("uid", booking_uid(state, booking.bid))
+        event.add("dtstamp", stamp)
+        event.add("sequence", booking.revision)
+        event.add("summary", t("One-to-one with the mentor") if pid else t("One-to-one"))
+        event.add("dtstart", begin)
+        event.add("dtend", end)
+        call = f"{base_url}/{'s' if pid else 'm'}/{state.code}/call/{booking.bid}" if base_url else ""
+        link = (slot.place or call) if slot.mode == "online" else ""
+        if slot.mode == "room" and slot.place:
+            event.add("location", slot.place)
+        if link:
+            event.add("location", link)
+            event.add("url", link)
+        event.add("status", "CANCELLED" if booking.cancelled else "CONFIRMED")
+        found.append(event)
+    return found
+
+
+def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str], pid: str = "", base_url: str = "") -> bytes:
+    """The group's feed (`pid` ""), or a participant's own: the group's meetings and their own one-to-ones."""
     traj = state.part(trajectory.PART)
     info = state.part(practical.PART).info
     name = traj.name or state.title
@@ -96,6 +138,8 @@ def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str]) -> byt
         event.add("dtend", day + datetime.timedelta(days=1))
         if meeting.note:
             event.add("description", meeting.note)
+        cal.add_component(event)
+    for event in _one_to_ones(state, stamp, t, pid, days, base_url):
         cal.add_component(event)
     if days:
         # Only the rules of the years the meetings are in: the zone stays a few lines long.

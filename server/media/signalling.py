@@ -4,6 +4,8 @@
     /media/m/{code}          the mentor (mentor cookie): controls, screen share
     /media/p/{code}/{token}  the room's projector laptop (projector token AND the mentor cookie:
                              the projector link is the join link, so it alone grants no media)
+    /media/o/{code}/{bid}    an online one-to-one (realtime/onetoone.py): a media room of its own,
+                             for the booking's participant and the mentor only, while it stands
 
 Messages are JSON objects with a "type" (docs/protocol.md, "Media"). The browser publishes on
 its own connection ("publish" with an SDP offer -> "answer") and receives on a second one that the
@@ -23,7 +25,7 @@ import orjson
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, feedback, queue
+from realtime import codes, feedback, onetoone, queue
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
@@ -53,13 +55,17 @@ def _labels(raw: Any) -> dict[str, str]:
 
 
 class MediaSession:
-    def __init__(self, ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member) -> None:
+    def __init__(self, ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member,
+                 call: str = "") -> None:
         self.ws = ws
         self.k = k
         self.media = media
         self.room = room
         self.member = member
-        self.mroom: MediaRoom = media.room(room.code)
+        # A one-to-one's call (`call` is its booking id) has a media room of its own, apart from
+        # the session's: nobody in the session sees or hears it.
+        self.call = call
+        self.mroom: MediaRoom = media.room(f"{room.code}/o/{call}" if call else room.code)
         self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(OUTBOX_MAX)
         member.post = self.post
         self.allowance = float(MESSAGES_PER_10S)
@@ -75,6 +81,11 @@ class MediaSession:
 
     def on_change(self, change: Change) -> None:
         state = self.room.state
+        if self.call:
+            # A cancelled (or erased) booking ends its call; the session's queue is not its business.
+            if state.part(onetoone.PART).call(self.call) is None:
+                self.post({"type": "ended"})
+            return
         if state.ended:
             self.post({"type": "ended"})
         current = state.part(queue.PART).current
@@ -203,7 +214,7 @@ class MediaSession:
             await self.media.release(self.mroom)
 
 
-async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
+async def _open(ws: WebSocket, *, after_end: bool = False) -> tuple[Kring, MediaRooms, Room] | None:
     k = kring(ws)
     await ws.accept()
     if not (security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins)
@@ -226,7 +237,8 @@ async def _open(ws: WebSocket) -> tuple[Kring, MediaRooms, Room] | None:
     except BackendUnavailable:
         await ws.close(errors.CLOSE_SLOW)
         return None
-    if room is None or room.state.ended:
+    # One-to-ones go on after the last session (`after_end`); the session's media do not.
+    if room is None or (room.state.ended and not after_end):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return None
     return k, k.media, room
@@ -280,9 +292,34 @@ async def projector_media(ws: WebSocket) -> None:
     await _serve(ws, k, media, room, media.member("room", "", "room", _peer(ws)))
 
 
-async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member) -> None:
+async def onetoone_media(ws: WebSocket) -> None:
+    """An online one-to-one's call: the mentor, or the participant whose booking it is; anyone
+    else (another participant, a stranger, a projector) is refused like a wrong cookie."""
+    opened = await _open(ws, after_end=True)
+    if opened is None:
+        return
+    k, media, room = opened
+    bid = ws.path_params["bid"]
+    booking = room.state.part(onetoone.PART).call(bid)
+    if booking is None:
+        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        return
+    if _is_mentor(ws, room):
+        member = media.member("mentor", "", "mentor", _peer(ws))
+    else:
+        token = ws.cookies.get(security.participant_cookie(room.code), "")
+        found = room.state.participant_by_token_hash(security.hash_secret(token)) if token else None
+        if found is None or found.pid != booking.pid:
+            await ws.close(errors.CLOSE_NOT_ALLOWED)
+            return
+        # "remote": in a call both are away from each other, whatever the session says.
+        member = media.member(f"p:{found.pid}", found.name, "remote", _peer(ws))
+    await _serve(ws, k, media, room, member, call=bid)
+
+
+async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member, call: str = "") -> None:
     try:
-        session = MediaSession(ws, k, media, room, member)
+        session = MediaSession(ws, k, media, room, member, call)
         await session.run()
     except PermissionError:
         await ws.close(CLOSE_NO_MEDIA)
@@ -293,4 +330,5 @@ def routes() -> list[BaseRoute]:
         WebSocketRoute("/media/s/{code}", participant_media),
         WebSocketRoute("/media/m/{code}", mentor_media),
         WebSocketRoute("/media/p/{code}/{token}", projector_media),
+        WebSocketRoute("/media/o/{code}/{bid}", onetoone_media),
     ]

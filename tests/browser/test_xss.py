@@ -122,6 +122,10 @@ async def fill_everything(mentor: Page, ann: Page, code: str) -> None:
     await send(mentor, m, [
         {"cmd": "wall_group_create", "wall": wall["id"], "label": PAYLOADS[10], "column": column},
         *({"cmd": "poll_status", "poll": p["id"], "status": "open"} for p in polls),
+        # The mentor's private note about Ann and a one-to-one time with a hostile place (issue 18).
+        {"cmd": "note_write", "pid": data["participants"][0]["id"], "text": "\n".join(PAYLOADS[:12])},
+        {"cmd": "onetoone_offer", "date": "2027-01-05", "start": "10:00", "minutes": "30", "mode": "room",
+         "place": fit(160)[7], "link": ""},
     ])
     words = next(p for p in polls if p["kind"] == "text")
     await send(ann, s, [
