@@ -31,11 +31,14 @@ async def test_a_remote_presenter_is_pinned_while_the_round_runs(server: ServerP
             await console.send(json.dumps({"cmd": "feedback_start", "presenter": rik_id[2:],
                                            "criterion": ["Clarity"], "tops": "on"}))
             await wait_for(lambda: (rik.last("roster") or {}).get("pinned") == rik_id, what="Rik pinned")
+            # Pinned as the presenter, not as someone with the turn: the tiles say "presents".
+            assert (rik.last("roster") or {}).get("pinned_as") == "presenting"
             presentation = ""
             while not presentation:
                 found = re.search(r'name="presentation" value="([^"]+)"', str(await console.recv()))
                 presentation = found.group(1) if found else ""
             await console.send(json.dumps({"cmd": "feedback_close", "presentation": presentation}))
             await wait_for(lambda: (rik.last("roster") or {}).get("pinned") == "", what="Rik unpinned")
+            assert (rik.last("roster") or {}).get("pinned_as") == ""
         finally:
             await rik.close()

@@ -298,7 +298,8 @@ class MediaRoom:
     limits: Limits = field(default_factory=Limits)
     members: dict[str, Member] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
-    pinned: str = ""  # member id of whoever has the turn in the hand-raise queue
+    pinned: str = ""  # member id of whoever has the turn in the hand-raise queue, or presents
+    pinned_as: str = ""  # why: "turn" or "presenting" (the pages label the tile by it)
     video_stopped: set[str] = field(default_factory=set)  # members whose video the mentor stopped
     _speaking: frozenset[str] = frozenset()
     _audio_slots: Slots = field(default_factory=lambda: Slots(0))
@@ -500,16 +501,20 @@ class MediaRoom:
 
     def roster(self) -> None:
         cards = [m.card(m.id in self._speaking, m.id in self.video_stopped) for m in self.members.values()]
-        self.broadcast({"type": "roster", "members": cards, "pinned": self.pinned, "video": sorted(self._seen)})
+        self.broadcast({"type": "roster", "members": cards, "pinned": self.pinned, "pinned_as": self.pinned_as,
+                        "video": sorted(self._seen)})
 
     def broadcast(self, message: dict[str, Any]) -> None:
         for member in list(self.members.values()):
             member.post(message)
 
-    def pin(self, member_id: str) -> None:
-        if member_id != self.pinned:
-            self.pinned = member_id
-            self.select()
+    def pin(self, member_id: str, why: str = "turn") -> None:
+        why = why if member_id else ""
+        if member_id != self.pinned or why != self.pinned_as:
+            moved = member_id != self.pinned
+            self.pinned, self.pinned_as = member_id, why
+            if moved:
+                self.select()
             self.roster()
 
 

@@ -92,7 +92,8 @@ class MediaSession:
         # Whoever has the turn in the queue, or else whoever presents (peer feedback): their camera
         # and screen are always forwarded and their tile comes first for remote attendees.
         pinned = current.pid if current is not None else feedback.presenting(state)
-        self.mroom.pin(f"p:{pinned}" if pinned else "")
+        why = "turn" if current is not None else "presenting"
+        self.mroom.pin(f"p:{pinned}" if pinned else "", why)
 
     async def sender(self) -> None:
         while True:

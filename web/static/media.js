@@ -60,6 +60,7 @@
       this.tracks = {}; // mid -> {member, kind, label}
       this.roster = [];
       this.pinned = "";
+      this.pinnedAs = "";
       this.speaking = new Set();
       this.seen = new Set(); // members whose camera the server forwards now
       this.held = new Set(); // members whose video this page's link cannot take now (server/media/budget.py)
@@ -314,6 +315,7 @@
         case "roster":
           this.roster = m.members || [];
           this.pinned = m.pinned || "";
+          this.pinnedAs = m.pinned_as || "turn";
           this.seen = new Set(m.video || []);
           this.render();
           break;
@@ -739,7 +741,7 @@
           const name = this.name(card);
           const bits = [label === "screen" ? this.msg("screen").replace("{name}", name) : name];
           if (label === "camera" && !card.mic) bits.push(this.msg("muted"));
-          if (card.id === this.pinned) bits.push(this.msg("has-turn"));
+          if (card.id === this.pinned) bits.push(this.msg(this.pinnedAs === "presenting" ? "presenting" : "has-turn"));
           caption.textContent = bits.join(" · ");
           tile.setAttribute("aria-label", bits.join(", "));
         }
@@ -798,7 +800,7 @@
         const state = [];
         if (!card.publishing && card.listening) state.push(this.msg("listening"));
         else if (!card.mic) state.push(this.msg("muted"));
-        if (card.id === this.pinned) state.push(this.msg("has-turn"));
+        if (card.id === this.pinned) state.push(this.msg(this.pinnedAs === "presenting" ? "presenting" : "has-turn"));
         row.append(who, el("span", "media-person-state hint", state.join(" · ")));
         if (card.role !== "mentor") {
           const actions = el("span", "media-person-actions");
