@@ -171,19 +171,9 @@ class Connection:
                 await self._wakeup
                 self._wakeup = None
                 continue
-            sending: Awaitable[None]
-            if self._unfinished is not None:
-                # First the frame on_change started: what is dirty now renders after it, fresher.
-                sending, self._unfinished = self._unfinished, None
-            else:
-                parts = list(self.notices)
-                self.notices.clear()
-                if self.dirty:
-                    names, self.dirty = self.dirty, set()
-                    parts.append(self.k.renderer.regions(self.room, self.viewer, names))
-                if not parts:
-                    continue
-                sending = self._send({"type": "websocket.send", "text": "".join(parts)})
+            sending = self._next_send()
+            if sending is None:
+                continue
             self.sending_since = time.monotonic()
             try:
                 await sending
@@ -198,6 +188,26 @@ class Connection:
                 return
             finally:
                 self.sending_since = None
+                # Not kept while this task waits for the next change: an idle page would hold its
+                # last frame, and the first frame of a page in a session of 1,000 is 280 kB
+                # (docs/performance.md, issue 19).
+                sending = None
+
+    def _next_send(self) -> Awaitable[None] | None:
+        """The send the sender task is to await next, if anything waits to go out. A method of
+        its own so that the frame's parts die with its locals."""
+        if self._unfinished is not None:
+            # First the frame on_change started: what is dirty now renders after it, fresher.
+            sending, self._unfinished = self._unfinished, None
+            return sending
+        parts = list(self.notices)
+        self.notices.clear()
+        if self.dirty:
+            names, self.dirty = self.dirty, set()
+            parts.append(self.k.renderer.regions(self.room, self.viewer, names))
+        if not parts:
+            return None
+        return self._send({"type": "websocket.send", "text": "".join(parts)})
 
     # -- incoming
 
