@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from server import reach
 from server.app import create_app
 from server.settings import DataDirError, Settings
+from server.ws_protocol import LeanWebSocketProtocol
 
 # See tune_gc; section 0b of docs/performance.md measured these on Python 3.11.
 GC_THRESHOLDS = (700, 10, 1000)
@@ -110,6 +111,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
         port=settings.port,
         # Compression doubles CPU and memory per connection for small HTML fragments.
         ws_per_message_deflate=False,
+        # uvicorn's own websocket protocol, keeping less per open socket (server/ws_protocol.py).
+        ws=LeanWebSocketProtocol,
         # A hard cap on one frame; the app answers anything over limits.MESSAGE_MAX_BYTES itself.
         ws_max_size=64 * 1024,
         proxy_headers=True,

@@ -68,7 +68,7 @@ async def sweep(store: EventStore, hub: Hub, now: float, days: int,
         # One room that cannot be read or folded (the store hiccups, a bug) must not keep the
         # sweep from the rooms after it: it is logged and tried again next sweep.
         try:
-            state = hub.core.fold(await store.read(code))
+            state = await hub.stored_state(code)
             if not due(last_at, state, now, days):
                 continue
             await store.delete(code)

@@ -16,7 +16,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
@@ -49,6 +48,8 @@ PING = '{"cmd":"ping"}'
 PONG = "<!--pong-->"
 # At most one answer per this many seconds and connection; more pings get none (and cost nothing).
 PING_MIN_INTERVAL_S = 0.5
+# One-off fragments (notices) a connection keeps while its sender is busy; older ones are superseded.
+NOTICES_KEPT = 4
 
 
 class Connection:
@@ -63,7 +64,9 @@ class Connection:
         self.room = room
         self.viewer = viewer
         self.dirty: set[str] = set()
-        self.notices: deque[str] = deque(maxlen=4)  # one-off fragments; old ones are superseded
+        # One-off fragments, at most NOTICES_KEPT (older ones are superseded): a list, as a deque
+        # costs 760 bytes for every socket even when empty (issue 19).
+        self.notices: list[str] = []
         # The sender task waits on this future when there is nothing to send (cheaper than an
         # asyncio.Event per connection); on_change and notice resolve it.
         self._wakeup: asyncio.Future[None] | None = None
@@ -126,6 +129,8 @@ class Connection:
 
     def notice(self, html: str) -> None:
         self.notices.append(html)
+        if len(self.notices) > NOTICES_KEPT:
+            del self.notices[0]
         self._wake()
 
     def _wake(self) -> None:

@@ -125,6 +125,35 @@ async def test_a_room_opens_from_its_snapshot_and_folds_only_what_came_after(tmp
     await store.close()
 
 
+async def test_the_stored_state_of_a_room_comes_from_its_snapshot_without_opening_it(tmp_path: Path) -> None:
+    """What the retention sweep reads of an old room (server/retention.py): the same state as the
+    whole log gives, from the snapshot when there is one, and the room stays closed (issue 19:
+    folding a long log on the loop at start-up kept /healthz from answering)."""
+    store = SqliteStore(str(tmp_path / "k.db"), CODEC)
+    ticks = itertools.count(1)
+    core = CountingCore(CORE.features)
+    one = Hub(store, MemoryBroker(), lambda: float(next(ticks)), "one", core, snapshots=Snapshots("v1", every=10))
+    await one.create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))
+    for i in range(25):
+        await one.execute("ACDEFGHJ", SetTitle(f"title {i}"), MENTOR)
+    await asyncio.sleep(0.2)  # the snapshot is written in the background
+    expected = (await one.room("ACDEFGHJ")).state
+    await one.close()
+
+    CountingCore.folded = 0
+    two = Hub(store, MemoryBroker(), lambda: float(next(ticks)), "two", core, snapshots=Snapshots("v1", every=10))
+    assert await two.stored_state("ACDEFGHJ") == expected
+    assert CountingCore.folded == 26 - 20 and two.loaded("ACDEFGHJ") is None
+    await two.close()
+
+    CountingCore.folded = 0  # no snapshots: the whole log, folded off the loop
+    three = Hub(store, MemoryBroker(), lambda: float(next(ticks)), "three", core)
+    assert await three.stored_state("ACDEFGHJ") == expected
+    assert CountingCore.folded == 26 and three.loaded("ACDEFGHJ") is None
+    await three.close()
+    await store.close()
+
+
 async def test_erasure_drops_the_snapshot_and_the_room_reopens_without_the_erased(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "k.db"), CODEC)
     ticks = itertools.count(1)
