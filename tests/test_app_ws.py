@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from starlette.testclient import TestClient
@@ -182,3 +183,20 @@ def test_a_heartbeat_is_answered_on_every_page_and_costs_nothing(session: tuple[
         assert not any('id="flash"' in f for f in frames)
         assert 0 < frames.count("<!--pong-->") < 20, frames
     assert exported(browsers, code)["participants"] != before["participants"]
+
+
+def test_an_idle_sender_keeps_no_frame(client: TestClient, session: tuple[Browsers, str]) -> None:
+    """Once a page's first frame is out, the connection's sender task waits for the next change
+    holding nothing of it: it used to keep the frame's parts, 280 kB per page in a session of
+    1,000, for as long as the page stayed open (issue 19, docs/performance.md)."""
+    browsers, code = session
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=0") as ws:
+        assert 'id="presence"' in ws.receive_text()
+        [connection] = list(client.app_state["kring"].send_watch._connections)
+        for _ in range(1000):  # until the sender waits again (it sent the frame just now)
+            if connection._wakeup is not None:
+                break
+            time.sleep(0.005)
+        assert connection._wakeup is not None
+        held = connection._sender_task.get_coro().cr_frame.f_locals
+        assert not [name for name, value in held.items() if isinstance(value, (str, list, set))]
