@@ -49,6 +49,8 @@ PING = '{"cmd":"ping"}'
 PONG = "<!--pong-->"
 # At most one answer per this many seconds and connection; more pings get none (and cost nothing).
 PING_MIN_INTERVAL_S = 0.5
+# During a burst of refusals, a notice with another reason replaces the shown one at most this often.
+FLASH_MIN_INTERVAL_S = 1.0
 
 
 class Connection:
@@ -81,7 +83,8 @@ class Connection:
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
         self.last_pong = 0.0
-        self.flash_shown = False
+        self.flash_shown = False  # a notice of a refusal is on the page (or on its way)
+        self._flash_at = 0.0
         self._flash_text: str | None = None
         self._flash_html = ""
         # Who pays for this socket's frames in the shared budgets (server/budgets.py): the person
@@ -144,8 +147,15 @@ class Connection:
             self._sender_task.cancel()
 
     def flash(self, text: str) -> None:
+        now = time.monotonic()
+        if text and self.flash_shown and (text == self._flash_text or now - self._flash_at < FLASH_MIN_INTERVAL_S):
+            # One notice per burst of refusals, not one per refused frame (issue 14): the notice
+            # stays on the page until a success clears it, so the same one again adds nothing,
+            # and another reason replaces it at most once per FLASH_MIN_INTERVAL_S. A flood of
+            # refused frames then costs no renders and no frames out.
+            return
         self.flash_shown = bool(text)
-        # A flood of refused frames repeats one notice: render it once (issue 14).
+        self._flash_at = now
         if text != self._flash_text:
             self._flash_text = text
             self._flash_html = self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text)
@@ -381,11 +391,19 @@ def person_key(room: Room, viewer: Viewer) -> str:
 
 async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool:
     """The shared budgets' say before a socket goes live: not while its person waits after a
-    close for abuse, and not past the number of sockets one person may have open. A refusal
-    says why on the page, then closes."""
+    close for abuse, and not past the number of sockets one person may have open. An admitted
+    socket is accepted here. A refusal says why on the page, then closes; but during a back-off
+    only the first refusal does: the others are refused at the upgrade (HTTP 403, which a
+    browser sees as 1006), before anything is accepted or rendered, so that a script that
+    reconnects in a loop costs next to nothing (issue 14: a flood of reconnects cost memory
+    and the other people's latency)."""
     refusal = k.budgets.may_open(person_key(room, viewer))
     if refusal is None:
+        await ws.accept()
         return True
+    if refusal is Refusal.BACKOFF_AGAIN:
+        await _deny(ws)
+        return False
     t = k.translator.gettext(viewer.lang)
     if refusal is Refusal.SOCKETS:
         text, code = t("You have this session open on too many pages. Close a few, then reload this page."), \
@@ -395,11 +413,31 @@ async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool
             errors.CLOSE_WAIT
     log.info("socket of %s in %s refused (%s, %d)", viewer.role.value, room.code, refusal.value, code)
     try:
+        await ws.accept()
         await ws.send_text(k.renderer.fragment("fragments/flash.html", viewer, message=text))
         await ws.close(code)
     except Exception:  # the client is already gone
         pass
     return False
+
+
+async def _deny(ws: WebSocket) -> None:
+    """Refuse the upgrade itself: a close before the accept is answered with HTTP 403 by the ASGI
+    server; nothing is logged (a loop of these must not fill the log either)."""
+    try:
+        await ws.close(errors.CLOSE_WAIT)
+    except Exception:  # the client is already gone
+        pass
+
+
+async def _closed(ws: WebSocket, code: int) -> None:
+    """Accept, then close with `code`: a refused handshake reaches the browser as 1006, which htmx
+    retries forever; a close code tells it why (and 1008, 4001 and 4008 to stop)."""
+    try:
+        await ws.accept()
+        await ws.close(code)
+    except Exception:  # the client is already gone
+        pass
 
 
 def _since(ws: WebSocket) -> int | None:
@@ -414,27 +452,26 @@ def _page(ws: WebSocket) -> str:
 
 
 async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
+    """The room of a socket, or None after closing it. Not accepted yet: _admitted accepts, or
+    refuses the upgrade itself (a back-off)."""
     k = kring(ws)
-    await ws.accept()
     if not security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins):
-        # Accept, then close: a refused handshake reaches the browser as 1006, which htmx retries
-        # forever; 1008 tells it to stop.
-        await ws.close(errors.CLOSE_ORIGIN)
+        await _closed(ws, errors.CLOSE_ORIGIN)  # 1008 tells htmx to stop
         return None
     try:
         # Through find_room: a socket's probe of a code counts like any other (issue 14).
         room = await find_room(ws, code)
     except TooManyWrongCodes:
         # Decided before the code is looked at, so it tells nothing about the code.
-        await ws.close(errors.CLOSE_WAIT)
+        await _closed(ws, errors.CLOSE_WAIT)
         return None
     except BackendUnavailable:
         # The store is away (Redis down): try again later; htmx reconnects after 1013.
-        await ws.close(errors.CLOSE_SLOW)
+        await _closed(ws, errors.CLOSE_SLOW)
         return None
     if room is None:
         # The same close as for a wrong credential: a socket must not tell which codes exist.
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return None
     return k, room
 
@@ -447,7 +484,7 @@ async def participant_socket(ws: WebSocket, send: Send) -> None:
     token = ws.cookies.get(security.participant_cookie(room.code), "")
     found = room.state.participant_by_token_hash(security.hash_secret(token)) if token else None
     if found is None:
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws), _page(ws))
     if await _admitted(ws, k, room, viewer):
@@ -461,7 +498,7 @@ async def mentor_socket(ws: WebSocket, send: Send) -> None:
     k, room = opened
     key = ws.cookies.get(security.mentor_cookie(room.code), "")
     if not key or not security.same_secret(security.hash_secret(key), room.state.mentor_key_hash):
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws), page=_page(ws))
     if await _admitted(ws, k, room, viewer):
@@ -474,7 +511,7 @@ async def projector_socket(ws: WebSocket, send: Send) -> None:
         return
     k, room = opened
     if not security.same_secret(ws.path_params["token"], room.state.join_token):
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PROJECTOR, projector_lang(ws, room), base_url=base_url(ws))
     if await _admitted(ws, k, room, viewer):
