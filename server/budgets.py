@@ -14,9 +14,9 @@ long as they matter:
 - the number of open sockets per person;
 - a back-off after an abuse close (4008): that person's new sockets are refused for 10 s,
   doubling with every further strike up to 10 minutes. The first refusal of a wait says why
-  (4029, with a notice); the others are refused at the upgrade (HTTP 403), cheaply. Not per address: pupils of a school share
-  one, and one of them must not lock the class out; someone who joins again under another name
-  still shares the address's bucket.
+  (4029, with a notice); the others are refused at the upgrade (HTTP 403), cheaply. Not per
+  address: pupils of a school share one, and one of them must not lock the class out; someone
+  who joins again under another name still shares the address's bucket.
 
 Memory is bounded: a bucket that has filled up again is the same as no bucket, so it is dropped
 (the oldest first, a few on every use), and each table has a hard cap on its keys (least recently

@@ -17,7 +17,7 @@ from pathlib import Path
 log = logging.getLogger("kring.memtrace")
 
 # Frames kept per allocation: enough to see which of Kring's lines sits under a library's.
-FRAMES = 12
+FRAMES = 6
 
 
 class MemTrace:
