@@ -221,7 +221,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.visit:
                 asyncio.run(visit(server.url, code, cookies))
                 log("each visited once")
-            time.sleep(2.0)
+            # Past two of the collector's checks (server/collector.py, every 5 s): what the visits
+            # left is collected and trimmed before the first reading, as it would be after a flood.
+            time.sleep(12.0)
             snapshot()
             before = rss_mib(pid)
             log(f"RSS before: {before:.1f} MiB; flooding {args.frames} frames from {len(hostile)} people, "
