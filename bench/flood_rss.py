@@ -1,18 +1,24 @@
 """`python -m bench.flood_rss`: does a flood of hostile frames cost memory that stays (issue 14)?
 
-A real Kring process (SQLite); `--people` participants join one session; each opens sockets and
-sends hostile frames as fast as it can (malformed JSON, unknown commands, oversized frames,
-binary frames, mentor-only commands), reconnecting whenever it is closed, until `--frames` frames
-were sent in all or `--seconds` passed (the budgets close each person's sockets after 50 bad
-frames and refuse their reconnects for 10 s, 20 s, 40 s..., so a flood from few people is short).
-A control participant renames itself every 0.2 s and measures how long each takes to show (its
-p95 and max). The server's RSS is read from /proc before the flood, right
-after it, and after `--quiet` seconds without traffic. Before the first reading every participant
-has opened its page's socket once, as an ordinary visit (`--no-visit` skips that): what a person's
-first page costs (their rendered regions, their budgets) is not the flood's, and the goal is
-that what the flood added is given back. Prints one JSON object.
+A real Kring process (SQLite); `--people` participants join one session; each hostile one opens
+`--sockets-each` sockets from one of `--addresses` client addresses (X-Forwarded-For) and sends
+hostile frames as fast as it can (malformed JSON, unknown commands, oversized frames, binary
+frames, mentor-only commands), reconnecting whenever it is closed or refused, until `--frames`
+frames were written in all (or `--seconds` passed). The budgets close each socket after 50 bad
+frames and refuse that person's reconnects for 10 s, 20 s, 40 s... (the first with 4029, the
+rest with HTTP 403), so the count is reached by many people over some time, not by few.
+A control participant, in a process of its own so that its latency is the server's and not the
+attacking clients' loop, renames itself every 0.2 s and measures how long each takes to show.
+The server's RSS is read from /proc before the flood, right after it, every 5 s of the
+`--quiet` time and at its end. Before the first reading every participant has opened its page's
+socket once, as an ordinary visit (`--no-visit` skips that), and the collector has had time to
+settle: what a person's first page costs is not the flood's, and the goal is that what the flood
+added is given back. `--memtrace DIR` has the server trace its allocations and write snapshots
+before the flood and after the quiet time (compare them with `python -m bench.memdiff`; tracing
+makes the server several times slower). Prints one JSON object, with the load average before the
+run and the CPU the rest of the box used meanwhile (`other_cpu_pct`, % of one core).
 
-    python -m bench.flood_rss --frames 500000 --people 300 --seconds 60 --quiet 60
+    python -m bench.flood_rss --frames 500000 --people 300 --quiet 60
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from bench.common import CLK_TCK, code_version, cpu_seconds, log, percentile
+from bench.common import CLK_TCK, code_version, cpu_seconds, log, log_text, percentile
 from bench.serverproc import ServerProcess
 from tests.appkit import CSRF_RE, cookie_header
 
@@ -198,6 +204,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="take the first RSS reading without the participants' ordinary first visit")
     parser.add_argument("--memtrace", default="", help="a directory: trace the server's allocations and "
                         "write snapshots before, after the flood and after the quiet time (bench/memdiff.py)")
+    parser.add_argument("--log", default="", help="a file to keep the server's log in")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server (repeatable)")
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
@@ -255,6 +262,9 @@ def main(argv: list[str] | None = None) -> None:
             log(f"RSS after the quiet time: {quiet:.1f} MiB")
         finally:
             server.stop()
+            server_log = log_text(server)
+            if args.log:
+                Path(args.log).write_text(server_log)
     print(json.dumps({
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": code_version(),
         "loadavg_before": [round(v, 2) for v in loadavg],
@@ -272,6 +282,8 @@ def main(argv: list[str] | None = None) -> None:
         "server_cpu_pct": round(100 * server_s / seconds, 1), "bench_cpu_pct": round(100 * own_s / seconds, 1),
         "other_cpu_pct": round(100 * (box_s - server_s - own_s) / seconds, 1),
         "server_env": env,
+        # The server's log: one line per abuse close is expected; a traceback is a bug.
+        "log_abuse_closes": server_log.count("closed for abuse"), "log_tracebacks": server_log.count("Traceback"),
     }))
 
 
