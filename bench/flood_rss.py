@@ -164,13 +164,16 @@ def control(url: str, code: str, cookie: str, stop: EventType, out: Queue[list[f
                 n += 1
                 t0 = time.monotonic()
                 await ws.send(json.dumps({"cmd": "profile", "name": name, "location": "room"}))
+                notices = []
                 try:
                     async with asyncio.timeout(30):
                         async for frame in ws:
                             if name in str(frame):
                                 break
+                            if 'id="flash"' in str(frame):
+                                notices.append(str(frame)[:300])
                 except TimeoutError:
-                    log(f"control: {name} not shown within 30 s")
+                    log(f"control: {name} not shown within 30 s; notices meanwhile: {notices}")
                 latencies.append((time.monotonic() - t0) * 1000)
                 await asyncio.sleep(0.2)
         return latencies

@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
         if on_started is not None:
             on_started()
         ended_sockets.start()
-        memtrace = MemTrace(Path(settings.memtrace_dir)) if settings.memtrace_dir else None
+        memtrace = MemTrace(Path(settings.memtrace_dir), settings.memtrace_frames) if settings.memtrace_dir else None
         if memtrace is not None:
             memtrace.start()
         try:

@@ -38,8 +38,9 @@
 | KRING_FILES_TOTAL_MB    | 200                               | all files of one trajectory together (MB)      |
 | KRING_MALLOC_TRIM       | on                                | off: keep freed memory after a flood of sockets|
 |                         |                                   | (server/collector.py; glibc only)              |
-| KRING_MEMTRACE_DIR      | (none: off)                       | trace allocations; SIGUSR2 writes a snapshot   |
-|                         |                                   | there (server/memtrace.py, bench/memdiff.py)   |
+| KRING_MEMTRACE_DIR      | (none: off)                       | SIGUSR2 writes memory snapshots there          |
+|                         |                                   | (server/memtrace.py, bench/memdiff.py)         |
+| KRING_MEMTRACE_FRAMES   | 6                                 | tracemalloc frames; 0: allocator stats only    |
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ class Settings:
     malloc_trim: bool = True
     # Where tracemalloc snapshots go on SIGUSR2 (server/memtrace.py); "": tracing off.
     memtrace_dir: str = ""
+    memtrace_frames: int = 6  # tracemalloc's frames per allocation; 0: allocator statistics only
     # E-mail between meetings (issue 18): off unless an SMTP server is configured.
     mail: MailSettings = field(default_factory=MailSettings)
     # The materials' files (server/files.py): where they are kept ("": the data directory's
@@ -164,6 +166,7 @@ class Settings:
             eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
             malloc_trim=env.get("KRING_MALLOC_TRIM", "on") != "off",
             memtrace_dir=env.get("KRING_MEMTRACE_DIR", ""),
+            memtrace_frames=int(env.get("KRING_MEMTRACE_FRAMES", "6")),
             mail=MailSettings.from_env(env),
             files_dir=Path(env["KRING_FILES_DIR"]) if env.get("KRING_FILES_DIR") else None,
             file_max_bytes=int(positive(env.get("KRING_FILE_MAX_MB", "20"), "KRING_FILE_MAX_MB") * MB),
