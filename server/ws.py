@@ -51,6 +51,10 @@ PONG = "<!--pong-->"
 PING_MIN_INTERVAL_S = 0.5
 # During a burst of refusals, a notice with another reason replaces the shown one at most this often.
 FLASH_MIN_INTERVAL_S = 1.0
+# A fresh socket whose every frame so far was refused gets its first render after at most this
+# long (Connection._hold_first_render), checking every HOLD_POLL_S.
+HOLD_FIRST_RENDER_S = 1.0
+HOLD_POLL_S = 0.05
 
 
 class Connection:
@@ -173,6 +177,7 @@ class Connection:
 
     async def sender(self) -> None:
         loop = asyncio.get_running_loop()
+        await self._hold_first_render()
         while True:
             if self.closing or not (self.dirty or self.notices or self._unfinished):
                 if self._idle is not None and not self._idle.done():
@@ -208,6 +213,21 @@ class Connection:
                 return
             finally:
                 self.sending_since = None
+
+    async def _hold_first_render(self) -> None:
+        """Hold the page's first render (its catch-up) while the socket sends only refused frames.
+
+        The catch-up of a fresh socket renders every region of the page: for a room of 300 people,
+        ~10 ms of the event loop. A script that opens sockets only to flood them made the server
+        pay that for every socket: at each end of a back-off all of them reconnect at once, and the
+        others' actions waited seconds behind those renders (issue 14; docs/performance.md,
+        hostile participants). So the sender first lets the receiver take what came with the
+        opening (one turn of the loop), and while everything this socket sent was refused it
+        waits, for at most HOLD_FIRST_RENDER_S: a flooding socket is closed for abuse (50 refused
+        frames) before it cost a render, and its close drops what was never sent (receiver). A
+        page that sends nothing, or anything valid, is rendered at once."""
+        await hold_while(lambda: self.bad_in_a_row > 0 and self._idle is None and not self.closing,
+                         HOLD_FIRST_RENDER_S, HOLD_POLL_S)
 
     # -- incoming
 
@@ -316,6 +336,9 @@ class Connection:
                 raw = message.get("bytes") or b""
                 text = raw.decode("utf-8", errors="replace")
             if not await self.handle(text):
+                # Only the notice that says why goes out before the close, not the regions that
+                # changed meanwhile (nor a catch-up that was held back, _hold_first_render).
+                self.dirty.clear()
                 strikes = self.k.budgets.abused(self.person)
                 log.info("socket of %s in %s closed for abuse (%d; strike %d)", self.viewer.role.value,
                          self.room.code, errors.CLOSE_ABUSE, strikes)
@@ -382,6 +405,16 @@ class Connection:
             unwatch()
             if self.viewer.role is Role.PARTICIPANT:
                 hub.disconnect(self.room, self.viewer.pid)
+
+
+async def hold_while(holding: Callable[[], bool], limit_s: float, poll_s: float,
+                     clock: Callable[[], float] = time.monotonic) -> None:
+    """One turn of the loop (the receiver takes what has arrived), then wait while `holding()`
+    says so, checking every `poll_s`, for at most `limit_s` (Connection._hold_first_render)."""
+    await asyncio.sleep(0)
+    until = clock() + limit_s
+    while holding() and clock() < until:
+        await asyncio.sleep(poll_s)
 
 
 def person_key(room: Room, viewer: Viewer) -> str:

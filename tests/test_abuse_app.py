@@ -4,6 +4,7 @@ the person budget is shared by all their sockets."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from realtime.events import Actor, Role
 from realtime.state import RoomState
 from server.app import create_app
 from server.budgets import BudgetSettings, SocketBudgets
-from server.ws import PING, PONG
+from server.ws import PING, PONG, hold_while
 from tests.appkit import Browsers, exported, new_session, projector_path, receive_until, send
 from tests.conftest import make_settings
 from tests.corekit import CORE, LAYOUT
@@ -184,3 +185,34 @@ def test_every_mentor_only_command_is_refused_to_a_participant(client: TestClien
                 assert 'data-error="Only the mentor can do that."' in receive_until(ws, 'id="kring-outcome"'), name
     assert exported(browsers, code) == before
 
+
+
+async def test_the_first_render_waits_one_turn_then_only_while_the_socket_is_refused() -> None:
+    """server/ws.py hold_while: a page that sent nothing refused is rendered after one turn of the
+    loop; one whose frames were all refused waits until that ends or the limit is reached."""
+    order: list[str] = []
+
+    async def other() -> None:  # the receiver, taking what arrived with the opening
+        order.append("receiver")
+
+    task = asyncio.get_running_loop().create_task(other())
+    await hold_while(lambda: False, limit_s=1.0, poll_s=0)
+    order.append("render")
+    await task
+    assert order == ["receiver", "render"]
+    # Refused frames only: held until it stops (a success, or the close for abuse) ...
+    checks = iter([True, True, True, False])
+    now = [0.0]
+    await hold_while(lambda: next(checks), limit_s=1.0, poll_s=0, clock=lambda: now[0])
+    assert next(checks, None) is None  # asked until it said False
+    # ... or until the limit, on the clock.
+
+    def tick() -> float:
+        now[0] += 0.3
+        return now[0]
+
+    polls = []
+    await hold_while(lambda: polls.append(1) or True, limit_s=1.0, poll_s=0, clock=tick)
+    # Started at 0.3 s, so held until 1.3 s: asked at 0.6, 0.9 and 1.2 s, and once more at 1.5 s,
+    # when the limit has passed.
+    assert len(polls) == 4
