@@ -205,6 +205,14 @@ class Connection:
             except OSError:  # the client is gone (uvicorn's ClientDisconnected); the receiver ends
                 self.closing = True
                 return
+            except RuntimeError as exc:
+                if not closed_by_server(exc):
+                    raise
+                # uvicorn closed the socket itself (its keepalive ping got no answer in time, or
+                # a frame over its limit): gone, like a client that left; not a traceback in the
+                # log (issue 14: under a flood the loop was slow enough for the pings to time out).
+                self.closing = True
+                return
             except asyncio.CancelledError:
                 if not self.too_slow:
                     raise
@@ -405,6 +413,11 @@ class Connection:
             unwatch()
             if self.viewer.role is Role.PARTICIPANT:
                 hub.disconnect(self.room, self.viewer.pid)
+
+
+def closed_by_server(exc: RuntimeError) -> bool:
+    """Whether a send failed because the ASGI server had already closed the socket itself."""
+    return "after sending 'websocket.close'" in str(exc)
 
 
 async def hold_while(holding: Callable[[], bool], limit_s: float, poll_s: float,
