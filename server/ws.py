@@ -469,7 +469,8 @@ async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool
 
 async def _deny(ws: WebSocket) -> None:
     """Refuse the upgrade itself: a close before the accept is answered with HTTP 403 by the ASGI
-    server; nothing is logged (a loop of these must not fill the log either)."""
+    server. Kring logs nothing for it (uvicorn's access log has its line): a loop of these must not
+    add to the log more than that."""
     try:
         await ws.close(errors.CLOSE_WAIT)
     except Exception:  # the client is already gone
