@@ -49,8 +49,6 @@ PING = '{"cmd":"ping"}'
 PONG = "<!--pong-->"
 # At most one answer per this many seconds and connection; more pings get none (and cost nothing).
 PING_MIN_INTERVAL_S = 0.5
-# During a burst of refusals, a notice with another reason replaces the shown one at most this often.
-FLASH_MIN_INTERVAL_S = 1.0
 # A fresh socket whose every frame so far was refused gets its first render after at most this
 # long (Connection._hold_first_render), checking every HOLD_POLL_S.
 HOLD_FIRST_RENDER_S = 1.0
@@ -88,7 +86,6 @@ class Connection:
         self.bad_in_a_row = 0
         self.last_pong = 0.0
         self.flash_shown = False  # a notice of a refusal is on the page (or on its way)
-        self._flash_at = 0.0
         self._flash_text: str | None = None
         self._flash_html = ""
         # Who pays for this socket's frames in the shared budgets (server/budgets.py): the person
@@ -150,16 +147,14 @@ class Connection:
         if self._sender_task is not None:
             self._sender_task.cancel()
 
-    def flash(self, text: str) -> None:
-        now = time.monotonic()
-        if text and self.flash_shown and (text == self._flash_text or now - self._flash_at < FLASH_MIN_INTERVAL_S):
-            # One notice per burst of refusals, not one per refused frame (issue 14): the notice
-            # stays on the page until a success clears it, so the same one again adds nothing,
-            # and another reason replaces it at most once per FLASH_MIN_INTERVAL_S. A flood of
-            # refused frames then costs no renders and no frames out.
+    def flash(self, text: str, once: bool = False) -> None:
+        """Show `text` in the page's notice (or clear it with ""). `once`: a refusal by a budget,
+        what a flood of frames gets over and over: while the same notice is still on the page
+        (until a success clears it), it is not sent again, so a burst of such refusals costs one
+        notice, not a frame out per refused frame (issue 14)."""
+        if once and self.flash_shown and text == self._flash_text:
             return
         self.flash_shown = bool(text)
-        self._flash_at = now
         if text != self._flash_text:
             self._flash_text = text
             self._flash_html = self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text)
@@ -254,10 +249,10 @@ class Connection:
         self.bad_in_a_row += 1
         self.flash(self.k.translator.reason(self.viewer.lang, code, params))
 
-    def _refuse_text(self, text: str) -> bool:
+    def _refuse_text(self, text: str, once: bool = False) -> bool:
         """Refuse a frame with a notice; False once that makes it abuse."""
         self.bad_in_a_row += 1
-        self.flash(text)
+        self.flash(text, once)
         return self.bad_in_a_row < MAX_BAD_MESSAGES
 
     async def handle(self, text: str) -> bool:
@@ -271,7 +266,7 @@ class Connection:
                 self.notice(PONG)
             return True
         if not self._spend():
-            self._refuse("rate_limited")
+            self._refuse_text(self.k.translator.reason(self.viewer.lang, "rate_limited", {}), once=True)
             return self.bad_in_a_row < MAX_BAD_MESSAGES
         t = self.k.translator.gettext(self.viewer.lang)
         if self.viewer.role is Role.PROJECTOR:
@@ -281,10 +276,10 @@ class Connection:
         refusal = self.k.budgets.may_act(self.person, self.address, self.room.code)
         if refusal is Refusal.ROOM:
             # Not this person's doing: a notice, no abuse count.
-            self.flash(t("This session is very busy right now. Please wait a moment and try again."))
+            self.flash(t("This session is very busy right now. Please wait a moment and try again."), once=True)
             return True
         if refusal is not None:
-            return self._refuse_text(t("You are doing a lot at once. Please wait a moment and try again."))
+            return self._refuse_text(t("You are doing a lot at once. Please wait a moment and try again."), once=True)
         if len(text.encode()) > limits.MESSAGE_MAX_BYTES:
             self._refuse("message_too_large")
             return self.bad_in_a_row < MAX_BAD_MESSAGES
