@@ -1,18 +1,24 @@
 """`python -m bench.flood_rss`: does a flood of hostile frames cost memory that stays (issue 14)?
 
-A real Kring process (SQLite); `--people` participants join one session; each opens sockets and
-sends hostile frames as fast as it can (malformed JSON, unknown commands, oversized frames,
-binary frames, mentor-only commands), reconnecting whenever it is closed, until `--frames` frames
-were sent in all or `--seconds` passed (the budgets close each person's sockets after 50 bad
-frames and refuse their reconnects for 10 s, 20 s, 40 s..., so a flood from few people is short).
-A control participant renames itself every 0.2 s and measures how long each takes to show (its
-p95 and max). The server's RSS is read from /proc before the flood, right
-after it, and after `--quiet` seconds without traffic. Before the first reading every participant
-has opened its page's socket once, as an ordinary visit (`--no-visit` skips that): what a person's
-first page costs (their rendered regions, their budgets) is not the flood's, and the goal is
-that what the flood added is given back. Prints one JSON object.
+A real Kring process (SQLite); `--people` participants join one session; each hostile one opens
+`--sockets-each` sockets from one of `--addresses` client addresses (X-Forwarded-For) and sends
+hostile frames as fast as it can (malformed JSON, unknown commands, oversized frames, binary
+frames, mentor-only commands), reconnecting whenever it is closed or refused, until `--frames`
+frames were written in all (or `--seconds` passed). The budgets close each socket after 50 bad
+frames and refuse that person's reconnects for 10 s, 20 s, 40 s... (the first with 4029, the
+rest with HTTP 403), so the count is reached by many people over some time, not by few.
+A control participant, in a process of its own so that its latency is the server's and not the
+attacking clients' loop, renames itself every 0.2 s and measures how long each takes to show.
+The server's RSS is read from /proc before the flood, right after it, every 5 s of the
+`--quiet` time and at its end. Before the first reading every participant has opened its page's
+socket once, as an ordinary visit (`--no-visit` skips that), and the collector has had time to
+settle: what a person's first page costs is not the flood's, and the goal is that what the flood
+added is given back. `--memtrace DIR` has the server trace its allocations and write snapshots
+before the flood and after the quiet time (compare them with `python -m bench.memdiff`; tracing
+makes the server several times slower). Prints one JSON object, with the load average before the
+run and the CPU the rest of the box used meanwhile (`other_cpu_pct`, % of one core).
 
-    python -m bench.flood_rss --frames 500000 --people 300 --seconds 60 --quiet 60
+    python -m bench.flood_rss --frames 500000 --people 300 --quiet 60
 """
 
 from __future__ import annotations
@@ -20,17 +26,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
+import os
+import signal
 import tempfile
-import threading
 import time
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
-from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from bench.common import log, percentile
+from bench.common import CLK_TCK, code_version, cpu_seconds, log, log_text, percentile
 from bench.serverproc import ServerProcess
 from tests.appkit import CSRF_RE, cookie_header
 
@@ -69,44 +79,58 @@ def join_all(server: ServerProcess, people: int) -> tuple[str, list[str]]:
     return code, cookies
 
 
+@dataclass
+class Tally:
+    sent: int = 0  # hostile frames written to open sockets
+    opened: int = 0  # sockets the server accepted
+    refused_upgrade: int = 0  # upgrades refused with an HTTP status (403 during a back-off)
+    closes: dict[int, int] = field(default_factory=dict)
+
+
 async def flood(url: str, code: str, cookies: list[str], frames: int, sockets_each: int,
-                seconds: float) -> dict[str, Any]:
-    sent = 0
-    closes: dict[int, int] = {}
+                seconds: float, addresses: int) -> Tally:
+    """Every hostile person's sockets send hostile frames until `frames` were written in all (or
+    `seconds` passed), reconnecting whenever they are closed or refused. Person i comes from
+    address i % `addresses` (X-Forwarded-For, which the server trusts from 127.0.0.1)."""
+    tally = Tally()
     done = asyncio.Event()
     asyncio.get_running_loop().call_later(seconds, done.set)
 
-    async def one(cookie: str, n: int) -> None:
-        nonlocal sent
+    async def one(cookie: str, address: str, n: int) -> None:
+        headers = {"cookie": cookie, "origin": url, "x-forwarded-for": address}
         while not done.is_set():
             try:
                 async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
-                                   additional_headers={"cookie": cookie, "origin": url}, max_size=2**24) as ws:
+                                   additional_headers=headers, max_size=2**24) as ws:
+                    tally.opened += 1
+
                     async def drain() -> None:
                         async for _ in ws:
                             pass
                     reader = asyncio.create_task(drain())
                     try:
                         while not done.is_set() and not reader.done():
-                            await ws.send(HOSTILE[(sent + n) % len(HOSTILE)])
-                            sent += 1
-                            if sent >= frames:
+                            await ws.send(HOSTILE[(tally.sent + n) % len(HOSTILE)])
+                            tally.sent += 1
+                            if tally.sent >= frames:
                                 done.set()
-                            if sent % 50 == 0:
+                            if tally.sent % 50 == 0:
                                 await asyncio.sleep(0)
                         await ws.close()
                     finally:
                         reader.cancel()
             except ConnectionClosed as closed:
                 c = closed.rcvd.code if closed.rcvd is not None else 1006
-                closes[c] = closes.get(c, 0) + 1
+                tally.closes[c] = tally.closes.get(c, 0) + 1
+            except InvalidStatus:
+                tally.refused_upgrade += 1
+                await asyncio.sleep(0.05)
             except (InvalidHandshake, OSError):
                 await asyncio.sleep(0.05)
 
-    await asyncio.gather(*(one(c, i * sockets_each + s) for i, c in enumerate(cookies) for s in range(sockets_each)))
-    # Sockets refused at once (4029: closed for abuse a moment ago) and sent nothing are counted
-    # in `closes`; `sent` is what reached open sockets.
-    return {"sent": sent, "closes": closes}
+    await asyncio.gather(*(one(c, f"10.66.{(i % addresses) // 250}.{(i % addresses) % 250 + 1}", i * sockets_each + s)
+                           for i, c in enumerate(cookies) for s in range(sockets_each)))
+    return tally
 
 
 async def visit(url: str, code: str, cookies: list[str]) -> None:
@@ -114,18 +138,20 @@ async def visit(url: str, code: str, cookies: list[str]) -> None:
     gate = asyncio.Semaphore(20)
 
     async def one(cookie: str) -> None:
-        async with gate, connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
+        async with gate, connect(url.replace("http://", "ws://") + f"/ws/s/{code}", open_timeout=60,
                                  additional_headers={"cookie": cookie, "origin": url}, max_size=2**24) as ws:
-            await asyncio.wait_for(ws.recv(), 30)
+            await asyncio.wait_for(ws.recv(), 120)
 
     await asyncio.gather(*(one(cookie) for cookie in cookies))
 
 
-def control(url: str, code: str, cookie: str, stop: threading.Event) -> list[float]:
+def control(url: str, code: str, cookie: str, stop: EventType, out: Queue[list[float]]) -> None:
+    """The ordinary participant, in a process of its own (multiprocessing, spawned): its latency
+    then measures the server, not the attacking clients' event loop it would otherwise share."""
     async def run() -> list[float]:
         latencies: list[float] = []
-        # From another address (X-Forwarded-For, trusted from 127.0.0.1): the hostile people all
-        # share 127.0.0.1 and spend its budget, which is the point of that budget.
+        # From another address (X-Forwarded-For, trusted from 127.0.0.1): the hostile people
+        # spend their own addresses' budgets, which is the point of those budgets.
         async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
                            additional_headers={"cookie": cookie, "origin": url,
                                                "x-forwarded-for": "198.51.100.1"}) as ws:
@@ -138,65 +164,129 @@ def control(url: str, code: str, cookie: str, stop: threading.Event) -> list[flo
                 n += 1
                 t0 = time.monotonic()
                 await ws.send(json.dumps({"cmd": "profile", "name": name, "location": "room"}))
+                notices = []
                 try:
                     async with asyncio.timeout(30):
                         async for frame in ws:
                             if name in str(frame):
                                 break
+                            if 'id="flash"' in str(frame):
+                                notices.append(str(frame)[:300])
                 except TimeoutError:
-                    log(f"control: {name} not shown within 30 s")
+                    log(f"control: {name} not shown within 30 s; notices meanwhile: {notices}")
                 latencies.append((time.monotonic() - t0) * 1000)
                 await asyncio.sleep(0.2)
         return latencies
 
-    return asyncio.run(run())
+    out.put(asyncio.run(run()))
+
+
+def box_busy_s() -> float:
+    """CPU-seconds the whole box spent busy so far (all cores, /proc/stat)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:8]]
+    return (values[0] + values[1] + values[2] + values[5] + values[6]) / CLK_TCK
+
+
+def own_cpu_s() -> float:
+    """CPU-seconds of this process and its children that have ended (the control process)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.flood_rss", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frames", type=int, default=500_000)
-    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--frames", type=int, default=500_000, help="hostile frames to write in all")
+    parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--sockets-each", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=60.0, help="how long the flood lasts at most")
+    parser.add_argument("--addresses", type=int, default=100, help="client addresses the hostile people use")
+    parser.add_argument("--seconds", type=float, default=600.0, help="how long the flood lasts at most")
     parser.add_argument("--quiet", type=float, default=60.0)
     parser.add_argument("--no-visit", dest="visit", action="store_false",
                         help="take the first RSS reading without the participants' ordinary first visit")
+    parser.add_argument("--memtrace", default="", help="a directory: trace the server's allocations and "
+                        "write snapshots before, after the flood and after the quiet time (bench/memdiff.py)")
+    parser.add_argument("--log", default="", help="a file to keep the server's log in")
+    parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server (repeatable)")
     args = parser.parse_args(argv)
+    env = dict(item.split("=", 1) for item in args.env)
+    if args.memtrace:
+        env["KRING_MEMTRACE_DIR"] = str(Path(args.memtrace).resolve())
+    loadavg = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="kring-flood-") as tmp:
-        server = ServerProcess(Path(tmp)).start()
+        server = ServerProcess(Path(tmp), env=env).start()
         try:
             assert server.proc is not None
             pid = server.proc.pid
+
+            def snapshot() -> None:
+                if args.memtrace:
+                    os.kill(pid, signal.SIGUSR2)
+                    time.sleep(3.0)
+
             code, cookies = join_all(server, args.people)
             calm, hostile = cookies[0], cookies[1:]
+            log(f"{args.people + 1} joined")
             if args.visit:
                 asyncio.run(visit(server.url, code, cookies))
-            time.sleep(2.0)
+                log("each visited once")
+            # Past two of the collector's checks (server/collector.py, every 5 s): what the visits
+            # left is collected and trimmed before the first reading, as it would be after a flood.
+            time.sleep(12.0)
+            snapshot()
             before = rss_mib(pid)
-            log(f"RSS before: {before:.1f} MiB; flooding {args.frames} frames from {len(hostile)} people")
-            stop = threading.Event()
-            latencies: list[float] = []
-            thread = threading.Thread(target=lambda: latencies.extend(control(server.url, code, calm, stop)))
-            thread.start()
+            log(f"RSS before: {before:.1f} MiB; flooding {args.frames} frames from {len(hostile)} people, "
+                f"{args.sockets_each} sockets each, {args.addresses} addresses")
+            spawn = multiprocessing.get_context("spawn")
+            stop = spawn.Event()
+            out: Queue[list[float]] = spawn.Queue()
+            calm_proc = spawn.Process(target=control, args=(server.url, code, calm, stop, out))
+            calm_proc.start()
+            time.sleep(2.0)  # the control's socket is live before the flood starts
             t0 = time.monotonic()
-            result = asyncio.run(flood(server.url, code, hostile, args.frames, args.sockets_each, args.seconds))
+            box0, server0, own0 = box_busy_s(), cpu_seconds(pid), own_cpu_s()
+            result = asyncio.run(flood(server.url, code, hostile, args.frames, args.sockets_each, args.seconds,
+                                       args.addresses))
             seconds = time.monotonic() - t0
             stop.set()
-            thread.join()
+            latencies = out.get(timeout=60)
+            calm_proc.join(30)
+            box_s, server_s, own_s = box_busy_s() - box0, cpu_seconds(pid) - server0, own_cpu_s() - own0
             after = rss_mib(pid)
-            log(f"RSS right after: {after:.1f} MiB ({seconds:.1f} s); waiting {args.quiet:.0f} s")
-            time.sleep(args.quiet)
+            log(f"RSS right after: {after:.1f} MiB ({seconds:.1f} s, {result.sent} frames); waiting {args.quiet:.0f} s")
+            samples = []
+            quiet_t0 = time.monotonic()
+            while (elapsed := time.monotonic() - quiet_t0) < args.quiet:
+                time.sleep(min(5.0, args.quiet - elapsed))
+                samples.append([round(time.monotonic() - quiet_t0), round(rss_mib(pid), 1)])
             quiet = rss_mib(pid)
+            snapshot()
             log(f"RSS after the quiet time: {quiet:.1f} MiB")
         finally:
             server.stop()
+            server_log = log_text(server)
+            if args.log:
+                Path(args.log).write_text(server_log)
     print(json.dumps({
-        "people": args.people, "visited_first": args.visit,
-        "frames": result["sent"], "seconds": round(seconds, 1), "closes": result["closes"],
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": code_version(),
+        "loadavg_before": [round(v, 2) for v in loadavg],
+        "people": args.people, "sockets_each": args.sockets_each, "addresses": args.addresses,
+        "visited_first": args.visit, "frames": result.sent, "seconds": round(seconds, 1),
+        "opened": result.opened, "refused_upgrade": result.refused_upgrade, "closes": result.closes,
         "rss_before_mib": round(before, 1), "rss_after_mib": round(after, 1), "rss_quiet_mib": round(quiet, 1),
-        "quiet_s": args.quiet, "control_p95_ms": round(percentile(sorted(latencies), 95), 1) if latencies else None,
+        "rss_quiet_pct": round(100 * (quiet - before) / before, 1), "quiet_s": args.quiet,
+        "rss_quiet_samples": samples,
+        "control_p50_ms": round(percentile(sorted(latencies), 50), 1) if latencies else None,
+        "control_p95_ms": round(percentile(sorted(latencies), 95), 1) if latencies else None,
         "control_max_ms": round(max(latencies), 1) if latencies else None, "control_actions": len(latencies),
+        # CPU during the flood, in % of one core: the server, this benchmark's own processes (the
+        # attackers and the control), and what the rest of the box used meanwhile.
+        "server_cpu_pct": round(100 * server_s / seconds, 1), "bench_cpu_pct": round(100 * own_s / seconds, 1),
+        "other_cpu_pct": round(100 * (box_s - server_s - own_s) / seconds, 1),
+        "server_env": env,
+        # The server's log: one line per abuse close is expected; a traceback is a bug.
+        "log_abuse_closes": server_log.count("closed for abuse"), "log_tracebacks": server_log.count("Traceback"),
     }))
 
 

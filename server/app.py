@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import TypedDict
 
 from starlette.applications import Starlette
@@ -12,11 +13,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from server import api, manifest, pages, session_routes, ws
-from server.collector import EndedSockets
+from server.collector import EndedSockets, glibc_trim
 from server.feature import configured
 from server.feature import routes as feature_routes
 from server.headers import SecurityHeaders
 from server.kring import Kring, build
+from server.memtrace import MemTrace
 from server.settings import Settings
 from web.render import STATIC
 
@@ -30,7 +32,7 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
     entry point passes its garbage-collector settings, server/__main__.py; tests pass nothing, so
     the apps they start leave their own process alone)."""
     settings = settings or Settings.from_env()
-    ended_sockets = EndedSockets()
+    ended_sockets = EndedSockets(trim=glibc_trim() if settings.malloc_trim else None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
@@ -38,9 +40,14 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
         if on_started is not None:
             on_started()
         ended_sockets.start()
+        memtrace = MemTrace(Path(settings.memtrace_dir), settings.memtrace_frames) if settings.memtrace_dir else None
+        if memtrace is not None:
+            memtrace.start()
         try:
             yield {"kring": k}
         finally:
+            if memtrace is not None:
+                memtrace.stop()
             await ended_sockets.stop()
             await k.close()
 

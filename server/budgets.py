@@ -13,9 +13,10 @@ long as they matter:
 - a bucket of stored events per room per minute, so no room's log grows faster than that;
 - the number of open sockets per person;
 - a back-off after an abuse close (4008): that person's new sockets are refused for 10 s,
-  doubling with every further strike up to 10 minutes. Not per address: pupils of a school share
-  one, and one of them must not lock the class out; someone who joins again under another name
-  still shares the address's bucket.
+  doubling with every further strike up to 10 minutes. The first refusal of a wait says why
+  (4029, with a notice); the others are refused at the upgrade (HTTP 403), cheaply. Not per
+  address: pupils of a school share one, and one of them must not lock the class out; someone
+  who joins again under another name still shares the address's bucket.
 
 Memory is bounded: a bucket that has filled up again is the same as no bucket, so it is dropped
 (the oldest first, a few on every use), and each table has a hard cap on its keys (least recently
@@ -100,7 +101,8 @@ class Backoff:
     def __init__(self, clock: Callable[[], float], max_keys: int = MAX_KEYS) -> None:
         self._clock = clock
         self._max_keys = max_keys
-        self._strikes: OrderedDict[str, tuple[int, float]] = OrderedDict()  # key -> (strikes, until)
+        # key -> (strikes, until, whether a refusal during this wait was already explained)
+        self._strikes: OrderedDict[str, tuple[int, float, bool]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._strikes)
@@ -112,9 +114,9 @@ class Backoff:
         strikes += 1
         wait = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** (strikes - 1))
         self._strikes.pop(key, None)
-        self._strikes[key] = (strikes, now + wait)
+        self._strikes[key] = (strikes, now + wait, False)
         for _ in range(SWEEP_PER_CALL):
-            oldest, (_, until) = next(iter(self._strikes.items()))
+            oldest, (_, until, _) = next(iter(self._strikes.items()))
             if oldest == key or now < until + BACKOFF_FORGET_S:
                 break
             del self._strikes[oldest]
@@ -123,7 +125,7 @@ class Backoff:
         return strikes
 
     def _current(self, key: str, now: float) -> tuple[int, float]:
-        strikes, until = self._strikes.get(key, (0, 0.0))
+        strikes, until, _ = self._strikes.get(key, (0, 0.0, False))
         if strikes and now >= until + BACKOFF_FORGET_S:
             del self._strikes[key]
             return 0, 0.0
@@ -138,6 +140,15 @@ class Backoff:
         _, until = self._current(key, now)
         return max(0.0, until - now)
 
+    def explain(self, key: str) -> bool:
+        """Whether a refusal of `key` now is the first of its current wait (then it is explained
+        on the page; later ones are not, server/ws.py). Marks it explained."""
+        found = self._strikes.get(key)
+        if found is None or found[2]:
+            return False
+        self._strikes[key] = (found[0], found[1], True)
+        return True
+
 
 class Refusal(enum.Enum):
     """Why a socket or a frame was refused by a shared budget (server/ws.py words it)."""
@@ -147,6 +158,9 @@ class Refusal(enum.Enum):
     ROOM = "room"  # the room's stored events per minute
     SOCKETS = "sockets"  # this person has too many sockets open
     BACKOFF = "backoff"  # closed for abuse a moment ago: wait
+    # Again during the same wait: refused at the upgrade (HTTP 403), before anything is accepted
+    # or rendered, so that reconnecting in a loop costs the server next to nothing.
+    BACKOFF_AGAIN = "backoff_again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +189,7 @@ class SocketBudgets:
     def may_open(self, person: str) -> Refusal | None:
         """Before a socket of `person` goes live."""
         if self.backoff.wait(person) > 0:
-            return Refusal.BACKOFF
+            return Refusal.BACKOFF if self.backoff.explain(person) else Refusal.BACKOFF_AGAIN
         if self.sockets.get(person, 0) >= self.settings.sockets_per_person:
             return Refusal.SOCKETS
         return None

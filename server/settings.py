@@ -36,6 +36,11 @@
 | KRING_FILES_DIR         | $KRING_DATA_DIR/files             | the materials' files (shared by all hosts)     |
 | KRING_FILE_MAX_MB       | 20                                | largest file a mentor may add (MB)             |
 | KRING_FILES_TOTAL_MB    | 200                               | all files of one trajectory together (MB)      |
+| KRING_MALLOC_TRIM       | on                                | off: keep freed memory after a flood of sockets|
+|                         |                                   | (server/collector.py; glibc only)              |
+| KRING_MEMTRACE_DIR      | (none: off)                       | SIGUSR2 writes memory snapshots there          |
+|                         |                                   | (server/memtrace.py, bench/memdiff.py)         |
+| KRING_MEMTRACE_FRAMES   | 6                                 | tracemalloc frames; 0: allocator stats only    |
 """
 
 from __future__ import annotations
@@ -106,6 +111,12 @@ class Settings:
     # process's collector settings (server/__main__.py tune_gc) and the eager send (server/ws.py).
     gc_tuning: bool = True
     eager_send: bool = True
+    # After a flood of ended websockets, hand freed memory back to the system with glibc's
+    # malloc_trim (server/collector.py); a no-op where the C library is not glibc.
+    malloc_trim: bool = True
+    # Where tracemalloc snapshots go on SIGUSR2 (server/memtrace.py); "": tracing off.
+    memtrace_dir: str = ""
+    memtrace_frames: int = 6  # tracemalloc's frames per allocation; 0: allocator statistics only
     # E-mail between meetings (issue 18): off unless an SMTP server is configured.
     mail: MailSettings = field(default_factory=MailSettings)
     # The materials' files (server/files.py): where they are kept ("": the data directory's
@@ -153,6 +164,9 @@ class Settings:
             tls_key=env.get("KRING_TLS_KEY", ""),
             gc_tuning=env.get("KRING_GC_TUNING", "on") != "off",
             eager_send=env.get("KRING_EAGER_SEND", "on") != "off",
+            malloc_trim=env.get("KRING_MALLOC_TRIM", "on") != "off",
+            memtrace_dir=env.get("KRING_MEMTRACE_DIR", ""),
+            memtrace_frames=int(env.get("KRING_MEMTRACE_FRAMES", "6")),
             mail=MailSettings.from_env(env),
             files_dir=Path(env["KRING_FILES_DIR"]) if env.get("KRING_FILES_DIR") else None,
             file_max_bytes=int(positive(env.get("KRING_FILE_MAX_MB", "20"), "KRING_FILE_MAX_MB") * MB),

@@ -50,6 +50,10 @@ PONG = "<!--pong-->"
 PING_MIN_INTERVAL_S = 0.5
 # One-off fragments (notices) a connection keeps while its sender is busy; older ones are superseded.
 NOTICES_KEPT = 4
+# A fresh socket whose every frame so far was refused gets its first render after at most this
+# long (Connection._hold_first_render), checking every HOLD_POLL_S.
+HOLD_FIRST_RENDER_S = 1.0
+HOLD_POLL_S = 0.05
 
 
 class Connection:
@@ -84,7 +88,7 @@ class Connection:
         self.last_refill = time.monotonic()
         self.bad_in_a_row = 0
         self.last_pong = 0.0
-        self.flash_shown = False
+        self.flash_shown = False  # a notice of a refusal is on the page (or on its way)
         self._flash_text: str | None = None
         self._flash_html = ""
         # Who pays for this socket's frames in the shared budgets (server/budgets.py): the person
@@ -148,9 +152,14 @@ class Connection:
         if self._sender_task is not None:
             self._sender_task.cancel()
 
-    def flash(self, text: str) -> None:
+    def flash(self, text: str, once: bool = False) -> None:
+        """Show `text` in the page's notice (or clear it with ""). `once`: a refusal by a budget,
+        what a flood of frames gets over and over: while the same notice is still on the page
+        (until a success clears it), it is not sent again, so a burst of such refusals costs one
+        notice, not a frame out per refused frame (issue 14)."""
+        if once and self.flash_shown and text == self._flash_text:
+            return
         self.flash_shown = bool(text)
-        # A flood of refused frames repeats one notice: render it once (issue 14).
         if text != self._flash_text:
             self._flash_text = text
             self._flash_html = self.k.renderer.fragment("fragments/flash.html", self.viewer, message=text)
@@ -168,6 +177,7 @@ class Connection:
 
     async def sender(self) -> None:
         loop = asyncio.get_running_loop()
+        await self._hold_first_render()
         while True:
             if self.closing or not (self.dirty or self.notices or self._unfinished):
                 if self._idle is not None and not self._idle.done():
@@ -183,6 +193,14 @@ class Connection:
             try:
                 await sending
             except OSError:  # the client is gone (uvicorn's ClientDisconnected); the receiver ends
+                self.closing = True
+                return
+            except RuntimeError as exc:
+                if not closed_by_server(exc):
+                    raise
+                # uvicorn closed the socket itself (its keepalive ping got no answer in time, or
+                # a frame over its limit): gone, like a client that left; not a traceback in the
+                # log (issue 14: under a flood the loop was slow enough for the pings to time out).
                 self.closing = True
                 return
             except asyncio.CancelledError:
@@ -214,6 +232,21 @@ class Connection:
             return None
         return self._send({"type": "websocket.send", "text": "".join(parts)})
 
+    async def _hold_first_render(self) -> None:
+        """Hold the page's first render (its catch-up) while the socket sends only refused frames.
+
+        The catch-up of a fresh socket renders every region of the page: for a room of 300 people,
+        ~10 ms of the event loop. A script that opens sockets only to flood them made the server
+        pay that for every socket: at each end of a back-off all of them reconnect at once, and the
+        others' actions waited seconds behind those renders (issue 14; docs/performance.md,
+        hostile participants). So the sender first lets the receiver take what came with the
+        opening (one turn of the loop), and while everything this socket sent was refused it
+        waits, for at most HOLD_FIRST_RENDER_S: a flooding socket is closed for abuse (50 refused
+        frames) before it cost a render, and its close drops what was never sent (receiver). A
+        page that sends nothing, or anything valid, is rendered at once."""
+        await hold_while(lambda: self.bad_in_a_row > 0 and self._idle is None and not self.closing,
+                         HOLD_FIRST_RENDER_S, HOLD_POLL_S)
+
     # -- incoming
 
     def _spend(self) -> bool:
@@ -231,10 +264,10 @@ class Connection:
         self.bad_in_a_row += 1
         self.flash(self.k.translator.reason(self.viewer.lang, code, params))
 
-    def _refuse_text(self, text: str) -> bool:
+    def _refuse_text(self, text: str, once: bool = False) -> bool:
         """Refuse a frame with a notice; False once that makes it abuse."""
         self.bad_in_a_row += 1
-        self.flash(text)
+        self.flash(text, once)
         return self.bad_in_a_row < MAX_BAD_MESSAGES
 
     async def handle(self, text: str) -> bool:
@@ -248,7 +281,7 @@ class Connection:
                 self.notice(PONG)
             return True
         if not self._spend():
-            self._refuse("rate_limited")
+            self._refuse_text(self.k.translator.reason(self.viewer.lang, "rate_limited", {}), once=True)
             return self.bad_in_a_row < MAX_BAD_MESSAGES
         t = self.k.translator.gettext(self.viewer.lang)
         if self.viewer.role is Role.PROJECTOR:
@@ -258,10 +291,10 @@ class Connection:
         refusal = self.k.budgets.may_act(self.person, self.address, self.room.code)
         if refusal is Refusal.ROOM:
             # Not this person's doing: a notice, no abuse count.
-            self.flash(t("This session is very busy right now. Please wait a moment and try again."))
+            self.flash(t("This session is very busy right now. Please wait a moment and try again."), once=True)
             return True
         if refusal is not None:
-            return self._refuse_text(t("You are doing a lot at once. Please wait a moment and try again."))
+            return self._refuse_text(t("You are doing a lot at once. Please wait a moment and try again."), once=True)
         if len(text.encode()) > limits.MESSAGE_MAX_BYTES:
             self._refuse("message_too_large")
             return self.bad_in_a_row < MAX_BAD_MESSAGES
@@ -321,6 +354,9 @@ class Connection:
                 raw = message.get("bytes") or b""
                 text = raw.decode("utf-8", errors="replace")
             if not await self.handle(text):
+                # Only the notice that says why goes out before the close, not the regions that
+                # changed meanwhile (nor a catch-up that was held back, _hold_first_render).
+                self.dirty.clear()
                 strikes = self.k.budgets.abused(self.person)
                 log.info("socket of %s in %s closed for abuse (%d; strike %d)", self.viewer.role.value,
                          self.room.code, errors.CLOSE_ABUSE, strikes)
@@ -389,6 +425,21 @@ class Connection:
                 hub.disconnect(self.room, self.viewer.pid)
 
 
+def closed_by_server(exc: RuntimeError) -> bool:
+    """Whether a send failed because the ASGI server had already closed the socket itself."""
+    return "after sending 'websocket.close'" in str(exc)
+
+
+async def hold_while(holding: Callable[[], bool], limit_s: float, poll_s: float,
+                     clock: Callable[[], float] = time.monotonic) -> None:
+    """One turn of the loop (the receiver takes what has arrived), then wait while `holding()`
+    says so, checking every `poll_s`, for at most `limit_s` (Connection._hold_first_render)."""
+    await asyncio.sleep(0)
+    until = clock() + limit_s
+    while holding() and clock() < until:
+        await asyncio.sleep(poll_s)
+
+
 def person_key(room: Room, viewer: Viewer) -> str:
     """Whom a socket's frames are counted against, over all their sockets and reconnects."""
     return f"{room.code}:{viewer.role.value}:{viewer.pid}"
@@ -396,11 +447,19 @@ def person_key(room: Room, viewer: Viewer) -> str:
 
 async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool:
     """The shared budgets' say before a socket goes live: not while its person waits after a
-    close for abuse, and not past the number of sockets one person may have open. A refusal
-    says why on the page, then closes."""
+    close for abuse, and not past the number of sockets one person may have open. An admitted
+    socket is accepted here. A refusal says why on the page, then closes; but during a back-off
+    only the first refusal does: the others are refused at the upgrade (HTTP 403, which a
+    browser sees as 1006), before anything is accepted or rendered, so that a script that
+    reconnects in a loop costs next to nothing (issue 14: a flood of reconnects cost memory
+    and the other people's latency)."""
     refusal = k.budgets.may_open(person_key(room, viewer))
     if refusal is None:
+        await ws.accept()
         return True
+    if refusal is Refusal.BACKOFF_AGAIN:
+        await _deny(ws)
+        return False
     t = k.translator.gettext(viewer.lang)
     if refusal is Refusal.SOCKETS:
         text, code = t("You have this session open on too many pages. Close a few, then reload this page."), \
@@ -410,11 +469,32 @@ async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool
             errors.CLOSE_WAIT
     log.info("socket of %s in %s refused (%s, %d)", viewer.role.value, room.code, refusal.value, code)
     try:
+        await ws.accept()
         await ws.send_text(k.renderer.fragment("fragments/flash.html", viewer, message=text))
         await ws.close(code)
     except Exception:  # the client is already gone
         pass
     return False
+
+
+async def _deny(ws: WebSocket) -> None:
+    """Refuse the upgrade itself: a close before the accept is answered with HTTP 403 by the ASGI
+    server. Kring logs nothing for it (uvicorn's access log has its line): a loop of these must not
+    add to the log more than that."""
+    try:
+        await ws.close(errors.CLOSE_WAIT)
+    except Exception:  # the client is already gone
+        pass
+
+
+async def _closed(ws: WebSocket, code: int) -> None:
+    """Accept, then close with `code`: a refused handshake reaches the browser as 1006, which htmx
+    retries forever; a close code tells it why (and 1008, 4001 and 4008 to stop)."""
+    try:
+        await ws.accept()
+        await ws.close(code)
+    except Exception:  # the client is already gone
+        pass
 
 
 def _since(ws: WebSocket) -> int | None:
@@ -429,27 +509,26 @@ def _page(ws: WebSocket) -> str:
 
 
 async def _open(ws: WebSocket, code: str) -> tuple[Kring, Room] | None:
+    """The room of a socket, or None after closing it. Not accepted yet: _admitted accepts, or
+    refuses the upgrade itself (a back-off)."""
     k = kring(ws)
-    await ws.accept()
     if not security.origin_ok(ws, k.settings.public_url, k.settings.allowed_origins):
-        # Accept, then close: a refused handshake reaches the browser as 1006, which htmx retries
-        # forever; 1008 tells it to stop.
-        await ws.close(errors.CLOSE_ORIGIN)
+        await _closed(ws, errors.CLOSE_ORIGIN)  # 1008 tells htmx to stop
         return None
     try:
         # Through find_room: a socket's probe of a code counts like any other (issue 14).
         room = await find_room(ws, code)
     except TooManyWrongCodes:
         # Decided before the code is looked at, so it tells nothing about the code.
-        await ws.close(errors.CLOSE_WAIT)
+        await _closed(ws, errors.CLOSE_WAIT)
         return None
     except BackendUnavailable:
         # The store is away (Redis down): try again later; htmx reconnects after 1013.
-        await ws.close(errors.CLOSE_SLOW)
+        await _closed(ws, errors.CLOSE_SLOW)
         return None
     if room is None:
         # The same close as for a wrong credential: a socket must not tell which codes exist.
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return None
     return k, room
 
@@ -462,7 +541,7 @@ async def participant_socket(ws: WebSocket, send: Send) -> None:
     token = ws.cookies.get(security.participant_cookie(room.code), "")
     found = room.state.participant_by_token_hash(security.hash_secret(token)) if token else None
     if found is None:
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PARTICIPANT, browser_lang(ws, room.state.language), found.pid, base_url(ws), _page(ws))
     if await _admitted(ws, k, room, viewer):
@@ -476,7 +555,7 @@ async def mentor_socket(ws: WebSocket, send: Send) -> None:
     k, room = opened
     key = ws.cookies.get(security.mentor_cookie(room.code), "")
     if not key or not security.same_secret(security.hash_secret(key), room.state.mentor_key_hash):
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.MENTOR, browser_lang(ws, room.state.language), base_url=base_url(ws), page=_page(ws))
     if await _admitted(ws, k, room, viewer):
@@ -489,7 +568,7 @@ async def projector_socket(ws: WebSocket, send: Send) -> None:
         return
     k, room = opened
     if not security.same_secret(ws.path_params["token"], room.state.join_token):
-        await ws.close(errors.CLOSE_NOT_ALLOWED)
+        await _closed(ws, errors.CLOSE_NOT_ALLOWED)
         return
     viewer = Viewer(Role.PROJECTOR, projector_lang(ws, room), base_url=base_url(ws))
     if await _admitted(ws, k, room, viewer):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from bench.serverproc import ServerProcess
 from realtime.events import ProfileUpdated
@@ -169,3 +169,46 @@ def test_one_participant_with_many_sockets_and_reconnects_stays_within_the_perso
     # One line per abuse close, and no traceback at all.
     assert log.count("closed for abuse") == tally.closes.get(4008, 0)
     assert "Unexpected ASGI message" not in log and "Traceback" not in log
+
+
+def test_reconnects_during_a_back_off_are_refused_at_the_upgrade(tmp_path: Path) -> None:
+    """After an abuse close (4008) the first new socket is told why (a notice, 4029); every
+    further one during the same wait is refused before the upgrade, with HTTP 403."""
+    server = ServerProcess(tmp_path).start()
+    try:
+        with httpx.Client(base_url=server.url) as http:
+            code = http.post("/api/v1/sessions", json={"title": "Wait", "language": "en"}).json()["code"]
+        evil = join_server(server, code, "Evil")
+
+        async def run() -> tuple[int | None, str, int | None, list[int]]:
+            async with connect(server, f"/ws/s/{code}", evil) as ws:
+                try:
+                    for _ in range(60):
+                        await ws.send("{not json")
+                    async for _ in ws:
+                        pass
+                except ConnectionClosed:
+                    pass
+                abuse = ws.close_code
+            async with connect(server, f"/ws/s/{code}", evil) as ws:
+                notice = str(await ws.recv())
+                try:
+                    await ws.recv()
+                except ConnectionClosed:
+                    pass
+                told = ws.close_code
+            statuses = []
+            for _ in range(3):
+                try:
+                    async with connect(server, f"/ws/s/{code}", evil):
+                        statuses.append(101)
+                except InvalidStatus as refused:
+                    statuses.append(refused.response.status_code)
+            return abuse, notice, told, statuses
+
+        abuse, notice, told, statuses = asyncio.run(run())
+    finally:
+        server.stop()
+    assert abuse == 4008
+    assert "Too much at once from this device." in notice and told == 4029
+    assert statuses == [403, 403, 403]

@@ -4,10 +4,11 @@ the person budget is shared by all their sockets."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
 from realtime.errors import Forbidden, Rejected
@@ -15,11 +16,23 @@ from realtime.events import Actor, Role
 from realtime.state import RoomState
 from server.app import create_app
 from server.budgets import BudgetSettings, SocketBudgets
+from server.ws import PING, PONG, hold_while
 from tests.appkit import Browsers, exported, new_session, projector_path, receive_until, send
 from tests.conftest import make_settings
 from tests.corekit import CORE, LAYOUT
 
 PROJECTOR_REFUSAL = "The projector only shows the session; it cannot change anything."
+
+
+def until_pong(ws: WebSocketTestSession) -> str:
+    """Everything the socket sends until the answer to a heartbeat: frames are handled in order,
+    so by then every frame sent before it has been handled (the first ping of a socket is always
+    answered, server/ws.py)."""
+    ws.send_text(PING)
+    frames = []
+    while not frames or PONG not in frames[-1]:
+        frames.append(ws.receive_text())
+    return "".join(frames)
 
 
 @pytest.fixture
@@ -39,7 +52,9 @@ def test_the_projector_is_refused_every_command_the_manifest_knows(session: tupl
             receive_until(pws, 'data-state="live"')
             for name in commands[turn:turn + 40]:
                 send(pws, cmd=name)
-                assert PROJECTOR_REFUSAL in receive_until(pws, 'id="flash"'), name
+            # Each command refused with its notice (only a budget's refusals are shown once per
+            # burst, below).
+            assert until_pong(pws).count(PROJECTOR_REFUSAL) == len(commands[turn:turn + 40])
     assert exported(browsers, code) == before
     with browsers.client.websocket_connect(f"/ws{projector}?since=0") as pws:
         with pytest.raises(WebSocketDisconnect) as info:
@@ -90,6 +105,12 @@ def test_after_an_abuse_close_a_new_socket_must_wait(session: tuple[Browsers, st
         with pytest.raises(WebSocketDisconnect) as info:
             again.receive_text()
         assert info.value.code == 4029
+    # Again during the same wait: refused at the upgrade itself (HTTP 403 from a real server,
+    # tests/test_abuse.py), before anything is accepted or rendered.
+    with pytest.raises(WebSocketDisconnect) as info:
+        with anna.websocket_connect(f"/ws/s/{code}"):
+            pass
+    assert info.value.code == 4029
     # Somebody else in the same room, from the same address, is not held back.
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
         receive_until(mentor, 'data-state="live"')
@@ -104,17 +125,18 @@ def test_the_person_budget_is_shared_by_all_their_sockets(session: tuple[Browser
     with anna.websocket_connect(f"/ws/s/{code}") as one, anna.websocket_connect(f"/ws/s/{code}") as two:
         receive_until(one, 'data-state="live"')
         receive_until(two, 'data-state="live"')
-        refused = 0
+        assert client.portal is not None
+        room = client.portal.call(client.app_state["kring"].hub.room, code)
+        seq = room.state.seq
         for n in range(4):
             for label, ws in (("a", one), ("b", two)):
-                name = f"Anna {label}{n}"
-                send(ws, cmd="profile", name=name, location="room")
-                while True:  # saved (the new name comes back) or refused (a notice)
-                    frame = ws.receive_text()
-                    if name in frame or "You are doing a lot at once." in frame:
-                        break
-                refused += name not in frame
-        assert refused == 3  # 8 tries, 5 in the burst: over both sockets, not 5 each
+                send(ws, cmd="profile", name=f"Anna {label}{n}", location="room")
+        # 8 tries, 5 in the burst: over both sockets, not 5 each.
+        frames = {"a": until_pong(one), "b": until_pong(two)}
+        assert room.state.seq - seq == 5
+        # Tries 6 (b) and 7 (a) are the first refusals on their sockets and say so; try 8 (b)
+        # adds no second notice to the one still shown: a budget's refusals, one notice a burst.
+        assert [frames[label].count("You are doing a lot at once.") for label in "ab"] == [1, 1]
     # Somebody else keeps their own budget.
     with browsers.as_("mentor").websocket_connect(f"/ws/m/{code}") as mentor:
         receive_until(mentor, 'data-state="live"')
@@ -158,7 +180,40 @@ def test_every_mentor_only_command_is_refused_to_a_participant(client: TestClien
         with anna.websocket_connect(f"/ws/s/{code}") as ws:
             receive_until(ws, 'data-state="live"')
             for name in mentor_only[turn:turn + 40]:
-                send(ws, cmd=name)
-                assert "Only the mentor can do that." in receive_until(ws, 'id="flash"'), name
+                # As a page's form: its refusal comes back to that form, one per command (a
+                # refusal without a form is one notice per burst, tested above).
+                send(ws, cmd=name, form="f1")
+                assert 'data-error="Only the mentor can do that."' in receive_until(ws, 'id="kring-outcome"'), name
     assert exported(browsers, code) == before
 
+
+
+async def test_the_first_render_waits_one_turn_then_only_while_the_socket_is_refused() -> None:
+    """server/ws.py hold_while: a page that sent nothing refused is rendered after one turn of the
+    loop; one whose frames were all refused waits until that ends or the limit is reached."""
+    order: list[str] = []
+
+    async def other() -> None:  # the receiver, taking what arrived with the opening
+        order.append("receiver")
+
+    task = asyncio.get_running_loop().create_task(other())
+    await hold_while(lambda: False, limit_s=1.0, poll_s=0)
+    order.append("render")
+    await task
+    assert order == ["receiver", "render"]
+    # Refused frames only: held until it stops (a success, or the close for abuse) ...
+    checks = iter([True, True, True, False])
+    now = [0.0]
+    await hold_while(lambda: next(checks), limit_s=1.0, poll_s=0, clock=lambda: now[0])
+    assert next(checks, None) is None  # asked until it said False
+    # ... or until the limit, on the clock.
+
+    def tick() -> float:
+        now[0] += 0.3
+        return now[0]
+
+    polls = []
+    await hold_while(lambda: polls.append(1) or True, limit_s=1.0, poll_s=0, clock=tick)
+    # Started at 0.3 s, so held until 1.3 s: asked at 0.6, 0.9 and 1.2 s, and once more at 1.5 s,
+    # when the limit has passed.
+    assert len(polls) == 4

@@ -104,9 +104,18 @@ def test_socket_budgets_per_person_address_room_and_sockets() -> None:
     budgets.closed("A:p:1")
     assert budgets.sockets == {}
     assert budgets.abused("A:p:1") == 1
+    # The first refusal of a wait is explained (4029 and a notice); the others are refused at the
+    # upgrade (403), until the wait is over.
     assert budgets.may_open("A:p:1") is Refusal.BACKOFF
-    clock.now += BACKOFF_FIRST_S
+    assert budgets.may_open("A:p:1") is Refusal.BACKOFF_AGAIN
+    clock.now += BACKOFF_FIRST_S / 2
+    assert budgets.may_open("A:p:1") is Refusal.BACKOFF_AGAIN
+    clock.now += BACKOFF_FIRST_S / 2
     assert budgets.may_open("A:p:1") is None
+    # A new strike is a new wait: explained once again.
+    assert budgets.abused("A:p:1") == 2
+    assert budgets.may_open("A:p:1") is Refusal.BACKOFF
+    assert budgets.may_open("A:p:1") is Refusal.BACKOFF_AGAIN
 
 
 @pytest.mark.parametrize(("host", "key"), [

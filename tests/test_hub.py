@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from realtime.broker.memory import MemoryBroker
-from realtime.errors import Rejected, RoomNotFound
+from realtime.errors import Forbidden, Rejected, RoomNotFound
 from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleChanged
 from realtime.hub import PRESENCE_TICK_S, Hub
 from realtime.room import Change
@@ -80,6 +80,25 @@ async def test_rejected_command_stores_nothing(pair: tuple[Hub, Hub, MemoryStore
     with pytest.raises(Rejected):
         await one.execute("ACDEFGHJ", SetTitle(""), MENTOR)
     assert await store.last_seq("ACDEFGHJ") == 1
+
+
+async def test_a_forbidden_command_is_refused_without_waiting_in_the_rooms_queue(
+        pair: tuple[Hub, Hub, MemoryStore]) -> None:
+    """A participant's mentor-only command is refused at once, even while the room's queue does
+    not move (issue 14: a flood of them queued in front of everyone's actions); an allowed one
+    waits its turn."""
+    one, _, store = pair
+    room = await one.create(create())
+    await one.execute("ACDEFGHJ", Join("p1", "Anna", "room", "th"), Actor(Role.PARTICIPANT, "p1"))
+    room.flushing = True  # a batch is being written and never ends: nothing queued moves
+    with pytest.raises(Forbidden):
+        await one.execute("ACDEFGHJ", SetTitle("mine now"), Actor(Role.PARTICIPANT, "p1"))
+    waiting = asyncio.create_task(one.execute("ACDEFGHJ", SetTitle("Week 2"), MENTOR))
+    await settle()
+    assert not waiting.done() and len(room.pending) == 1
+    room.flushing = False
+    waiting.cancel()
+    assert await store.last_seq("ACDEFGHJ") == 2
 
 
 async def test_create_with_a_taken_code_is_rejected(pair: tuple[Hub, Hub, MemoryStore]) -> None:
