@@ -20,6 +20,8 @@ Ways (one JSON line each):
                   reader blocks in XREAD on all the rooms' streams
     xadd_feed     XADD per event to the room's stream and to one feed stream in a script; each
                   reader blocks in XREAD on the feed alone
+    store         Kring's own RedisStore (realtime/store/redis.py: one call per tick, `tick_ms`)
+                  announcing on the rooms' channels, read by Kring's RedisBroker in each reader
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ import redis
 import redis.asyncio as aioredis
 
 from bench.serverproc import free_port
+from realtime.broker.redis import RedisBroker
+from realtime.events import ProfileUpdated, SessionCreated
+from realtime.hub import announcement
+from realtime.store.redis import RedisStore
+from server.feature import build_core
+from server.manifest import FEATURES
+
+CODEC = build_core(FEATURES).codec
+CREATED = SessionCreated(title="Bench", language="en", code="R", join_token="t", mentor_key_hash="h")
+RENAMED = ProfileUpdated(pid="p1", name="Someone with a name", location="room")
 
 APPEND = """
 local last = redis.call('LLEN', KEYS[1])
@@ -76,7 +88,7 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000', '*', 'r', ARGV[2], 'e', ARGV[
 return 1
 """
 
-WAYS = ("script", "script_others", "tick", "xadd", "xadd_feed")
+WAYS = ("script", "script_others", "tick", "xadd", "xadd_feed", "store")
 
 
 def cpu(client: redis.Redis) -> float:
@@ -115,6 +127,7 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
         await client.aclose()
 
     room_channels = [f"kring:room:R{i}" for i in range(rooms)]
+    seqs = [0] * rooms
     if way == "script":
         for r in range(readers):
             tasks.append(asyncio.create_task(pubsub_reader(r, room_channels)))
@@ -127,9 +140,22 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
     elif way == "xadd_feed":
         for r in range(readers):
             tasks.append(asyncio.create_task(stream_reader(r, ["kring:feed"])))
+    brokers: list[RedisBroker] = []
+    stores: list[RedisStore] = []
+    if way == "store":
+        for r in range(readers):
+            broker = RedisBroker(url)
+            brokers.append(broker)
+            for channel in room_channels:
+                await broker.subscribe(channel, lambda message, r=r: received.__setitem__(r, received[r] + 1))
+        stores = [RedisStore(url, CODEC, announce=announcement, tick_s=tick_ms / 1000.0) for _ in range(writers)]
+        for i in range(rooms):
+            await stores[0].append(f"R{i}", 0, 0.0, [CREATED])
+        seqs[:] = [1] * rooms
+        await asyncio.sleep(0.5)
+        received[:] = [0] * readers
     await asyncio.sleep(0.5)
 
-    seqs = [0] * rooms
     clients = [aioredis.Redis.from_url(url) for _ in range(writers)]
     append = [c.register_script(APPEND) for c in clients]
     append_many = [c.register_script(APPEND_MANY) for c in clients]
@@ -149,6 +175,9 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
             await clients[w].xadd(f"kring:stream:R{room}", {"e": payload})
         elif way == "xadd_feed":
             await xadd_feed[w](keys=[f"kring:stream:R{room}", "kring:feed"], args=[payload, room])
+        elif way == "store":
+            expected, seqs[room] = seqs[room], seqs[room] + 1
+            await stores[w].append(f"R{room}", expected, 0.0, [RENAMED])
 
     async def flush_ticks(w: int) -> None:
         others = [f"kring:node:N{r}" for r in range(readers) if r != w]
@@ -200,11 +229,17 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
     await asyncio.gather(*tasks)
     for c in clients:
         await c.aclose()
+    calls = sum(store.calls for store in stores)
+    for store in stores:
+        await store.close()
+    for broker in brokers:
+        await broker.close()
     sync.flushdb()
     sync.close()
     redis_s = max(0.0, used - idle_rate * elapsed)
     return {"way": way, "events": count, "writers": writers, "readers": readers, "rate": rate,
-            "tick_ms": tick_ms if way == "tick" else None, "received": received,
+            "tick_ms": tick_ms if way in ("tick", "store") else None, "received": received,
+            "events_per_call": round(count / calls, 2) if calls else None,
             "redis_cpu_us_per_event": round(redis_s * 1e6 / count, 1),
             "redis_idle_cpu_pct": round(100 * idle_rate, 2)}
 

@@ -11,8 +11,8 @@ import pytest_asyncio
 import redis.asyncio as aioredis
 
 from realtime.broker.redis import RedisBroker
-from realtime.errors import Conflict
-from realtime.events import Actor, CreateSession, Join, Role
+from realtime.errors import BackendUnavailable, Conflict
+from realtime.events import Actor, CreateSession, Join, Role, TitleChanged
 from realtime.hub import Hub, announcement, channel_for
 from realtime.store.redis import RedisStore
 from tests.corekit import CODEC, CORE
@@ -103,3 +103,76 @@ async def test_broker_recovers_after_losing_its_connection(admin: aioredis.Redis
         await eventually(lambda: b"after" in got)
     finally:
         await broker.close()
+
+
+async def test_appends_of_one_tick_go_in_one_call_and_each_room_is_checked_on_its_own(
+    admin: aioredis.Redis,
+) -> None:
+    # Issue 19: one script call carries every room's appends of a tick; a refused one among them
+    # stores and publishes nothing, and does not hold back the others.
+    store = RedisStore(URL, CODEC, announce=announcement, tick_s=0.05)
+    listener = RedisBroker(URL)
+    heard: dict[str, list[bytes | None]] = {room: [] for room in ("A", "B", "C")}
+    try:
+        for room in heard:
+            await listener.subscribe(channel_for(room), heard[room].append)
+            await store.append(room, 0, 1.0, [TitleChanged(f"{room}0")])
+        calls = store.calls
+        results = await asyncio.gather(
+            store.append("A", 1, 2.0, [TitleChanged("A1"), TitleChanged("A2")]),
+            store.append("B", 0, 2.0, [TitleChanged("B stale")]),  # B is at 1: refused
+            store.append("C", 1, 2.0, [TitleChanged("C1")]),
+            return_exceptions=True,
+        )
+        assert store.calls == calls + 1
+        assert [s.seq for s in results[0]] == [2, 3]  # type: ignore[union-attr]
+        assert isinstance(results[1], Conflict)
+        assert [s.seq for s in results[2]] == [2]  # type: ignore[union-attr]
+        assert [s.event for s in await store.read("B")] == [TitleChanged("B0")]
+        assert [s.event for s in await store.read("A", after=1)] == [TitleChanged("A1"), TitleChanged("A2")]
+        await eventually(lambda: len(heard["A"]) == 2 and len(heard["C"]) == 2)
+        await asyncio.sleep(0.2)
+        assert len(heard["B"]) == 1  # only its first append was announced
+        message = heard["A"][1]
+        assert message is not None
+        assert [s.seq for s in CODEC.decode_stamped(message)[1]] == [2, 3]  # once, in order
+    finally:
+        await listener.close()
+        await store.close()
+
+
+async def test_an_append_given_up_before_its_call_stores_nothing(admin: aioredis.Redis) -> None:
+    # A command that timed out while its append waited for the tick: the append is left out.
+    store = RedisStore(URL, CODEC, tick_s=0.2)
+    try:
+        await store.append("R", 0, 1.0, [TitleChanged("first")])  # starts a tick
+        waiting = asyncio.ensure_future(store.append("R", 1, 2.0, [TitleChanged("given up")]))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert [s.seq for s in await store.append("R", 1, 3.0, [TitleChanged("next")])] == [2]
+        assert [s.event for s in await store.read("R")] == [TitleChanged("first"), TitleChanged("next")]
+    finally:
+        await store.close()
+
+
+async def test_a_quiet_store_sends_an_append_at_once(admin: aioredis.Redis) -> None:
+    # The tick only spaces calls while appends keep coming: the first after a quiet spell waits
+    # for nothing. (A long tick makes the difference plain without timing anything.)
+    store = RedisStore(URL, CODEC, tick_s=3600.0)
+    try:
+        await asyncio.wait_for(store.append("R", 0, 1.0, [TitleChanged("a")]), 60)
+        assert store.calls == 1
+    finally:
+        await store.close()
+
+
+async def test_appends_waiting_for_a_call_fail_clearly_when_redis_is_away() -> None:
+    store = RedisStore("redis://127.0.0.1:1/0", CODEC)  # nothing listens on port 1
+    try:
+        results = await asyncio.gather(*(store.append(room, 0, 1.0, [TitleChanged("x")]) for room in "AB"),
+                                       return_exceptions=True)
+        assert all(isinstance(r, BackendUnavailable) for r in results)
+    finally:
+        await store.close()
