@@ -21,7 +21,7 @@ Ways (one JSON line each):
     xadd_feed     XADD per event to the room's stream and to one feed stream in a script; each
                   reader blocks in XREAD on the feed alone
     store         Kring's own RedisStore (realtime/store/redis.py: one call per tick, `tick_ms`)
-                  announcing on the rooms' channels, read by Kring's RedisBroker in each reader
+                  announcing on the one events channel, read by Kring's RedisBroker in each reader
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import redis.asyncio as aioredis
 from bench.serverproc import free_port
 from realtime.broker.redis import RedisBroker
 from realtime.events import ProfileUpdated, SessionCreated
-from realtime.hub import announcement
+from realtime.hub import EVENTS_CHANNEL, announcement
 from realtime.store.redis import RedisStore
 from server.feature import build_core
 from server.manifest import FEATURES
@@ -146,9 +146,10 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
         for r in range(readers):
             broker = RedisBroker(url)
             brokers.append(broker)
-            for channel in room_channels:
-                await broker.subscribe(channel, lambda message, r=r: received.__setitem__(r, received[r] + 1))
-        stores = [RedisStore(url, CODEC, announce=announcement, tick_s=tick_ms / 1000.0) for _ in range(writers)]
+            await broker.subscribe(EVENTS_CHANNEL, lambda message, r=r: received.__setitem__(
+                r, received[r] + (message.count(b"\n") if message else 0)))
+        stores = [RedisStore(url, CODEC, announce=announcement, tick_s=tick_ms / 1000.0, origin=f"N{w}")
+                  for w in range(writers)]
         for i in range(rooms):
             await stores[0].append(f"R{i}", 0, 0.0, [CREATED])
         seqs[:] = [1] * rooms

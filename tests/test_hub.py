@@ -13,9 +13,10 @@ import pytest
 import pytest_asyncio
 
 from realtime.broker.memory import MemoryBroker
+from realtime.codec import encode_stamped
 from realtime.errors import Rejected, RoomNotFound
 from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleChanged
-from realtime.hub import PRESENCE_TICK_S, Hub
+from realtime.hub import EVENTS_CHANNEL, PRESENCE_TICK_S, Hub, framed
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
 from tests.corekit import CODEC, CORE
@@ -216,3 +217,25 @@ async def test_a_busy_room_commits_in_batches_and_rejections_stay_apart() -> Non
         assert (await hub.room("ACDEFGHJ")).state.seq == 51
     finally:
         await hub.close()
+
+
+async def test_one_message_on_the_events_channel_can_carry_several_rooms(
+    pair: tuple[Hub, Hub, MemoryStore],
+) -> None:
+    # Issue 19: a store that appends many rooms in one call publishes them as one message: the
+    # origin line, then a line per room. A line that cannot be read spoils only itself, and a
+    # process skips the message of its own commits (the origin is its node).
+    one, _, store = pair
+    await one.create(create("ACDEFGHJ"))
+    await one.create(create("KMNPQRST"))
+    first, second = await one.room("ACDEFGHJ"), await one.room("KMNPQRST")
+    a = await store.append("ACDEFGHJ", 1, 5.0, [TitleChanged("A")])
+    b = await store.append("KMNPQRST", 1, 5.0, [TitleChanged("B")])
+    lines = [encode_stamped("ACDEFGHJ", a), b"not json", encode_stamped("KMNPQRST", b)]
+    await one.broker.publish(EVENTS_CHANNEL, framed("one", lines))  # its own: skipped
+    await settle()
+    assert (first.state.seq, second.state.seq) == (1, 1)
+    await one.broker.publish(EVENTS_CHANNEL, framed("elsewhere", lines))
+    await settle()
+    assert (first.state.title, second.state.title) == ("A", "B")
+    assert (first.state.seq, second.state.seq) == (2, 2)

@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 from realtime.broker.redis import RedisBroker
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Actor, CreateSession, Join, Role, TitleChanged
-from realtime.hub import Hub, announcement, channel_for
+from realtime.hub import EVENTS_CHANNEL, Hub, announcement
 from realtime.store.redis import RedisStore
 from tests.corekit import CODEC, CORE
 
@@ -61,21 +61,23 @@ async def test_two_hubs_on_one_redis_agree_on_one_order(admin: aioredis.Redis) -
 async def test_a_store_that_announces_its_appends_publishes_each_commit_once(admin: aioredis.Redis) -> None:
     # Store and broker on one Redis (server/kring.py): the append script publishes, the hub not.
     ticks = itertools.count(1)
-    hubs = [Hub(RedisStore(URL, CODEC, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}",
-                CORE)
+    hubs = [Hub(RedisStore(URL, CODEC, announce=announcement, origin=f"n{i}"), RedisBroker(URL),
+                lambda: float(next(ticks)), f"n{i}", CORE)
             for i in range(2)]
     listener = RedisBroker(URL)
     heard: list[bytes | None] = []
     try:
         await hubs[0].create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))
-        await listener.subscribe(channel_for("ACDEFGHJ"), heard.append)
+        await listener.subscribe(EVENTS_CHANNEL, heard.append)
         other = await hubs[1].room("ACDEFGHJ")
         await hubs[0].execute("ACDEFGHJ", Join("p1", "Ann", "room", "h1"), Actor(Role.PARTICIPANT, "p1"))
         await eventually(lambda: other.state.seq == 2)  # only the store's message can have told it
         assert other.state.participants["p1"].name == "Ann"
         await asyncio.sleep(0.2)
         assert len(heard) == 1 and heard[0] is not None
-        assert CODEC.decode_stamped(heard[0])[1][0].seq == 2
+        origin, line = heard[0].split(b"\n")
+        assert origin == b"n0"  # the committing process, which skips its own
+        assert CODEC.decode_stamped(line)[1][0].seq == 2
         with pytest.raises(Conflict):  # a refused append announces nothing
             await hubs[0].store.append("ACDEFGHJ", 0, 1.0, [Join("p2", "Bo", "room", "h2")])
         await asyncio.sleep(0.2)
@@ -110,13 +112,15 @@ async def test_appends_of_one_tick_go_in_one_call_and_each_room_is_checked_on_it
 ) -> None:
     # Issue 19: one script call carries every room's appends of a tick; a refused one among them
     # stores and publishes nothing, and does not hold back the others.
-    store = RedisStore(URL, CODEC, announce=announcement, tick_s=0.05)
+    store = RedisStore(URL, CODEC, announce=announcement, tick_s=0.05, origin="me")
     listener = RedisBroker(URL)
-    heard: dict[str, list[bytes | None]] = {room: [] for room in ("A", "B", "C")}
+    heard: list[bytes | None] = []
     try:
-        for room in heard:
-            await listener.subscribe(channel_for(room), heard[room].append)
+        await listener.subscribe(EVENTS_CHANNEL, heard.append)
+        for room in ("A", "B", "C"):
             await store.append(room, 0, 1.0, [TitleChanged(f"{room}0")])
+        await eventually(lambda: len(heard) == 3)
+        heard.clear()
         calls = store.calls
         results = await asyncio.gather(
             store.append("A", 1, 2.0, [TitleChanged("A1"), TitleChanged("A2")]),
@@ -130,12 +134,15 @@ async def test_appends_of_one_tick_go_in_one_call_and_each_room_is_checked_on_it
         assert [s.seq for s in results[2]] == [2]  # type: ignore[union-attr]
         assert [s.event for s in await store.read("B")] == [TitleChanged("B0")]
         assert [s.event for s in await store.read("A", after=1)] == [TitleChanged("A1"), TitleChanged("A2")]
-        await eventually(lambda: len(heard["A"]) == 2 and len(heard["C"]) == 2)
+        await eventually(lambda: len(heard) == 1)
         await asyncio.sleep(0.2)
-        assert len(heard["B"]) == 1  # only its first append was announced
-        message = heard["A"][1]
+        assert len(heard) == 1  # one message for the call
+        message = heard[0]
         assert message is not None
-        assert [s.seq for s in CODEC.decode_stamped(message)[1]] == [2, 3]  # once, in order
+        origin, *lines = message.split(b"\n")
+        assert origin == b"me"
+        announced = [CODEC.decode_stamped(line) for line in lines]  # A's two events once, then C's
+        assert [(room, [s.seq for s in stamped]) for room, stamped in announced] == [("A", [2, 3]), ("C", [2])]
     finally:
         await listener.close()
         await store.close()

@@ -33,25 +33,38 @@ from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Event, Redacted, Stamped
 from realtime.supervise import Supervisor
 
-# KEYS: the logs of the appends, in the order they were made. ARGV, per append: the expected seq,
-# a channel and a message to publish once its items are appended ("" and "" for none), the number
-# of items, then the items. Returns per append the log's length before it, or -1 - the length when
-# the expected seq was not the length (nothing of that append is stored or published).
-# Publishing from the script saves a round trip per call (see RedisStore's `announce`).
+# KEYS: the logs of the appends, in the order they were made. ARGV[1]: the origin (the node that
+# appends, the first line of each message); then per append: the expected seq, a channel and a
+# line to publish once its items are appended ("" and "" for none), the number of items, then the
+# items. The lines of the appends that were made go out as one message per channel: the origin
+# line, then theirs (realtime/hub.py EVENTS_CHANNEL). Returns per append the log's length before
+# it, or -1 - the length when that was not the expected seq: then nothing of that append is
+# stored or published. Publishing from the script saves a round trip (see `announce`).
 APPEND = """
 local out = {}
-local i = 1
+local channels, lines = {}, {}
+local i = 2
 for k = 1, #KEYS do
   local n = tonumber(ARGV[i + 3])
   local last = redis.call('LLEN', KEYS[k])
   if last == tonumber(ARGV[i]) then
     for j = i + 4, i + 3 + n do redis.call('RPUSH', KEYS[k], ARGV[j]) end
-    if ARGV[i + 1] ~= '' then redis.call('PUBLISH', ARGV[i + 1], ARGV[i + 2]) end
+    local channel = ARGV[i + 1]
+    if channel ~= '' then
+      if not lines[channel] then
+        channels[#channels + 1] = channel
+        lines[channel] = {ARGV[1]}
+      end
+      table.insert(lines[channel], ARGV[i + 2])
+    end
     out[k] = last
   else
     out[k] = -1 - last
   end
   i = i + 4 + n
+end
+for _, channel in ipairs(channels) do
+  redis.call('PUBLISH', channel, table.concat(lines[channel], '\\n'))
 end
 return out
 """
@@ -59,7 +72,7 @@ return out
 # At most one append call per TICK_S while appends keep coming (KRING_REDIS_TICK_MS).
 TICK_S = 0.01
 
-# What an append is announced with: the channel and the message for a room's new events.
+# What an append is announced with: the channel and the line for a room's new events.
 Announce = Callable[[str, Sequence[Stamped]], tuple[str, bytes]]
 
 
@@ -96,17 +109,20 @@ return 1
 
 
 class RedisStore:
-    def __init__(self, url: str, codec: Codec, announce: Announce | None = None, tick_s: float = TICK_S) -> None:
+    def __init__(self, url: str, codec: Codec, announce: Announce | None = None, tick_s: float = TICK_S,
+                 origin: str = "") -> None:
         """`announce`: when the broker is this same Redis, each append also publishes its events,
         inside the script. One command per event instead of two: Redis's CPU per event (a goal of
         issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md).
-        `tick_s`: the least time between two append calls while appends keep coming."""
+        `tick_s`: the least time between two append calls while appends keep coming. `origin`:
+        this process's node, the first line of what it publishes (so it can skip its own)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
         self._save_snapshot = self._redis.register_script(SAVE_SNAPSHOT)
         self._announce = announce
         self._codec = codec
         self._tick_s = tick_s
+        self._origin = origin
         self._queue: list[_Append] = []
         self._sending = False
         self._last_call = -tick_s  # loop time of the last append call
@@ -165,7 +181,7 @@ class RedisStore:
             self._sending = False
 
     async def _call(self, batch: list[_Append]) -> None:
-        args: list[bytes | str | int] = []
+        args: list[bytes | str | int] = [self._origin]
         for a in batch:
             args += [a.expected, a.channel, a.message, len(a.items), *a.items]
         self.calls += 1
