@@ -15,6 +15,7 @@ from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Actor, CreateSession, Join, Role, TitleChanged
 from realtime.hub import EVENTS_CHANNEL, Hub, announcement
 from realtime.store.redis import RedisStore
+from server.settings import Settings
 from tests.corekit import CODEC, CORE
 
 pytestmark = pytest.mark.redis
@@ -183,3 +184,12 @@ async def test_appends_waiting_for_a_call_fail_clearly_when_redis_is_away() -> N
         assert all(isinstance(r, BackendUnavailable) for r in results)
     finally:
         await store.close()
+
+
+def test_the_redis_tick_comes_from_the_environment() -> None:
+    assert Settings.from_env({}).redis_tick_s == 0.01
+    assert Settings.from_env({"KRING_REDIS_TICK_MS": "0"}).redis_tick_s == 0.0
+    assert Settings.from_env({"KRING_REDIS_TICK_MS": "25"}).redis_tick_s == 0.025
+    for bad in ("-1", "nan", "soon"):
+        with pytest.raises(ValueError):
+            Settings.from_env({"KRING_REDIS_TICK_MS": bad})
