@@ -163,7 +163,15 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
     xadd_feed = [c.register_script(XADD_FEED) for c in clients]
     queues: list[list[int]] = [[] for _ in range(writers)]
 
+    errors = [0]
+
     async def one(w: int, room: int) -> None:
+        try:
+            await one_call(w, room)
+        except redis.RedisError:  # a writer that fell behind ran out of connections: counted
+            errors[0] += 1
+
+    async def one_call(w: int, room: int) -> None:
         others = [f"kring:node:N{r}" for r in range(readers) if r != w]
         if way == "script":
             expected, seqs[room] = seqs[room], seqs[room] + 1
@@ -240,7 +248,7 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
     redis_s = max(0.0, used - idle_rate * elapsed)
     return {"way": way, "events": count, "writers": writers, "readers": readers, "rate": rate,
             "tick_ms": tick_ms if way in ("tick", "store") else None, "received": received,
-            "events_per_call": round(count / calls, 2) if calls else None,
+            "events_per_call": round(count / calls, 2) if calls else None, "errors": errors[0],
             "redis_cpu_us_per_event": round(redis_s * 1e6 / count, 1),
             "redis_idle_cpu_pct": round(100 * idle_rate, 2)}
 
