@@ -123,6 +123,8 @@ class RedisStore:
         self._codec = codec
         self._tick_s = tick_s
         self._origin = origin
+        # Appends waiting for the next call. Bounded by the rooms: the hub appends to a room only
+        # under its lock, so a room has at most one append waiting (creating a room is the other).
         self._queue: list[_Append] = []
         self._sending = False
         self._last_call = -tick_s  # loop time of the last append call
