@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None = None, prog: str = "python -m bench") -> 
     parser.add_argument("--big-room", type=int, help="burst: participants of the second session (1000)")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring (default 3)")
     parser.add_argument("--workers", type=int, default=2, help="client processes (default 2)")
+    parser.add_argument("--servers", type=int, default=2,
+                        help="scaleout: Kring processes on Redis (default 2; 1 and 4 measure the scaling)")
     parser.add_argument("--drain", type=float, default=5.0,
                         help="seconds after the last send before a missing delivery counts as lost (default 5)")
     parser.add_argument("--floor-seconds", type=float,
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m bench") -> int:
         if chosen["floor_seconds"] is None:
             chosen["floor_seconds"] = chosen["seconds"]
         options = scenarios.Options(scenario=args.scenario, warmup=args.warmup, drain=args.drain,
-                                    workers=args.workers, floor=not args.no_floor,
+                                    workers=args.workers, servers=args.servers, floor=not args.no_floor,
                                     profile=args.profile, **chosen)
         scenarios.check(options)
     except ValueError as exc:

@@ -57,6 +57,7 @@ class Options:
     floor: bool
     profile: str = ""  # py-spy collapsed stacks of (the first) Kring server over the window
     seed: int = 7
+    servers: int = 2  # scaleout: Kring processes on one Redis
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -93,6 +94,8 @@ def check(o: Options) -> None:
         raise ValueError(f"{per_client_10s:.0f} messages per 10 s per client is too close to the server's limit")
     if o.workers < 1:
         raise ValueError("--workers must be at least 1")
+    if not 1 <= o.servers <= 8:
+        raise ValueError("--servers must be 1..8")
 
 
 # ---------------------------------------------------------------------------------- schedules
@@ -490,7 +493,7 @@ def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
     try:
         load = steady_load(o, o.seconds)
         env = {"KRING_STORE_URL": REDIS_URL, "KRING_BROKER_URL": REDIS_URL}
-        [kring] = kring_phase(o, tmp, [load], servers_n=2, env=env, counters={"redis_cpu_s": redis_cpu},
+        [kring] = kring_phase(o, tmp, [load], servers_n=o.servers, env=env, counters={"redis_cpu_s": redis_cpu},
                               state_check=True)
     finally:
         client.flushdb()
@@ -504,7 +507,7 @@ def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
     extra = kring["_raw"]
     return {
         **headline(kring, floor),
-        "servers": 2,
+        "servers": o.servers,
         "redis_cpu_pct": round(100.0 * redis_total / interval, 1),
         "redis_idle_cpu_pct": round(100.0 * idle_rate, 2),
         # Redis's CPU in the window minus its idle rate, per action committed (one event each).

@@ -115,7 +115,12 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         # One Redis for both: the append script publishes the events itself (one round trip).
         from realtime.store.redis import RedisStore
 
-        store = RedisStore(settings.store_url, core.codec, announce=announcement)
+        store = RedisStore(settings.store_url, core.codec, announce=announcement, tick_s=settings.redis_tick_s,
+                           origin=settings.node)
+    elif settings.store_url.startswith(REDIS_SCHEMES):
+        from realtime.store.redis import RedisStore
+
+        store = RedisStore(settings.store_url, core.codec, tick_s=settings.redis_tick_s)
     else:
         store = open_store(settings.store_url, core.codec)
     broker = open_broker(settings.broker_url)

@@ -14,6 +14,8 @@
 | KRING_QUEUE_GRACE_S     | 120                               | seconds a dropped person keeps a raised hand   |
 | KRING_COMMAND_TIMEOUT_S | 10                                | seconds before a command's sender is told it   |
 |                         |                                   | took too long (a store that hangs)             |
+| KRING_REDIS_TICK_MS     | 10                                | Redis store: least time between two append     |
+|                         |                                   | calls of a process under load (0: no pacing)   |
 | KRING_RETENTION_DAYS    | 180                               | days after the last activity / the last planned|
 |                         |                                   | session that a room is deleted (0 = never)     |
 | KRING_MEDIA_URL         | (same origin, in this process)    | the media process(es): URL or :PORT, comma-    |
@@ -91,6 +93,9 @@ class Settings:
     ws_send_timeout_s: float = 10.0
     # A command that has no answer after this many seconds fails with a notice (realtime/hub.py).
     command_timeout_s: float = 10.0
+    # The Redis store sends its appends (of all rooms) as one call per tick while they keep
+    # coming: Redis's CPU per event is mostly the cost of a call (realtime/store/redis.py).
+    redis_tick_s: float = 0.01
     # How long a raised hand waits for someone whose connection dropped (issue 4).
     queue_grace_s: float = 120.0
     # Rooms are deleted this many days after their last activity or last planned session,
@@ -152,6 +157,7 @@ class Settings:
             sockets_per_person=int(positive(env.get("KRING_SOCKETS_PER_PERSON", "8"), "KRING_SOCKETS_PER_PERSON")),
             failed_lookups_per_s=positive(env.get("KRING_FAILED_LOOKUPS_PER_S", "20"), "KRING_FAILED_LOOKUPS_PER_S"),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
+            redis_tick_s=not_negative(env.get("KRING_REDIS_TICK_MS", "10"), "KRING_REDIS_TICK_MS") / 1000.0,
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
             media_url=",".join(u.strip().rstrip("/") for u in env.get("KRING_MEDIA_URL", "").split(",") if u.strip()),
             # One process per session's media: with several workers, only a media process serves it.
@@ -273,6 +279,13 @@ def positive(raw: str, name: str) -> float:
     value = float(raw)
     if not value > 0:
         raise ValueError(f"{name} must be a number above 0, not {raw!r}")
+    return value
+
+
+def not_negative(raw: str, name: str) -> float:
+    value = float(raw)
+    if not value >= 0:
+        raise ValueError(f"{name} must be a number of at least 0, not {raw!r}")
     return value
 
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
+import orjson
 import pytest
 import pytest_asyncio
 
 from realtime.broker.memory import MemoryBroker
+from realtime.codec import encode_stamped
 from realtime.errors import Forbidden, Rejected, RoomNotFound
 from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleChanged
-from realtime.hub import PRESENCE_TICK_S, Hub
+from realtime.hub import EVENTS_CHANNEL, PRESENCE_TICK_S, Hub, framed, presence_channel_for
 from realtime.room import Change
 from realtime.store.memory import MemoryStore
 from tests.corekit import CODEC, CORE
@@ -235,3 +237,54 @@ async def test_a_busy_room_commits_in_batches_and_rejections_stay_apart() -> Non
         assert (await hub.room("ACDEFGHJ")).state.seq == 51
     finally:
         await hub.close()
+
+
+async def test_one_message_on_the_events_channel_can_carry_several_rooms(
+    pair: tuple[Hub, Hub, MemoryStore],
+) -> None:
+    # Issue 19: a store that appends many rooms in one call publishes them as one message: the
+    # origin line, then a line per room. A line that cannot be read spoils only itself, and a
+    # process skips the message of its own commits (the origin is its node).
+    one, _, store = pair
+    await one.create(create("ACDEFGHJ"))
+    await one.create(create("KMNPQRST"))
+    first, second = await one.room("ACDEFGHJ"), await one.room("KMNPQRST")
+    a = await store.append("ACDEFGHJ", 1, 5.0, [TitleChanged("A")])
+    b = await store.append("KMNPQRST", 1, 5.0, [TitleChanged("B")])
+    lines = [encode_stamped("ACDEFGHJ", a), b"not json", encode_stamped("KMNPQRST", b)]
+    await one.broker.publish(EVENTS_CHANNEL, framed("one", lines))  # its own: skipped
+    await settle()
+    assert (first.state.seq, second.state.seq) == (1, 1)
+    await one.broker.publish(EVENTS_CHANNEL, framed("elsewhere", lines))
+    await settle()
+    assert (first.state.title, second.state.title) == ("A", "B")
+    assert (first.state.seq, second.state.seq) == (2, 2)
+
+
+async def test_the_heartbeat_sends_every_room_with_people_here_in_one_go(
+    pair: tuple[Hub, Hub, MemoryStore], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each process repeats who is connected to it, for each room where someone is, so that the
+    # others can tell when it is gone: all rooms' snapshots in one publish_many (one round trip).
+    monkeypatch.setattr("realtime.hub.PRESENCE_HEARTBEAT_S", 0.01)
+    one, _, _ = pair
+    batches: list[list[str]] = []
+    publish_many = one.broker.publish_many
+
+    async def recording(messages: Sequence[tuple[str, bytes]]) -> None:
+        batches.append([channel for channel, _ in messages])
+        await publish_many(messages)
+
+    monkeypatch.setattr(one.broker, "publish_many", recording)
+    rooms = [await one.create(create(code)) for code in ("ACDEFGHJ", "KMNPQRST", "UVWXYZ23")]
+    heard: list[bytes | None] = []
+    await one.broker.subscribe(presence_channel_for("KMNPQRST"), heard.append)
+    one.connect(rooms[0], "p1")
+    one.connect(rooms[1], "p2")  # nobody in the third room
+    for _ in range(500):
+        if batches and batches[-1]:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(batches[-1]) == [presence_channel_for("ACDEFGHJ"), presence_channel_for("KMNPQRST")]
+    await settle()
+    assert any(m is not None and orjson.loads(m)["counts"] == {"p2": 1} for m in heard)

@@ -8,7 +8,7 @@ gap is always noticed by the receiver.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 Listener = Callable[[bytes | None], None]
@@ -20,6 +20,11 @@ class Subscription(Protocol):
 
 class Broker(Protocol):
     async def publish(self, channel: str, message: bytes) -> None: ...
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """Publish each (channel, message) in order, as one round trip where the backend can
+        (the hub's presence heartbeat for every room at once)."""
+        ...
 
     async def subscribe(self, channel: str, listener: Listener) -> Subscription: ...
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from realtime.broker.base import Listener
 
@@ -47,6 +48,10 @@ class MemoryBroker:
         loop = asyncio.get_running_loop()
         for sub in tuple(self._subs.get(channel, ())):
             loop.call_soon(sub.deliver, bytes(message))
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        for channel, message in messages:
+            await self.publish(channel, message)
 
     async def subscribe(self, channel: str, listener: Listener) -> _MemorySubscription:
         sub = _MemorySubscription(self, channel, listener)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -56,6 +57,21 @@ class RedisBroker:
     async def publish(self, channel: str, message: bytes) -> None:
         try:
             await self._redis.publish(channel, message)
+            self._healthy = True
+        except RedisError:
+            self._healthy = False
+            raise
+
+    async def publish_many(self, messages: Sequence[tuple[str, bytes]]) -> None:
+        """One round trip for all: Redis's CPU goes mostly to being woken for a call, not to the
+        PUBLISH itself (docs/performance.md, issue 19)."""
+        if not messages:
+            return
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for channel, message in messages:
+                    pipe.publish(channel, message)
+                await pipe.execute()
             self._healthy = True
         except RedisError:
             self._healthy = False

@@ -8,11 +8,22 @@ Each list item is `<at>\\n<encoded event>`; an item's position is its seq (1-bas
 crash can cost depends on Redis's own persistence (docs/deployment.md): with `appendonly yes` and
 `appendfsync always` nothing acknowledged is lost; with `everysec` up to a second; with no
 persistence, everything.
+
+One call per tick (issue 19): what Redis spends on an event is mostly the cost of being woken for
+a command (about 40 µs of its CPU on the benchmark's VM for a PING; the work of an append is a
+few µs, docs/performance.md). So this process sends its appends, of every room, as one script
+call: an append waits while the previous call is under way, and when appends keep coming the
+calls are spaced at least `tick_s` apart, so that each carries all the appends of its tick. An
+append after a quiet tick goes at once: batching only costs latency under load, where it pays.
+Each room in a call is checked on its own: a refused append stores and publishes nothing, and the
+others in the call are not affected.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -20,20 +31,61 @@ from redis.exceptions import RedisError
 from realtime.codec import Codec, encode_event
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Event, Redacted, Stamped
+from realtime.supervise import Supervisor
 
-# ARGV: the expected seq, a channel and a message to publish once the items are appended ("" and
-# "" for none), then the items. Publishing from the script saves a round trip per event (see
-# RedisStore's `announce`).
+# KEYS: the logs of the appends, in the order they were made. ARGV[1]: the origin (the node that
+# appends, the first line of each message); then per append: the expected seq, a channel and a
+# line to publish once its items are appended ("" and "" for none), the number of items, then the
+# items. The lines of the appends that were made go out as one message per channel: the origin
+# line, then theirs (realtime/hub.py EVENTS_CHANNEL). Returns per append the log's length before
+# it, or -1 - the length when that was not the expected seq: then nothing of that append is
+# stored or published. Publishing from the script saves a round trip (see `announce`).
 APPEND = """
-local last = redis.call('LLEN', KEYS[1])
-if last ~= tonumber(ARGV[1]) then return -1 - last end
-for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
-if ARGV[2] ~= '' then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
-return last
+local out = {}
+local channels, lines = {}, {}
+local i = 2
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[i + 3])
+  local last = redis.call('LLEN', KEYS[k])
+  if last == tonumber(ARGV[i]) then
+    for j = i + 4, i + 3 + n do redis.call('RPUSH', KEYS[k], ARGV[j]) end
+    local channel = ARGV[i + 1]
+    if channel ~= '' then
+      if not lines[channel] then
+        channels[#channels + 1] = channel
+        lines[channel] = {ARGV[1]}
+      end
+      table.insert(lines[channel], ARGV[i + 2])
+    end
+    out[k] = last
+  else
+    out[k] = -1 - last
+  end
+  i = i + 4 + n
+end
+for _, channel in ipairs(channels) do
+  redis.call('PUBLISH', channel, table.concat(lines[channel], '\\n'))
+end
+return out
 """
 
-# What an append is announced with: the channel and the message for a room's new events.
+# At most one append call per TICK_S while appends keep coming (KRING_REDIS_TICK_MS).
+TICK_S = 0.01
+
+# What an append is announced with: the channel and the line for a room's new events.
 Announce = Callable[[str, Sequence[Stamped]], tuple[str, bytes]]
+
+
+@dataclass(slots=True)
+class _Append:
+    """One room's append waiting for the next call: its answer is the log's length before it."""
+
+    key: str
+    expected: int
+    channel: str
+    message: bytes
+    items: list[bytes]
+    answer: asyncio.Future[int]
 
 
 def _key(room: str) -> str:
@@ -57,15 +109,27 @@ return 1
 
 
 class RedisStore:
-    def __init__(self, url: str, codec: Codec, announce: Announce | None = None) -> None:
+    def __init__(self, url: str, codec: Codec, announce: Announce | None = None, tick_s: float = TICK_S,
+                 origin: str = "") -> None:
         """`announce`: when the broker is this same Redis, each append also publishes its events,
         inside the script. One command per event instead of two: Redis's CPU per event (a goal of
-        issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md)."""
+        issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md).
+        `tick_s`: the least time between two append calls while appends keep coming. `origin`:
+        this process's node, the first line of what it publishes (so it can skip its own)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
         self._save_snapshot = self._redis.register_script(SAVE_SNAPSHOT)
         self._announce = announce
         self._codec = codec
+        self._tick_s = tick_s
+        self._origin = origin
+        # Appends waiting for the next call. Bounded by the rooms: the hub appends to a room only
+        # under its lock, so a room has at most one append waiting (creating a room is the other).
+        self._queue: list[_Append] = []
+        self._sending = False
+        self._last_call = -tick_s  # loop time of the last append call
+        self._tasks = Supervisor("redis store")
+        self.calls = 0  # append calls made (tests, diagnosis: appends per call)
 
     @property
     def publishes_appends(self) -> bool:
@@ -79,13 +143,60 @@ class RedisStore:
             return []
         items = [repr(at).encode() + b"\n" + encode_event(s.event) for s in stamped]
         channel, message = self._announce(room, stamped) if self._announce else ("", b"")
-        try:
-            result = int(await self._append(keys=[_key(room)], args=[expected_seq, channel, message, *items]))
-        except RedisError as exc:
-            raise BackendUnavailable(str(exc)) from exc
+        answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Append(_key(room), expected_seq, channel, message, items, answer))
+        if not self._sending:
+            self._sending = True
+            self._tasks.spawn("append calls", self._send())
+        # Cancelled while still waiting for its call (the command timed out), the append is left
+        # out of it: nothing is stored. Once its call is sent it may land, as any write may.
+        result = await answer
         if result < 0:
             raise Conflict(f"{room}: expected seq {expected_seq}, log is at {-1 - result}")
         return stamped
+
+    async def _send(self) -> None:
+        """Send the waiting appends, one call per tick, until none are left."""
+        loop = asyncio.get_running_loop()
+        batch: list[_Append] = []
+        try:
+            while self._queue:
+                wait = self._last_call + self._tick_s - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)  # gather the rest of this tick's appends
+                else:
+                    await asyncio.sleep(0)  # and those of this turn of the loop
+                batch = [a for a in self._queue if not a.answer.done()]
+                self._queue = []
+                if not batch:
+                    continue
+                self._last_call = loop.time()
+                await self._call(batch)
+                batch = []
+        except BaseException as exc:  # cancelled (closing) or a bug: nobody may wait forever
+            for a in [*batch, *self._queue]:
+                if not a.answer.done():
+                    a.answer.set_exception(BackendUnavailable(f"append not made: {exc!r}"))
+            self._queue = []
+            raise
+        finally:
+            self._sending = False
+
+    async def _call(self, batch: list[_Append]) -> None:
+        args: list[bytes | str | int] = [self._origin]
+        for a in batch:
+            args += [a.expected, a.channel, a.message, len(a.items), *a.items]
+        self.calls += 1
+        try:
+            results = await self._append(keys=[a.key for a in batch], args=args)
+        except RedisError as exc:
+            for a in batch:
+                if not a.answer.done():
+                    a.answer.set_exception(BackendUnavailable(str(exc)))
+            return
+        for a, result in zip(batch, results, strict=True):
+            if not a.answer.done():
+                a.answer.set_result(int(result))
 
     async def read(self, room: str, after: int = 0) -> list[Stamped]:
         try:
@@ -112,6 +223,7 @@ class RedisStore:
             raise BackendUnavailable(str(exc)) from exc
 
     async def close(self) -> None:
+        await self._tasks.close()
         await self._redis.aclose()
 
     async def redact(self, room: str, seqs: Collection[int]) -> None:

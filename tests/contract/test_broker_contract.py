@@ -47,3 +47,16 @@ async def test_closed_subscription_gets_nothing_more(broker: Broker) -> None:
     await asyncio.sleep(0.05)
     assert got == []
     assert broker.healthy
+
+
+async def test_publish_many_delivers_each_message_in_order(broker: Broker) -> None:
+    got_a: list[bytes | None] = []
+    got_b: list[bytes | None] = []
+    sub_a = await broker.subscribe("a", got_a.append)
+    sub_b = await broker.subscribe("b", got_b.append)
+    await broker.publish_many([("a", b"1"), ("b", b"x"), ("a", b"2")])
+    await broker.publish_many([])
+    await wait_for(lambda: len(got_a) == 2 and len(got_b) == 1)
+    assert got_a == [b"1", b"2"] and got_b == [b"x"]
+    await sub_a.close()
+    await sub_b.close()
