@@ -5,10 +5,18 @@ from the builder: known arrival times in, the same arrival times out (to 250 us)
 from __future__ import annotations
 
 import struct
+from itertools import pairwise
+from typing import Any
 
 import pytest
+from aiortc import RTCPeerConnection
+from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 
 from server.media import twcc
+from server.media.sfu import Limits, MediaRoom, rtc_config
+from tests import mediakit
+from tests.mediakit import wait_for
+from tests.test_media_sfu import Peer
 
 
 def parse(packet: bytes) -> tuple[int, int, dict[int, int | None]]:
@@ -126,3 +134,109 @@ def test_status_chunks_cover_every_status(symbols: list[int]) -> None:
         else:
             decoded += [(chunk >> (12 - 2 * k)) & 3 for k in range(7)]
     assert decoded[:len(symbols)] == symbols
+
+
+# ------------------------------------------------------------------ through a real relay
+
+
+def _with_transport_cc(offer: str, ext_id: int) -> str:
+    """What a browser's offer says and aiortc's does not: transport-wide sequence numbers on
+    every line, and transport-cc feedback for every codec."""
+    out = []
+    for line in offer.split("\r\n"):
+        out.append(line)
+        if line.startswith("a=mid:"):
+            out.append(f"a=extmap:{ext_id} {twcc.URI}")
+        if line.startswith("a=rtpmap:"):
+            out.append(f"a=rtcp-fb:{line[9:].split(' ')[0]} transport-cc")
+    return "\r\n".join(out)
+
+
+def _stamp_transport_sequence(pc: RTCPeerConnection, ext_id: int) -> list[int]:
+    """Make an aiortc publisher number its packets transport-wide as a browser does (aiortc's
+    sender does not); returns the list of numbers it sent, in order."""
+    sent: list[int] = []
+    for transceiver in pc.getTransceivers():
+        extensions = transceiver.sender._RTCRtpSender__rtp_header_extensions_map  # type: ignore[attr-defined]
+        ours = RTCRtpHeaderExtensionParameters(id=ext_id, uri=twcc.URI)
+        extensions.configure(RTCRtpParameters(headerExtensions=[ours]))
+        original = extensions.set
+
+        def stamped(values: Any, original: Any = original) -> Any:
+            values.transport_sequence_number = len(sent) & 0xFFFF
+            sent.append(values.transport_sequence_number)
+            return original(values)
+
+        extensions.set = stamped
+    return sent
+
+
+def _tap_rtcp(pc: RTCPeerConnection) -> list[bytes]:
+    """Every RTCP packet the publisher receives, after SRTP."""
+    got: list[bytes] = []
+    transport = pc.getTransceivers()[0].receiver.transport
+    handle = transport._handle_rtcp_data
+
+    async def tapped(data: bytes) -> None:
+        got.append(data)
+        await handle(data)
+
+    transport._handle_rtcp_data = tapped  # type: ignore[method-assign]
+    return got
+
+
+def _feedback(compound: bytes) -> list[bytes]:
+    out, at = [], 0
+    while at + 4 <= len(compound):
+        length = 4 * (struct.unpack("!H", compound[at + 2:at + 4])[0] + 1)
+        if compound[at + 1] == 205 and compound[at] & 0x1F == 15:
+            out.append(compound[at:at + length])
+        at += length
+    return out
+
+
+async def test_the_relay_reports_each_packets_arrival_to_a_publisher_that_offers_it() -> None:
+    room = MediaRoom("TWCC", rtc_config(()), Limits())
+    peer = Peer(room, "p:1")
+    pub = mediakit.Publisher(audio=True, video=True, fps=30.0)
+    try:
+        offer, labels = await pub.offer()
+        answer = await room.publish(peer.member, _with_transport_cc(offer, 5), labels)
+        for section in answer.split("m=")[1:]:
+            assert f"a=extmap:5 {twcc.URI}" in section and " transport-cc" in section, section
+            assert "goog-remb" not in section and "abs-send-time" not in section, section
+        await pub.on_answer(answer)
+        sent = _stamp_transport_sequence(pub.pc, 5)
+        rtcp = _tap_rtcp(pub.pc)
+        await wait_for(lambda: len(sent) > 300, what="300 packets sent")
+        arrived: dict[int, int | None] = {}
+        await wait_for(lambda: arrived.update(
+            {seq: at for data in rtcp for packet in _feedback(data) for seq, at in parse(packet)[2].items()})
+            or all(seq in arrived for seq in sent[:300]), what="feedback on the first 300 packets")
+        received = [arrived[seq] for seq in sent[:300]]
+        assert sum(at is not None for at in received) >= 295, received  # loopback: (nearly) no loss
+        times = [at for at in received if at is not None]
+        # Arrival times, in sending order, go forward and span the time it took to send them.
+        assert sum(b < a for a, b in pairwise(times)) < 5, times
+        assert 1_000_000 < times[-1] - times[0] < 20_000_000
+        ssrcs = {transceiver.sender._ssrc for transceiver in pub.pc.getTransceivers()}
+        assert {parse(packet)[1] for data in rtcp for packet in _feedback(data)} <= ssrcs
+    finally:
+        await peer.leave()
+        await pub.close()
+        await room.close()
+
+
+async def test_a_publisher_that_offers_no_transport_cc_keeps_remb() -> None:
+    room = MediaRoom("REMB", rtc_config(()), Limits())
+    peer = Peer(room, "p:1")
+    pub = mediakit.Publisher(audio=False, video=True)
+    try:
+        offer, labels = await pub.offer()
+        answer = await room.publish(peer.member, offer, labels)
+        assert "goog-remb" in answer and "abs-send-time" in answer and twcc.URI not in answer
+        assert peer.member.publisher is not None and peer.member.publisher.arrivals is None
+    finally:
+        await peer.leave()
+        await pub.close()
+        await room.close()
