@@ -13,8 +13,10 @@ outgoing-rtp `bytesSent`, `frameWidth`, `framesPerSecond`, and the candidate pai
 
     python -m bench --scenario ramp --json [--seconds 15] [--rooms 3]   (--rooms: runs per count)
 
-Printed: per number of remotes, per run, the seconds until the rate first reached 1 Mbit/s (None
-if not within the window) and the rate, width and fps at 2, 5 and 10 s.
+Printed: per number of remotes, per run, the seconds until the rate sent first reached 1 Mbit/s
+and until the encoder's target did (None if not within the window), and the rate, width, fps,
+the browser's estimate and the encoder's target at 2, 5 and 10 s. KRING_RAMP_TRACE=1 logs every
+sample to stderr.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def noise_clip(path: Path, width: int = 1280, height: int = 720, frames: int = 1
     return path
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def log(message: str) -> None:
     print(f"bench ramp: {message}", file=sys.stderr, flush=True)
 
@@ -105,7 +113,9 @@ def summarize(samples: list[dict[str, Any]]) -> dict[str, Any]:
             continue
         rates.append({**sample, "bps": 8 * (sample["bytes"] - back[0]["bytes"]) / (t - back[0]["t"])})
     reached = next((r["t"] for r in rates if r["bps"] >= TARGET_BPS), None)
+    allowed = next((s["t"] for s in samples if s["target"] >= TARGET_BPS), None)
     out: dict[str, Any] = {"seconds_to_1mbit": None if reached is None else round(reached, 2),
+                           "seconds_to_target_1mbit": None if allowed is None else round(allowed, 2),
                            "max_kbps": round(max((r["bps"] for r in rates), default=0) / 1000)}
     for mark in (2, 5, 10):
         at = next((r for r in rates if r["t"] >= mark), None)
@@ -147,6 +157,8 @@ async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int
         await projector.get_by_role("button", name="Start room mode").click()
         samples: list[dict[str, Any]] = []
         start: float | None = None
+        pid = server.proc.pid if server.proc is not None else 0
+        cpu_start = 0.0
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             now = time.monotonic()
@@ -155,11 +167,16 @@ async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int
                 if start is None:
                     start = now
                     deadline = now + seconds
+                    cpu_start = cpu_seconds(pid)
                 samples.append({**stats, "t": now - start})
                 if os.environ.get("KRING_RAMP_TRACE"):
                     log(f"{now - start:5.2f} s {stats}")
             await asyncio.sleep(max(0.0, SAMPLE_S - (time.monotonic() - now)))
-        return summarize(samples)
+        out = summarize(samples)
+        if start is not None:
+            out["server_cpu"] = round((cpu_seconds(pid) - cpu_start) / (time.monotonic() - start), 2)
+            out["load"] = round(os.getloadavg()[0], 1)
+        return out
     finally:
         for made in contexts:
             await made.close()
