@@ -128,7 +128,7 @@ class Publisher:
             self.arrivals = twcc.ArrivalLog(first.sender._ssrc)
         log = self.arrivals
         glue.on_transport_sequence(
-            transport, lambda seq, ssrc: log.record(seq, time.monotonic_ns() // 1000, ssrc))
+            transport, lambda seq, ssrc, at: log.record(seq, at, ssrc), lambda: time.monotonic_ns() // 1000)
         if self._feedback is None:
             self._feedback = asyncio.create_task(self._send_feedback(transport, log))
 
