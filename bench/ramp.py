@@ -87,7 +87,7 @@ async def _live(page: Any) -> None:
     await page.wait_for_selector("#conn[data-state=live]", state="attached", timeout=20_000)
 
 
-async def _join(context: Any, code: str, name: str) -> Any:
+async def _join(context: Any, code: str, name: str, camera: bool) -> Any:
     page = await context.new_page()
     await page.goto(f"/join?code={code}")
     await page.locator("input[name=name]").fill(name)
@@ -97,7 +97,8 @@ async def _join(context: Any, code: str, name: str) -> Any:
     if page.url.endswith("/welcome"):
         await page.get_by_role("link", name=re.compile("Continue to the session")).click()
     await _live(page)
-    await page.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
+    button = "Join with camera and microphone" if camera else "Listen only"
+    await page.locator("#media-remote-panel").get_by_role("button", name=button).click()
     return page
 
 
@@ -126,7 +127,8 @@ def summarize(samples: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int, seconds: float) -> dict[str, Any]:
+async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int, seconds: float,
+                  cameras: bool = True) -> dict[str, Any]:
     contexts: list[Any] = []
 
     async def context(chromium: Any = others) -> Any:
@@ -149,10 +151,12 @@ async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int
         await projector.goto(str(href))
         await _live(projector)
         for n in range(remotes):
-            page = await _join(await context(), code, f"Remote {n + 1}")
+            page = await _join(await context(), code, f"Remote {n + 1}", cameras)
+            # A listener has no connection until there is something to receive: it is in once live.
+            ready = "m.pub && m.pub.connectionState === 'connected'" if cameras else "m.live && m.me"
             await page.wait_for_function(
-                "() => { const m = document.querySelector('#media-remote-panel').kringMedia;"
-                " return m && m.pub && m.pub.connectionState === 'connected'; }", timeout=30_000)
+                f"() => {{ const m = document.querySelector('#media-remote-panel').kringMedia; return m && {ready}; }}",
+                timeout=30_000)
         await projector.get_by_role("button", name="Room mode").click()
         await projector.get_by_role("button", name="Start room mode").click()
         samples: list[dict[str, Any]] = []
@@ -182,10 +186,10 @@ async def one_run(browser: Any, others: Any, server: ServerProcess, remotes: int
             await made.close()
 
 
-async def _run(runs: int, seconds: float, counts: tuple[int, ...]) -> dict[str, Any]:
+async def _run(runs: int, seconds: float, counts: tuple[int, ...], cameras: bool) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
-    result: dict[str, Any] = {"scenario": "ramp", "load_before": os.getloadavg()[0]}
+    result: dict[str, Any] = {"scenario": "ramp", "remote_cameras": cameras, "load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="kring-ramp-") as tmp:
         server = ServerProcess(Path(tmp)).start(timeout=60)
         try:
@@ -200,7 +204,7 @@ async def _run(runs: int, seconds: float, counts: tuple[int, ...]) -> dict[str, 
                     for remotes in counts:
                         runs_out = []
                         for n in range(runs):
-                            out = await one_run(browser, others, server, remotes, seconds)
+                            out = await one_run(browser, others, server, remotes, seconds, cameras)
                             log(f"{remotes} remote(s), run {n + 1}: {out}")
                             runs_out.append(out)
                         result[f"remotes_{remotes}"] = runs_out
@@ -213,5 +217,6 @@ async def _run(runs: int, seconds: float, counts: tuple[int, ...]) -> dict[str, 
     return result
 
 
-def run(runs: int = 3, seconds: float = 12.0, counts: tuple[int, ...] = (1, 3)) -> dict[str, Any]:
-    return asyncio.run(_run(runs, seconds, counts))
+def run(runs: int = 3, seconds: float = 12.0, counts: tuple[int, ...] = (1, 3), cameras: bool = True) -> dict[str, Any]:
+    """`cameras`: the remotes publish their camera and microphone too (False: they only listen)."""
+    return asyncio.run(_run(runs, seconds, counts, cameras))
