@@ -1,8 +1,9 @@
 """`python -m bench --scenario NAME --json`: run one scenario, print one result on stdout.
 
 Scenarios: fanout, typical, burst, scaleout, soak, retro (bench/scenarios.py, bench/retro.py, each
-measured against the floor of bench/floor.py in the same run), media (bench/media.py) and coldopen
-(bench/coldopen.py). Sizes and durations default
+measured against the floor of bench/floor.py in the same run), media (bench/media.py), ramp
+(bench/ramp.py: a camera's ramp through the relay in real Chromium; --rooms is the runs per
+number of remotes) and coldopen (bench/coldopen.py). Sizes and durations default
 to those of issue 7; --rooms, --per-room, --rate and --seconds make short smoke runs possible:
 
     python -m bench --scenario typical --rooms 2 --per-room 5 --rate 10 --seconds 3 --json
@@ -25,7 +26,7 @@ from bench import scenarios
 def parse_args(argv: list[str] | None = None, prog: str = "python -m bench") -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media", "coldopen"], default="typical")
+    parser.add_argument("--scenario", choices=[*scenarios.DEFAULTS, "media", "ramp", "coldopen"], default="typical")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     parser.add_argument("--rooms", type=int, help="sessions (fanout 10, typical/scaleout/soak 50)")
     parser.add_argument("--per-room", type=int,
@@ -61,6 +62,12 @@ def main(argv: list[str] | None = None, prog: str = "python -m bench") -> int:
         from bench import coldopen
 
         result = coldopen.run()
+        sys.stdout.write((orjson.dumps(result).decode() if args.json else repr(result)) + "\n")
+        return 0
+    if args.scenario == "ramp":  # a publisher's ramp through the relay, real Chromium (bench/ramp.py)
+        from bench import ramp
+
+        result = ramp.run(runs=args.rooms or 3, seconds=args.seconds or 12.0)
         sys.stdout.write((orjson.dumps(result).decode() if args.json else repr(result)) + "\n")
         return 0
     if args.scenario == "media":  # hybrid media (bench/media.py): its own relay and aiortc peers

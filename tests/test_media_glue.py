@@ -59,6 +59,24 @@ def test_a_compatible_release_passes_and_a_moved_seam_is_named() -> None:
     ]
 
 
+def test_the_transport_wide_feedback_seams_are_checked_too() -> None:
+    class Transport(RTCDtlsTransport):  # a release that renamed the router and the RTCP send
+        def __init__(self) -> None:
+            self.router = None
+
+    Transport._send_rtp = None  # type: ignore[assignment,method-assign]
+
+    class Ice(RTCIceTransport):
+        def __init__(self) -> None:
+            self.connection = None
+
+    assert glue.missing_seams(transport=Transport, ice=Ice) == [
+        "RTCDtlsTransport._rtp_router.route_rtp (every RTP packet, parsed)",
+        "RTCDtlsTransport._send_rtp",
+        "RTCIceTransport._connection.data_received (aioice's datagrams as they come)",
+    ]
+
+
 def _transport() -> RTCDtlsTransport:
     return RTCDtlsTransport(RTCIceTransport(RTCIceGatherer()), [RTCCertificate.generateCertificate()])
 

@@ -13,7 +13,13 @@ RTCRtpSender always encodes raw frames. Three seams make it forward instead:
    replace per sender, and go back to the publisher with `RTCRtpReceiver._send_rtcp_pli`;
 4. what a subscriber reports (REMB, receiver reports) reaches `RTCRtpSender._handle_rtcp_packet`,
    which we wrap per sender to read it (budget.py), and a sender's stream id and CNAME
-   (`_stream_id`, `__cname`) are set per person.
+   (`_stream_id`, `__cname`) are set per person;
+5. a publisher's connection answers with transport-wide congestion control (twcc.py) by editing
+   what aiortc negotiated for each transceiver (`_headerExtensions`, `_codecs`) between
+   setRemoteDescription and createAnswer, and reads every RTP packet's transport-wide sequence
+   number where its DTLS transport routes it (`_rtp_router.route_rtp`), sending the feedback
+   with `_send_rtp`; the arrival time is taken earlier, when aioice hands the datagram over
+   (`RTCIceTransport._connection.data_received`), not after the relay's own queue.
 
 The glue accepts any aiortc from 1.16 below 2 (`AIORTC_RANGE`) that still has these seams:
 `missing_seams()` looks for each one in the installed aiortc's classes and compiled code (not
@@ -30,6 +36,11 @@ from fractions import Fraction
 from typing import Any
 
 import aiortc
+from aioice import Connection
+from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter
+from aiortc.rtcicetransport import RTCIceTransport
+from aiortc.rtcpeerconnection import RTCPeerConnection
+from aiortc.rtcrtpparameters import RTCRtcpFeedback
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtp import (
@@ -40,6 +51,9 @@ from aiortc.rtp import (
     RtpPacket,
     unpack_remb_fci,
 )
+from aiortc.sdp import SessionDescription
+
+from server.media import twcc
 
 AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
@@ -62,7 +76,9 @@ def _names(function: Any) -> set[str]:
 
 
 def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
-                  version: str = aiortc.__version__) -> list[str]:
+                  version: str = aiortc.__version__, connection: type = RTCPeerConnection,
+                  transport: type = RTCDtlsTransport, router: type = RtpRouter,
+                  ice: type = RTCIceTransport, connection_type: type = Connection) -> list[str]:
     """What the glue needs and this aiortc lacks; empty when forwarding will work."""
     missing = []
     low, high = AIORTC_RANGE
@@ -86,6 +102,16 @@ def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
         missing.append("RTCRtpSender._stream_id (the msid's stream)")
     if _CNAME_ATTR not in _names(getattr(sender, "send", None)):
         missing.append("RTCRtpSender.send taking the CNAME from its parameters (__cname)")
+    if not {"_headerExtensions", "_codecs"} <= _names(getattr(connection, "setRemoteDescription", None)):
+        missing.append("RTCPeerConnection.setRemoteDescription setting a transceiver's _codecs and _headerExtensions")
+    if "_rtp_router" not in _names(getattr(transport, "__init__", None)) or \
+            not callable(getattr(router, "route_rtp", None)):
+        missing.append("RTCDtlsTransport._rtp_router.route_rtp (every RTP packet, parsed)")
+    if not callable(getattr(transport, "_send_rtp", None)):
+        missing.append("RTCDtlsTransport._send_rtp")
+    if "_connection" not in _names(getattr(ice, "__init__", None)) or \
+            not callable(getattr(connection_type, "data_received", None)):
+        missing.append("RTCIceTransport._connection.data_received (aioice's datagrams as they come)")
     return missing
 
 
@@ -312,3 +338,90 @@ def on_receiver_report(sender: RTCRtpSender, callback: Report) -> None:
         await handle(packet)
 
     sender._handle_rtcp_packet = observed  # type: ignore[method-assign]
+
+
+ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+
+
+def answer_with_transport_cc(pc: RTCPeerConnection, offer: str) -> list[str]:
+    """Between setRemoteDescription(offer) and createAnswer: accept transport-wide congestion
+    control on each line where the browser offers it (its header extension with the browser's
+    id, and `transport-cc` feedback on the codecs it offers it for), and drop goog-remb and
+    abs-send-time there. aiortc accepts neither by itself. Without abs-send-time aiortc's
+    receive-side estimator stays quiet: its REMB would cap the browser at about what it already
+    sends (growing by ~8 % a second), which is the slow ramp of issue 16. Returns the mids."""
+    media = {m.rtp.muxId: m for m in SessionDescription.parse(offer).media}
+    done: list[str] = []
+    for transceiver in pc.getTransceivers():
+        line = media.get(str(transceiver.mid))
+        if line is None:
+            continue
+        extension = next((e for e in line.rtp.headerExtensions if e.uri == twcc.URI), None)
+        offered = {c.payloadType for c in line.rtp.codecs
+                   if any(f.type == "transport-cc" for f in c.rtcpFeedback)}
+        if extension is None or not offered:
+            continue
+        transceiver._headerExtensions = [
+            e for e in transceiver._headerExtensions if e.uri not in (ABS_SEND_TIME, twcc.URI)] + [extension]
+        for codec in transceiver._codecs:  # aiortc's own copies for this transceiver
+            feedback = [f for f in codec.rtcpFeedback if f.type not in ("goog-remb", "transport-cc")]
+            if codec.payloadType in offered:
+                feedback.append(RTCRtcpFeedback(type="transport-cc"))
+            codec.rtcpFeedback = feedback
+        done.append(str(transceiver.mid))
+    return done
+
+
+Arrival = Callable[[int, int, int], None]  # (transport-wide sequence number, SSRC, arrival in us)
+Clock = Callable[[], int]  # microseconds, monotonic
+_STAMPS_MAX = 4096
+
+
+def on_transport_sequence(transport: RTCDtlsTransport, arrival: Arrival, clock: Clock) -> bool:
+    """Call `arrival` for every RTP packet `transport` receives that carries a transport-wide
+    sequence number (media, retransmissions and the browser's padding probes alike), with the
+    time aioice handed its datagram over. Once per transport; False if it was already watched.
+
+    Why not the time the packet is routed: between the two, datagrams wait in aioice's queue for
+    the DTLS transport's task, and on a relay forwarding to a few receivers that wait was measured
+    at 5-35 ms median and up to 180 ms (0.1-0.4 ms with one receiver). The browser's delay-based
+    estimator reads such a varying wait as a congested path and backs off, though the path is
+    fine and a slower publisher would not make the relay's queue any shorter. The SRTP header is
+    clear text, so the datagram is matched to its packet by sequence number and SSRC."""
+    router = transport._rtp_router
+    if getattr(router, "_kring_watched", False):
+        return False
+    stamps: dict[tuple[int, int], int] = {}
+    connection = transport.transport._connection
+    received = connection.data_received
+
+    def stamped(data: bytes, component: int) -> None:
+        # RTP (RFC 5761: version 2, payload type outside the RTCP range 64-95 after the marker bit)
+        if len(data) >= 12 and data[0] >> 6 == 2 and not 64 <= data[1] & 0x7F <= 95:
+            if len(stamps) >= _STAMPS_MAX:  # never routed (unparsable): forget the oldest
+                del stamps[next(iter(stamps))]
+            stamps[(data[2] << 8 | data[3], int.from_bytes(data[8:12], "big"))] = clock()
+        received(data, component)
+
+    connection.data_received = stamped  # type: ignore[method-assign]
+    route = router.route_rtp
+
+    def routed(packet: RtpPacket) -> Any:
+        at = stamps.pop((packet.sequence_number, packet.ssrc), None)
+        seq = packet.extensions.transport_sequence_number
+        if seq is not None:
+            arrival(seq, packet.ssrc, clock() if at is None else at)
+        return route(packet)
+
+    router.route_rtp = routed  # type: ignore[method-assign]
+    router._kring_watched = True  # type: ignore[attr-defined]
+    return True
+
+
+async def send_rtcp(transport: RTCDtlsTransport, data: bytes) -> bool:
+    """Send one RTCP packet on `transport`; False when it is not connected (yet, or any more)."""
+    try:
+        await transport._send_rtp(data)
+    except ConnectionError:
+        return False
+    return True

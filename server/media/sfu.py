@@ -32,7 +32,7 @@ from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 from aiortc.sdp import candidate_from_sdp
 
-from server.media import glue, sdp
+from server.media import glue, sdp, twcc
 from server.media.budget import Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
@@ -46,6 +46,7 @@ LABELS = {"audio": ("mic",), "video": ("camera", "screen")}
 SELECT_INTERVAL_S = 0.5
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
 SOURCES_PER_MEMBER = 3  # mic, camera, screen
+FEEDBACK_INTERVAL_S = 0.05  # transport-wide feedback to a publisher (libwebrtc: 50-250 ms)
 
 
 Post = Callable[[dict[str, Any]], None]
@@ -96,6 +97,8 @@ class Publisher:
         self.pc = RTCPeerConnection(room.config)
         self.labels: dict[str, str] = {}
         self.sources: dict[str, Source] = {}  # by mid
+        self.arrivals: twcc.ArrivalLog | None = None  # when the browser takes transport-wide feedback
+        self._feedback: asyncio.Task[None] | None = None
         self.pc.on("connectionstatechange", self._on_state)
 
     async def offer(self, text: str, labels: Mapping[str, str]) -> str:
@@ -109,9 +112,32 @@ class Publisher:
             # back when it sends again (a new share on the same line).
             on = sending.get(str(transceiver.mid), "inactive") in ("sendonly", "sendrecv")
             transceiver.direction = "recvonly" if on else "inactive"
+        congestion_control = glue.answer_with_transport_cc(self.pc, remote.sdp)
         await self.pc.setLocalDescription(await self.pc.createAnswer())
+        if congestion_control:
+            self._watch_arrivals()
         self._reconcile()
         return sdp.with_opus_fec(str(self.pc.localDescription.sdp))
+
+    def _watch_arrivals(self) -> None:
+        """Note when each packet arrives and tell the browser every FEEDBACK_INTERVAL_S (twcc.py):
+        its congestion control then ramps through the relay as it does towards another browser."""
+        first = self.pc.getTransceivers()[0]
+        transport = first.receiver.transport  # max-bundle: one transport for every line
+        if self.arrivals is None:
+            self.arrivals = twcc.ArrivalLog(first.sender._ssrc)
+        log = self.arrivals
+        glue.on_transport_sequence(
+            transport, lambda seq, ssrc, at: log.record(seq, at, ssrc), lambda: time.monotonic_ns() // 1000)
+        if self._feedback is None:
+            self._feedback = asyncio.create_task(self._send_feedback(transport, log))
+
+    async def _send_feedback(self, transport: Any, log: twcc.ArrivalLog) -> None:
+        while True:
+            await asyncio.sleep(FEEDBACK_INTERVAL_S)
+            for packet in log.feedback():
+                if not await glue.send_rtcp(transport, packet):
+                    break
 
     def _reconcile(self) -> None:
         live: set[str] = set()
@@ -154,6 +180,9 @@ class Publisher:
             await self.room.unpublish(self.member.id, self)
 
     async def close(self) -> None:
+        if self._feedback is not None:
+            self._feedback.cancel()
+            self._feedback = None
         for source in self.sources.values():
             self.room.remove_source(source)
         self.sources.clear()

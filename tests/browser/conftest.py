@@ -7,6 +7,7 @@ Playwright browser lives in it; the test modules mark themselves with
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -190,6 +191,20 @@ async def wait_live(page: Page, timeout: float = LIVE_MS) -> None:
     conn = page.locator("#conn")
     await expect(conn).to_have_attribute("data-state", "live", timeout=timeout)
     await expect(conn).to_be_hidden(timeout=timeout)
+
+
+async def wait_for_async(page: Page, function: str, arg: Any = None, timeout: float = LIVE_MS) -> Any:
+    """Wait until the async JS `function` (called with `arg`) resolves to something truthy, and
+    return that. Playwright's wait_for_function takes the promise an async function returns for a
+    truthy value and returns at once, so a check written that way could never fail."""
+    deadline = asyncio.get_running_loop().time() + timeout / 1000
+    while True:
+        result = await page.evaluate(function, arg)
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {timeout / 1000:.0f} s (last: {result!r}): {function}")
+        await asyncio.sleep(0.1)
 
 
 def record_frames(page: Page) -> list[str]:

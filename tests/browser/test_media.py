@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     create_session,
     join,
     record_frames,
+    wait_for_async,
     wait_live,
 )
 
@@ -314,8 +315,9 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
         const out = stats.find((s) => s.type === "outbound-rtp" && s.kind === "video");
         return out ? out.framesEncoded : 0; }}"""
     before = await rik.evaluate(encoded)
-    await rik.wait_for_function(f"async (n) => (await ({encoded})()) > n + 10", arg=before)
-    await projector.wait_for_function(
+    await wait_for_async(rik, f"async (n) => (await ({encoded})()) > n + 10", before)
+    await wait_for_async(
+        projector,
         """async () => {
             const pc = document.querySelector('#media-room-panel').kringMedia.sub;
             const stats = [...(await pc.getStats()).values()];

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     NewContext,
     create_session,
     join,
+    wait_for_async,
     wait_live,
 )
 
@@ -91,7 +92,7 @@ async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
         context = await weak.new_context(base_url=origin, locale="en-US", bypass_csp=True, **LAPTOP)
         wim = await join(context, code, "Wim", "remote")
         await wim.locator("#media-remote-panel").get_by_role("button", name="Listen only").click()
-        await wim.wait_for_function(f"({AUDIO_STATS})().then((s) => s && s.received > 100)", timeout=60_000)
+        await wait_for_async(wim, f"() => ({AUDIO_STATS})().then((s) => s && s.received > 100)", timeout=60_000)
         # The link fills as the cameras ramp up; Wim's reports make the relay hold both videos
         # back for him (one at a time). The window starts then, and ends before the first probe
         # (budget.PROBE_S after the last cut).
