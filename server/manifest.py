@@ -28,6 +28,7 @@ from server.materials_routes import routes as materials_routes
 from web import (
     agenda_view,
     agreements_view,
+    breakouts_view,
     assignments_view,
     calendar_view,
     evaluation_view,
@@ -86,6 +87,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(timer_view.FEATURE),
     Feature(qa_view.FEATURE),
     Feature(feedback_view.FEATURE, feedback_routes.routes),
+    Feature(breakouts_view.FEATURE),
     Feature(reactions_view.FEATURE),
     Feature(assignments_view.FEATURE),
     Feature(intake_view.FEATURE),
