@@ -150,7 +150,7 @@ class BreakoutsState:
 
     def last_run(self) -> Round | None:
         """The latest round whose groups ran (for "the same groups as last time")."""
-        return next((r for r in reversed(self.rounds.values()) if r.started_at is not None), None)
+        return next((r for r in reversed(list(self.rounds.values())) if r.started_at is not None), None)
 
 
 PART: Part[BreakoutsState] = Part("breakouts", BreakoutsState())
@@ -471,7 +471,7 @@ def _participant(state: RoomState, command: Command, actor: Actor) -> list[Event
     me = require_member(state, actor)
     require_open(state)
     if isinstance(command, ChooseGroup):
-        round_ = state.part(PART).active()  # type: ignore[assignment]
+        round_ = state.part(PART).active()
         if round_ is None or round_.phase != PLANNING or not round_.choosing:
             raise Rejected("breakouts_choice_closed")
         group = _group(round_, command.group, empty=True)

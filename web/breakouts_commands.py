@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from realtime import breakouts
-from web.fields import Fields, Parser
+from web.fields import Parser
 
 PARSERS: Mapping[str, Parser] = {
     "breakouts_plan": lambda f: breakouts.PlanBreakouts(
