@@ -37,7 +37,7 @@ FIELD_LABELS: Mapping[str, str] = {
     "breakouts_group": "Group",
     "breakouts_person": "Person",
     "breakouts_message": "Message to every group",
-    "breakouts_note": "Note",
+    "breakouts_note": "Note for your group",
     "breakouts_step": "Step",
 }
 
@@ -165,11 +165,6 @@ def _running(state: RoomState) -> list[str]:
     return [""] if round_ is not None and (round_.choosing or round_.phase == RUNNING) else []
 
 
-def _shows(state: RoomState, pid: str) -> bool:
-    round_ = state.part(breakouts.PART).active()
-    return round_ is not None and pid in round_.placed
-
-
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 _ALL = frozenset({"breakouts", "breakouts-console", "stage"})
@@ -207,9 +202,8 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("breakouts", "Breakout groups",
                               available=lambda state: bool(state.part(breakouts.PART).rounds)),),
-    # The plan form lists who is here.
+    # The plan form lists who is here (so every coming and going counts: no `shows_person`).
     presence_regions=frozenset({"breakouts-console"}),
-    shows_person=_shows,
     tabs=(Tab("breakouts", "Breakout group", order=15),),
     now=(NowEntry("breakouts", "Breakout groups", tab="breakouts", item="breakouts", title=_now_title,
                   events=_NOW, views=frozenset({"breakouts"}), running=_running, ref_of=lambda ref: ""),),
