@@ -17,9 +17,10 @@ A round goes through phases: planning -> running -> results -> (closed).
   before and while the groups run; no group gets more than GROUP_MAX people.
 - Running. Starting needs every group to have at least GROUP_MIN people (people left out of every
   group stay with the mentor). It may set and start the room's timer (realtime/timer.py: its own
-  events, so the countdown shows everywhere as usual). The mentor may send one message to every
-  group (a new one replaces it) and visit one group (the console then shows that group's notes as
-  they are written). Members add short notes to their own group's notes and take their own back.
+  events, so the countdown shows everywhere as usual; bringing everyone back clears it). The
+  mentor may send one message to every group (a new one replaces it) and visit one group (the
+  console then shows that group's notes as they are written). Members add short notes to their
+  own group's notes and take their own back.
 - Results. "Bring everyone back" ends the groups, puts the results on the projector and shows the
   first group's notes; the mentor steps to the next or previous group. Closing the round keeps it
   (for the export, and for "the same groups as last time" in a later session of the trajectory).
@@ -118,6 +119,7 @@ class Round:
     notes: Mapping[str, Note] = field(default_factory=lambda: MappingProxyType({}))  # in order
     started_at: float | None = None
     ended_at: float | None = None
+    timed: bool = False  # started with the room's timer (bring-back clears it)
 
     def members(self, group: str) -> list[str]:
         return [pid for pid, g in self.placed.items() if g == group]
@@ -310,6 +312,7 @@ class ChoiceOpened(Event):
 @dataclass(frozen=True, slots=True)
 class BreakoutsStarted(Event):
     round: str
+    minutes: int  # of the room's timer it started; 0 for none
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,10 +463,11 @@ def _start(state: RoomState, round_: Round, command: StartBreakouts) -> list[Eve
     result: list[Event] = []
     if round_.choosing:
         result.append(ChoiceOpened(round_.round, False))
-    result.append(BreakoutsStarted(round_.round))
+    result.append(BreakoutsStarted(round_.round, int(minutes or "0")))
     if minutes:
-        # The room's one timer (realtime/timer.py), labelled with the task, runs for all groups.
-        result += [timer.TimerSet(int(minutes) * 60, round_.task[:timer.LABEL_MAX]), timer.TimerStarted()]
+        # The room's one timer (realtime/timer.py) runs for all groups. No label: the task shows
+        # right above it already, on every phone.
+        result += [timer.TimerSet(int(minutes) * 60, ""), timer.TimerStarted()]
     return result
 
 
@@ -547,6 +551,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:  # 
         if round_.phase == RESULTS:
             return []  # brought back already (by the mentor's other device)
         result: list[Event] = [BreakoutsEnded(round_.round)]
+        if round_.timed and state.part(timer.PART).set:
+            result.append(timer.TimerCleared())  # the groups' time is over: no clock running on
         if state.projector_view != "breakouts":
             result.append(ProjectorViewChanged("breakouts", ""))
         return result
@@ -588,7 +594,7 @@ def _fold(state: BreakoutsState, event: Event, at: float) -> BreakoutsState:  # 
     if isinstance(event, ChoiceOpened):
         return _with(state, replace(found, choosing=event.open))
     if isinstance(event, BreakoutsStarted):
-        return _with(state, replace(found, phase=RUNNING, started_at=at))
+        return _with(state, replace(found, phase=RUNNING, started_at=at, timed=event.minutes > 0))
     if isinstance(event, GroupsMessaged):
         return _with(state, replace(found, message=event.text))
     if isinstance(event, GroupVisited):

@@ -28,8 +28,8 @@ from server.materials_routes import routes as materials_routes
 from web import (
     agenda_view,
     agreements_view,
-    breakouts_view,
     assignments_view,
+    breakouts_view,
     calendar_view,
     evaluation_view,
     feedback_view,

@@ -204,7 +204,7 @@ FEATURE = WebFeature(
                               available=lambda state: bool(state.part(breakouts.PART).rounds)),),
     # The plan form lists who is here (so every coming and going counts: no `shows_person`).
     presence_regions=frozenset({"breakouts-console"}),
-    tabs=(Tab("breakouts", "Breakout group", order=15),),
+    tabs=(Tab("breakouts", "My group", order=15),),
     now=(NowEntry("breakouts", "Breakout groups", tab="breakouts", item="breakouts", title=_now_title,
                   events=_NOW, views=frozenset({"breakouts"}), running=_running, ref_of=lambda ref: ""),),
 )

@@ -55,6 +55,13 @@ async def shot(page: Page, name: str) -> None:
         await page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+async def shot_of(page: Page, selector: str, name: str) -> None:
+    folder = os.environ.get("KRING_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        await page.locator(selector).screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
 async def group_number(page: Page, words: dict[str, str]) -> str:
     heading = await page.locator("#breakouts h2").inner_text()
     match = re.search(rf"{words['yours']} (\d)", heading)
@@ -140,12 +147,13 @@ async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(
     await console.get_by_role("button", name=words["send"]).click()
     for page in (ada, pia, bram, cas):
         await expect(page.locator("#breakouts .bo-message")).to_contain_text("Five more minutes")
-    await shot(mentor, f"{lang}-console-breakouts-running")
+    await shot_of(mentor, "#breakouts-console", f"{lang}-console-breakouts-running")
     await axe_check_regions(mentor, "#breakouts-console")
 
     await console.get_by_role("button", name=words["back"]).click()
     stage = projector.locator(".stage-breakouts")
     await expect(stage).to_contain_text(f"{words['result']} 1")
+    await expect(projector.locator(".stage-timer, .timer-clock")).to_have_count(0)  # the groups' time is over
     for page in (ada, pia, bram, cas):
         await expect(page.locator("#breakouts")).to_contain_text(f"{words['result']} 1")
         await expect(page.locator("#breakouts")).not_to_contain_text(words["yours"])
@@ -160,7 +168,7 @@ async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(
         await expect(stage).to_contain_text("Ask the <client> first")
     await expect(pia.locator("#breakouts")).to_contain_text(f"{words['result']} 2")
     await shot(pia, f"{lang}-phone-breakout-result")
-    await shot(mentor, f"{lang}-console-breakouts-results")
+    await shot_of(mentor, "#breakouts-console", f"{lang}-console-breakouts-results")
     await axe_check(pia)
     await axe_check(projector)
     await axe_check_regions(mentor, "#breakouts-console")
