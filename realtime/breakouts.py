@@ -164,6 +164,36 @@ def running(state: RoomState) -> Round | None:
     return active if active is not None and active.phase == RUNNING and not state.ended else None
 
 
+# ---------------------------------------------------------------- who hears whom
+
+
+def media_spaces(state: RoomState) -> Mapping[str, str] | None:
+    """Who hears and sees whom through the media relay (server/media/sfu.py), as the space each
+    media member is in: member ids are the relay's ("p:<pid>", "room" for the room laptop,
+    "mentor"). None while no groups run: everyone hears everyone, as always.
+
+    While groups run, each group is a space of its own (its number); everyone else is in the
+    plenary (""): people in no group, the mentor unless visiting a group (then in that group's),
+    and the room laptop unless the mentor placed it in a group (so the groups do not hear the
+    room, and the people who stayed with the mentor still do). A member not listed is in the
+    plenary."""
+    round_ = running(state)
+    if round_ is None:
+        return None
+    spaces = {f"p:{pid}": group for pid, group in round_.placed.items() if group}
+    if round_.visiting:
+        spaces["mentor"] = round_.visiting
+    if round_.laptop:
+        spaces["room"] = round_.laptop
+    return MappingProxyType(spaces)
+
+
+def hears(spaces: Mapping[str, str] | None, listener: str, speaker: str) -> bool:
+    """Whether the relay forwards `speaker`'s audio and video to `listener`: always without
+    groups, else only within one space. Symmetric: who hears someone is heard by them."""
+    return spaces is None or spaces.get(listener, "") == spaces.get(speaker, "")
+
+
 # ---------------------------------------------------------------- splitting
 
 

@@ -417,3 +417,60 @@ def test_every_event_goes_through_the_codec_and_a_snapshot() -> None:
         assert CODEC.decode_event(CODEC.encode_event(stamped.event)) == stamped.event
     snapshots = Snapshots("v1")
     assert snapshots.load(snapshots.dump(room.state), room.state.seq) == room.state
+
+
+# ---------------------------------------------------------------- who hears whom (the media relay)
+
+
+def test_without_running_groups_everyone_hears_everyone() -> None:
+    room = Log()
+    assert breakouts.media_spaces(room.state) is None
+    room.plan()
+    assert breakouts.media_spaces(room.state) is None  # planned is not running
+    assert breakouts.hears(None, "p:ann", "p:gus") and breakouts.hears(None, "room", "mentor")
+
+
+def test_while_groups_run_people_hear_only_their_own_group() -> None:
+    room = Log()
+    room.plan("hand", "3")
+    for pid, group in (("ann", "1"), ("bo", "1"), ("gus", "1"), ("cy", "2"), ("di", "2"), ("hal", "2"),
+                       ("ed", "3"), ("fay", "3")):
+        room.run(MovePerson(pid, group))
+    room.run(StartBreakouts(""))  # ivy stays with the mentor
+    spaces = breakouts.media_spaces(room.state)
+    assert spaces is not None
+
+    def heard_by(listener: str) -> set[str]:
+        everyone = [f"p:{p}" for p in ROOM + REMOTE] + ["room", "mentor"]
+        return {m for m in everyone if m != listener and breakouts.hears(spaces, listener, m)}
+
+    assert heard_by("p:gus") == {"p:ann", "p:bo"}
+    assert heard_by("p:hal") == {"p:cy", "p:di"}
+    # The one in no group, the mentor and the room laptop are together, apart from every group.
+    assert heard_by("p:ivy") == {"room", "mentor"}
+    assert heard_by("room") == {"p:ivy", "mentor"}
+    # Symmetric for every pair.
+    members = [f"p:{p}" for p in ROOM + REMOTE] + ["room", "mentor", "p:stranger"]
+    for a in members:
+        for b in members:
+            assert breakouts.hears(spaces, a, b) == breakouts.hears(spaces, b, a)
+
+
+def test_the_mentor_visits_a_group_and_the_room_laptop_joins_one() -> None:
+    room = Log()
+    room.plan("hand", "3", people=("ann", "bo", "gus", "hal"))
+    for pid, group in (("ann", "1"), ("gus", "1"), ("bo", "2"), ("hal", "2")):
+        room.run(MovePerson(pid, group))
+    room.run(PlaceLaptop("2"))
+    room.run(StartBreakouts(""))
+    room.run(VisitGroup("1"))
+    spaces = breakouts.media_spaces(room.state)
+    assert breakouts.hears(spaces, "mentor", "p:gus") and not breakouts.hears(spaces, "mentor", "p:hal")
+    assert breakouts.hears(spaces, "room", "p:hal") and not breakouts.hears(spaces, "room", "p:gus")
+    assert not breakouts.hears(spaces, "room", "mentor")
+    # Moving someone moves what they hear; bringing everyone back ends it all.
+    room.run(MovePerson("gus", "2"))
+    spaces = breakouts.media_spaces(room.state)
+    assert breakouts.hears(spaces, "p:gus", "p:hal") and not breakouts.hears(spaces, "p:gus", "p:ann")
+    room.run(BringBack())
+    assert breakouts.media_spaces(room.state) is None

@@ -25,7 +25,7 @@ import orjson
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, feedback, onetoone, queue
+from realtime import breakouts, codes, feedback, onetoone, queue
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
@@ -94,6 +94,8 @@ class MediaSession:
         pinned = current.pid if current is not None else feedback.presenting(state)
         why = "turn" if current is not None else "presenting"
         self.mroom.pin(f"p:{pinned}" if pinned else "", why)
+        # Breakout groups: forward within a group only while they run (realtime/breakouts.py).
+        self.mroom.group(breakouts.media_spaces(state))
 
     async def sender(self) -> None:
         while True:
