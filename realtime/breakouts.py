@@ -188,6 +188,14 @@ def media_spaces(state: RoomState) -> Mapping[str, str] | None:
     return MappingProxyType(spaces)
 
 
+def group_of_running(state: RoomState, pid: str) -> str:
+    """The group `pid` is in while groups run ("" when none run or they are in none). A person in
+    the room gets the relay only then, from a laptop at their group's table (the room's own
+    sound is not theirs to echo: the room laptop stays with the plenary unless placed)."""
+    round_ = running(state)
+    return round_.group_of(pid) if round_ is not None else ""
+
+
 def hears(spaces: Mapping[str, str] | None, listener: str, speaker: str) -> bool:
     """Whether the relay forwards `speaker`'s audio and video to `listener`: always without
     groups, else only within one space. Symmetric: who hears someone is heard by them."""

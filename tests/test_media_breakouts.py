@@ -9,13 +9,21 @@ group mate's counter grows by dozens of frames, not one more frame comes from an
 
 from __future__ import annotations
 
-import pytest
+import json
+from collections.abc import Iterator
 
+import httpx
+import pytest
+import websockets
+
+from bench.serverproc import ServerProcess
 from realtime import breakouts
 from realtime.breakouts import BringBack, MovePerson, PlaceLaptop, StartBreakouts
 from server.media.sfu import Limits, MediaRoom, rtc_config
-from tests.mediakit import wait_for
+from tests.appkit import connect, join_server
+from tests.mediakit import MediaClient, wait_for
 from tests.test_breakouts_core import Log
+from tests.test_media_app import close_code, session
 from tests.test_media_sfu import Peer, counting
 
 pytestmark = pytest.mark.timeout(120)
@@ -112,3 +120,60 @@ async def test_forwarding_stays_within_a_group_while_the_groups_run() -> None:
         for peer in peers.values():
             await peer.leave()
         await room.close()
+
+
+# ---------------------------------------------------------------- a room member's laptop, end to end
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = ServerProcess(tmp_path_factory.mktemp("media-breakouts")).start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+async def handled(console: websockets.ClientConnection, **message: object) -> None:
+    """Send a command on the mentor's socket and wait until the server has handled it (an unknown
+    command, sent after it, always gets a notice back), checking it was not refused."""
+    await console.send(json.dumps(message))
+    await console.send(json.dumps({"cmd": "test_barrier"}))
+    while True:
+        frame = str(await console.recv())
+        assert "is-shown" not in frame or "Unknown action" in frame, frame
+        if "Unknown action" in frame:
+            return
+
+
+async def test_someone_in_the_room_gets_their_groups_audio_only_while_the_group_runs(server: ServerProcess) -> None:
+    code, _, mentor = session(server)
+    ines = join_server(server, code, "Ines", "room")
+    rik = join_server(server, code, "Rik", "remote")
+    assert await close_code(server, f"/media/s/{code}", ines) == 4003  # no groups: in the room, no media
+    with httpx.Client(base_url=server.url, headers={"cookie": mentor}) as browser:
+        people = {p["name"]: p["id"] for p in browser.get(f"/m/{code}/export.json").json()["participants"]}
+    async with connect(server, f"/ws/m/{code}", mentor) as console:
+        await handled(console, cmd="breakouts_plan", person=list(people.values()), mode="hand", size="2", task="Pairs")
+        assert await close_code(server, f"/media/s/{code}", ines) == 4003  # planned is not running
+        for pid in people.values():
+            await handled(console, cmd="breakouts_move", pid=pid, group="1")
+        await handled(console, cmd="breakouts_start", minutes="")
+        async with connect(server, f"/media/s/{code}", ines) as ines_ws, \
+                connect(server, f"/media/s/{code}", rik) as rik_ws:
+            laptop, home = MediaClient(ines_ws), MediaClient(rik_ws)
+            try:
+                ines_id = await wait_for(lambda: (laptop.last("welcome") or {}).get("id"), what="Ines's welcome")
+                await laptop.publish(video=False)
+                await home.subscribe()
+                await wait_for(lambda: len(home.sub.frames_from(ines_id, "audio")) >= 30,
+                               what="Rik at home hears Ines's table")
+                await handled(console, cmd="breakouts_back")
+                await wait_for(lambda: laptop.last("ended") is not None, what="Ines's laptop is ended")
+                # Its peers are gone on the server: Rik's next offer has no line from Ines.
+                await wait_for(lambda: not any(i["member"] == ines_id for i in home.sub.tracks.values()),
+                               what="Rik's offer without Ines")
+            finally:
+                await laptop.close()
+                await home.close()
+    assert await close_code(server, f"/media/s/{code}", ines) == 4003  # back in the room: no media
