@@ -134,6 +134,9 @@ async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(
     now = ada.locator("#now")
     await expect(now.locator(".now-title")).to_have_text("Case 3: what would <you> do?")
     assert (await now.text_content() or "").count(words["label"]) == 1
+    # In the room, in a running group: the group's audio room, folded (for a laptop at the table).
+    await expect(ada.locator("#media-group-fold")).to_have_count(1)
+    await expect(ada.locator("#media-group-fold")).not_to_have_attribute("open", "")
     await shot(ada, f"{lang}-phone-breakout-running")
     await shot(projector, f"{lang}-projector-breakouts-running")
     await shot(bram, f"{lang}-laptop-breakout-running")
@@ -158,6 +161,7 @@ async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(
         await expect(page.locator("#breakouts")).to_contain_text(f"{words['result']} 1")
         await expect(page.locator("#breakouts")).not_to_contain_text(words["yours"])
         await expect(page.locator("#breakouts textarea")).to_have_count(0)
+    await expect(ada.locator("#media-group-fold, #media-remote-panel")).to_have_count(0)  # back in the room
     first = "Ask the <client> first" if ada_group == "1" else None
     if first:
         await expect(stage).to_contain_text(first)
