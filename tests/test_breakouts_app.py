@@ -19,7 +19,7 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from server.settings import Settings
-from tests.appkit import Live, csrf, exported, live, new_session, projector_path, regions
+from tests.appkit import Live, csrf, exported, live, new_session, pages, projector_path, regions
 
 PEOPLE = [("ann", "Ann Room", "room"), ("bo", "Bo Room", "room"), ("cy", "Cy Room", "room"),
           ("di", "Di Room", "room"), ("ed", "Ed Remote", "remote"), ("fay", "Fay Remote", "remote")]
@@ -119,6 +119,12 @@ def test_each_group_sees_only_its_own_notes_in_every_roles_raw_frames(client: Te
             for g in groups:
                 if who in ("mentor", "screen") or group_of.get(who) != g:
                     assert f"Secret of group {g}" not in seen, (who, g)
+        # The same in the full pages (a reload): each participant's page has their own group's note only.
+        for who, html in pages(browsers, code, list(names)).items():
+            jar = who.removesuffix("/trajectory")
+            for g in groups:
+                if f"Secret of group {g}" in html:
+                    assert jar in names and group_of[jar] == g and not who.endswith("/trajectory"), (who, g)
         # Someone else in the group cannot take a note back; its author can't write for another group.
         other = next(j for j in names if group_of[j] == "1" and j != writers["1"])
         note_id = re.search(r'name="note" value="([^"]+)"', s[writers["1"]].until_in("breakouts", "Take back"))
@@ -160,6 +166,10 @@ def test_each_group_sees_only_its_own_notes_in_every_roles_raw_frames(client: Te
         title = re.search(r'<h2 id="now-title"[^>]*>(.*?)</h2>', now, re.S)
         assert title and "Case 3" in title.group(1) and "Breakout groups" not in title.group(1)
         assert re.sub(r'data-now-notice="[^"]*"', "", now).count("Breakout groups") == 1
+    # The mentor's trajectory files carry the rounds too (from the same export).
+    mentor_client = browsers.as_("mentor")
+    assert "Secret of group 1" in mentor_client.get(f"/m/{code}/trajectory.csv").text
+    assert "Secret of group 1" in mentor_client.get(f"/m/{code}/trajectory.md").text
     data = exported(browsers, code)["breakouts"]["rounds"]
     assert len(data) == 1 and data[0]["task"] == "Case 3: what <would> you do?"
     exported_groups = {str(g["number"]): g for g in data[0]["groups"]}
