@@ -6,8 +6,10 @@ regions. The regions here are the server-rendered shells: controls, device picke
 viewer's language, and the socket path for this viewer.
 
 Privacy: only remote attendees get the panel among participants (in-room phones get nothing, and
-the media socket refuses them too); the projector's panel connects only when the mentor has signed
-in on that device; the mentor's panel has the controls (ask to mute, stop video).
+the media socket refuses them too), and people in the room only while they are in a running
+breakout group (for a laptop at their group's table: realtime/breakouts.py); the projector's
+panel connects only when the mentor has signed in on that device; the mentor's panel has the
+controls (ask to mute, stop video).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import events
+from realtime import breakouts, events
 from realtime.events import Role
 from realtime.room import Room
 from web.feature import TOP, Region, WebFeature
@@ -27,20 +29,23 @@ from web.viewer import Viewer
 class MediaView:
     path: str  # the media socket's path for this viewer ("" = no media here)
     enabled: bool
+    group: str = ""  # in the room, in this running breakout group: the group's audio only
 
 
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     state = room.state
-    path = ""
+    path = group = ""
     if viewer.role is Role.PARTICIPANT:
         me = state.participants.get(viewer.pid)
-        if me is not None and me.location == "remote":
+        if me is not None and me.location != "remote":
+            group = breakouts.group_of_running(state, me.pid)
+        if me is not None and (me.location == "remote" or group):
             path = f"/media/s/{state.code}"
     elif viewer.role is Role.MENTOR:
         path = f"/media/m/{state.code}"
     elif viewer.role is Role.PROJECTOR:
         path = f"/media/p/{state.code}/{state.join_token}"
-    return {"media_view": MediaView(path=path, enabled=bool(path) and not state.ended)}
+    return {"media_view": MediaView(path=path, enabled=bool(path) and not state.ended, group=group)}
 
 
 FEATURE = WebFeature(
@@ -57,6 +62,11 @@ FEATURE = WebFeature(
     event_regions={
         # Moving between the room and remote turns the panel on or off.
         events.ProfileUpdated: frozenset({"media-remote"}),
+        # Someone in the room gets the panel while in a running breakout group, and loses it after.
+        breakouts.MemberPlaced: frozenset({"media-remote"}),
+        breakouts.BreakoutsStarted: frozenset({"media-remote"}),
+        breakouts.BreakoutsEnded: frozenset({"media-remote"}),
+        breakouts.BreakoutsClosed: frozenset({"media-remote"}),
         events.SessionEnded: frozenset({"media-remote", "media-mentor", "media-room"}),
     },
     context=context,

@@ -10,6 +10,12 @@ Scaling rules (docs/performance.md, "Media"): audio is forwarded from the room a
 `audio_max` loudest others; video from the room, screen shares, the person who has the turn in the
 hand-raise queue, and the most recent speakers up to `video_max` sources in all. The others' frames
 are dropped at the source, once, for every subscriber.
+
+While breakout groups run (realtime/breakouts.py) a member receives only the members of its own
+space: its group, or the plenary of those in no group. The rule is the core's pure `hears`; here
+a subscriber simply does not want the others' sources (its lines to them go inactive), and its
+roster, speaking and video notices name only its own space. Groups are small (at most five), so
+then every source is forwarded to its space, with no loudest-speaker selection.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from aiortc.exceptions import InvalidStateError
 from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 from aiortc.sdp import candidate_from_sdp
 
+from realtime import breakouts
 from server.media import glue, sdp, twcc
 from server.media.budget import Budget
 from server.media.forward import ForwardTrack, Source
@@ -212,7 +219,8 @@ class Subscriber:
         self.pc.on("connectionstatechange", self._on_state)
 
     def wanted(self) -> list[Source]:
-        return [s for s in self.room.sources.values() if s.member != self.member.id]
+        me = self.member.id
+        return [s for s in self.room.sources.values() if s.member != me and self.room.hears(me, s.member)]
 
     async def sync(self) -> None:
         """Point the slots at the wanted sources; re-offer when the media lines change."""
@@ -330,6 +338,8 @@ class MediaRoom:
     pinned: str = ""  # member id of whoever has the turn in the hand-raise queue, or presents
     pinned_as: str = ""  # why: "turn" or "presenting" (the pages label the tile by it)
     video_stopped: set[str] = field(default_factory=set)  # members whose video the mentor stopped
+    # Who hears whom while breakout groups run (breakouts.media_spaces); None: everyone everyone.
+    spaces: Mapping[str, str] | None = None
     _speaking: frozenset[str] = frozenset()
     _audio_slots: Slots = field(default_factory=lambda: Slots(0))
     _video_slots: Slots = field(default_factory=lambda: Slots(0))
@@ -481,6 +491,9 @@ class MediaRoom:
         voices = {s.member: s.voice for s in audio}
         speaking = frozenset(m for m, v in voices.items() if v.speaking(now))
         always = {"room", self.pinned} - {""}
+        if self.spaces is not None:
+            # Breakout groups: everyone's audio and camera to their own small group.
+            always |= {s.member for s in self.sources.values()}
         others = [s.member for s in audio if s.member not in always]
         self._audio_slots.size = max(0, self.limits.audio_max - sum(1 for s in audio if s.member == self.pinned))
         held = set(self._audio_slots.update(voices, others, now))
@@ -509,15 +522,28 @@ class MediaRoom:
             source.set_forwarding(source.key in keep and not stopped)
         if speaking != self._speaking:
             self._speaking = speaking
-            self.broadcast({"type": "speaking", "ids": sorted(speaking)})
+            self.tell({"type": "speaking"}, speaking)
         # Pages show a name card, not a black tile, for a camera the selection leaves out.
         seen = frozenset(s.member for s in video if s.label == "camera" and s.forwarding)
         if seen != self._seen:
             self._seen = seen
-            self.broadcast({"type": "video", "ids": sorted(seen)})
+            self.tell({"type": "video"}, seen)
         for member in list(self.members.values()):
             if member.subscriber is not None:
                 member.subscriber.adapt(priority + [s.key for s in spare], now)
+
+    # -- breakout groups
+
+    def hears(self, listener: str, speaker: str) -> bool:
+        return breakouts.hears(self.spaces, listener, speaker)
+
+    def group(self, spaces: Mapping[str, str] | None) -> None:
+        """Breakout groups started, changed or ended: every subscriber re-syncs to its space."""
+        if (None if spaces is None else dict(spaces)) == (None if self.spaces is None else dict(self.spaces)):
+            return
+        self.spaces = spaces
+        self.changed()
+        self.roster()
 
     def _camera_on(self, member_id: str) -> bool:
         member = self.members.get(member_id)
@@ -529,13 +555,19 @@ class MediaRoom:
             self.select()
 
     def roster(self) -> None:
-        cards = [m.card(m.id in self._speaking, m.id in self.video_stopped) for m in self.members.values()]
-        self.broadcast({"type": "roster", "members": cards, "pinned": self.pinned, "pinned_as": self.pinned_as,
-                        "video": sorted(self._seen)})
-
-    def broadcast(self, message: dict[str, Any]) -> None:
+        cards = {m.id: m.card(m.id in self._speaking, m.id in self.video_stopped) for m in self.members.values()}
         for member in list(self.members.values()):
-            member.post(message)
+            # While breakout groups run, each page lists only the members of its own space.
+            mine = [card for mid, card in cards.items() if mid == member.id or self.hears(member.id, mid)]
+            pinned = self.pinned if self.hears(member.id, self.pinned) else ""
+            member.post({"type": "roster", "members": mine, "pinned": pinned,
+                         "pinned_as": self.pinned_as if pinned else "",
+                         "video": sorted(m for m in self._seen if self.hears(member.id, m))})
+
+    def tell(self, message: dict[str, Any], ids: frozenset[str]) -> None:
+        """A notice about members ("ids"): each member hears only of those in its own space."""
+        for member in list(self.members.values()):
+            member.post({**message, "ids": sorted(m for m in ids if self.hears(member.id, m))})
 
     def pin(self, member_id: str, why: str = "turn") -> None:
         why = why if member_id else ""

@@ -10,7 +10,9 @@
 Messages are JSON objects with a "type" (docs/protocol.md, "Media"). The browser publishes on
 its own connection ("publish" with an SDP offer -> "answer") and receives on a second one that the
 server offers on ("offer" -> "answer"). Nothing reaches the server's media relay before a member
-asked to publish; in-room participants are refused (their phones must never echo the room).
+asked to publish; in-room participants are refused (their phones must never echo the room), except
+while breakout groups run and they are in one: then a laptop at their group's table joins the
+group's audio room (realtime/breakouts.py), and is ended as soon as they are in no running group.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import orjson
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from realtime import codes, feedback, onetoone, queue
+from realtime import breakouts, codes, feedback, onetoone, queue
 from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
@@ -56,7 +58,7 @@ def _labels(raw: Any) -> dict[str, str]:
 
 class MediaSession:
     def __init__(self, ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member,
-                 call: str = "") -> None:
+                 call: str = "", group_only: str = "") -> None:
         self.ws = ws
         self.k = k
         self.media = media
@@ -70,6 +72,9 @@ class MediaSession:
         member.post = self.post
         self.allowance = float(MESSAGES_PER_10S)
         self.last = time.monotonic()
+        # An in-room participant's pid: admitted only while in a running breakout group.
+        self.group_only = group_only
+        self.ending: asyncio.Task[None] | None = None
 
     def post(self, message: dict[str, Any]) -> None:
         try:
@@ -88,12 +93,19 @@ class MediaSession:
             return
         if state.ended:
             self.post({"type": "ended"})
+        if self.group_only and not breakouts.group_of_running(state, self.group_only) and self.ending is None:
+            # Back in the room (bring-back, or moved out of every group): this laptop would echo the
+            # plenary. Its peers go at once, whatever the page does with "ended".
+            self.post({"type": "ended"})
+            self.ending = asyncio.ensure_future(self.mroom.leave(self.member))
         current = state.part(queue.PART).current
         # Whoever has the turn in the queue, or else whoever presents (peer feedback): their camera
         # and screen are always forwarded and their tile comes first for remote attendees.
         pinned = current.pid if current is not None else feedback.presenting(state)
         why = "turn" if current is not None else "presenting"
         self.mroom.pin(f"p:{pinned}" if pinned else "", why)
+        # Breakout groups: forward within a group only while they run (realtime/breakouts.py).
+        self.mroom.group(breakouts.media_spaces(state))
 
     async def sender(self) -> None:
         while True:
@@ -264,11 +276,12 @@ async def participant_media(ws: WebSocket) -> None:
     if found is None:
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return
-    if found.location != "remote":
+    in_room = found.location != "remote"
+    if in_room and not breakouts.group_of_running(room.state, found.pid):
         await ws.close(CLOSE_NO_MEDIA)
         return
     member = media.member(f"p:{found.pid}", found.name, "remote", _peer(ws))
-    await _serve(ws, k, media, room, member)
+    await _serve(ws, k, media, room, member, group_only=found.pid if in_room else "")
 
 
 async def mentor_media(ws: WebSocket) -> None:
@@ -318,9 +331,10 @@ async def onetoone_media(ws: WebSocket) -> None:
     await _serve(ws, k, media, room, member, call=bid)
 
 
-async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member, call: str = "") -> None:
+async def _serve(ws: WebSocket, k: Kring, media: MediaRooms, room: Room, member: Member, call: str = "",
+                 group_only: str = "") -> None:
     try:
-        session = MediaSession(ws, k, media, room, member, call)
+        session = MediaSession(ws, k, media, room, member, call, group_only)
         await session.run()
     except PermissionError:
         await ws.close(CLOSE_NO_MEDIA)

@@ -1,0 +1,210 @@
+"""The web side of breakout groups: a participant's own group (its members, the task, the mentor's
+message and the group's notes), the mentor's console (plan, move, start, message, visit, bring
+back, step through the results) and the projector (who is in which group while they run; one
+group's result at a time after).
+
+Privacy lives in `view` (realtime/breakouts.py says why):
+- a participant gets their own group only: its members and, while the groups run, its notes.
+  Other groups show as numbers and sizes at most (to choose one), never their members' notes;
+  after "bring back" a phone shows no group any more, only the result the projector shows;
+- the mentor gets every group's members, the notes of the group they visit while the groups run,
+  and every result after;
+- the projector gets the groups and their members while they run (so that people in the room find
+  each other), no notes; after that the one result the mentor steps to.
+Nobody gets a note's author: notes are the group's result. A participant's copy only marks which
+notes are their own (to take them back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from realtime import breakouts, events, timer
+from realtime.breakouts import RESULTS, RUNNING, Round
+from realtime.events import Role
+from realtime.room import Room
+from realtime.state import RoomState
+from web import breakouts_commands
+from web.feature import NowEntry, ProjectorEntry, Region, Tab, WebFeature
+from web.viewer import Viewer
+
+FIELD_LABELS: Mapping[str, str] = {
+    "breakouts_mode": "How to split",
+    "breakouts_size": "Group size",
+    "breakouts_task": "What the groups do",
+    "breakouts_group": "Group",
+    "breakouts_person": "Person",
+    "breakouts_message": "Message to every group",
+    "breakouts_note": "Note for your group",
+    "breakouts_step": "Step",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    pid: str
+    name: str
+    location: str
+    is_me: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    note: str
+    text: str
+    mine: bool = False  # the viewer wrote it (a participant's copy only)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    group: str
+    number: int
+    members: tuple[MemberView, ...]
+    size: int
+    notes: tuple[NoteView, ...] = ()  # filled only for whoever may see them
+    laptop: bool = False  # the room laptop is in this group (the mentor's copy)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakoutsView:
+    phase: str  # "" (none), "planning", "running", "results"
+    task: str = ""
+    mode: str = ""
+    size: int = 0
+    choosing: bool = False
+    message: str = ""
+    groups: tuple[GroupView, ...] = ()  # as this viewer may see them (module docstring)
+    mine: GroupView | None = None  # the participant's own group
+    in_round: bool = False  # the participant is in the round (planned, in a group or not yet)
+    unplaced: tuple[MemberView, ...] = ()  # the mentor: in the round, in no group
+    visiting: GroupView | None = None  # the mentor: the group visited, with its notes
+    shown: GroupView | None = None  # results: the group the projector shows, with its notes
+    showing: int = 0
+    count: int = 0
+    # The mentor's plan form: who is here (pid, name, location), and whether "same as last time" works.
+    here: tuple[MemberView, ...] = ()
+    can_reuse: bool = False
+    laptop: str = ""
+
+
+def _member(state: RoomState, pid: str, viewer: Viewer) -> MemberView | None:
+    person = state.participants.get(pid)
+    if person is None:
+        return None
+    return MemberView(pid, person.name, person.location, is_me=pid == viewer.pid)
+
+
+def _group(state: RoomState, round_: Round, group: str, viewer: Viewer, *, notes: bool) -> GroupView:
+    members = tuple(m for m in (_member(state, p, viewer) for p in round_.members(group)) if m is not None)
+    shown = tuple(NoteView(n.note, n.text, mine=bool(viewer.pid) and n.author == viewer.pid)
+                  for n in round_.notes_of(group)) if notes else ()
+    return GroupView(group, int(group), members, len(members), shown, laptop=round_.laptop == group)
+
+
+def view(room: Room, viewer: Viewer) -> BreakoutsView:
+    state = room.state
+    part = state.part(breakouts.PART)
+    round_ = part.active()
+    here: tuple[MemberView, ...] = ()
+    if viewer.role is Role.MENTOR:
+        online = room.presence.online()
+        here = tuple(MemberView(p.pid, p.name, p.location) for p in state.participants.values() if p.pid in online)
+    if round_ is None or state.ended:
+        return BreakoutsView(phase="", here=here, can_reuse=part.last_run() is not None)
+    base: dict[str, Any] = {
+        "phase": round_.phase, "task": round_.task, "mode": round_.mode, "size": round_.size,
+        "choosing": round_.choosing, "count": len(round_.groups), "showing": round_.showing,
+    }
+    shown = None
+    if round_.phase == RESULTS and round_.groups:
+        shown = _group(state, round_, round_.shown_group, viewer, notes=True)
+    if viewer.role is Role.MENTOR:
+        return BreakoutsView(
+            **base, message=round_.message, here=here, can_reuse=part.last_run() is not None,
+            groups=tuple(_group(state, round_, g, viewer, notes=round_.phase == RESULTS) for g in round_.groups),
+            unplaced=tuple(m for m in (_member(state, p, viewer) for p in round_.unplaced) if m is not None),
+            visiting=_group(state, round_, round_.visiting, viewer, notes=True) if round_.visiting else None,
+            shown=shown, laptop=round_.laptop,
+        )
+    if viewer.role is Role.PROJECTOR:
+        groups = tuple(_group(state, round_, g, viewer, notes=False) for g in round_.groups)
+        return BreakoutsView(**base, groups=groups if round_.phase != RESULTS else (), shown=shown)
+    if round_.phase == RESULTS:
+        # Back together: no group of one's own any more, only what the projector shows.
+        return BreakoutsView(**base, shown=shown)
+    pid = viewer.pid
+    group = round_.group_of(pid)
+    mine = _group(state, round_, group, viewer, notes=round_.phase == RUNNING) if group else None
+    # While choosing: every group's number and size (to pick one), no names but one's own group's.
+    sizes = tuple(GroupView(g, int(g), (), len(round_.members(g))) for g in round_.groups) if round_.choosing else ()
+    return BreakoutsView(**base, message=round_.message if round_.phase == RUNNING else "", groups=sizes,
+                         mine=mine, in_round=pid in round_.placed)
+
+
+def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
+    return {
+        "breakouts_view": view(room, viewer), "breakouts_task_max": breakouts.TASK_MAX,
+        "breakouts_message_max": breakouts.MESSAGE_MAX, "breakouts_note_max": breakouts.NOTE_MAX,
+        "breakouts_sizes": breakouts.SIZES, "breakouts_minutes_max": timer.MINUTES_MAX,
+    }
+
+
+def _now_title(state: RoomState, ref: str) -> str | None:
+    """The task, while there is something to do about the groups: choose one, work in one, or
+    look at their results (the label says which of these it is not: "Breakout groups")."""
+    round_ = state.part(breakouts.PART).active()
+    if round_ is None or not (round_.choosing or round_.phase in (RUNNING, RESULTS)):
+        return None
+    return round_.task
+
+
+def _running(state: RoomState) -> list[str]:
+    round_ = state.part(breakouts.PART).active()
+    return [""] if round_ is not None and (round_.choosing or round_.phase == RUNNING) else []
+
+
+_PARTICIPANT = frozenset({Role.PARTICIPANT})
+_MENTOR = frozenset({Role.MENTOR})
+_ALL = frozenset({"breakouts", "breakouts-console", "stage"})
+_NOW = frozenset({breakouts.BreakoutsPlanned, breakouts.ChoiceOpened, breakouts.BreakoutsStarted,
+                  breakouts.BreakoutsEnded, breakouts.BreakoutsClosed, events.ProjectorViewChanged})
+
+FEATURE = WebFeature(
+    name="breakouts",
+    cores=(breakouts.FEATURE,),
+    parsers=breakouts_commands.PARSERS,
+    regions=(
+        # Per participant: their own group and its notes, and nobody else's.
+        Region("breakouts", _PARTICIPANT, personal=True, order=4, on_pages=_PARTICIPANT, tab="breakouts"),
+        Region("breakouts-console", _MENTOR, order=7, on_pages=_MENTOR, section="breakouts"),
+    ),
+    event_regions={
+        # Planning shows in the projector control (its button) too.
+        breakouts.BreakoutsPlanned: _ALL | {"projector-control"},
+        breakouts.MemberPlaced: _ALL,
+        breakouts.ChoiceOpened: _ALL,
+        breakouts.BreakoutsStarted: _ALL,
+        breakouts.GroupsMessaged: frozenset({"breakouts", "breakouts-console"}),
+        breakouts.GroupVisited: frozenset({"breakouts-console"}),
+        breakouts.LaptopPlaced: frozenset({"breakouts-console"}),
+        # Notes: the group's phones and the console's visit; the projector shows no notes until after.
+        breakouts.GroupNoteAdded: frozenset({"breakouts", "breakouts-console"}),
+        breakouts.GroupNoteRemoved: frozenset({"breakouts", "breakouts-console"}),
+        breakouts.BreakoutsEnded: _ALL,
+        breakouts.ResultShown: _ALL,
+        breakouts.BreakoutsClosed: _ALL,
+        events.ProfileUpdated: _ALL,
+        events.SessionEnded: frozenset({"breakouts", "breakouts-console"}),
+    },
+    context=context,
+    field_labels=FIELD_LABELS,
+    projector=(ProjectorEntry("breakouts", "Breakout groups",
+                              available=lambda state: bool(state.part(breakouts.PART).rounds)),),
+    # The plan form lists who is here (so every coming and going counts: no `shows_person`).
+    presence_regions=frozenset({"breakouts-console"}),
+    tabs=(Tab("breakouts", "My group", order=15),),
+    now=(NowEntry("breakouts", "Breakout groups", tab="breakouts", item="breakouts", title=_now_title,
+                  events=_NOW, views=frozenset({"breakouts"}), running=_running, ref_of=lambda ref: ""),),
+)
