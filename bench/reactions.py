@@ -15,7 +15,12 @@ projector's running count of items at time t says how many reactions it has show
 
 Goals (docs/performance.md, `burst`): final state within 500 ms, p99 under 100 ms.
 
-    python -m bench.reactions [--people 500] [--seconds 10] [--json]
+People come from `--addresses` client addresses (default 25, twenty people per address, as a class
+behind its school's NAT): the server's per-address budget (issue 14, KRING_ADDRESS_ACTIONS_PER_S,
+50 a second) is sized for a class, so 500 people behind ONE address would see their taps refused
+beyond it; `--addresses 1` shows that.
+
+    python -m bench.reactions [--people 500] [--seconds 10] [--addresses 25] [--json]
 """
 
 from __future__ import annotations
@@ -45,14 +50,24 @@ TOTAL = re.compile(r'class="rx-counts" data-total="(\d+)"')
 PROJECTOR_LINK = re.compile(r'href="[^"]*(/p/[A-Z0-9]+/[^"]+)"')
 
 
-async def _socket(url: str, path: str, cookie: str) -> ClientConnection:
+def _address(slot: int, addresses: int) -> str:
+    """Person `slot`'s client address: people share `addresses` addresses (X-Forwarded-For, which
+    the server trusts from 127.0.0.1), as pupils of a school or guests of a venue share a NAT."""
+    i = slot % addresses
+    return f"10.67.{i // 250}.{i % 250 + 1}"
+
+
+async def _socket(url: str, path: str, cookie: str, address: str = "") -> ClientConnection:
     headers = {"Origin": url, "Cookie": cookie}
+    if address:
+        headers["X-Forwarded-For"] = address
     return await connect(url.replace("http://", "ws://", 1) + path, additional_headers=headers,
                          compression=None, proxy=None, ping_interval=None, max_size=2**24)
 
 
-async def _join(url: str, code: str, slot: int, gate: asyncio.Semaphore) -> str:
-    async with gate, httpx.AsyncClient(base_url=url, trust_env=False, timeout=60) as http:
+async def _join(url: str, code: str, slot: int, address: str, gate: asyncio.Semaphore) -> str:
+    async with gate, httpx.AsyncClient(base_url=url, trust_env=False, timeout=60,
+                                       headers={"X-Forwarded-For": address}) as http:
         form = await http.get(f"/s/{code}/join")
         token = CSRF_RE.search(form.text)
         assert token, form.status_code
@@ -72,7 +87,7 @@ async def _drain(ws: ClientConnection, sink: list[tuple[float, str]] | None) -> 
         return
 
 
-async def run(people: int, seconds: float) -> dict[str, Any]:
+async def run(people: int, seconds: float, addresses: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="kring-reactions-"))
     server = ServerProcess(tmp / "kring").start()
     try:
@@ -84,12 +99,14 @@ async def run(people: int, seconds: float) -> dict[str, Any]:
         assert link, "no projector link on the console"
         log(f"reactions: session {code}; {people} people join")
         gate = asyncio.Semaphore(16)
-        cookies = await asyncio.gather(*(_join(server.url, code, i, gate) for i in range(people)))
+        cookies = await asyncio.gather(*(_join(server.url, code, i, _address(i, addresses), gate)
+                                        for i in range(people)))
         phones: list[ClientConnection] = []
         drains: list[asyncio.Task[None]] = []
         for start in range(0, people, 25):
-            batch = await asyncio.gather(*(_socket(server.url, f"/ws/s/{code}?since=0", c)
-                                           for c in cookies[start:start + 25]))
+            batch = await asyncio.gather(*(_socket(server.url, f"/ws/s/{code}?since=0", c,
+                                                   _address(start + k, addresses))
+                                           for k, c in enumerate(cookies[start:start + 25])))
             phones.extend(batch)
             drains.extend(asyncio.create_task(_drain(ws, None)) for ws in batch)
         screen_frames: list[tuple[float, str]] = []
@@ -139,7 +156,7 @@ async def run(people: int, seconds: float) -> dict[str, Any]:
             task.cancel()
         final_ms = (arrivals[-1] - last_sent) * 1000 if len(arrivals) >= len(sent) else None
         return {
-            "people": people, "seconds": seconds, "sent": len(sent), "shown_on_projector": len(arrivals),
+            "people": people, "addresses": addresses, "seconds": seconds, "sent": len(sent), "shown_on_projector": len(arrivals),
             "console_total": totals[-1] if totals else None, "exported_total": exported,
             "exact": len(arrivals) == len(sent) == exported == (totals[-1] if totals else -1),
             "rate_per_s": round(len(sent) / seconds, 1),
@@ -159,9 +176,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--addresses", type=int, default=25,
+                        help="client addresses the people share (25: twenty people per school or venue NAT)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(run(args.people, args.seconds))
+    result = asyncio.run(run(args.people, args.seconds, max(1, args.addresses)))
     print(json.dumps(result, indent=None if args.json else 2))
 
 
