@@ -156,7 +156,8 @@ async def run(people: int, seconds: float, addresses: int) -> dict[str, Any]:
             task.cancel()
         final_ms = (arrivals[-1] - last_sent) * 1000 if len(arrivals) >= len(sent) else None
         return {
-            "people": people, "addresses": addresses, "seconds": seconds, "sent": len(sent), "shown_on_projector": len(arrivals),
+            "people": people, "addresses": addresses, "seconds": seconds, "sent": len(sent),
+            "shown_on_projector": len(arrivals),
             "console_total": totals[-1] if totals else None, "exported_total": exported,
             "exact": len(arrivals) == len(sent) == exported == (totals[-1] if totals else -1),
             "rate_per_s": round(len(sent) / seconds, 1),
