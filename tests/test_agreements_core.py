@@ -8,30 +8,14 @@ import pytest
 from realtime import agreements
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session
-
-MENTOR = Actor(Role.MENTOR)
+from realtime.events import Actor, EndSession, EraseParticipant, Role
+from tests import corekit
+from tests.corekit import CORE, MENTOR, decide, export_session, who
 
 
-def who(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
-
-
-class Log:
+class Log(corekit.Log):
     def __init__(self, *pids: str) -> None:
-        self.state, self.log = RoomState(), []  # type: RoomState, list[Stamped]
-        self.run(CreateSession("G", "en", "ACDEFGHJ", "jt", "mk"))
-        for pid in pids:
-            self.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid))
-
-    def run(self, command: Command, actor: Actor = MENTOR) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, 1.0, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
+        super().__init__(*pids, at=1.0)
 
     @property
     def part(self) -> agreements.AgreementsState:

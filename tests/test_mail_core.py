@@ -14,20 +14,14 @@ from realtime.codec import encode_event
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
-    Actor,
-    Command,
-    CreateSession,
     EndSession,
     EraseParticipant,
-    Join,
     Redacted,
-    Role,
     Stamped,
 )
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session, fold
+from tests import corekit
+from tests.corekit import CORE, MENTOR, decide, export_session, fold, who
 
-MENTOR = Actor(Role.MENTOR)
 HOUR = 3600.0
 REMIND = 24 * HOUR
 RETRY = 300.0
@@ -36,24 +30,10 @@ ZONE = ZoneInfo("Europe/Amsterdam")
 START_1 = datetime.datetime(2026, 9, 7, 19, 0, tzinfo=ZONE).timestamp()
 
 
-def who(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
 
-
-class Log:
+class Log(corekit.Log):
     def __init__(self, *pids: str, at: float = 1000.0) -> None:
-        self.state: RoomState = RoomState()
-        self.log: list[Stamped] = []
-        self.run(CreateSession("G", "nl", "ACDEFGHJ", "jt", "mk"), at=at)
-        for pid in pids:
-            self.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid), at=at)
-
-    def run(self, command: Command, actor: Actor = MENTOR, at: float = 1000.0) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, at, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
+        super().__init__(*pids, language="nl", at=at)
 
     def opt_in(self, pid: str, address: str = "", at: float = 1000.0, language: str = "en") -> Log:
         return self.run(mail.SetMailAddress(address or f"{pid}@example.org", True, language), who(pid), at=at)

@@ -9,31 +9,20 @@ import pytest
 from realtime import materials, trajectory
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session
+from realtime.events import Actor, Command, EndSession, EraseParticipant, Role
+from tests import corekit
+from tests.corekit import CORE, MENTOR, decide, export_session
 
-MENTOR = Actor(Role.MENTOR)
 ANN = Actor(Role.PARTICIPANT, "ann")
 MB = 1_000_000
 
 
-class Log:
+class Log(corekit.Log):
     def __init__(self, *, planned: bool = True) -> None:
-        self.state: RoomState = RoomState()
-        self.log: list[Stamped] = []
-        self.run(CreateSession("G", "en", "ACDEFGHJ", "jt", "mk"))
-        self.run(Join("ann", "Ann", "room", "h-ann"), ANN)
+        super().__init__("ann")
         if planned:
             self.run(trajectory.PlanTrajectory("Starters", "Feedback", "Teachers", "3", "weekly", "hybrid",
                                                "2026-09-07"))
-
-    def run(self, command: Command, actor: Actor = MENTOR) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, 1000.0, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
 
     @property
     def part(self) -> materials.MaterialsState:

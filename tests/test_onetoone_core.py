@@ -12,36 +12,20 @@ import pytest
 from realtime import notes, onetoone, trajectory
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
+from realtime.events import Actor, Command, EndSession, EraseParticipant, Stamped
 from realtime.snapshot import Snapshots
 from realtime.state import RoomState
 from server import retention
-from tests.corekit import CORE, decide, evolve, export_session
+from tests import corekit
+from tests.corekit import CORE, MENTOR, decide, evolve, export_session, who
 
-MENTOR = Actor(Role.MENTOR)
 AMS = ZoneInfo("Europe/Amsterdam")
 # The shell's clock in these tests: 1 December 2026, 12:00 in Amsterdam.
 NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=AMS).timestamp()
 
 
-def who(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
 
-
-class Log:
-    def __init__(self, *pids: str) -> None:
-        self.state: RoomState = RoomState()
-        self.log: list[Stamped] = []
-        self.run(CreateSession("G", "en", "ACDEFGHJ", "jt", "mk"))
-        for pid in pids:
-            self.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid))
-
-    def run(self, command: Command, actor: Actor = MENTOR) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, 1000.0, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
+class Log(corekit.Log):
 
     def offer(self, sid: str, date: str = "2026-12-08", start: str = "14:00", minutes: str = "30",
               mode: str = "room", place: str = "Room 2.14") -> Log:

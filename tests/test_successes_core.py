@@ -9,32 +9,15 @@ import pytest
 from realtime import successes
 from realtime.erasure import redaction_plan
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, EraseParticipant, Join, Role, Stamped
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session
+from realtime.events import Command, EndSession, EraseParticipant
+from tests import corekit
+from tests.corekit import CORE, MENTOR, decide, export_session, who
 
-MENTOR = Actor(Role.MENTOR)
 GROUP, MENTOR_ONLY = successes.GROUP, successes.MENTOR_ONLY
 
 
-def who(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
 
-
-class Log:
-    def __init__(self, *pids: str) -> None:
-        self.state: RoomState = RoomState()
-        self.log: list[Stamped] = []
-        self.run(CreateSession("G", "en", "ACDEFGHJ", "jt", "mk"))
-        for pid in pids:
-            self.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid))
-
-    def run(self, command: Command, actor: Actor = MENTOR, at: float = 1000.0) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, at, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
+class Log(corekit.Log):
 
     @property
     def part(self) -> successes.SuccessesState:
