@@ -30,7 +30,8 @@ from types import MappingProxyType
 from realtime.errors import Dangling, Rejected
 from realtime.events import Command, Event
 from realtime.text import clean_line, one_of
-from realtime.wall.model import COLOURS, COLUMN_NAME_MAX
+from realtime.wall.model import COLOURS as COLOURS  # the wall's colours, named here for the views
+from realtime.wall.model import COLUMN_NAME_MAX
 
 COLUMNS_MAX = 4
 COLUMN_MAX = COLUMN_NAME_MAX
@@ -42,9 +43,10 @@ DEFAULT_COLUMN = "Our result"  # the one column of a round planned without title
 DEFAULT_COLOUR = COLOURS[0]
 
 REASONS: Mapping[str, str] = {
-    "breakouts_notes_full": "Your group's notes are full (at most {max}).",
-    "breakouts_note_not_found": "That note does not exist (any more).",
-    "breakouts_note_not_yours": "You can only take back your own notes.",
+    "breakouts_notes_full": "Your group's wall is full (at most {max} post-its).",
+    # The same words as the big wall's (realtime/wall/model.py), and so the same translations.
+    "breakouts_note_not_found": "That post-it does not exist (any more).",
+    "breakouts_note_not_yours": "You can only change your own post-its.",
     "breakouts_dot_other_group": "You can only put dots on your own group's post-its.",
     "breakouts_columns_full": "A group wall has at most {max} columns.",
 }

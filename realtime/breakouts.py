@@ -517,7 +517,7 @@ def _participant(state: RoomState, command: Command, actor: Actor) -> list[Event
     return breakout_wall.decide(round_.round, round_.columns, round_.notes, round_.group_of(me.pid), me.pid, command)
 
 
-_PARTICIPANT_COMMANDS = (ChooseGroup, *breakout_wall.COMMANDS)
+_PARTICIPANT_COMMANDS: tuple[type[Command], ...] = (ChooseGroup, *breakout_wall.COMMANDS)
 
 
 def end_running(state: RoomState) -> list[Event]:
