@@ -47,7 +47,7 @@ REASONS: Mapping[str, str] = {
     # The same words as the big wall's (realtime/wall/model.py), and so the same translations.
     "breakouts_note_not_found": "That post-it does not exist (any more).",
     "breakouts_note_not_yours": "You can only change your own post-its.",
-    "breakouts_dot_other_group": "You can only put dots on your own group's post-its.",
+    "breakouts_dot_other_group": "You can only vote on the post-its of your own group.",
     "breakouts_columns_full": "A group wall has at most {max} columns.",
 }
 
