@@ -96,6 +96,11 @@ def test_a_group_wall_stays_in_its_group_until_the_results(client: TestClient) -
         for jar in s:
             s[jar].until_in("breakouts", "Two more minutes")
         mentor.until_in("breakouts-console", "Two more minutes")
+        # The projector draws the groups anew (away and back): still no post-it in it.
+        mentor.ok(cmd="projector", view="join", ref="")
+        mentor.ok(cmd="projector", view="breakouts", ref="")
+        screen.until_in("stage", 'class="projector-join"')
+        screen.until_in("stage", "In breakout groups")
         for who, sock in (("cy", s["cy"]), ("di", s["di"]), ("mentor", mentor), ("screen", screen)):
             seen = "".join(sock.frames[start[who]:])
             for text in ("Secret of group one", "Second thought", TOP, "first draft"):
