@@ -112,8 +112,12 @@ async def test_a_group_wall_on_the_phone_the_console_and_the_projector(new_conte
     assert ada_group != pia_group
     partner = bram if await group_number(bram, words) == ada_group else cas
     other = cas if partner is bram else bram
-    # Everything the other group's pages and the projector get from now on.
+    # Every frame the other group's pages and the projector get from now on (on a new socket: a
+    # reload, as a phone that wakes up would).
     watched = {"pia": record_frames(pia), "other": record_frames(other), "projector": record_frames(projector)}
+    for page in (pia, other, projector):
+        await page.reload()
+        await wait_live(page)
 
     card = ada.locator("#breakouts")
     await expect(card).to_be_in_viewport()
@@ -162,6 +166,8 @@ async def test_a_group_wall_on_the_phone_the_console_and_the_projector(new_conte
     await expect(card.locator(".bo-postit", has_text=SECRET + "!")).to_have_class(re.compile(r"\bnote-green\b"))
     await expect(partner.locator("#breakouts .bo-postit", has_text=SECRET + "!")).to_have_count(1)
     await assert_thumb_sized(ada)
+    # The card's top just below the sticky tabs, for the screenshot.
+    await ada.evaluate("() => { document.querySelector('#breakouts').scrollIntoView(); scrollBy(0, -70); }")
     await shot(ada, f"breakout-wall-phone-{lang}")
     await axe_check(ada)
     await axe_check(partner)
