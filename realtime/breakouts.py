@@ -19,18 +19,22 @@ A round goes through phases: planning -> running -> results -> (closed).
   group stay with the mentor). It may set and start the room's timer (realtime/timer.py: its own
   events, so the countdown shows everywhere as usual; bringing everyone back clears it). The
   mentor may send one message to every group (a new one replaces it) and visit one group (the
-  console then shows that group's notes as they are written). Members add short notes to their
-  own group's notes and take their own back.
+  console then shows that group's wall as it is written). Each group has a wall of its own, with
+  the round's columns: members add post-its, change and take back their own, and put dots on the
+  group's post-its (the rules: realtime/breakout_wall.py).
 - Results. "Bring everyone back" ends the groups, puts the results on the projector and shows the
-  first group's notes; the mentor steps to the next or previous group. Closing the round keeps it
-  (for the export, and for "the same groups as last time" in a later session of the trajectory).
+  first group's wall (each column's post-its, most dots first); the mentor steps to the next or
+  previous group. Closing the round keeps it (for the export, and for "the same groups as last
+  time" in a later session of the trajectory).
+  Ending the session (or the trajectory's session) while the groups run brings everyone back in
+  the same step (`end_running`): a round never runs on in a session that is over.
 
-Membership is one `MemberPlaced` event per person (not a list in one event), and a note names its
-author: "delete my data" takes a person out of every group and takes their notes with them, and
-the log still folds (realtime/erasure.py). Who sees what is the web layer's (web/breakouts_view.py):
-a participant sees only their own group's notes while the groups run; after that only the group
-the projector shows. Nothing in a person's presence or hand changes: someone in a group is still
-here and the queue works as before.
+Membership is one `MemberPlaced` event per person (not a list in one event), and a post-it (and a
+dot) names its author: "delete my data" takes a person out of every group and takes their post-its
+and dots with them, and the log still folds (realtime/erasure.py). Who sees what is the web
+layer's (web/breakouts_view.py): a participant sees only their own group's wall while the groups
+run; after that only the group the projector shows. Nothing in a person's presence or hand
+changes: someone in a group is still here and the queue works as before.
 """
 
 from __future__ import annotations
@@ -42,7 +46,18 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from realtime import timer
+from realtime import breakout_wall, timer
+
+# The group wall's commands, events and post-its are part of a round: named here too (re-exported).
+from realtime.breakout_wall import AddGroupNote as AddGroupNote
+from realtime.breakout_wall import DotGroupNote as DotGroupNote
+from realtime.breakout_wall import EditGroupNote as EditGroupNote
+from realtime.breakout_wall import GroupNoteAdded as GroupNoteAdded
+from realtime.breakout_wall import GroupNoteDotted as GroupNoteDotted
+from realtime.breakout_wall import GroupNoteEdited as GroupNoteEdited
+from realtime.breakout_wall import GroupNoteRemoved as GroupNoteRemoved
+from realtime.breakout_wall import Note
+from realtime.breakout_wall import RemoveGroupNote as RemoveGroupNote
 from realtime.errors import Dangling, Forbidden, Rejected
 from realtime.events import Actor, Command, Event, ProjectorViewChanged, Role, Stamped
 from realtime.feature import CoreFeature, Part
@@ -58,8 +73,8 @@ MODES = ("random", "remote", "hand", "choice", "same")
 PEOPLE_MAX = 200  # ids one plan may carry: far above any group this tool is for
 TASK_MAX = 120
 MESSAGE_MAX = 300
-NOTE_MAX = 300
-NOTES_MAX = 40  # per group
+NOTE_MAX = breakout_wall.NOTE_MAX
+NOTES_MAX = breakout_wall.NOTES_MAX  # per group
 ROUNDS_MAX = 50  # kept rounds in one room (a trajectory): bounded
 ID_MAX = 32
 SEED_MIN, SEED_MAX = 16, 128
@@ -78,23 +93,12 @@ REASONS: Mapping[str, str] = {
     "breakouts_not_in_group": "You are not in a breakout group.",
     "breakouts_choice_closed": "Choosing a group is not open.",
     "breakouts_no_last": "There are no groups from last time to use again.",
-    "breakouts_notes_full": "Your group's notes are full (at most {max}).",
-    "breakouts_note_not_found": "That note does not exist (any more).",
-    "breakouts_note_not_yours": "You can only take back your own notes.",
+    **breakout_wall.REASONS,
     "breakouts_full": "There is no room for more breakout rounds (at most {max}).",
 }
 
 
 # ---------------------------------------------------------------- state
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    note: str
-    group: str
-    author: str  # pid; never shown to anyone but the author themself (their "take back")
-    text: str
-    at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,7 @@ class Round:
     started_at: float | None = None
     ended_at: float | None = None
     timed: bool = False  # started with the room's timer (bring-back clears it)
+    columns: tuple[str, ...] = ()  # the titles of each group wall's columns; () one default column
 
     def members(self, group: str) -> list[str]:
         return [pid for pid, g in self.placed.items() if g == group]
@@ -129,6 +134,15 @@ class Round:
 
     def notes_of(self, group: str) -> list[Note]:
         return [n for n in self.notes.values() if n.group == group]
+
+    @property
+    def column_ids(self) -> tuple[str, ...]:
+        return breakout_wall.column_ids(self.columns)
+
+    def column_title(self, column: str) -> str:
+        """The title the mentor gave `column` ("" for the default column of a round without)."""
+        index = int(column) - 1 if column.isdigit() else -1
+        return self.columns[index] if 0 <= index < len(self.columns) else ""
 
     @property
     def unplaced(self) -> list[str]:
@@ -252,6 +266,7 @@ class PlanBreakouts(Command):
     size: str
     task: str
     seed: str  # random, from the shell
+    columns: tuple[str, ...] = ()  # titles of the group walls' columns (empty ones are left out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,17 +306,6 @@ class PlaceLaptop(Command):
 
 
 @dataclass(frozen=True, slots=True)
-class AddGroupNote(Command):
-    note: str  # new id, from the shell
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class RemoveGroupNote(Command):
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
 class BringBack(Command):
     pass
 
@@ -318,7 +322,7 @@ class CloseBreakouts(Command):
 
 COMMANDS: tuple[type[Command], ...] = (
     PlanBreakouts, MovePerson, OpenChoice, ChooseGroup, StartBreakouts, MessageGroups, VisitGroup,
-    PlaceLaptop, AddGroupNote, RemoveGroupNote, BringBack, ShowResult, CloseBreakouts,
+    PlaceLaptop, *breakout_wall.COMMANDS, BringBack, ShowResult, CloseBreakouts,
 )
 
 
@@ -332,6 +336,7 @@ class BreakoutsPlanned(Event):
     mode: str
     size: int
     groups: int
+    columns: tuple[str, ...] = ()  # rounds planned before group walls had none: one default column
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,21 +377,6 @@ class LaptopPlaced(Event):
 
 
 @dataclass(frozen=True, slots=True)
-class GroupNoteAdded(Event):
-    round: str
-    note: str
-    group: str
-    pid: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class GroupNoteRemoved(Event):
-    round: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
 class BreakoutsEnded(Event):
     round: str
 
@@ -404,7 +394,7 @@ class BreakoutsClosed(Event):
 
 EVENTS: tuple[type[Event], ...] = (
     BreakoutsPlanned, MemberPlaced, ChoiceOpened, BreakoutsStarted, GroupsMessaged, GroupVisited,
-    LaptopPlaced, GroupNoteAdded, GroupNoteRemoved, BreakoutsEnded, ResultShown, BreakoutsClosed,
+    LaptopPlaced, *breakout_wall.EVENTS, BreakoutsEnded, ResultShown, BreakoutsClosed,
 )
 
 
@@ -450,6 +440,7 @@ def _plan(state: RoomState, command: PlanBreakouts) -> list[Event]:
     mode = one_of(command.mode, "breakouts_mode", MODES)
     size = int(one_of(command.size, "breakouts_size", SIZES))
     task = clean_line(command.task, "breakouts_task", TASK_MAX)
+    columns = breakout_wall.plan_columns(command.columns)
     if not isinstance(command.people, tuple) or len(command.people) > PEOPLE_MAX:
         raise Rejected("bad_message")
     people = list(dict.fromkeys(p for p in command.people if isinstance(p, str) and p in state.participants))
@@ -480,7 +471,7 @@ def _plan(state: RoomState, command: PlanBreakouts) -> list[Event]:
     result: list[Event] = []
     if active is not None:  # a round planned (or showing results) and not run yet is replaced
         result.append(BreakoutsClosed(active.round))
-    result.append(BreakoutsPlanned(rid, task, mode, size, count))
+    result.append(BreakoutsPlanned(rid, task, mode, size, count, columns))
     result.extend(MemberPlaced(rid, pid, group) for pid, group in assigned)
     if mode == "choice":
         result.append(ChoiceOpened(rid, True))
@@ -523,26 +514,23 @@ def _participant(state: RoomState, command: Command, actor: Actor) -> list[Event
             raise Rejected("breakouts_group_full", max=round_.size)
         return [MemberPlaced(round_.round, me.pid, group)]
     round_ = _active(state, RUNNING)
-    if isinstance(command, AddGroupNote):
-        group = round_.group_of(me.pid)
-        if not group:
-            raise Rejected("breakouts_not_in_group")
-        nid = _new_id(command.note, round_.notes)
-        text = clean_line(command.text, "breakouts_note", NOTE_MAX)
-        if len(round_.notes_of(group)) >= NOTES_MAX:
-            raise Rejected("breakouts_notes_full", max=NOTES_MAX)
-        return [GroupNoteAdded(round_.round, nid, group, me.pid, text)]
-    if isinstance(command, RemoveGroupNote):
-        found = round_.notes.get(command.note) if isinstance(command.note, str) else None
-        if found is None:
-            raise Rejected("breakouts_note_not_found")
-        if found.author != me.pid:
-            raise Rejected("breakouts_note_not_yours")
-        return [GroupNoteRemoved(round_.round, found.note)]
-    raise Rejected("unknown_command")
+    return breakout_wall.decide(round_.round, round_.columns, round_.notes, round_.group_of(me.pid), me.pid, command)
 
 
-_PARTICIPANT_COMMANDS = (ChooseGroup, AddGroupNote, RemoveGroupNote)
+_PARTICIPANT_COMMANDS: tuple[type[Command], ...] = (ChooseGroup, *breakout_wall.COMMANDS)
+
+
+def end_running(state: RoomState) -> list[Event]:
+    """What ending the session does to breakout groups that still run: it brings everyone back
+    (the results stay for the summary and the export) and clears the groups' timer. Nothing when
+    no groups run. The projector is left as the mentor has it: the session is over."""
+    round_ = state.part(PART).active()
+    if round_ is None or round_.phase != RUNNING:
+        return []
+    result: list[Event] = [BreakoutsEnded(round_.round)]
+    if round_.timed and state.part(timer.PART).set:
+        result.append(timer.TimerCleared())
+    return result
 
 
 def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:  # noqa: C901 (one branch per command)
@@ -619,7 +607,8 @@ def _with(state: BreakoutsState, round_: Round, current: str | None = None) -> B
 def _fold(state: BreakoutsState, event: Event, at: float) -> BreakoutsState:  # noqa: C901 (one branch per event)
     if isinstance(event, BreakoutsPlanned):
         groups = tuple(str(i + 1) for i in range(event.groups))
-        return _with(state, Round(event.round, event.task, event.mode, event.size, groups), event.round)
+        planned = Round(event.round, event.task, event.mode, event.size, groups, columns=tuple(event.columns))
+        return _with(state, planned, event.round)
     found = state.rounds.get(getattr(event, "round", ""))
     if found is None:
         raise Dangling(f"{type(event).__name__} on a breakout round that is gone")
@@ -639,16 +628,8 @@ def _fold(state: BreakoutsState, event: Event, at: float) -> BreakoutsState:  # 
         return _with(state, replace(found, visiting=event.group))
     if isinstance(event, LaptopPlaced):
         return _with(state, replace(found, laptop=event.group))
-    if isinstance(event, GroupNoteAdded):
-        notes = dict(found.notes)
-        notes[event.note] = Note(event.note, event.group, event.pid, event.text, at)
-        return _with(state, replace(found, notes=MappingProxyType(notes)))
-    if isinstance(event, GroupNoteRemoved):
-        if event.note not in found.notes:
-            raise Dangling("GroupNoteRemoved of a note that is gone")
-        notes = dict(found.notes)
-        del notes[event.note]
-        return _with(state, replace(found, notes=MappingProxyType(notes)))
+    if isinstance(event, breakout_wall.EVENTS):
+        return _with(state, replace(found, notes=breakout_wall.fold(found.notes, event, at)))
     if isinstance(event, BreakoutsEnded):
         return _with(state, replace(found, phase=RESULTS, ended_at=at, visiting="", showing=0))
     if isinstance(event, ResultShown):
@@ -667,8 +648,11 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
 
 
 def export(state: RoomState) -> Any:
-    """Every round that ran: the task, each group's members (names) and notes (the text; notes
-    are the group's result, so no author). Rounds that never started hold nothing worth keeping."""
+    """Every round that ran: the task, each group's members (names) and its wall: the columns with
+    their post-its (text, colour, dots), most dots first, and "notes" (every post-it's text, as
+    before group walls). Post-its are the group's result, so no author and no dotter. Rounds that
+    never started hold nothing worth keeping. A column without a title is the default one
+    (`breakout_wall.DEFAULT_COLUMN`)."""
     names = {pid: p.name for pid, p in state.participants.items()}
     rounds = []
     for r in state.part(PART).rounds.values():
@@ -680,8 +664,14 @@ def export(state: RoomState) -> Any:
             "started_at": r.started_at,
             "ended_at": r.ended_at,
             "message": r.message,
+            "columns": [r.column_title(c) or breakout_wall.DEFAULT_COLUMN for c in r.column_ids],
             "groups": [{"number": int(g), "members": [names[p] for p in r.members(g) if p in names],
-                        "notes": [n.text for n in r.notes_of(g)]} for g in r.groups],
+                        "notes": [n.text for n in r.notes_of(g)],
+                        "wall": [{"title": r.column_title(c) or breakout_wall.DEFAULT_COLUMN,
+                                  "postits": [{"text": n.text, "colour": n.colour, "dots": len(n.dots)}
+                                              for n in breakout_wall.by_dots(
+                                                  [n for n in r.notes_of(g) if n.column == c])]}
+                                 for c in r.column_ids]} for g in r.groups],
         })
     return {"rounds": rounds}
 
@@ -700,8 +690,7 @@ FEATURE = CoreFeature(
         GroupsMessaged: (),
         GroupVisited: (),
         LaptopPlaced: (),
-        GroupNoteAdded: ("pid",),
-        GroupNoteRemoved: (),
+        **breakout_wall.PERSONAL,
         BreakoutsEnded: (),
         ResultShown: (),
         BreakoutsClosed: (),
@@ -710,7 +699,7 @@ FEATURE = CoreFeature(
     export=export,
     reasons=REASONS,
     projector_views=("breakouts",),
-    # An author's erasure takes their notes, and with them the taking back of those notes.
+    # An author's erasure takes their post-its, and with them every change, dot or taking back.
     creates={GroupNoteAdded: "note"},
     refers=("note",),
 )

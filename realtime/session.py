@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from realtime import limits
+from realtime import breakouts, limits
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
     SESSION_COMMANDS,
@@ -106,7 +106,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:  # 
         return [] if language == state.language else [LanguageChanged(language)]
     if isinstance(command, EndSession):
         require_mentor(actor)
-        return [] if state.ended else [SessionEnded()]
+        # Breakout groups that still run are brought back first: nothing runs on after the end.
+        return [] if state.ended else [*breakouts.end_running(state), SessionEnded()]
     if isinstance(command, ReissueLink):
         require_mentor(actor)
         if command.pid not in state.participants:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from realtime import breakouts
 from realtime.errors import Rejected
 from realtime.events import Actor, Command, Event, Stamped
 from realtime.feature import CoreFeature, Part
@@ -336,7 +337,7 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
             raise Rejected("trajectory_session_cancelled")
         events: list[Event] = []
         if trajectory.running:  # starting the next one closes the one that runs
-            events.append(TrajectorySessionEnded(trajectory.current))
+            events += [*breakouts.end_running(state), TrajectorySessionEnded(trajectory.current)]
         events.append(TrajectorySessionStarted(number))
         return events
     if isinstance(command, CancelTrajectorySession):
@@ -353,7 +354,8 @@ def decide(state: RoomState, command: Command, actor: Actor) -> list[Event]:
     if isinstance(command, EndTrajectorySession):
         if not trajectory.running:
             return []
-        return [TrajectorySessionEnded(trajectory.current)]
+        # Breakout groups that still run are brought back: a round never outlasts its session.
+        return [*breakouts.end_running(state), TrajectorySessionEnded(trajectory.current)]
     raise Rejected("unknown_command")
 
 

@@ -130,15 +130,15 @@ def test_each_group_sees_only_its_own_notes_in_every_roles_raw_frames(client: Te
         note_id = re.search(r'name="note" value="([^"]+)"', s[writers["1"]].until_in("breakouts", "Take back"))
         assert note_id
         s[other].send(cmd="breakouts_unnote", note=note_id.group(1))
-        assert "You can only take back your own notes." in s[other].done()
+        assert "You can only change your own post-its." in s[other].done()
         # A mentor-only command from a participant, raw: refused, nothing stored.
         for cmd in ("breakouts_visit", "breakouts_message", "breakouts_back", "breakouts_move"):
             s["cy"].send(cmd=cmd, group="1", text="x", pid=ids["cy"])
             assert "Only the mentor can do that." in s["cy"].done()
-        # The mentor visits group 2: the console shows its notes, and only those.
+        # The mentor visits group 2: the console shows its wall, and only that.
         marks = {name: len(sock.frames) for name, sock in s.items()}
         mentor.ok(cmd="breakouts_visit", group="2")
-        visit = mentor.until_in("breakouts-console", "Notes of group 2")
+        visit = mentor.until_in("breakouts-console", "Wall of group 2")
         assert "Secret of group 2" in visit and "Secret of group 1" not in visit
         mentor.ok(cmd="breakouts_message", text="Five more minutes")
         for jar in names:
@@ -153,14 +153,14 @@ def test_each_group_sees_only_its_own_notes_in_every_roles_raw_frames(client: Te
         assert "Secret of group 1 &lt;b&gt;bold&lt;/b&gt;" in shown and "Secret of group 2" not in shown
         for jar in names:
             card = s[jar].until_in("breakouts", "Result of group 1")
-            assert "Your group" not in card and "Our notes" not in card and "Secret of group 2" not in card
+            assert "Your group" not in card and "Our wall" not in card and "Secret of group 2" not in card
         mentor.ok(cmd="breakouts_result", step="next")
         assert "Secret of group 2" in screen.until_in("stage", "Result of group 2")
         assert "Secret of group 2" in s[writers["1"]].until_in("breakouts", "Result of group 2")
         # After bring-back no frame gave a phone its own group again.
         for jar in names:
             for copy in regions("".join(s[jar].frames[marks[jar]:]), "breakouts"):
-                assert "Your group" not in copy and "Add to our notes" not in copy, jar
+                assert "Your group" not in copy and "Write a post-it" not in copy, jar
         # The now banner names the task once, under the label once.
         now = [c for c in regions("".join(s["ann"].frames), "now") if "Breakout groups" in c][-1]
         title = re.search(r'<h2 id="now-title"[^>]*>(.*?)</h2>', now, re.S)
@@ -200,9 +200,13 @@ def test_bad_input_is_refused_in_the_users_language_and_nothing_is_stored(client
         after = len(stored(settings, code))
         assert after > before
         ann.send(cmd="breakouts_note", text="x" * 301)
-        assert "Aantekening voor je groepje mag hoogstens 300 tekens lang zijn." in refusal(ann)
+        assert "Jouw post-it mag hoogstens 300 tekens lang zijn." in refusal(ann)
         ann.send(cmd="breakouts_note", text="   ")
-        assert "Aantekening voor je groepje is verplicht." in refusal(ann)
+        assert "Jouw post-it is verplicht." in refusal(ann)
+        ann.send(cmd="breakouts_note", text="ok", column="2", colour="yellow")  # this round has one column
+        assert "Kolom" in refusal(ann)
+        ann.send(cmd="breakouts_note", text="ok", column="1", colour="<b>black")
+        assert "Kleur" in refusal(ann)
         ann.send(cmd="breakouts_choose", group="1")
         assert "Een groepje kiezen kan nu niet." in refusal(ann)
         assert len(stored(settings, code)) == after  # nothing stored for any of these

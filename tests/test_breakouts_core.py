@@ -406,7 +406,9 @@ def test_every_event_goes_through_the_codec_and_a_snapshot() -> None:
     for pid, g in (("bo", "1"), ("cy", "2"), ("di", "2"), ("ed", "3"), ("fay", "3")):
         room.run(MovePerson(pid, g))
     room.run(StartBreakouts("3"))
-    room.note("ann", "n")
+    nid = room.note("ann", "n")
+    room.run(breakouts.EditGroupNote(nid, "m", "pink", "1"), actor("ann"))
+    room.run(breakouts.DotGroupNote(nid, True), actor("ann"))
     room.run(MessageGroups("m"))
     room.run(VisitGroup("1"))
     room.run(BringBack())

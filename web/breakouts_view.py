@@ -1,18 +1,20 @@
 """The web side of breakout groups: a participant's own group (its members, the task, the mentor's
-message and the group's notes), the mentor's console (plan, move, start, message, visit, bring
+message and the group's wall), the mentor's console (plan, move, start, message, visit, bring
 back, step through the results) and the projector (who is in which group while they run; one
 group's result at a time after).
 
 Privacy lives in `view` (realtime/breakouts.py says why):
-- a participant gets their own group only: its members and, while the groups run, its notes.
-  Other groups show as numbers and sizes at most (to choose one), never their members' notes;
+- a participant gets their own group only: its members and, while the groups run, its wall.
+  Other groups show as numbers and sizes at most (to choose one), never their post-its;
   after "bring back" a phone shows no group any more, only the result the projector shows;
-- the mentor gets every group's members, the notes of the group they visit while the groups run,
+- the mentor gets every group's members, the wall of the group they visit while the groups run,
   and every result after;
 - the projector gets the groups and their members while they run (so that people in the room find
-  each other), no notes; after that the one result the mentor steps to.
-Nobody gets a note's author: notes are the group's result. A participant's copy only marks which
-notes are their own (to take them back).
+  each other), no post-its; after that the one result the mentor steps to.
+Nobody gets a post-it's author or who put a dot on it: the wall is the group's result. A
+participant's copy only marks which post-its are their own (to change them) and which have their
+dot (to take it back). While the groups run a wall keeps the order it was written in (a post-it
+does not jump away under a thumb); the results put the most dots first.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import breakouts, events, timer
+from realtime import breakout_wall, breakouts, events, timer
 from realtime.breakouts import RESULTS, RUNNING, Round
 from realtime.events import Role
 from realtime.room import Room
@@ -37,7 +39,9 @@ FIELD_LABELS: Mapping[str, str] = {
     "breakouts_group": "Group",
     "breakouts_person": "Person",
     "breakouts_message": "Message to every group",
-    "breakouts_note": "Note for your group",
+    "breakouts_note": "Your post-it",
+    "breakouts_column": "Column",
+    "breakouts_colour": "Colour",
     "breakouts_step": "Step",
 }
 
@@ -55,6 +59,17 @@ class NoteView:
     note: str
     text: str
     mine: bool = False  # the viewer wrote it (a participant's copy only)
+    colour: str = breakout_wall.DEFAULT_COLOUR
+    column: str = breakout_wall.FIRST
+    dots: int = 0
+    dotted: bool = False  # the viewer's dot is on it (a participant's copy only)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnView:
+    cid: str
+    title: str  # "" for the default column (the template says "Our result" in the reader's language)
+    notes: tuple[NoteView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +80,7 @@ class GroupView:
     size: int
     notes: tuple[NoteView, ...] = ()  # filled only for whoever may see them
     laptop: bool = False  # the room laptop is in this group (the mentor's copy)
+    columns: tuple[ColumnView, ...] = ()  # its wall: `notes` by column (empty when `notes` is)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,8 @@ class BreakoutsView:
     here: tuple[MemberView, ...] = ()
     can_reuse: bool = False
     laptop: str = ""
+    # The round's columns (id, title; "" the default one), for the write and change forms.
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 def _member(state: RoomState, pid: str, viewer: Viewer) -> MemberView | None:
@@ -96,11 +114,27 @@ def _member(state: RoomState, pid: str, viewer: Viewer) -> MemberView | None:
     return MemberView(pid, person.name, person.location, is_me=pid == viewer.pid)
 
 
+def _note(note: breakout_wall.Note, viewer: Viewer) -> NoteView:
+    me = viewer.pid if viewer.role is Role.PARTICIPANT else ""
+    return NoteView(note.note, note.text, mine=bool(me) and note.author == me, colour=note.colour,
+                    column=note.column, dots=len(note.dots), dotted=bool(me) and me in note.dots)
+
+
 def _group(state: RoomState, round_: Round, group: str, viewer: Viewer, *, notes: bool) -> GroupView:
     members = tuple(m for m in (_member(state, p, viewer) for p in round_.members(group)) if m is not None)
-    shown = tuple(NoteView(n.note, n.text, mine=bool(viewer.pid) and n.author == viewer.pid)
-                  for n in round_.notes_of(group)) if notes else ()
-    return GroupView(group, int(group), members, len(members), shown, laptop=round_.laptop == group)
+    written = round_.notes_of(group) if notes else []
+    if round_.phase == RESULTS:
+        written = breakout_wall.by_dots(written)
+    shown = tuple(_note(n, viewer) for n in written)
+    ids = round_.column_ids
+
+    def in_column(n: NoteView, c: str) -> bool:
+        # A post-it in a column the round does not have (it cannot happen today) shows in the first.
+        return n.column == c or (c == ids[0] and n.column not in ids)
+
+    columns = tuple(ColumnView(c, round_.column_title(c), tuple(n for n in shown if in_column(n, c)))
+                    for c in ids) if notes else ()
+    return GroupView(group, int(group), members, len(members), shown, laptop=round_.laptop == group, columns=columns)
 
 
 def view(room: Room, viewer: Viewer) -> BreakoutsView:
@@ -116,6 +150,7 @@ def view(room: Room, viewer: Viewer) -> BreakoutsView:
     base: dict[str, Any] = {
         "phase": round_.phase, "task": round_.task, "mode": round_.mode, "size": round_.size,
         "choosing": round_.choosing, "count": len(round_.groups), "showing": round_.showing,
+        "columns": tuple((c, round_.column_title(c)) for c in round_.column_ids),
     }
     shown = None
     if round_.phase == RESULTS and round_.groups:
@@ -147,6 +182,8 @@ def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {
         "breakouts_view": view(room, viewer), "breakouts_task_max": breakouts.TASK_MAX,
         "breakouts_message_max": breakouts.MESSAGE_MAX, "breakouts_note_max": breakouts.NOTE_MAX,
+        "breakouts_columns_max": breakout_wall.COLUMNS_MAX, "breakouts_column_max": breakout_wall.COLUMN_MAX,
+        "breakouts_colours": breakout_wall.COLOURS,
         "breakouts_sizes": breakouts.SIZES, "breakouts_minutes_max": timer.MINUTES_MAX,
     }
 
@@ -189,9 +226,9 @@ FEATURE = WebFeature(
         breakouts.GroupsMessaged: frozenset({"breakouts", "breakouts-console"}),
         breakouts.GroupVisited: frozenset({"breakouts-console"}),
         breakouts.LaptopPlaced: frozenset({"breakouts-console"}),
-        # Notes: the group's phones and the console's visit; the projector shows no notes until after.
-        breakouts.GroupNoteAdded: frozenset({"breakouts", "breakouts-console"}),
-        breakouts.GroupNoteRemoved: frozenset({"breakouts", "breakouts-console"}),
+        # The group walls: the group's phones and the console's visit; the projector shows none of
+        # them until after "bring back".
+        **{kind: frozenset({"breakouts", "breakouts-console"}) for kind in breakout_wall.EVENTS},
         breakouts.BreakoutsEnded: _ALL,
         breakouts.ResultShown: _ALL,
         breakouts.BreakoutsClosed: _ALL,

@@ -1,7 +1,7 @@
 """Breakout groups in real browsers, in English and in Dutch: the mentor splits two phones in the
 room (390x844) and two remote laptops into groups of two at random, room and remote mixed; moves
 someone out and back (a group of one cannot start); starts them with the timer; a phone writes its
-group's note, which the other group does not see; the mentor visits that group, sends a message to
+group's post-it, which the other group does not see; the mentor visits that group, sends a message to
 every group and brings everyone back; the projector (1920x1080) shows each group's result, one by
 one, and no phone shows a group of its own any more. axe-core on every view; screenshots in
 $KRING_SHOTS when set."""
@@ -31,19 +31,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXTS = {
     "en": {"task": "What the groups do", "make": "Make the groups", "size": "Group size", "two": "at most 2",
-           "yours": "Your group: group", "start": "Start the groups", "add": "Add to our notes", "add_btn": "Add",
+           "yours": "Your group: group", "start": "Start the groups", "add": "Your post-it", "add_btn": "Add post-it",
            "message": "Message to every group", "send": "Send to every group", "back": "Bring everyone back",
            "result": "Result of group", "next": "Next group", "open": "Open projector view",
            "running": "In breakout groups", "label": "Breakout groups", "small": "Every group needs at least 2",
-           "visit": "Visit group", "notes_of": "Notes of group", "no_group": "In no group", "move": "Move",
+           "visit": "Visit group", "notes_of": "Wall of group", "no_group": "In no group", "move": "Move",
            "move_to": "Move Cas Remote to"},
     "nl": {"task": "Wat de groepjes doen", "make": "Maak de groepjes", "size": "Grootte van een groepje",
            "two": "hoogstens 2", "yours": "Jouw groepje: groepje", "start": "Start de groepjes",
-           "add": "Toevoegen aan onze aantekeningen", "add_btn": "Toevoegen", "message": "Bericht aan elk groepje",
+           "add": "Jouw post-it", "add_btn": "Post-it plakken", "message": "Bericht aan elk groepje",
            "send": "Naar elk groepje sturen", "back": "Haal iedereen terug", "result": "Resultaat van groepje",
            "next": "Volgend groepje", "open": "Beamerweergave openen", "running": "In groepjes",
            "label": "Groepjes", "small": "Elk groepje heeft minstens 2", "visit": "Groepje", "notes_of":
-           "Aantekeningen van groepje", "no_group": "In geen groepje", "move": "Verplaatsen",
+           "Muur van groepje", "no_group": "In geen groepje", "move": "Verplaatsen",
            "move_to": "Cas Remote verplaatsen naar"},
 }
 
@@ -120,13 +120,13 @@ async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(
     ada_group = await group_number(ada, words)
     pia_group = await group_number(pia, words)
     assert ada_group != pia_group  # the two room people are in different groups
-    await card.get_by_label(words["add"]).fill("Ask the <client> first")
+    await card.locator("#bo-note-text").fill("Ask the <client> first")
     await card.get_by_role("button", name=words["add_btn"], exact=True).click()
-    await expect(card.locator(".bo-note")).to_contain_text("Ask the <client> first")
-    await expect(card.get_by_label(words["add"])).to_have_value("")
+    await expect(card.locator(".bo-postit")).to_contain_text("Ask the <client> first")
+    await expect(card.locator("#bo-note-text")).to_have_value("")
     partner = bram if await group_number(bram, words) == ada_group else cas
     other = cas if partner is bram else bram
-    await expect(partner.locator("#breakouts .bo-note")).to_contain_text("Ask the <client> first")
+    await expect(partner.locator("#breakouts .bo-postit")).to_contain_text("Ask the <client> first")
     await expect(pia.locator("#breakouts")).not_to_contain_text("Ask the")
     await expect(other.locator("#breakouts")).not_to_contain_text("Ask the")
     await expect(projector.locator(".stage-breakouts")).not_to_contain_text("Ask the")

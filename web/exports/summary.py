@@ -1,22 +1,25 @@
 """The summary of one meeting, as a mentor would send it to the group (issue 15): what the session
 was, when (local time in the trajectory's time zone), who was in the group, the walls by title with
-their post-its and votes, the polls by question with their results, the questions asked, the action
-points and the evaluation's aggregate. Everything is read from the room's state and put in words
+their post-its and votes, each breakout group's wall (its result: the post-its by column, most
+votes first), the polls by question with their results, the questions asked, the action points
+and the evaluation's aggregate. Everything is read from the room's state and put in words
 of the session's language here; web/exports/summary_markdown.py and web/templates/summary.html
 only lay it out.
 
 Which session something belongs to: a room without a plan is one meeting (session 0) and holds
 everything. In a planned trajectory a wall is placed by the seq it was made at
 (`TrajectoryState.session_of_seq`; one prepared before the first session by its first post-it);
-polls and questions carry no seq, so they are placed by time the same way: in the last session that
-had started when the poll got its first answer (or was made, without answers) or the question was
-asked.
+polls, questions and breakout rounds carry no seq, so they are placed by time the same way: in the
+last session that had started when the poll got its first answer (or was made, without answers),
+the question was asked or the groups started.
 
 Privacy, as in the live views: hidden and deleted post-its and hidden answers are left out; a
 post-it of a blind wall that was never revealed is counted, not shown; an author's name only where
 the wall was named when it was written and still is (`wall.author_shown`); poll answers and
 evaluations never carry a name; an anonymous question has no author to show. The evaluation of a
-round that still takes answers shows its count only (`evaluation.withheld_session`).
+round that still takes answers shows its count only (`evaluation.withheld_session`). A breakout
+group's post-its never carry a name (they are the group's result); the group's members do, as on
+the projector.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from realtime import carryover, evaluation, polls, qa, trajectory, wall
+from realtime import breakout_wall, breakouts, carryover, evaluation, polls, qa, trajectory, wall
 from realtime.state import RoomState
 from web.exports.results import PollResult, Table, evaluation_table, poll_result
 from web.i18n import Language
@@ -54,6 +57,20 @@ class WallSummary:
     notes: int  # post-its shown
     left_out: str  # "2 hidden post-its left out." or "", in words
     unrevealed: str  # "5 post-its were never revealed." or ""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    number: int
+    members: tuple[str, ...]
+    columns: tuple[ColumnView, ...]  # its wall; each post-it's votes, no author
+    notes: int
+
+
+@dataclass(frozen=True, slots=True)
+class BreakoutSummary:
+    task: str
+    groups: tuple[GroupResult, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +107,7 @@ class Summary:
     action_points: tuple[str, ...]
     open_questions: tuple[str, ...]
     evaluation: EvaluationSummary | None
+    breakouts: tuple[BreakoutSummary, ...] = ()
 
 
 def sessions_to_summarize(state: RoomState) -> tuple[int, ...]:
@@ -168,6 +186,22 @@ def _wall(state: RoomState, w: wall.Wall, lang: Language) -> WallSummary:
                        "" if w.blind else left_out, unrevealed if w.blind else "")
 
 
+def _breakouts(state: RoomState, r: breakouts.Round, lang: Language) -> BreakoutSummary:
+    """One round that ran: each group's wall, column by column, the most votes first."""
+    names = {p.pid: p.name for p in state.participants.values()}
+    groups = []
+    for g in r.groups:
+        notes = breakout_wall.by_dots(r.notes_of(g))
+        columns = tuple(
+            ColumnView(r.column_title(c) or lang.t("Our result"),
+                       tuple(NoteLine(n.text, "", len(n.dots), "") for n in notes
+                             if n.column == c or (c == r.column_ids[0] and n.column not in r.column_ids)))
+            for c in r.column_ids
+        )
+        groups.append(GroupResult(int(g), tuple(names[p] for p in r.members(g) if p in names), columns, len(notes)))
+    return BreakoutSummary(r.task, tuple(groups))
+
+
 def _wall_session(traj: trajectory.TrajectoryState, w: wall.Wall) -> int:
     """The session a wall was made in; one prepared before the first session goes with the
     session of its first post-it."""
@@ -216,6 +250,10 @@ def build(state: RoomState, number: int, lang: Language) -> Summary:
         for q in sorted(state.part(qa.PART).questions.values(), key=lambda q: (-q.votes, q.asked_at))
         if q.status in qa.VISIBLE and in_session(q.asked_at)  # what the group saw
     )
+    rounds = tuple(
+        _breakouts(state, r, lang) for r in state.part(breakouts.PART).rounds.values()
+        if r.started_at is not None and in_session(r.started_at)
+    )
     carried = state.part(carryover.PART).of(number)
     date, iso, times = when(state, number, lang)
     return Summary(
@@ -230,4 +268,5 @@ def build(state: RoomState, number: int, lang: Language) -> Summary:
         action_points=carried.action_points if carried else (),
         open_questions=carried.open_questions if carried else (),
         evaluation=_evaluation(state, number, lang),
+        breakouts=rounds,
     )

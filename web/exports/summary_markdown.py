@@ -75,13 +75,29 @@ def _when(lines: list[str], summary: Summary, lang: Language) -> None:
 
 
 def _sections(lines: list[str], summary: Summary, lang: Language, level: int) -> None:
-    """What happened in the session: walls, polls, questions, action points, evaluation, with
+    """What happened in the session: walls, breakout groups, polls, questions, action points, evaluation, with
     their headings `level` deep (2 in a session's summary, 3 inside a trajectory's)."""
     t, tn = lang.t, lang.tn
     if summary.walls:
         lines += _h(level, t("Post-it walls"))
         for w in summary.walls:
             _wall(lines, w, lang, level + 1)
+    if summary.breakouts:
+        lines += _h(level, t("Breakout groups"))
+        for r in summary.breakouts:
+            lines += _h(level + 1, md_text(r.task))
+            for g in r.groups:
+                lines += _h(level + 2, t("Group {n}", n=g.number))
+                if g.members:
+                    lines += [", ".join(md_text(name) for name in g.members), ""]
+                for column in g.columns:
+                    lines.append(f"**{md_text(column.name)}**")
+                    for n in column.notes:
+                        votes = tn("{n} vote", "{n} votes", n.votes or 0)
+                        lines.append(f"- {md_text(n.text)} ({votes})")
+                    if not column.notes:
+                        lines.append("- " + t("No post-its"))
+                    lines.append("")
     if summary.polls:
         lines += _h(level, t("Polls"))
         for poll in summary.polls:
