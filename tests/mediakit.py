@@ -31,9 +31,10 @@ CONFIG = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE
 class CounterTrack(MediaStreamTrack):
     """Pre-encoded frames with a counter, at a steady rate."""
 
-    def __init__(self, kind: str, fps: float, size: int = 1200, keyframe_every: int = 15) -> None:
+    def __init__(self, kind: str, fps: float, size: int = 1200, keyframe_every: int = 15, base: int = 0) -> None:
         super().__init__()
         self.kind = kind
+        self.base = base  # added to every counter: LOW_BASE marks a camera's low layer
         self.fps = fps
         self.size = size
         self.keyframe_every = keyframe_every
@@ -54,13 +55,16 @@ class CounterTrack(MediaStreamTrack):
         if self.kind == "video":
             key = n % self.keyframe_every == 0 or self.force_key
             self.force_key = False
-            data = bytes([0x10 if key else 0x11]) + struct.pack(">I", n) + bytes(self.size)
+            data = bytes([0x10 if key else 0x11]) + struct.pack(">I", self.base + n) + bytes(self.size)
             packet = glue.EncodedPacket(data, n * 6000, Fraction(1, 90_000), key)
         else:
             data = bytes([0xF8]) + struct.pack(">I", n) + bytes(60)
             packet = glue.EncodedPacket(data, n * 960, Fraction(1, 48_000))
         self.sent_at[n] = time.monotonic()
         return packet
+
+
+LOW_BASE = 1_000_000  # counters of a camera's low layer start here
 
 
 def counter_of(frame: bytes) -> int:
@@ -119,14 +123,16 @@ class Subscriber:
 
 class Publisher:
     def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200,
-                 config: RTCConfiguration = CONFIG) -> None:
+                 config: RTCConfiguration = CONFIG, low: bool = False) -> None:
         self.pc = RTCPeerConnection(config)
         self.audio = CounterTrack("audio", 50.0) if audio else None
         self.video = CounterTrack("video", fps, size=size) if video else None
+        # The camera's low layer, as a page sends it (a track of its own, labelled camera-low).
+        self.low = CounterTrack("video", fps, size=max(100, size // 4), base=LOW_BASE) if video and low else None
         self.labels: dict[str, str] = {}
 
     async def offer(self) -> tuple[str, dict[str, str]]:
-        for track in (self.audio, self.video):
+        for track in (self.audio, self.video, self.low):
             if track is not None:
                 sender = self.pc.addTransceiver(track, direction="sendonly").sender
 
@@ -135,8 +141,10 @@ class Publisher:
 
                 sender._send_keyframe = wants_key  # type: ignore[method-assign]
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        for transceiver in self.pc.getTransceivers():
-            self.labels[str(transceiver.mid)] = "mic" if transceiver.kind == "audio" else "camera"
+        labels = [label for track, label in ((self.audio, "mic"), (self.video, "camera"), (self.low, "camera-low"))
+                  if track is not None]
+        for transceiver, label in zip(self.pc.getTransceivers(), labels, strict=True):
+            self.labels[str(transceiver.mid)] = label
         return str(self.pc.localDescription.sdp), self.labels
 
     async def on_answer(self, sdp: str) -> None:

@@ -4,7 +4,7 @@ never cut, and paused streams are probed again with a growing wait."""
 
 from __future__ import annotations
 
-from server.media.budget import CUT_AFTER_S, PROBE_FAIL_S, PROBE_S, Budget
+from server.media.budget import CUT_AFTER_S, HELD, HIGH, LOW, PROBE_FAIL_S, PROBE_S, Budget
 
 VIDEO = ["room/1", "p:a/1", "p:b/1"]  # the room's order of priority
 RATES = {"room/1": 900_000.0, "p:a/1": 450_000.0, "p:b/1": 450_000.0}
@@ -79,7 +79,7 @@ def test_a_probe_that_loses_is_cut_and_the_next_waits_longer() -> None:
     budget = Budget()
     run(budget, 0.0, 6.0, bitrate=350_000, fraction_lost=0.03)  # cuts at 1, 2 and 3 s: all paused
     probe = 3.0 + PROBE_S
-    run(budget, 6.5, probe, bitrate=350_000)
+    run(budget, 6.5, probe, bitrate=350_000, fraction_lost=0.0)  # quiet: nothing lost any more
     assert budget.probes == 1 and "room/1" not in budget.paused
     run(budget, probe + 0.5, probe + 2.0, bitrate=350_000, fraction_lost=0.4)  # the probe loses packets
     assert "room/1" in budget.paused  # cut again at probe + 1.5
@@ -89,3 +89,91 @@ def test_a_probe_that_loses_is_cut_and_the_next_waits_longer() -> None:
     assert budget.probes == 1
     run(budget, cut + 2 * PROBE_S, cut + 2 * PROBE_S, bitrate=350_000, fraction_lost=0.0)
     assert budget.probes == 2
+
+
+# -- layers: a camera that comes in a full and a low layer (simulcast by hand, issue 16)
+
+LOW_RATES = {"room/1": 150_000.0, "p:a/1": 150_000.0, "p:b/1": 150_000.0}
+
+
+def layered(budget: Budget, start: float, end: float, step: float = 0.5,
+            history: list[dict[str, str]] | None = None, **report: float) -> dict[str, str]:
+    """As `run`, with a low layer for every camera; `history` collects every change of layers."""
+    now, layers = start, {k: HIGH for k in VIDEO}
+    while now <= end:
+        if "bitrate" in report:
+            budget.estimate = max(budget.estimate or 0.0, report["bitrate"] * 1.05)
+        budget.report(**report)
+        layers = budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=4, now=now)
+        if history is not None and (not history or history[-1] != layers):
+            history.append(layers)
+        now += step
+    return layers
+
+
+def test_a_thin_link_gets_low_layers_before_anything_is_held() -> None:
+    budget = Budget()
+    history: list[dict[str, str]] = []
+    layers = layered(budget, 0.0, 10.0, bitrate=350_000, fraction_lost=0.03, history=history)
+    # Lowest priority first, one step a second: every camera to its low layer, then holds; the
+    # room's low layer (150 kbit/s beside 4 x 48 kbit/s of audio) fits in 350 kbit/s: it stays.
+    assert [h for h in history[1:4]] == [
+        {"room/1": HIGH, "p:a/1": HIGH, "p:b/1": LOW},
+        {"room/1": HIGH, "p:a/1": LOW, "p:b/1": LOW},
+        {"room/1": LOW, "p:a/1": LOW, "p:b/1": LOW},
+    ]
+    assert layers == {"room/1": LOW, "p:a/1": HELD, "p:b/1": HELD}
+    assert budget.paused == ["p:b/1", "p:a/1"] and budget.cuts == 5
+    # A stream without a low layer (a screen, an old page) goes straight to held, as before.
+    budget = Budget()
+    assert run(budget, 0.0, 1.0, bitrate=350_000, fraction_lost=0.03) == ["room/1", "p:a/1"]
+
+
+def test_a_good_link_goes_back_up_one_step_at_a_time_after_good_reports() -> None:
+    budget = Budget(probe_s=5.0, up_after_s=8.0)
+    layered(budget, 0.0, 10.0, bitrate=350_000, fraction_lost=0.03)
+    cut_at = budget._last_change
+    history: list[dict[str, str]] = []
+    # The link is good from 10.5 s; the smoothed loss takes a few reports to fall under 1 %, then
+    # up_after_s of good reports, then one step up per probe_s: the reverse of the way down.
+    layers = layered(budget, 10.5, 120.0, bitrate=2_000_000, fraction_lost=0.0, history=history)
+    assert layers == {k: HIGH for k in VIDEO} and budget.probes == 5
+    assert history[1:] == [
+        {"room/1": LOW, "p:a/1": LOW, "p:b/1": HELD},
+        {"room/1": LOW, "p:a/1": LOW, "p:b/1": LOW},
+        {"room/1": HIGH, "p:a/1": LOW, "p:b/1": LOW},
+        {"room/1": HIGH, "p:a/1": HIGH, "p:b/1": LOW},
+        {"room/1": HIGH, "p:a/1": HIGH, "p:b/1": HIGH},
+    ]
+    # Not before up_after_s of good reports, although probe_s had long passed.
+    budget = Budget(probe_s=5.0, up_after_s=8.0)
+    layered(budget, 0.0, 10.0, bitrate=350_000, fraction_lost=0.03)
+    assert budget._last_change == cut_at
+    layered(budget, 10.5, 10.5 + 8.0, bitrate=2_000_000, fraction_lost=0.0)
+    assert budget.probes == 0
+
+
+def test_a_wobbly_link_does_not_flap_between_layers() -> None:
+    """Every 6 s a second of heavy loss, then 5 s of none: the receiver steps down and stays down
+    (never 10 s of good reports in a row), instead of going up and down every few seconds."""
+    budget = Budget()
+    history: list[dict[str, str]] = []
+    now = 0.0
+    while now < 180.0:
+        layered(budget, now, now + 1.0, fraction_lost=0.3, bitrate=5_000_000, history=history)
+        layered(budget, now + 1.5, now + 5.5, fraction_lost=0.0, bitrate=5_000_000, history=history)
+        now += 6.0
+    assert budget.probes == 0
+    rank = {HIGH: 0, LOW: 1, HELD: 2}
+    for before, after in zip(history, history[1:], strict=False):
+        assert all(rank[after[k]] >= rank[before[k]] for k in VIDEO), (before, after)  # only ever down
+    assert len(history) - 1 == budget.cuts <= 6
+
+
+def test_a_step_up_that_loses_goes_down_again_and_waits_twice_as_long() -> None:
+    budget = Budget(probe_s=5.0, up_after_s=5.0)
+    layered(budget, 0.0, 10.0, bitrate=350_000, fraction_lost=0.03)  # room low, a and b held
+    layered(budget, 10.5, 16.0, bitrate=350_000, fraction_lost=0.0)
+    assert budget.probes == 1 and budget.down["p:a/1"] == LOW  # tried: a's low layer
+    layered(budget, 16.5, 18.0, bitrate=350_000, fraction_lost=0.3)  # the try loses
+    assert budget.down["p:a/1"] == HELD and budget._probe_wait == 10.0

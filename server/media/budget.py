@@ -1,21 +1,26 @@
 """How much video one receiver can take, from its own bandwidth reports (issue 16).
 
-Without simulcast the relay cannot send a weak receiver a smaller picture; what it can do is send
-it fewer pictures. Each receiver's browser reports what it can take (REMB, the receiver's
-estimate of the bandwidth available, in bits per second) and what it loses (the fraction lost in
-its receiver reports). From these a `Budget` decides which of the video streams forwarded to
-everyone this receiver gets, in the room's order of priority (the room, screens, the turn, then
-speakers): audio is always sent and counted first, because a receiver on a link too thin for
-its video used to lose a third of its audio as well.
+A camera may come in two layers (simulcast by hand: the page publishes the full track and a
+320x180, ~150 kbit/s copy beside it, web/static/media.js); a screen share, or a publisher that
+sends no low layer, has one. Each receiver's browser reports what it can take (REMB, the
+receiver's estimate of the bandwidth available, in bits per second) and what it loses (the
+fraction lost in its receiver reports). From these a `Budget` decides, for each of the video
+streams forwarded to everyone, which layer this receiver gets (`HIGH`, `LOW`) or whether it is
+held back (`HELD`), in the room's order of priority (the room, screens, the turn, then speakers):
+audio is always sent and counted first, because a receiver on a link too thin for its video used
+to lose a third of its audio as well.
 
-- Cut: when the estimate falls and stays clearly below what the allowed streams need
+- Cut: when the estimate falls and stays clearly below what the streams as sent need
   (`CUT_BELOW`; an estimate that is still growing, as after a join, is no sign) while some packets
-  are lost, or when the loss alone stays above `LOSS_CUT`, for `CUT_AFTER_S`, the lowest-priority
-  stream is paused for this receiver; one at a time, at most every `CUT_AFTER_S`.
-- Probe: a receiver's estimate follows what it receives, so it never says "more" by itself. After
-  `PROBE_S` (doubling after each failed probe, up to `PROBE_MAX_S`) the highest-priority paused
-  stream is tried again; for `PROBE_FAIL_S` only loss can cut it (the estimate needs time to
-  grow), and a cut then counts as a failed probe.
+  are lost, or when the loss alone stays above `LOSS_CUT`, for `CUT_AFTER_S`, one stream goes one
+  step down: first every stream that has a low layer goes to it (lowest priority first), then
+  streams are held (lowest priority first). One step at a time, at most every `CUT_AFTER_S`.
+- Up: a receiver's estimate follows what it receives, so it never says "more" by itself. Only
+  after `UP_AFTER_S` of good reports without a break (and `PROBE_S` since the last step,
+  doubling after each failed try, up to `PROBE_MAX_S`) one stream goes one step up: the reverse
+  order (held streams come back first, highest priority first; then low layers go high). For
+  `PROBE_FAIL_S` only loss can cut it (the estimate needs time to grow), and a cut then counts
+  as a failed try. So a receiver on a link that wobbles does not flap between layers.
 
 Pure: the caller passes the time (monotonic seconds), the reports and the streams' bit rates.
 """
@@ -38,8 +43,12 @@ CUT_AFTER_S = 1.0
 # arrives in bursts the relay does not pace): probe seldom.
 PROBE_S = 20.0
 PROBE_MAX_S = 160.0
+UP_AFTER_S = 10.0  # good reports without a break before any step up (hysteresis: no flapping)
 PROBE_FAIL_S = 4.0
 LOSS_SMOOTHING = 0.5
+
+
+HIGH, LOW, HELD = "high", "low", "held"  # what a receiver gets of one video stream
 
 
 @dataclass
@@ -47,19 +56,30 @@ class Budget:
     estimate: float | None = None  # bits per second; None until the receiver reports
     falling: bool = False  # the last estimate was lower than the one before: the link is full
     losses: dict[str, float] = field(default_factory=dict)  # smoothed fraction lost, per stream
-    paused: list[str] = field(default_factory=list)  # video keys held back, most recent last
+    down: dict[str, str] = field(default_factory=dict)  # streams not sent whole: key -> LOW or HELD
+    probe_s: float = PROBE_S  # the first wait after a step before a step up (tests shorten it)
+    up_after_s: float = UP_AFTER_S
     _short_since: float | None = None  # since when the link has been too short
+    _good_since: float | None = None  # since when the reports have been good without a break
     _last_change: float = float("-inf")
-    _probe_wait: float = PROBE_S
+    _probe_wait: float = 0.0
     _probed_at: float | None = None
     cuts: int = 0
     probes: int = 0
+
+    def __post_init__(self) -> None:
+        self._probe_wait = self.probe_s
+
+    @property
+    def paused(self) -> list[str]:
+        """The streams held back, most recently held last."""
+        return [k for k, v in self.down.items() if v == HELD]
 
     @property
     def loss(self) -> float:
         """The worst loss among the streams still sent: one stream that loses a fifth of its
         packets (the audio, squeezed between video bursts) is the news, not the average."""
-        return max((v for k, v in self.losses.items() if k not in self.paused), default=0.0)
+        return max((v for k, v in self.losses.items() if self.down.get(k) != HELD), default=0.0)
 
     def report(self, bitrate: float | None = None, fraction_lost: float | None = None, stream: str = "") -> None:
         """A receiver report: a REMB estimate (bits per second) and/or the fraction of `stream`
@@ -75,12 +95,23 @@ class Budget:
 
     def allowed(self, video: Sequence[str], rates: Mapping[str, float], audio_streams: int,
                 now: float) -> list[str]:
-        """The video streams (keys, highest priority first) this receiver gets now."""
-        self.paused = [k for k in self.paused if k in video]
+        """The video streams (keys, highest priority first) this receiver gets now, for streams
+        without a low layer."""
+        layers = self.layers(video, rates, {}, audio_streams, now)
+        return [k for k in video if layers[k] != HELD]
+
+    def layers(self, video: Sequence[str], rates: Mapping[str, float], low_rates: Mapping[str, float],
+               audio_streams: int, now: float) -> dict[str, str]:
+        """Which layer of each video stream (keys, highest priority first) this receiver gets now.
+        `rates` are the streams' full rates, `low_rates` those of the low layers where there are."""
+        # A stream gone, or one whose low layer went (its publisher stopped sending it), is
+        # forgotten or held: the link was too thin for its full rate.
+        self.down = {k: (v if v == HELD or k in low_rates else HELD) for k, v in self.down.items() if k in video}
         for key in self.paused:
             self.losses.pop(key, None)  # a held stream's last loss is no news about the link
-        sending = [k for k in video if k not in self.paused]
-        needed = AUDIO_BPS * audio_streams + sum(rates.get(k, 0.0) for k in sending)
+        sending = [k for k in video if self.down.get(k) != HELD]
+        needed = AUDIO_BPS * audio_streams + sum(
+            low_rates.get(k, 0.0) if self.down.get(k) == LOW else rates.get(k, 0.0) for k in sending)
         # While a probe runs the estimate still reflects the smaller stream set (it follows what
         # arrives): only loss can fail a probe then.
         probing = self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S
@@ -88,10 +119,11 @@ class Budget:
                 and self.loss > LOSS_HINT and not probing)
         short = bool(sending) and (self.loss > LOSS_CUT or thin)
         if short:
+            self._good_since = None
             if self._short_since is None:
                 self._short_since = now
             if now - self._short_since >= CUT_AFTER_S and now - self._last_change >= CUT_AFTER_S:
-                self.paused.append(sending[-1])
+                self._step_down(video, low_rates)
                 self.cuts += 1
                 if self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S:
                     self._probe_wait = min(self._probe_wait * 2, PROBE_MAX_S)  # the probe failed
@@ -100,13 +132,44 @@ class Budget:
                 self._short_since = now
         else:
             self._short_since = None
+            if self.loss > LOSS_HINT:
+                self._good_since = None  # some loss, not enough to cut: not enough to go up either
+            elif self._good_since is None:
+                self._good_since = now
             if self._probed_at is not None and now - self._probed_at > PROBE_FAIL_S:
-                self._probe_wait = PROBE_S  # the probe held: the next one may come sooner
+                self._probe_wait = self.probe_s  # the probe held: the next one may come sooner
                 self._probed_at = None
-            if self.paused and now - self._last_change >= self._probe_wait:
-                best = min(self.paused, key=video.index)
-                self.paused.remove(best)
+            if (self.down and self._good_since is not None and now - self._good_since >= self.up_after_s
+                    and now - self._last_change >= self._probe_wait):
+                self._step_up(video, low_rates)
                 self.probes += 1
                 self._probed_at = now
                 self._last_change = now
-        return [k for k in video if k not in self.paused]
+        return {k: self.down.get(k, HIGH) for k in video}
+
+    def _step_down(self, video: Sequence[str], low_rates: Mapping[str, float]) -> None:
+        """Lowest priority first: every stream to its low layer, then holds."""
+        for key in reversed(video):
+            if key not in self.down and key in low_rates:
+                self.down[key] = LOW
+                self.losses.pop(key, None)  # the full layer's loss is no news about the low one
+                return
+        for key in reversed(video):
+            if self.down.get(key) != HELD:
+                self.down.pop(key, None)
+                self.down[key] = HELD  # (re)inserted last: the most recent hold
+                return
+
+    def _step_up(self, video: Sequence[str], low_rates: Mapping[str, float]) -> None:
+        """The reverse of `_step_down`: held streams come back first (to their low layer where
+        they have one), highest priority first; then low layers go up to the full one."""
+        held = [k for k in video if self.down.get(k) == HELD]
+        lows = [k for k in video if self.down.get(k) == LOW]
+        if held:
+            key = held[0]
+            if key in low_rates:  # the cheaper try first
+                self.down[key] = LOW
+                return
+            del self.down[key]
+        elif lows:
+            del self.down[lows[0]]

@@ -9,6 +9,11 @@ loses its oldest frames (video then waits for the next keyframe and asks for one
 the server hold more, nor its listeners wait longer. Keyframe requests, from receivers and from
 the relay's own loss detection, reach a publisher at most once a second per track: a receiver on
 a bad link no longer raises every publisher's keyframe rate for everyone (issue 16).
+
+A camera may have a low layer: a second Source (320x180, ~150 kbit/s, sent by the same page on a
+track of its own) hung on the camera's as `low`. A receiver's ForwardTrack follows one or the
+other (`follow`); the switch waits for the new layer's next keyframe, sending the old layer until
+then, so the picture never stops for it and no renegotiation is needed.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Source:
         self._deferred: asyncio.TimerHandle | None = None
         self.keyframe_requests = 0  # sent to the publisher
         self.ended = False
+        self.low: Source | None = None  # a camera's low layer, where its page sends one
 
     def push(self, data: bytes, timestamp: int, level: int | None) -> None:
         """A complete encoded frame from the publisher (called on the event loop)."""
@@ -61,7 +67,7 @@ class Source:
             return
         keyframe = self.kind == "video" and vp8_keyframe(data)
         for sink in tuple(self.sinks):
-            sink.offer(data, timestamp, keyframe)
+            sink.offer(data, timestamp, keyframe, self)
 
     def _count(self, size: int, now: float) -> None:
         # RTP and SRTP add about 40 bytes per packet of at most ~1200: count them too.
@@ -93,10 +99,12 @@ class Source:
 
     def _ask_deferred(self) -> None:
         self._deferred = None
-        if any(sink.wants_keyframe for sink in self.sinks):
+        if any(sink.wants_keyframe_of(self) for sink in self.sinks):
             self.ask_keyframe()
 
     def set_forwarding(self, on: bool) -> None:
+        if self.low is not None:
+            self.low.set_forwarding(on)  # the room's selection pauses a camera with its layers
         if on == self.forwarding:
             return
         self.forwarding = on
@@ -112,7 +120,7 @@ class Source:
             self._deferred.cancel()
             self._deferred = None
         for sink in tuple(self.sinks):
-            sink.detach()
+            sink.lost(self)
 
 
 class ForwardTrack(MediaStreamTrack):
@@ -132,6 +140,8 @@ class ForwardTrack(MediaStreamTrack):
         self._last_in = 0
         self._last_out = -STEP[kind]
         self.held = False  # this receiver's budget holds this video back (budget.py)
+        self.pending: Source | None = None  # the layer it switches to at that layer's next keyframe
+        self.switches = 0
 
     def hold(self, on: bool) -> None:
         """Stop or resume sending to this receiver alone; it resumes at a fresh keyframe."""
@@ -156,10 +166,14 @@ class ForwardTrack(MediaStreamTrack):
     def wants_keyframe(self) -> bool:
         return self._queue.need_keyframe
 
+    def wants_keyframe_of(self, source: Source) -> bool:
+        return source is self.pending or (source is self.source and self._queue.need_keyframe)
+
     def attach(self, source: Source) -> None:
         if source.kind != self.kind:
             raise ValueError(f"a {self.kind} track cannot follow a {source.kind} source")
         if self.source is source:
+            self._cancel_pending()
             return
         self.detach()
         self.source = source
@@ -167,7 +181,45 @@ class ForwardTrack(MediaStreamTrack):
         self.restart()
         source.ask_keyframe()
 
+    def follow(self, source: Source) -> None:
+        """Switch to another layer of the same camera. While the current layer flows, it goes on
+        until the new one's next keyframe (asked for now; coalesced per publisher track), so the
+        receiver sees no gap; otherwise (held, waiting for a keyframe anyway) at once."""
+        if source is self.source:
+            self._cancel_pending()
+            return
+        if source is self.pending:
+            return
+        current = self.source
+        if (current is None or current.ended or not current.forwarding or self.held
+                or self._queue.need_keyframe):
+            self.switches += 1
+            self.attach(source)
+            return
+        self._cancel_pending()
+        self.pending = source
+        source.sinks.add(self)
+        source.ask_keyframe()
+
+    def _cancel_pending(self) -> None:
+        if self.pending is not None:
+            self.pending.sinks.discard(self)
+            self.pending = None
+
+    def lost(self, source: Source) -> None:
+        """`source` ended: a pending switch to it is off; if it was the one followed, a pending
+        switch happens now (at its next keyframe), or the track waits for another source."""
+        if source is self.pending:
+            self._cancel_pending()
+        elif source is self.source:
+            pending = self.pending
+            self._cancel_pending()
+            self.detach()
+            if pending is not None:
+                self.attach(pending)
+
     def detach(self) -> None:
+        self._cancel_pending()
         if self.source is not None:
             self.source.sinks.discard(self)
             self.source = None
@@ -187,9 +239,21 @@ class ForwardTrack(MediaStreamTrack):
         if self.source is not None:
             self.source.ask_keyframe()
 
-    def offer(self, data: bytes, timestamp: int, keyframe: bool) -> None:
+    def offer(self, data: bytes, timestamp: int, keyframe: bool, origin: Source | None = None) -> None:
         if self.held:
             return
+        if self.pending is not None and origin is not None:
+            if origin is not self.pending:
+                pass  # the layer it leaves: goes on until the new one starts
+            elif not keyframe:
+                origin.ask_keyframe()  # at most once a second per publisher track
+                return
+            else:  # the new layer's keyframe: switch here, the timestamps run on
+                old, self.source, self.pending = self.source, origin, None
+                if old is not None:
+                    old.sinks.discard(self)
+                self.switches += 1
+                self._fresh = True
         now = self._clock()
         queue = self._queue
         if queue.need_keyframe and not keyframe:

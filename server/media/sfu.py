@@ -40,7 +40,7 @@ from aiortc.sdp import candidate_from_sdp
 
 from realtime import breakouts
 from server.media import glue, sdp, twcc
-from server.media.budget import Budget
+from server.media.budget import HELD, HIGH, LOW, Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
 from server.media.mdns import resolve_candidate, resolve_mdns
@@ -49,10 +49,10 @@ from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
 
-LABELS = {"audio": ("mic",), "video": ("camera", "screen")}
+LABELS = {"audio": ("mic",), "video": ("camera", "screen", "camera-low")}
 SELECT_INTERVAL_S = 0.5
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
-SOURCES_PER_MEMBER = 3  # mic, camera, screen
+SOURCES_PER_MEMBER = 4  # mic, camera, the camera's low layer, screen
 FEEDBACK_INTERVAL_S = 0.05  # transport-wide feedback to a publisher (libwebrtc: 50-250 ms)
 
 
@@ -165,7 +165,18 @@ class Publisher:
             live.add(mid)
         for mid in [m for m in self.sources if m not in live]:
             self.room.remove_source(self.sources.pop(mid))
+        self._link_layers()
         self.room.changed()
+
+    def _link_layers(self) -> None:
+        """The camera's low layer (issue 16): a Source beside the camera's, never offered to
+        receivers as a source of its own; each receiver's budget picks one of the two."""
+        by_label = {source.label: source for source in self.sources.values()}
+        camera, low = by_label.get("camera"), by_label.get("camera-low")
+        if camera is not None:
+            camera.low = low
+            if low is not None:
+                low.forwarding = camera.forwarding
 
     def _source(self, transceiver: RTCRtpTransceiver, mid: str, label: str) -> Source:
         receiver = transceiver.receiver
@@ -179,7 +190,8 @@ class Publisher:
         source = Source(key, self.member.id, transceiver.kind, label, request)
         assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe)
         glue.forward_receiver(receiver, assembler)
-        self.room.add_source(source)
+        if label != "camera-low":  # a layer is reached through its camera's Source
+            self.room.add_source(source)
         return source
 
     async def _on_state(self) -> None:
@@ -237,6 +249,12 @@ class Subscriber:
                     slot.transceiver.direction = "inactive"
                     changed = True
             following = {slot.key for slot in self.slots if slot.key}
+            for slot in self.slots:
+                source = wanted.get(slot.key)
+                if source is not None and slot.track.source not in (source, source.low) \
+                        and slot.track.pending is None:
+                    # The same line, a new source (its publisher connected again): no new offer.
+                    slot.track.attach(source)
             for key, source in wanted.items():
                 if key in following:
                     continue
@@ -278,19 +296,27 @@ class Subscriber:
         return lambda bitrate, lost: self.budget.report(bitrate, lost, stream=slot.key)
 
     def adapt(self, priority: list[str], now: float) -> None:
-        """Give this receiver the forwarded video its link takes, in the room's priority order;
-        tell its page whose video is held back (it shows their name card instead)."""
+        """Give this receiver the forwarded video its link takes, in the room's priority order:
+        each camera's full or low layer, or nothing (budget.py); tell its page whose video is held
+        back (it shows their name card instead). A change of layer re-points the line's track at
+        the other layer's Source: no new offer."""
         slots = {slot.key: slot for slot in self.slots if slot.key}
         video = [key for key in priority if key in slots]
-        rates = {key: self.room.sources[key].rate_bps for key in video if key in self.room.sources}
+        sources = {key: self.room.sources[key] for key in video if key in self.room.sources}
+        rates = {key: source.rate_bps for key, source in sources.items()}
+        low_rates = {key: source.low.rate_bps for key, source in sources.items() if source.low is not None}
         audio = sum(1 for slot in self.slots if slot.key and slot.track.kind == "audio"
                     and slot.track.source is not None and slot.track.source.forwarding)
-        allowed = set(self.budget.allowed(video, rates, audio, now))
+        layers = self.budget.layers(video, rates, low_rates, audio, now)
         held: set[str] = set()
         for key, slot in slots.items():
             if slot.track.kind != "video":
                 continue
-            hold = key in video and key not in allowed
+            layer = layers.get(key, HIGH)
+            source = sources.get(key)
+            if source is not None and layer != HELD:
+                slot.track.follow(source.low if layer == LOW and source.low is not None else source)
+            hold = layer == HELD
             slot.track.hold(hold)
             if hold and slot.track.source is not None:
                 held.add(slot.track.source.member)

@@ -1,9 +1,10 @@
 """A remote attendee's Chromium on a thin link (issue 16): the browser runs inside a network
 namespace behind a veth pair shaped to 350 kbit/s (tests/netns.py) and listens to a session
-whose room sends its camera (up to 1.2 Mbit/s) and a remote attendee's camera (up to 450 kbit/s).
-Its own reports make the relay hold the video back for it alone (server/media/budget.py), so the
-room's audio reaches it with under 2 % loss, while the projector keeps getting the remote
-attendee's video. Needs root (ip netns, tc)."""
+whose room sends its camera (up to 1.2 Mbit/s) and a remote attendee's camera (up to 450 kbit/s),
+each with a low layer beside it (320x180, 150 kbit/s). Its own reports make the relay give it the
+low layers, or hold one back, for it alone (server/media/budget.py), so the room's video reaches
+it at 10 frames a second or more and the room's audio with under 2 % loss, while the projector
+keeps getting the remote attendee's full video. Needs root (ip netns, tc)."""
 
 from __future__ import annotations
 
@@ -37,12 +38,21 @@ pytestmark = [
 AUDIO_STATS = """async () => {
     const m = document.querySelector('#media-remote-panel').kringMedia;
     if (!m.sub) return null;
-    const room = Object.entries(m.tracks).find(([, i]) => i.member === "room" && i.kind === "audio");
+    const mid = (kind) => (Object.entries(m.tracks).find(([, i]) => i.member === "room" && i.kind === kind) || [])[0];
     const stats = [...(await m.sub.getStats()).values()];
-    const audio = room && stats.find((s) => s.type === "inbound-rtp" && s.kind === "audio" && s.mid === room[0]);
-    const video = stats.filter((s) => s.type === "inbound-rtp" && s.kind === "video");
+    const inbound = (kind) => stats.find((s) => s.type === "inbound-rtp" && s.kind === kind && s.mid === mid(kind));
+    const audio = inbound("audio"), video = inbound("video") || {};
     return audio ? {received: audio.packetsReceived, lost: audio.packetsLost, held: [...m.held],
-                    frames: video.reduce((n, s) => n + (s.framesDecoded || 0), 0)} : null;
+                    frames: video.framesDecoded || 0, width: video.frameWidth || 0,
+                    fps: video.framesPerSecond || 0} : null;
+}"""
+# The width of the projector's picture of the remote attendee (who keeps the full layer).
+PROJECTOR_WIDTH = """async () => {
+    const m = document.querySelector('#media-room-panel').kringMedia;
+    const mid = m.sub && (Object.entries(m.tracks).find(([, i]) => i.member.startsWith("p:") && i.kind === "video") || [])[0];
+    const stats = mid ? [...(await m.sub.getStats()).values()] : [];
+    const video = stats.find((s) => s.type === "inbound-rtp" && s.kind === "video" && s.mid === mid);
+    return video ? video.frameWidth || 0 : 0;
 }"""
 
 
@@ -62,7 +72,7 @@ def server_everywhere(tmp_path: Path, link: netns.ThinLink) -> Iterator[ServerPr
         proc.stop()
 
 
-async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
+async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
         browser: Browser, new_context: NewContext, link: netns.ThinLink, server_everywhere: ServerProcess,
         tmp_path: Path) -> None:
     base = {"base_url": server_everywhere.url}
@@ -93,12 +103,13 @@ async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
         wim = await join(context, code, "Wim", "remote")
         await wim.locator("#media-remote-panel").get_by_role("button", name="Listen only").click()
         await wait_for_async(wim, f"() => ({AUDIO_STATS})().then((s) => s && s.received > 100)", timeout=60_000)
-        # The link fills as the cameras ramp up; Wim's reports make the relay hold both videos
-        # back for him (one at a time). The window starts then, and ends before the first probe
-        # (budget.PROBE_S after the last cut).
-        media = "document.querySelector('#media-remote-panel').kringMedia"
-        await wim.wait_for_function(f"{media}.held.size === 2", timeout=60_000)
-        await wim.wait_for_timeout(2_000)
+        # The link fills as the cameras ramp up; Wim's reports make the relay switch him to the
+        # low layers, lowest priority first, and hold one back if that is still too much. The
+        # window starts once the room's picture is the low one (320 wide) and ends before the
+        # first step up (budget.PROBE_S after the last step, and UP_AFTER_S of good reports).
+        await wait_for_async(wim, f"() => ({AUDIO_STATS})().then((s) => s && s.width > 0 && s.width <= 320)",
+                             timeout=60_000)
+        await wim.wait_for_timeout(3_000)
         before = await wim.evaluate(AUDIO_STATS)
         await wim.wait_for_timeout(10_000)
         after = await wim.evaluate(AUDIO_STATS)
@@ -106,11 +117,15 @@ async def test_a_browser_on_a_thin_link_keeps_the_rooms_audio(
         lost = after["lost"] - before["lost"]
         loss = lost / max(1, received + lost)
         fps = (after["frames"] - before["frames"]) / 10
+        full = await projector.evaluate(PROJECTOR_WIDTH)
         print(f"Chromium on 350 kbit/s: room audio {received} packets received, {lost} lost ({loss:.1%}) "
-              f"in 10 s; video held for it: {after['held']}; video frames decoded {fps:.1f}/s")
+              f"in 10 s; the room's video {fps:.1f} frames/s decoded at {after['width']} px wide; "
+              f"video held for it: {after['held']}; the projector sees the remote at {full} px")
         assert received > 400, after  # Opus at 50 packets a second
         assert loss < 0.02, (loss, before, after)
-        assert after["held"], after  # the relay held video back for this page alone
+        assert fps >= 10, (fps, before, after)  # the room's video, where it used to be held (0 fps)
+        assert 0 < after["width"] <= 320, after  # the low layer, for this page alone
+        assert full > 320, full  # the projector, on a good link, keeps the remote's full layer
         # Meanwhile the projector, on a good link, keeps decoding Rik's video.
         frames = """() => { const v = document.querySelector("#media-room-panel .media-tile[data-member^='p:'] video");
             return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0; }"""

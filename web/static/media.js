@@ -11,6 +11,10 @@
     remote: { width: 640, height: 360, frameRate: 15, maxBitrate: 450_000 },
     room: { width: 1280, height: 720, frameRate: 15, maxBitrate: 1_200_000 },
     screen: { frameRate: 5, maxBitrate: 1_500_000 },
+    // A camera's low layer, sent beside it on a track of its own (simulcast by hand: aiortc does
+    // not take RID simulcast): the relay gives it to a receiver whose link cannot take the full
+    // one (server/media/budget.py), instead of no video at all (issue 16).
+    low: { width: 320, height: 180, frameRate: 15, maxBitrate: 150_000 },
   };
   const RETRY_MS = [500, 1000, 2000, 4000, 8000];
   // A page that was live remembers how (kinds, devices, muted) for this tab only, so a reload
@@ -53,6 +57,7 @@
       this.me = "";
       this.ice = [];
       this.local = { mic: null, camera: null, screen: null };
+      this.low = null; // the camera's low layer: a clone of this.local.camera, scaled down
       this.want = { mic: false, camera: false, screen: false };
       this.live = false; // joined (publishing and/or listening)
       this.pub = null;
@@ -211,6 +216,32 @@
       const track = this.local[kind];
       if (track) track.stop();
       this.local[kind] = null;
+      if (kind === "camera") this.stopLow();
+    }
+
+    stopLow() {
+      if (this.low) this.low.stop();
+      this.low = null;
+    }
+
+    // The camera's low layer: a clone scaled to about 320x180 by the browser's capture pipeline.
+    // Where the constraints are not applied, the sender scales it (scaleResolutionDownBy).
+    async lowLayer(camera) {
+      this.stopLow();
+      if (!camera || !camera.clone) return null;
+      const low = camera.clone();
+      try {
+        await low.applyConstraints({ width: { ideal: CAPS.low.width }, height: { ideal: CAPS.low.height }, frameRate: { max: CAPS.low.frameRate } });
+      } catch (_) { /* scaled by the sender instead */ }
+      this.low = low;
+      return low;
+    }
+
+    lowEncoding() {
+      const width = (this.low && this.low.getSettings && this.low.getSettings().width) || CAPS.low.width;
+      const encoding = { maxBitrate: CAPS.low.maxBitrate, maxFramerate: CAPS.low.frameRate };
+      if (width > CAPS.low.width * 1.25) encoding.scaleResolutionDownBy = width / CAPS.low.width;
+      return encoding;
     }
 
     showPreview() {
@@ -394,6 +425,13 @@
         this.preferVp8(transceiver);
         transceivers.push([transceiver, label]);
         this.senders[label] = transceiver.sender;
+        const low = label === "camera" ? await this.lowLayer(track) : null;
+        if (low) {
+          const layer = pc.addTransceiver(low, { direction: "sendonly", streams: [], sendEncodings: [this.lowEncoding()] });
+          this.preferVp8(layer);
+          transceivers.push([layer, "camera-low"]);
+          this.senders["camera-low"] = layer.sender;
+        }
       }
       pc.addEventListener("connectionstatechange", () => this.watch(pc));
       await pc.setLocalDescription(await pc.createOffer());
@@ -415,9 +453,23 @@
       return true;
     }
 
-    // `label`'s track changed (or went): swap it in, or publish anew.
+    // `label`'s track changed (or went): swap it in, or publish anew. A camera's low layer
+    // follows it (a new clone of the new camera, or nothing).
     async republish(label) {
-      if (this.live && !(await this.swap(label, this.local[label]))) await this.publish();
+      if (!this.live) return;
+      let swapped = await this.swap(label, this.local[label]);
+      if (swapped && label === "camera" && this.senders["camera-low"]) {
+        const low = await this.lowLayer(this.local.camera);
+        swapped = await this.swap("camera-low", low);
+        if (swapped && low) {
+          const params = this.senders["camera-low"].getParameters();
+          if (params.encodings && params.encodings.length) {
+            Object.assign(params.encodings[0], this.lowEncoding());
+            await this.senders["camera-low"].setParameters(params).catch(() => {});
+          }
+        }
+      }
+      if (!swapped) await this.publish();
     }
 
     flags() {

@@ -1,0 +1,89 @@
+"""A camera in two layers (issue 16): real aiortc peers on loopback. The publisher sends its
+camera and a low layer beside it (labelled camera-low, as web/static/media.js does); a receiver
+whose own receiver reports show loss is switched to the low layer by its budget, and back to the
+full one after good reports, on the same media line: no new offer. Another receiver keeps the full
+layer all along."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from server.media.budget import Budget
+from server.media.forward import ForwardTrack, Source
+from server.media.sfu import Limits, MediaRoom, rtc_config
+from tests.mediakit import LOW_BASE, wait_for
+from tests.test_media_sfu import Peer, counting
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def lossy(peer: Peer, drop: Callable[[], bool]) -> None:
+    """Drop the video packets `drop()` says, before `peer`'s receivers see them: its receiver
+    reports (RTCP) then tell the relay what a bad link would."""
+    for transceiver in peer.sub.pc.getTransceivers():
+        if transceiver.kind != "video":
+            continue
+        receiver = transceiver.receiver
+        handle = receiver._handle_rtp_packet
+
+        async def filtered(packet: Any, arrival_time_ms: int,
+                           handle: Callable[[Any, int], Awaitable[None]] = handle) -> None:
+            if not drop():
+                await handle(packet, arrival_time_ms)
+
+        receiver._handle_rtp_packet = filtered  # type: ignore[method-assign]
+
+
+def camera_track(peer: Peer) -> ForwardTrack:
+    subscriber = peer.member.subscriber
+    assert subscriber is not None
+    return next(s.track for s in subscriber.slots if s.track.kind == "video" and s.key)
+
+
+async def test_a_receiver_that_loses_gets_the_low_layer_and_goes_back_up_without_an_offer() -> None:
+    room = MediaRoom("LAYERS", rtc_config(()), Limits())
+    projector, weak, good = Peer(room, "room", "room"), Peer(room, "p:weak"), Peer(room, "p:good")
+    try:
+        await projector.publish(size=3750, low=True)
+        camera = next(s for s in room.sources.values() if s.kind == "video")
+        assert camera.label == "camera" and camera.low is not None  # one source, two layers
+        assert [s.label for s in room.sources.values()] == ["mic", "camera"]
+        low: Source = camera.low
+        for peer in (weak, good):
+            await peer.subscribe()
+        subscriber = weak.member.subscriber
+        assert subscriber is not None
+        # Shorter waits than a real link's (budget.PROBE_S, UP_AFTER_S), same rule.
+        subscriber.budget = Budget(probe_s=2.0, up_after_s=3.0)
+        await wait_for(counting(weak, "room", "video", 20), what="the weak receiver sees the room")
+        await wait_for(counting(good, "room", "video", 20), what="the good receiver sees the room")
+        assert all(n < LOW_BASE for n in weak.sub.frames_from("room", "video"))  # the full layer first
+        offers = (weak.sub.offers, good.sub.offers)
+
+        bad = True
+        every = itertools.count()
+        lossy(weak, lambda: bad and next(every) % 2 == 0)  # half the video packets lost
+        await wait_for(lambda: camera_track(weak).source is low, timeout=30, what="a switch to the low layer")
+        bad = False
+        assert low.keyframe_requests >= 1  # the switch asked the low layer for a keyframe
+        mark = len(weak.sub.frames_from("room", "video"))
+        await wait_for(lambda: any(n >= LOW_BASE for n in weak.sub.frames_from("room", "video")[mark:]),
+                       timeout=20, what="low-layer frames at the weak receiver")
+        # Good reports for up_after_s, then one step up: the full layer again, on the same line.
+        await wait_for(lambda: camera_track(weak).source is camera, timeout=40, what="a switch back up")
+        mark = len(weak.sub.frames_from("room", "video"))
+        await wait_for(lambda: any(n < LOW_BASE for n in weak.sub.frames_from("room", "video")[mark:]),
+                       timeout=20, what="full-layer frames at the weak receiver again")
+        assert (weak.sub.offers, good.sub.offers) == offers  # no renegotiation for either
+        assert subscriber.budget.cuts >= 1 and subscriber.budget.probes >= 1
+        assert camera_track(weak).switches >= 2
+        # The good receiver never got the low layer.
+        assert all(n < LOW_BASE for n in good.sub.frames_from("room", "video"))
+        assert camera_track(good).source is camera and camera_track(good).switches == 0
+    finally:
+        for peer in (projector, weak, good):
+            await peer.leave()
