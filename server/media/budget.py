@@ -45,6 +45,11 @@ PROBE_S = 20.0
 PROBE_MAX_S = 160.0
 UP_AFTER_S = 10.0  # good reports without a break before any step up (hysteresis: no flapping)
 PROBE_FAIL_S = 4.0
+# After a step, reports cover a time before it for a while (a receiver report sums up the last
+# second or so): they are not taken as news about the new set, or one burst of loss would cut
+# every stream in turn, one a second (seen on a 350 kbit/s link: both cameras held where their
+# low layers fitted).
+SETTLE_S = 1.5
 LOSS_SMOOTHING = 0.5
 
 
@@ -81,9 +86,14 @@ class Budget:
         packets (the audio, squeezed between video bursts) is the news, not the average."""
         return max((v for k, v in self.losses.items() if self.down.get(k) != HELD), default=0.0)
 
-    def report(self, bitrate: float | None = None, fraction_lost: float | None = None, stream: str = "") -> None:
+    def report(self, bitrate: float | None = None, fraction_lost: float | None = None, stream: str = "",
+               now: float | None = None) -> None:
         """A receiver report: a REMB estimate (bits per second) and/or the fraction of `stream`
-        lost (0..1)."""
+        lost (0..1), received at `now` (None: no settling time after a step)."""
+        if now is not None and now - self._last_change < SETTLE_S:
+            if bitrate is not None and bitrate > 0:
+                self.estimate, self.falling = float(bitrate), False
+            return
         if bitrate is not None and bitrate > 0:
             # An estimate that is still growing (after a join or a probe) says nothing about the
             # link; one that falls does (the receiver saw its queue grow).
@@ -124,6 +134,7 @@ class Budget:
                 self._short_since = now
             if now - self._short_since >= CUT_AFTER_S and now - self._last_change >= CUT_AFTER_S:
                 self._step_down(video, low_rates)
+                self.losses.clear()  # news about the set before the step (see SETTLE_S)
                 self.cuts += 1
                 if self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S:
                     self._probe_wait = min(self._probe_wait * 2, PROBE_MAX_S)  # the probe failed

@@ -225,6 +225,7 @@ class Subscriber:
         self.slots: list[Slot] = []
         self.budget = Budget()  # what this receiver's link takes (budget.py)
         self.held: frozenset[str] = frozenset()  # members whose video it does not get now
+        self.layers: dict[str, str] = {}  # what the budget gave it last, per video key (for the log)
         self._lock = asyncio.Lock()
         self._waiting_answer = False
         self._again = False
@@ -293,7 +294,7 @@ class Subscriber:
     def _reporter(self, slot: Slot) -> glue.Report:
         """What the receiver reports about `slot`'s stream goes to the budget under the key of
         the source it carries at that moment."""
-        return lambda bitrate, lost: self.budget.report(bitrate, lost, stream=slot.key)
+        return lambda bitrate, lost: self.budget.report(bitrate, lost, stream=slot.key, now=time.monotonic())
 
     def adapt(self, priority: list[str], now: float) -> None:
         """Give this receiver the forwarded video its link takes, in the room's priority order:
@@ -307,7 +308,13 @@ class Subscriber:
         low_rates = {key: source.low.rate_bps for key, source in sources.items() if source.low is not None}
         audio = sum(1 for slot in self.slots if slot.key and slot.track.kind == "audio"
                     and slot.track.source is not None and slot.track.source.forwarding)
+        before = dict(self.layers)
         layers = self.budget.layers(video, rates, low_rates, audio, now)
+        if layers != before:
+            self.layers = layers
+            log.info("media: %s gets %s (estimate %s, loss %.3f; rates %s, low %s)", self.member.id, layers,
+                     self.budget.estimate, self.budget.loss, {k: round(v) for k, v in rates.items()},
+                     {k: round(v) for k, v in low_rates.items()})
         held: set[str] = set()
         for key, slot in slots.items():
             if slot.track.kind != "video":
