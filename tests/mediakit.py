@@ -123,12 +123,13 @@ class Subscriber:
 
 class Publisher:
     def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200,
-                 config: RTCConfiguration = CONFIG, low: bool = False) -> None:
+                 config: RTCConfiguration = CONFIG, low: bool = False, keyframe_every: int = 15) -> None:
         self.pc = RTCPeerConnection(config)
         self.audio = CounterTrack("audio", 50.0) if audio else None
-        self.video = CounterTrack("video", fps, size=size) if video else None
+        self.video = CounterTrack("video", fps, size=size, keyframe_every=keyframe_every) if video else None
         # The camera's low layer, as a page sends it (a track of its own, labelled camera-low).
-        self.low = CounterTrack("video", fps, size=max(100, size // 4), base=LOW_BASE) if video and low else None
+        self.low = CounterTrack("video", fps, size=max(100, size // 4), keyframe_every=keyframe_every,
+                                base=LOW_BASE) if video and low else None
         self.labels: dict[str, str] = {}
 
     async def offer(self) -> tuple[str, dict[str, str]]:

@@ -19,6 +19,16 @@ class ThinLink:
     namespace: str
     host_ip: str  # the host side: the server, as the namespace reaches it
     inner_ip: str  # the namespace side
+    host_dev: str = ""  # the shaped interface
+
+
+def sent_and_dropped(link: ThinLink) -> tuple[int, int]:
+    """Bytes the shaper let through towards the namespace and packets it dropped, so far."""
+    out = subprocess.run(["tc", "-s", "qdisc", "show", "dev", link.host_dev], capture_output=True, text=True).stdout
+    words = out.split()
+    sent = int(words[words.index("Sent") + 1]) if "Sent" in words else 0
+    dropped = int(words[words.index("(dropped") + 1].rstrip(",")) if "(dropped" in words else 0
+    return sent, dropped
 
 
 def _sh(*args: str) -> None:
@@ -29,7 +39,7 @@ def _sh(*args: str) -> None:
 def thin_link(rate: str = "350kbit", salt: int = 0) -> Iterator[ThinLink]:
     n = (os.getpid() + salt) % 200 + 20
     ns, host, inner = f"kring16-{n}", f"kr16h{n}", f"kr16n{n}"
-    link = ThinLink(ns, f"10.216.{n}.1", f"10.216.{n}.2")
+    link = ThinLink(ns, f"10.216.{n}.1", f"10.216.{n}.2", host)
     _sh("ip", "netns", "add", ns)
     try:
         _sh("ip", "link", "add", host, "type", "veth", "peer", "name", inner)

@@ -33,7 +33,9 @@ def test_a_thin_link_sheds_video_lowest_priority_first_and_keeps_audio() -> None
     # 350 kbit/s: not even the room's picture fits with the audio: all video goes, one at a time.
     allowed = run(budget, 0.0, CUT_AFTER_S, bitrate=350_000, fraction_lost=0.03)
     assert allowed == ["room/1", "p:a/1"]  # one cut after CUT_AFTER_S, the last in priority
-    assert run(budget, 2.5, 6.0, bitrate=350_000, fraction_lost=0.03) == []
+    # The last one only after HOLD_LAST_AFTER_S of a short link (at 2.5 + 4 s).
+    assert run(budget, 2.5, 6.0, bitrate=350_000, fraction_lost=0.03) == ["room/1"]
+    assert run(budget, 6.5, 6.5, bitrate=350_000, fraction_lost=0.03) == []
     assert budget.paused == ["p:b/1", "p:a/1", "room/1"]
     # An estimate of 1.1 Mbit/s says the receiver takes audio and the room (0.2 + 0.9 Mbit/s)
     # but clearly not 2 Mbit/s.
@@ -77,8 +79,8 @@ def test_a_paused_stream_is_probed_again_and_kept_when_nothing_is_lost() -> None
 
 def test_a_probe_that_loses_is_cut_and_the_next_waits_longer() -> None:
     budget = Budget()
-    run(budget, 0.0, 6.0, bitrate=350_000, fraction_lost=0.03)  # cuts at 1, 2 and 3 s: all paused
-    probe = 3.0 + PROBE_S
+    run(budget, 0.0, 6.0, bitrate=350_000, fraction_lost=0.03)  # cuts at 1, 2 and 6 s: all paused
+    probe = 6.0 + PROBE_S
     run(budget, 6.5, probe, bitrate=350_000, fraction_lost=0.0)  # quiet: nothing lost any more
     assert budget.probes == 1 and "room/1" not in budget.paused
     run(budget, probe + 0.5, probe + 2.0, bitrate=350_000, fraction_lost=0.4)  # the probe loses packets
@@ -177,3 +179,27 @@ def test_a_step_up_that_loses_goes_down_again_and_waits_twice_as_long() -> None:
     assert budget.probes == 1 and budget.down["p:a/1"] == LOW  # tried: a's low layer
     layered(budget, 16.5, 18.0, bitrate=350_000, fraction_lost=0.3)  # the try loses
     assert budget.down["p:a/1"] == HELD and budget._probe_wait == 10.0
+
+
+def test_a_loss_report_that_began_before_a_step_is_no_news_about_the_new_set() -> None:
+    """A receiver report's loss is that since the stream's previous report: one that arrives
+    after a step but covers time before it does not cut again (it used to, once a second, until
+    every stream was held)."""
+    budget = Budget()
+    budget.report(fraction_lost=0.3, stream="a", now=0.0)  # the first report: its interval is unknown
+    assert budget.losses == {}
+    for now in (1.0, 1.5):
+        budget.report(fraction_lost=0.3, stream="a", now=now)
+        budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=2, now=now)
+    budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=2, now=2.0)
+    assert budget.down == {"p:b/1": LOW} and budget.cuts == 1  # cut at 2.0 (short since 1.0)
+    budget.report(fraction_lost=0.3, stream="a", now=3.0)  # covers 1.5..3.0: the step was at 2.0
+    budget.report(fraction_lost=0.3, stream="audio", now=3.5)  # a stream's first report
+    for now in (3.0, 3.5, 4.0, 5.0):
+        budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=2, now=now)
+    assert budget.cuts == 1 and budget.loss == 0.0
+    budget.report(fraction_lost=0.3, stream="a", now=4.0)  # 3.0..4.0: after the step, news
+    budget.report(fraction_lost=0.3, stream="a", now=5.0)
+    for now in (4.0, 5.0, 6.0):
+        budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=2, now=now)
+    assert budget.cuts == 2

@@ -39,16 +39,21 @@ LOSS_HINT = 0.01  # loss that, with a falling estimate, cuts (an estimate alone 
 # a 1 Mbit/s stream that it got whole)
 AUDIO_BPS = 48_000  # per forwarded audio stream, with packet overhead
 CUT_AFTER_S = 1.0
+# The last picture a receiver still gets (the room's, at its low layer, on a thin link) is held
+# only when the link stays short this long: one burst of loss (a keyframe) is no reason to leave
+# someone with name cards only.
+HOLD_LAST_AFTER_S = 4.0
 # A probe on a link that cannot take the stream costs its audio a second or two of loss (video
 # arrives in bursts the relay does not pace): probe seldom.
 PROBE_S = 20.0
 PROBE_MAX_S = 160.0
 UP_AFTER_S = 10.0  # good reports without a break before any step up (hysteresis: no flapping)
 PROBE_FAIL_S = 4.0
-# After a step, reports cover a time before it for a while (a receiver report sums up the last
-# second or so): they are not taken as news about the new set, or one burst of loss would cut
-# every stream in turn, one a second (seen on a 350 kbit/s link: both cameras held where their
-# low layers fitted).
+# After a step, reports cover a time before it for a while: a receiver report's loss is that since
+# the stream's previous report (Chromium reports audio every few seconds), so a loss counts only
+# when the interval it covers began after the step, and a falling estimate only after SETTLE_S.
+# Otherwise one burst of loss cut every stream in turn, one a second (seen on a 350 kbit/s link:
+# both cameras held where the room's low layer fitted).
 SETTLE_S = 1.5
 LOSS_SMOOTHING = 0.5
 
@@ -69,6 +74,8 @@ class Budget:
     _last_change: float = float("-inf")
     _probe_wait: float = 0.0
     _probed_at: float | None = None
+    _reported_at: dict[str, float] = field(default_factory=dict)  # each stream's last loss report
+    needed: float = 0.0  # bits per second of what it is sent now (audio and the video layers)
     cuts: int = 0
     probes: int = 0
 
@@ -89,11 +96,15 @@ class Budget:
     def report(self, bitrate: float | None = None, fraction_lost: float | None = None, stream: str = "",
                now: float | None = None) -> None:
         """A receiver report: a REMB estimate (bits per second) and/or the fraction of `stream`
-        lost (0..1), received at `now` (None: no settling time after a step)."""
-        if now is not None and now - self._last_change < SETTLE_S:
-            if bitrate is not None and bitrate > 0:
+        lost (0..1), received at `now` (None: taken whenever it came, as in the unit tests)."""
+        if now is not None:
+            if bitrate is not None and bitrate > 0 and now - self._last_change < SETTLE_S:
                 self.estimate, self.falling = float(bitrate), False
-            return
+                bitrate = None
+            if fraction_lost is not None:
+                since, self._reported_at[stream] = self._reported_at.get(stream), now
+                if since is None or since < self._last_change:
+                    fraction_lost = None  # (part of) its interval was before the last step
         if bitrate is not None and bitrate > 0:
             # An estimate that is still growing (after a join or a probe) says nothing about the
             # link; one that falls does (the receiver saw its queue grow).
@@ -120,7 +131,7 @@ class Budget:
         for key in self.paused:
             self.losses.pop(key, None)  # a held stream's last loss is no news about the link
         sending = [k for k in video if self.down.get(k) != HELD]
-        needed = AUDIO_BPS * audio_streams + sum(
+        needed = self.needed = AUDIO_BPS * audio_streams + sum(
             low_rates.get(k, 0.0) if self.down.get(k) == LOW else rates.get(k, 0.0) for k in sending)
         # While a probe runs the estimate still reflects the smaller stream set (it follows what
         # arrives): only loss can fail a probe then.
@@ -132,7 +143,9 @@ class Budget:
             self._good_since = None
             if self._short_since is None:
                 self._short_since = now
-            if now - self._short_since >= CUT_AFTER_S and now - self._last_change >= CUT_AFTER_S:
+            last = len(sending) == 1 and (self.down.get(sending[0]) == LOW or sending[0] not in low_rates)
+            wait = HOLD_LAST_AFTER_S if last and not probing else CUT_AFTER_S  # a failed try goes at once
+            if now - self._short_since >= wait and now - self._last_change >= CUT_AFTER_S:
                 self._step_down(video, low_rates)
                 self.losses.clear()  # news about the set before the step (see SETTLE_S)
                 self.cuts += 1

@@ -142,6 +142,9 @@ class ForwardTrack(MediaStreamTrack):
         self.held = False  # this receiver's budget holds this video back (budget.py)
         self.pending: Source | None = None  # the layer it switches to at that layer's next keyframe
         self.switches = 0
+        self.resent = 0  # packets resent on the subscriber's NACKs
+        self._resent: set[int] = set()  # their sequence numbers (the last few hundred)
+        self.allow_resend: Callable[[set[int], int], bool] = lambda done, seq: True
 
     def hold(self, on: bool) -> None:
         """Stop or resume sending to this receiver alone; it resumes at a fresh keyframe."""
@@ -154,9 +157,13 @@ class ForwardTrack(MediaStreamTrack):
             self.restart()
             self._ask()
 
-    def resends(self) -> bool:
-        """Whether the subscriber's NACKs for this track are answered: not while it is held."""
-        return not self.held
+    def resends(self, sequence_number: int) -> bool:
+        """Whether the subscriber's NACK for this packet is answered: not while the track is held,
+        and within the subscriber's allowance (`allow_resend`, pacer.Resends)."""
+        if self.held or not self.allow_resend(self._resent, sequence_number):
+            return False
+        self.resent += 1
+        return True
 
     @property
     def dropped(self) -> int:

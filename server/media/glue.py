@@ -266,22 +266,55 @@ def on_keyframe_request(sender: RTCRtpSender, callback: Callable[[], None]) -> N
     sender._send_keyframe = callback  # type: ignore[method-assign]
 
 
-def gate_retransmissions(sender: RTCRtpSender, allowed: Callable[[], bool]) -> None:
-    """Answer the subscriber's NACKs only while `allowed()` says so.
+def gate_retransmissions(sender: RTCRtpSender, allowed: Callable[[int], bool]) -> None:
+    """Answer the subscriber's NACK for a packet only where `allowed(sequence_number)` says so.
 
     A stream held back for a weak receiver (budget.py) stops mid-frame; the receiver then keeps
     asking for the missing packets, and aiortc kept resending them from its history for 8-10 s:
     measured on a 350 kbit/s link, that resent video took the room's audio loss from under 1 % to
-    8 % right after the cut that was meant to save it (tests/browser/test_media_netns.py)."""
+    8 % right after the cut that was meant to save it (tests/browser/test_media_netns.py). And on a
+    thin link Chromium asks again for what is still missing every round trip: answered each time,
+    the resent video was 100-200 packets a second, several times the link (pacer.py)."""
     if not callable(getattr(sender, "_retransmit", None)):
         raise RuntimeError("aiortc changed: RTCRtpSender has no _retransmit")
     retransmit = sender._retransmit
 
     async def gated(sequence_number: int) -> None:
-        if allowed():
+        if allowed(sequence_number):
             await retransmit(sequence_number)
 
     sender._retransmit = gated  # type: ignore[method-assign]
+
+
+class _PacedTransport:
+    """The sender's DTLS transport, with every RTP packet waiting its turn at a pacer first."""
+
+    def __init__(self, transport: Any, wait: Callable[[int], Any]) -> None:
+        self._kring_transport = transport
+        self._kring_wait = wait
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kring_transport, name)
+
+    async def _send_rtp(self, data: bytes) -> None:
+        await self._kring_wait(len(data))
+        await self._kring_transport._send_rtp(data)
+
+
+def pace_sender(sender: RTCRtpSender, wait: Callable[[int], Any]) -> None:
+    """Make `sender`'s RTP packets (and its retransmissions) await `wait(size)` before they go out
+    (pacer.py). aiortc sets a sender's transport again when a description bundles its lines, so
+    the wrapper is put back each time."""
+    if not callable(getattr(sender, "setTransport", None)) or not hasattr(sender, "transport"):
+        raise RuntimeError("aiortc changed: RTCRtpSender has no setTransport")
+    set_transport = sender.setTransport
+
+    def paced(transport: Any) -> None:
+        inner = transport._kring_transport if isinstance(transport, _PacedTransport) else transport
+        set_transport(_PacedTransport(inner, wait))  # type: ignore[arg-type]
+
+    sender.setTransport = paced  # type: ignore[method-assign]
+    paced(sender.transport)
 
 
 def sender_packs(sender: RTCRtpSender) -> Any:

@@ -44,12 +44,21 @@ AUDIO_STATS = """async () => {
     const audio = inbound("audio"), video = inbound("video") || {};
     return audio ? {received: audio.packetsReceived, lost: audio.packetsLost, held: [...m.held],
                     frames: video.framesDecoded || 0, width: video.frameWidth || 0,
-                    fps: video.framesPerSecond || 0} : null;
+                    fps: video.framesPerSecond || 0, videoLost: video.packetsLost || 0,
+                    keyframes: video.keyFramesDecoded || 0} : null;
+}"""
+# What the projector's browser sends: per video line, its width, rate and what limits it.
+PROJECTOR_SENDS = """async () => {
+    const m = document.querySelector('#media-room-panel').kringMedia;
+    const stats = m.pub ? [...(await m.pub.getStats()).values()] : [];
+    return stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video").map((s) => [s.mid, s.frameWidth,
+        s.framesPerSecond, s.targetBitrate, s.qualityLimitationReason]);
 }"""
 # The width of the projector's picture of the remote attendee (who keeps the full layer).
 PROJECTOR_WIDTH = """async () => {
     const m = document.querySelector('#media-room-panel').kringMedia;
-    const mid = m.sub && (Object.entries(m.tracks).find(([, i]) => i.member.startsWith("p:") && i.kind === "video") || [])[0];
+    const remote = ([, i]) => i.member.startsWith("p:") && i.kind === "video";
+    const mid = m.sub && (Object.entries(m.tracks).find(remote) || [])[0];
     const stats = mid ? [...(await m.sub.getStats()).values()] : [];
     const video = stats.find((s) => s.type === "inbound-rtp" && s.kind === "video" && s.mid === mid);
     return video ? video.frameWidth || 0 : 0;
@@ -109,18 +118,33 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
         # first step up (budget.PROBE_S after the last step, and UP_AFTER_S of good reports).
         await wait_for_async(wim, f"() => ({AUDIO_STATS})().then((s) => s && s.width > 0 && s.width <= 320)",
                              timeout=60_000)
-        await wim.wait_for_timeout(3_000)
-        before = await wim.evaluate(AUDIO_STATS)
+        # Then until what the relay gives it has stayed the same for 5 s (it steps once a second
+        # at most, and the last picture only after budget.HOLD_LAST_AFTER_S).
+        state, since = None, 0.0
+        for second in range(60):
+            stats = await wim.evaluate(AUDIO_STATS)
+            now = (stats["width"] <= 320, tuple(sorted(stats["held"])))
+            if now != state:
+                state, since = now, second
+            elif second - since >= 5:
+                break
+            await wim.wait_for_timeout(1_000)
+        before, link_before = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
         await wim.wait_for_timeout(10_000)
-        after = await wim.evaluate(AUDIO_STATS)
+        after, link_after = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
         received = after["received"] - before["received"]
         lost = after["lost"] - before["lost"]
         loss = lost / max(1, received + lost)
         fps = (after["frames"] - before["frames"]) / 10
         full = await projector.evaluate(PROJECTOR_WIDTH)
+        print("the projector sends (mid, width, fps, target, limited by):", await projector.evaluate(PROJECTOR_SENDS))
         print(f"Chromium on 350 kbit/s: room audio {received} packets received, {lost} lost ({loss:.1%}) "
               f"in 10 s; the room's video {fps:.1f} frames/s decoded at {after['width']} px wide; "
-              f"video held for it: {after['held']}; the projector sees the remote at {full} px")
+              f"video held for it: {after['held']}; the projector sees the remote at {full} px; "
+              f"the room's video lost {after['videoLost'] - before['videoLost']} packets, "
+              f"{after['keyframes'] - before['keyframes']} keyframes; the link carried "
+              f"{(link_after[0] - link_before[0]) * 8 / 10_000:.0f} kbit/s and dropped "
+              f"{link_after[1] - link_before[1]} packets")
         assert received > 400, after  # Opus at 50 packets a second
         assert loss < 0.02, (loss, before, after)
         assert fps >= 10, (fps, before, after)  # the room's video, where it used to be held (0 fps)

@@ -230,17 +230,24 @@
       this.stopLow();
       if (!camera || !camera.clone) return null;
       const low = camera.clone();
+      low.kringScale = 1;
       try {
         await low.applyConstraints({ width: { ideal: CAPS.low.width }, height: { ideal: CAPS.low.height }, frameRate: { max: CAPS.low.frameRate } });
-      } catch (_) { /* scaled by the sender instead */ }
+      } catch (_) {
+        // Not scaled at the source: the sender scales it. (Not both: Chromium's getSettings()
+        // may still tell the camera's width after the clone was scaled, and a 320 px picture
+        // scaled again by 4 was sent 80 px wide.)
+        const width = (camera.getSettings && camera.getSettings().width) || CAPS.low.width;
+        low.kringScale = Math.max(1, width / CAPS.low.width);
+      }
       this.low = low;
       return low;
     }
 
     lowEncoding() {
-      const width = (this.low && this.low.getSettings && this.low.getSettings().width) || CAPS.low.width;
       const encoding = { maxBitrate: CAPS.low.maxBitrate, maxFramerate: CAPS.low.frameRate };
-      if (width > CAPS.low.width * 1.25) encoding.scaleResolutionDownBy = width / CAPS.low.width;
+      const scale = this.low ? this.low.kringScale : 1;
+      if (scale > 1.25) encoding.scaleResolutionDownBy = scale;
       return encoding;
     }
 
