@@ -44,6 +44,43 @@ def camera_track(peer: Peer) -> ForwardTrack:
     return next(s.track for s in subscriber.slots if s.track.kind == "video" and s.key)
 
 
+def _drain(track: ForwardTrack) -> list[tuple[bytes, int]]:
+    out = []
+    while (packet := track._queue.get(0.0)) is not None:
+        out.append((packet.data, packet.pts))
+    return out
+
+
+def test_a_switch_of_layer_waits_for_the_new_layers_keyframe_and_time_runs_on() -> None:
+    """The pure part: the old layer flows until the new one's keyframe; nothing after that comes
+    from the old one; the timestamps handed to the sender only grow."""
+    high = Source("room/1", "room", "video", "camera")
+    low = high.low = Source("room/2", "room", "video", "camera-low")
+    track = ForwardTrack("video", clock=lambda: 0.0)
+    track.attach(high)
+    key, delta = b"\x10high", b"\x11high"
+    high.push(key, 90_000, None)
+    high.push(delta, 96_000, None)
+    track.follow(low)
+    assert track.pending is low and track.source is high and track in low.sinks
+    low.push(b"\x11low", 5, None)  # not a keyframe: not taken; the full layer flows on
+    high.push(delta, 102_000, None)
+    low.push(b"\x10low", 3005, None)  # the switch
+    assert track.source is low and track.pending is None and track not in high.sinks
+    high.push(delta, 108_000, None)  # reaches it no more
+    low.push(b"\x11low", 9005, None)
+    frames = _drain(track)
+    assert [data for data, _ in frames] == [key, delta, delta, b"\x10low", b"\x11low"]
+    stamps = [pts for _, pts in frames]
+    assert all(b > a for a, b in zip(stamps, stamps[1:], strict=False)), stamps
+    assert track.switches == 1
+    # Back up; the full layer's source ends before its keyframe came: the track stays on the low one.
+    track.follow(high)
+    assert track.pending is high
+    high.end()
+    assert track.pending is None and track.source is low
+
+
 async def test_a_receiver_that_loses_gets_the_low_layer_and_goes_back_up_without_an_offer() -> None:
     room = MediaRoom("LAYERS", rtc_config(()), Limits())
     projector, weak, good = Peer(room, "room", "room"), Peer(room, "p:weak"), Peer(room, "p:good")

@@ -1,6 +1,6 @@
 """Spreading a receiver's video packets over time (issue 16).
 
-aiortc's sender hands every packet of a frame to the transport at once; a keyframe of 10-15 kB
+aiortc's sender hands every packet of a frame to the transport at once; a keyframe (many packets)
 then reaches a thin link (350 kbit/s, a 150 ms queue) as one burst, and the link's queue drops
 the tail of it and the audio packets caught behind it. The relay paces each receiver's video
 instead, as browsers do: one `Pacer` per receiver, shared by its video senders (audio is not
@@ -23,8 +23,10 @@ import asyncio
 import time
 from collections.abc import Callable
 
-PACE_FACTOR = 1.5  # of the estimate: a thin link takes little more than it says
-MAX_DELAY_S = 0.4
+# Of the estimate (libwebrtc's pacer uses 2.5x its target; at 2.5x a 350 kbit/s receiver whose
+# estimate said 190 kbit/s still got keyframes faster than its link drained them).
+PACE_FACTOR = 1.5
+MAX_DELAY_S = 0.4  # past this a packet goes anyway: the frame queue bounds the delay (framequeue.py)
 RESEND_SHARE = 0.2  # of the receiver's estimate, for resent packets
 RESEND_SIZE = 1200  # bytes counted per resent packet (most video packets are full)
 RESEND_BURST_S = 0.5  # how much unspent allowance is kept

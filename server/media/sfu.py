@@ -255,8 +255,9 @@ class Subscriber:
             following = {slot.key for slot in self.slots if slot.key}
             for slot in self.slots:
                 source = wanted.get(slot.key)
-                if source is not None and slot.track.source not in (source, source.low) \
-                        and slot.track.pending is None:
+                current = slot.track.source
+                if source is not None and slot.track.pending is None \
+                        and (current is None or current not in (source, source.low)):
                     # The same line, a new source (its publisher connected again): no new offer.
                     slot.track.attach(source)
             for key, source in wanted.items():
