@@ -37,7 +37,9 @@ ESTIMATE = f"""async () => {{
     if (!pc) return null;
     const stats = [...(await pc.getStats()).values()];
     const pairs = stats.filter((s) => s.type === "candidate-pair" && s.availableOutgoingBitrate);
-    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video");
+    // The camera's full layer only: its low layer (camera-low, issue 16) is capped at 150 kbit/s.
+    const low = pc.getTransceivers().find((t) => {ROOM}.senders && t.sender === {ROOM}.senders["camera-low"]);
+    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video" && s.mid !== (low && low.mid));
     return {{estimate: Math.max(0, ...pairs.map((s) => s.availableOutgoingBitrate)),
              target: video.reduce((n, s) => n + (s.targetBitrate || 0), 0),
              sent: video.reduce((n, s) => n + (s.bytesSent || 0), 0)}};
