@@ -1,6 +1,7 @@
 """`python -m bench --scenario coldopen --json` (issue 19): how long a room with a long log takes to
 open after a restart, on SQLite and on Redis, with and without snapshots (realtime/snapshot.py),
-and how long a server takes to answer /healthz with such a room stored.
+and how long a server takes to answer /healthz on an empty data dir and with such a room stored,
+with and without cached bytecode (`startup`; bytecode_env says which is the product's case).
 
 The log is made by the core itself from a year of commands (people, post-its written and cleared,
 votes, hands raised and lowered, polls answered, renames), appended in batches. "Open" is what
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import log
+from bench.common import code_version, cpu_seconds, log
+from bench.load import box_busy_s, cores
 from bench.serverproc import ServerProcess
 from realtime import polls, queue, wall
 from realtime.broker.memory import MemoryBroker
@@ -37,6 +40,9 @@ PEOPLE = 20
 EVERY = Settings().snapshot_every
 REDIS_URL = "redis://127.0.0.1:6379/11"
 MENTOR = Actor(Role.MENTOR)
+STARTS = 3  # server starts per case
+# /healthz asked every 5 ms while a server starts: the goal is 1 s, so 100 ms steps are too coarse.
+START_POLL_S = 0.005
 
 
 def commands() -> itertools.cycle[tuple[int, Command, Actor]]:
@@ -144,27 +150,64 @@ async def measure(kind: str, make_store: Any, core: Core, log_: list[Stamped]) -
             "events_folded_after_snapshot": len(log_) - (kept[0] if kept else 0)}
 
 
-def healthz_ms(core: Core, log_: list[Stamped]) -> float:
-    """Start a server on a data dir that holds the big room; ms until /healthz answers."""
+def start_ms(data: Path, env: dict[str, str]) -> tuple[float, float]:
+    """One start of `python -m server` (as the Procfile runs it) on data dir `data`: ms from Popen
+    to the first 200 of /healthz, and the CPU ms the server process had used by then."""
+    server = ServerProcess(data, env=env)
+    started = time.perf_counter()
+    server.start(poll_s=START_POLL_S)
+    took = (time.perf_counter() - started) * 1000.0
+    assert server.proc is not None
+    cpu = cpu_seconds(server.proc.pid) * 1000.0
+    server.stop()
+    return round(took, 1), round(cpu)
+
+
+def bytecode_env(mode: str, empty_cache: Path) -> dict[str, str]:
+    """`cached`: the product's case. Python writes each module's bytecode (__pycache__) on the
+    first start and reads it after; pip compiled the libraries when it installed them. `none`:
+    every module of Kring and of its libraries compiled again at each start (bytecode read from and
+    written to nowhere: an empty PYTHONPYCACHEPREFIX, PYTHONDONTWRITEBYTECODE=1), the worst case."""
+    if mode == "cached":
+        return {"PYTHONDONTWRITEBYTECODE": ""}  # empty is unset for Python
+    return {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(empty_cache)}
+
+
+def healthz_ms(core: Core, log_: list[Stamped]) -> dict[str, Any]:
+    """Server starts on an empty data dir and on one holding a room of `len(log_)` events, with
+    and without cached bytecode (issue 19: /healthz within 1 s of starting, whatever is stored)."""
     from realtime.store.sqlite import SqliteStore
 
+    out: dict[str, Any] = {"starts": STARTS, "poll_ms": START_POLL_S * 1000,
+                           "loadavg_1m_before": round(os.getloadavg()[0], 2)}
+    busy, wall = box_busy_s(), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kring-coldopen-") as name:
-        data = Path(name)
-        store = SqliteStore(str(data / "kring.db"), core.codec)
+        root = Path(name)
+        empty, full = root / "empty", root / "full"
+        full.mkdir()
+        store = SqliteStore(str(full / "kring.db"), core.codec)
         asyncio.run(append_all(store, "COLDOPEN", log_))
         asyncio.run(store.close())
-        server = ServerProcess(data)
-        started = time.perf_counter()
-        server.start()
-        took = (time.perf_counter() - started) * 1000.0
-        server.stop()
-        return round(took, 1)
+        (root / "pycache").mkdir()
+        for mode in ("cached", "none"):
+            env = bytecode_env(mode, root / "pycache")
+            if mode == "cached":
+                start_ms(root / "prime", env)  # writes whatever bytecode is not cached yet; not counted
+            for label, data in (("empty", empty), (f"events_{len(log_)}", full)):
+                runs = [start_ms(data, env) for _ in range(STARTS)]
+                out[f"{mode}_bytecode"] = {**out.get(f"{mode}_bytecode", {}),
+                                           label: {"healthz_ms": [r[0] for r in runs], "cpu_ms": [r[1] for r in runs]}}
+                log(f"coldopen: start-up, {mode} bytecode, {label}: {runs} (ms to /healthz, CPU ms)")
+    # The box is shared: how busy it was while the servers started (2 cores = 200%).
+    out["box_busy_pct"] = round(100.0 * (box_busy_s() - busy) / (time.perf_counter() - wall), 1)
+    return out
 
 
 def run() -> dict[str, Any]:
     from realtime.store.redis import RedisStore
     from realtime.store.sqlite import SqliteStore
 
+    load_before = round(os.getloadavg()[0], 2)
     core = build_core(FEATURES)
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="kring-coldopen-") as name:
@@ -177,6 +220,7 @@ def run() -> dict[str, Any]:
             log(f"coldopen: {results[-1]}")
             results.append(asyncio.run(measure("redis", lambda: RedisStore(REDIS_URL, core.codec), core, log_)))
             log(f"coldopen: {results[-1]}")
-        started_ms = healthz_ms(core, log_)
-    return {"scenario": "coldopen", "snapshot_every": EVERY, "results": results,
-            "healthz_ms_after_start_with_the_largest_room": started_ms}
+        startup = healthz_ms(core, log_)
+    return {"scenario": "coldopen", "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "commit": code_version(), "cores": cores(), "loadavg_1m": load_before,
+            "snapshot_every": EVERY, "results": results, "startup": startup}

@@ -32,9 +32,10 @@ def free_port() -> int:
 
 
 def wait_healthy(
-    proc: subprocess.Popen[bytes], url: str, timeout: float, log: Callable[[], str]
+    proc: subprocess.Popen[bytes], url: str, timeout: float, log: Callable[[], str], poll_s: float = 0.1
 ) -> None:
-    """Wait until `url`/healthz answers 200; stop `proc` and raise with its log otherwise."""
+    """Wait until `url`/healthz answers 200, asking every `poll_s`; stop `proc` and raise with its
+    log otherwise."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -45,7 +46,7 @@ def wait_healthy(
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.1)
+        time.sleep(poll_s)
     stop_process(proc)
     raise RuntimeError(f"{url} did not answer /healthz within {timeout}s:\n{log()}")
 
@@ -73,7 +74,7 @@ class ServerProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 20.0) -> ServerProcess:
+    def start(self, timeout: float = 20.0, poll_s: float = 0.1) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
@@ -88,7 +89,7 @@ class ServerProcess:
             [sys.executable, "-m", "server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
-        wait_healthy(self.proc, self.url, timeout, self.log)
+        wait_healthy(self.proc, self.url, timeout, self.log, poll_s)
         return self
 
     def kill9(self) -> None:

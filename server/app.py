@@ -20,6 +20,7 @@ from server.headers import SecurityHeaders
 from server.kring import Kring, build
 from server.memtrace import MemTrace
 from server.settings import Settings
+from server.warmup import WarmUp
 from web.render import STATIC
 
 
@@ -28,17 +29,20 @@ class State(TypedDict):
 
 
 def create_app(settings: Settings | None = None, on_started: Callable[[], None] | None = None) -> Starlette:
-    """The app; `on_started` runs once its lifespan has built everything (the server process's
-    entry point passes its garbage-collector settings, server/__main__.py; tests pass nothing, so
-    the apps they start leave their own process alone)."""
+    """The app; `on_started` runs once its lifespan has built and loaded everything, after the
+    warm-up (server/warmup.py; the server process's entry point passes its garbage-collector
+    settings, server/__main__.py; tests pass nothing, so the apps they start leave their own
+    process alone)."""
     settings = settings or Settings.from_env()
     ended_sockets = EndedSockets(trim=glibc_trim() if settings.malloc_trim else None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[State]:
         k = build(settings, manifest.FEATURES)
-        if on_started is not None:
-            on_started()
+        # Languages, hyphenation and the media relay load in the background from here on, so the
+        # server listens and answers at once (issue 19); `on_started` comes after them.
+        warm_up = WarmUp([k.translator.load_all], k.media, then=on_started)
+        warm_up.start()
         ended_sockets.start()
         memtrace = MemTrace(Path(settings.memtrace_dir), settings.memtrace_frames) if settings.memtrace_dir else None
         if memtrace is not None:
@@ -46,6 +50,7 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
         try:
             yield {"kring": k}
         finally:
+            await warm_up.stop()
             if memtrace is not None:
                 memtrace.stop()
             await ended_sockets.stop()

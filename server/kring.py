@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from starlette.requests import HTTPConnection
 
@@ -28,6 +28,7 @@ from server.feature import Feature, build_core, configured, web_features
 from server.files import FileStore
 from server.mail_sender import SmtpSender
 from server.mail_timer import Compose, MailTimer
+from server.media.loading import MediaLoader
 from server.poll_timer import PollTimer
 from server.reach import PhoneAddress, lan_address
 from server.retention import RetentionTimer
@@ -39,9 +40,6 @@ from web.i18n import Translator
 from web.layout import Layout
 from web.mail_compose import compose
 from web.render import STATIC, Renderer
-
-if TYPE_CHECKING:  # aiortc is imported only by a process that serves media (build below)
-    from server.media.sfu import MediaRooms
 
 
 @dataclass
@@ -64,7 +62,9 @@ class Kring:
     lookups: CodeLookups
     # The host phones can use when a browser on this machine opened Kring as localhost (issue 15).
     phones: PhoneAddress
-    media: MediaRooms | None = None  # None where another process serves media (KRING_MEDIA_URL)
+    # This process's media relay, loaded on first use (server/media/loading.py); None where another
+    # process serves media (KRING_MEDIA=0, KRING_MEDIA_URL).
+    media: MediaLoader | None = None
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
     mail: MailTimer | None = None  # sends e-mail when an SMTP server is configured (server/mail_timer.py)
 
@@ -143,14 +143,9 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         mail_timer = MailTimer(store, hub, SmtpSender(settings.mail), mail_letters(settings, translator),
                                time.time, settings.mail)
         mail_timer.start()
-    media: MediaRooms | None = None
-    if settings.media_serve:
-        # Imported here, not at the top: web workers that serve no media (KRING_MEDIA=0) never load
-        # aiortc, so an aiortc they do not use cannot stop them (issue 16).
-        from server.media.sfu import MediaRooms
-
-        media = MediaRooms(settings.ice_servers, ports=settings.media_ports)
-        media.start()
+    # Not loaded here: aiortc is imported after the server answers, or by the first media socket
+    # (server/media/loading.py), and never where media is not served (KRING_MEDIA=0, issue 16).
+    media = MediaLoader(settings.ice_servers, ports=settings.media_ports) if settings.media_serve else None
     return Kring(
         settings=settings,
         core=core,

@@ -46,7 +46,11 @@ from web.viewer import Viewer
 async def healthz(request: Request) -> JSONResponse:
     k = kring(request)
     ok = k.broker.healthy
-    return JSONResponse({"status": "ok" if ok else "degraded", "broker": ok}, status_code=200 if ok else 503)
+    body: dict[str, object] = {"status": "ok" if ok else "degraded", "broker": ok}
+    if k.media is not None and k.media.failed:  # this process should serve media and cannot
+        ok = False
+        body.update(status="degraded", media=False)
+    return JSONResponse(body, status_code=200 if ok else 503)
 
 async def start(request: Request) -> HTMLResponse:
     lang = browser_lang(request)

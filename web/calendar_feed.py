@@ -23,11 +23,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from realtime import contacts, onetoone, practical, trajectory
 from realtime.state import RoomState
+
+if TYPE_CHECKING:  # imported where a feed is written: icalendar and its time zones cost ~45 ms per start
+    from icalendar import Event
 
 PRODID = "-//Kring//Kring trajectory calendar//EN"
 # Ask subscribing apps to look again every hour (Apple and Google read these; RFC 7986).
@@ -53,6 +55,8 @@ def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., st
     the feed cannot know whether a calendar saw it. An online one without a link of the mentor's
     is a call in Kring: its page's address (the participant's, or the mentor's in the group's feed,
     which opens only with the mentor's cookie)."""
+    from icalendar import Event
+
     part = state.part(onetoone.PART)
     zone = state.part(trajectory.PART).timezone
     found = []
@@ -83,6 +87,9 @@ def _one_to_ones(state: RoomState, stamp: datetime.datetime, t: Callable[..., st
 
 def feed(state: RoomState, now: datetime.datetime, t: Callable[..., str], pid: str = "", base_url: str = "") -> bytes:
     """The group's feed (`pid` ""), or a participant's own: the group's meetings and their own one-to-ones."""
+    # Here, not at the top: only a calendar app asking for a feed needs icalendar (issue 19).
+    from icalendar import Calendar, Event
+
     traj = state.part(trajectory.PART)
     info = state.part(practical.PART).info
     name = traj.name or state.title

@@ -9,11 +9,16 @@ every browser: it shows as "-" at a line end and is invisible otherwise (screen 
 So templates pass user text that the projector shows in large type (titles, post-its, poll
 questions and options) through `hyphenate`, and the stylesheet keeps `hyphens: auto` for the
 rest, in the browsers that can.
+
+A dictionary takes about 130 ms to load (Pyphen parses its patterns), so it is loaded when a page
+of its language first hyphenates something, or by the warm-up after the server answers
+(server/warmup.py), never while the server starts (issue 19).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import pyphen  # type: ignore[import-untyped]  # ships no type information
@@ -33,12 +38,29 @@ _WORD_CACHE = 4096
 
 class Hyphenator:
     def __init__(self, lang: str) -> None:
-        self._dictionary = pyphen.Pyphen(lang=DICTIONARIES.get(lang, DEFAULT_DICTIONARY), left=EDGE, right=EDGE)
+        self._name = DICTIONARIES.get(lang, DEFAULT_DICTIONARY)
+        self._dictionary: pyphen.Pyphen | None = None
+        # The warm-up thread and a page on the event loop may both ask first: one loads.
+        self._loading = threading.Lock()
         # The same titles and post-its are shown on every render of the projector.
         self._word = lru_cache(maxsize=_WORD_CACHE)(self._hyphenate_word)
 
+    @property
+    def loaded(self) -> bool:
+        return self._dictionary is not None
+
+    def load(self) -> pyphen.Pyphen:
+        """The dictionary, loaded on the first call."""
+        dictionary = self._dictionary
+        if dictionary is None:
+            with self._loading:
+                dictionary = self._dictionary
+                if dictionary is None:
+                    dictionary = self._dictionary = pyphen.Pyphen(lang=self._name, left=EDGE, right=EDGE)
+        return dictionary
+
     def _hyphenate_word(self, word: str) -> str:
-        return str(self._dictionary.inserted(word, hyphen=SOFT_HYPHEN))
+        return str(self.load().inserted(word, hyphen=SOFT_HYPHEN))
 
     def __call__(self, text: str) -> str:
         """`text` with soft hyphens at the break points of each long word; shorter words, and

@@ -9,12 +9,15 @@ the field labels of its web part (WebFeature.field_labels) are msgids as well, i
 REASONS and FIELD_LABELS. English is the source language, so an English lookup is the msgid itself.
 
 Each language's `.po` files (one per feature, web/locale/<lang>/LC_MESSAGES/*.po) are merged and
-compiled in memory at start-up, so there is no compile step. Babel's extractors find every msgid
-(babel.cfg, web/i18n_extract.py), and tests/test_i18n.py fails when Dutch lacks one.
+compiled in memory when the language is first used (or by the warm-up once the server answers,
+server/warmup.py), so there is no compile step and a server starts without reading them. Babel's
+extractors find every msgid (babel.cfg, web/i18n_extract.py), and tests/test_i18n.py fails when
+Dutch lacks one.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
@@ -153,10 +156,14 @@ class Translator:
         locale_dir: Path = LOCALE_DIR,
     ) -> None:
         """`reasons`: every refusal reason of the app (Core.reasons); `field_labels`: the labels of
-        the fields those reasons name ("{field} is required."), from every web feature."""
-        self._languages = {
-            lang: Language(lang, compile_catalog(load_catalog(lang, locale_dir))) for lang in LANGUAGES
-        }
+        the fields those reasons name ("{field} is required."), from every web feature.
+
+        A language is made on first use: reading and compiling its catalogs takes about 70 ms,
+        which a server start should not wait for (issue 19)."""
+        self._locale_dir = locale_dir
+        self._languages: dict[str, Language] = {}
+        # The warm-up thread (server/warmup.py) and a request on the event loop may both be first.
+        self._loading = threading.Lock()
         self.reasons = reasons
         self.field_labels: Mapping[str, str] = field_labels or {}
 
@@ -170,7 +177,28 @@ class Translator:
         return DEFAULT_LANGUAGE
 
     def language(self, lang: str) -> Language:
-        return self._languages.get(lang) or self._languages[DEFAULT_LANGUAGE]
+        found = self._languages.get(lang)
+        if found is None:
+            found = self._load(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        return found
+
+    def _load(self, lang: str) -> Language:
+        with self._loading:
+            found = self._languages.get(lang)
+            if found is None:
+                found = self._languages[lang] = Language(lang, compile_catalog(load_catalog(lang, self._locale_dir)))
+            return found
+
+    @property
+    def loaded(self) -> tuple[str, ...]:
+        """The languages made so far."""
+        return tuple(self._languages)
+
+    def load_all(self) -> None:
+        """Every language with everything it loads on first use (catalogs, hyphenation): what the
+        warm-up does once the server answers, so that no page waits for it."""
+        for lang in LANGUAGES:
+            self.language(lang).hyphenate.load()
 
     def gettext(self, lang: str) -> Gettext:
         return self.language(lang).t

@@ -21,16 +21,21 @@ RTCRtpSender always encodes raw frames. Three seams make it forward instead:
    with `_send_rtp`; the arrival time is taken earlier, when aioice hands the datagram over
    (`RTCIceTransport._connection.data_received`), not after the relay's own queue.
 
-The glue accepts any aiortc from 1.16 below 2 (`AIORTC_RANGE`) that still has these seams:
-`missing_seams()` looks for each one in the installed aiortc's classes and compiled code (not
-for one exact version), and importing this module fails with the list of what is missing, so an
-aiortc security release that keeps the seams just works and one that moves them fails loudly, at
-start, in the media process only (the web workers never import this: server/kring.py).
+What decides whether the glue works is whether these seams are there, not the version number:
+`missing_seams()` looks for each one in the installed aiortc's classes and compiled code, and
+importing this module fails with the list of what is missing. Only then is refusing right: with a
+seam gone, forwarding would break mid-call (an AttributeError in a packet handler, or a receiver
+that quietly decodes again). A version outside the tested range (`AIORTC_RANGE`) whose seams are
+all there only logs a warning (`untested()`): an aiortc security release must not stop media, and
+the seam check is what catches a release that moved something. The web workers never import this
+(KRING_MEDIA=0: server/media/loading.py), so no aiortc can stop them; a media process that cannot
+load it keeps serving pages and says so (server/media/loading.py).
 tests/test_media_glue.py checks the seams' behaviour in depth.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -75,15 +80,22 @@ def _names(function: Any) -> set[str]:
     return set(code.co_names) if code is not None else set()
 
 
+def untested(version: str = aiortc.__version__) -> str:
+    """A warning when `version` is outside the range the glue was tested with; "" inside it."""
+    low, high = AIORTC_RANGE
+    if low <= _version(version) < high:
+        return ""
+    shown = f"[{'.'.join(map(str, low))}, {'.'.join(map(str, high))})"
+    return (f"aiortc {version} is outside the versions Kring's media was tested with {shown}; every private "
+            "API it patches is there, so media runs, but check calls with it (server/media/glue.py)")
+
+
 def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
-                  version: str = aiortc.__version__, connection: type = RTCPeerConnection,
+                  connection: type = RTCPeerConnection,
                   transport: type = RTCDtlsTransport, router: type = RtpRouter,
                   ice: type = RTCIceTransport, connection_type: type = Connection) -> list[str]:
     """What the glue needs and this aiortc lacks; empty when forwarding will work."""
     missing = []
-    low, high = AIORTC_RANGE
-    if not low <= _version(version) < high:
-        missing.append(f"a version in [{'.'.join(map(str, low))}, {'.'.join(map(str, high))})")
     if _JITTER_ATTR not in _names(getattr(receiver, "__init__", None)):
         missing.append("RTCRtpReceiver's private jitter buffer (__jitter_buffer)")
     if not {_JITTER_ATTR, "add"} <= _names(getattr(receiver, "_handle_rtp_packet", None)):
@@ -121,6 +133,8 @@ if _MISSING:  # pragma: no cover - only on an aiortc that moved a seam
         f"server.media cannot forward with aiortc {aiortc.__version__}: it lacks "
         + "; ".join(_MISSING) + " (see server/media/glue.py)"
     )
+if untested():  # pragma: no cover - only on an aiortc outside the tested range
+    logging.getLogger("kring.media").warning(untested())
 
 VIDEO_TIME_BASE = Fraction(1, 90_000)
 AUDIO_TIME_BASE = Fraction(1, 48_000)

@@ -32,6 +32,7 @@ from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
 from server.kring import Kring, kring
+from server.media.loading import MediaUnavailable
 
 if TYPE_CHECKING:  # the app routes here in every process; only a media process loads aiortc
     from server.media.sfu import MediaRoom, MediaRooms, Member
@@ -254,7 +255,13 @@ async def _open(ws: WebSocket, *, after_end: bool = False) -> tuple[Kring, Media
     if room is None or (room.state.ended and not after_end):
         await ws.close(errors.CLOSE_NOT_ALLOWED)
         return None
-    return k, k.media, room
+    try:
+        # Loaded once the server is up, or here by the first socket (server/media/loading.py).
+        media = await k.media.rooms()
+    except MediaUnavailable:  # logged once where it failed; the pages go on without media
+        await ws.close(CLOSE_NO_MEDIA)
+        return None
+    return k, media, room
 
 
 def _is_mentor(ws: WebSocket, room: Room) -> bool:
