@@ -14,6 +14,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
+from uvicorn.server import ServerState
 from websockets.asyncio.client import connect
 
 from bench.serverproc import free_port
@@ -210,3 +211,64 @@ async def test_a_client_that_sends_faster_than_the_app_reads_waits_and_its_inbox
             assert await client.recv() == str(frames)
             assert got == list(range(frames))
             assert len(protocol.inbox.seen) == frames + 1 and within_bound(protocol.inbox)
+
+
+def masked_text(body: str) -> bytes:
+    """A client's text frame (payload under 126 bytes), masked with a zero key."""
+    data = body.encode()
+    return bytes([0x81, 0x80 | len(data)]) + b"\0\0\0\0" + data
+
+
+
+class FakeTransport(asyncio.Transport):
+    """What the protocol asks of its transport, keeping what it is told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paused, self.closing, self.written = False, False, bytearray()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    def pause_reading(self) -> None:
+        self.paused = True
+
+    def resume_reading(self) -> None:
+        self.paused = False
+
+    def is_closing(self) -> bool:
+        return self.closing
+
+    def write(self, data: Any) -> None:
+        self.written += data
+
+    def close(self) -> None:
+        self.closing = True
+
+
+async def test_frames_that_come_with_the_upgrade_request_wait_like_any_others() -> None:
+    """uvicorn's HTTP layer passes the protocol only the upgrade request, but the protocol does not
+    count on it: frames in the same read are not parsed with the request, they wait for room."""
+    go, got = asyncio.Event(), []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        assert (await receive())["type"] == "websocket.connect"
+        await send({"type": "websocket.accept"})
+        await go.wait()
+        while (message := await receive())["text"] != "end":
+            got.append(int(message["text"]))
+
+    protocol = RecordingProtocol(uvicorn.Config(app, lifespan="off", ws_per_message_deflate=False), ServerState(), {})
+    transport = FakeTransport()
+    protocol.connection_made(transport)
+    request = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    frames = 2000
+    protocol.data_received(request.encode() + b"".join(masked_text(str(n)) for n in range(frames)) + masked_text("end"))
+    assert protocol.handshake_initiated and transport.paused and len(protocol.backlog) > 5_000
+    assert protocol.inbox.qsize() <= INBOX_MESSAGES
+    go.set()
+    await until(lambda: len(got) == frames and not protocol.backlog)
+    assert got == list(range(frames)) and not transport.paused
+    assert b" 101 " in transport.written and within_bound(protocol.inbox)
+    protocol.connection_lost(None)
