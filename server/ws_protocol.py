@@ -187,6 +187,22 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         super().resume_writing()
         self._pump()
 
+    def keepalive_timeout(self) -> None:
+        # uvicorn closes with 1011 when its ping's pong does not come in time. While what the
+        # client sent waits here unparsed (back-pressure), its pong may be in there, behind its
+        # messages: the client is there, and it is the server that has not read it. Without this
+        # a socket whose frames wait for the app was closed with 1011 before the app saw them, so
+        # a flooding one was never closed for abuse (4008) and never got a back-off.
+        if self.backlog and not self.close_sent:
+            self.pong_timer = None
+            self._wait_for_pong()
+            return
+        super().keepalive_timeout()
+
+    def _wait_for_pong(self) -> None:
+        assert self.ping_timeout is not None  # uvicorn calls keepalive_timeout only then
+        self.pong_timer = self.loop.call_later(self.ping_timeout, self.keepalive_timeout)
+
     def _pump(self) -> None:
         """Give the parser what fits in the inbox, then read on only while more would fit."""
         while self.backlog and not self.transport.is_closing():

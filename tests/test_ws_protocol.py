@@ -272,3 +272,30 @@ async def test_frames_that_come_with_the_upgrade_request_wait_like_any_others() 
     assert got == list(range(frames)) and not transport.paused
     assert b" 101 " in transport.written and within_bound(protocol.inbox)
     protocol.connection_lost(None)
+
+
+async def test_a_pong_that_waits_unread_behind_the_clients_messages_does_not_close_the_socket() -> None:
+    """uvicorn closes with 1011 when its ping gets no pong in time; while the client's bytes wait
+    unparsed for room in the inbox the pong may be among them, so the wait starts again."""
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await send({"type": "websocket.accept"})
+        await asyncio.Event().wait()  # never reads
+
+    config = uvicorn.Config(app, lifespan="off", ws_per_message_deflate=False, ws_ping_interval=60, ws_ping_timeout=60)
+    protocol = RecordingProtocol(config, ServerState(), {})
+    transport = FakeTransport()
+    protocol.connection_made(transport)
+    request = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    protocol.data_received(request.encode())
+    await until(lambda: protocol.handshake_complete)
+    protocol.data_received(b"".join(masked_text(str(n)) for n in range(100)))
+    assert protocol.backlog and transport.paused
+    protocol.keepalive_timeout()  # the pong's time is up, with the client's bytes waiting
+    assert not transport.closing and protocol.pong_timer is not None
+    protocol.pong_timer.cancel()
+    protocol.backlog.clear()  # nothing waits: a missing pong means the client is gone
+    protocol.keepalive_timeout()
+    assert transport.closing
+    protocol.connection_lost(None)
