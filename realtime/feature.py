@@ -71,7 +71,7 @@ class CoreFeature:
     owned: Mapping[type[Event], Owned] = field(default_factory=dict)
     # The commands of `commands` that only the mentor may give, whatever the room's state (their
     # decide begins with require_mentor). The hub refuses them to anyone else by role alone,
-    # before they wait in the room's queue (issue 14); tests/test_architecture.py checks that
+    # before they wait in the room's queue (issue 14); tests/test_mentor_only.py checks that
     # this says what decide does.
     mentor_only: tuple[type[Command], ...] = ()
 
