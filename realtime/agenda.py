@@ -397,6 +397,10 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="agenda",
     commands=COMMANDS,
+    mentor_only=(
+        AddBlock, AddTopicBlock, ApplyTemplate, EditBlock, MoveBlock, RemoveBlock, NextBlock, StartBlock,
+        FinishAgenda,
+    ),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -207,6 +207,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="agreements",
     commands=COMMANDS,
+    mentor_only=(FixAgreements,),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -342,6 +342,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="assignments",
     commands=COMMANDS,
+    mentor_only=(GiveAssignment, EditAssignment, RemoveAssignment, ReflectionsToWall),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

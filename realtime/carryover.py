@@ -167,6 +167,7 @@ def export(state: RoomState) -> list[dict[str, Any]]:
 FEATURE = CoreFeature(
     name="carryover",
     commands=COMMANDS,
+    mentor_only=(SetCarryOver, AddActionPoint),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

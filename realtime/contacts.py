@@ -178,6 +178,7 @@ def export(state: RoomState) -> dict[str, Any]:
 FEATURE = CoreFeature(
     name="contacts",
     commands=COMMANDS,
+    mentor_only=(PlanReturnMeeting, CancelReturnMeeting),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -16,8 +16,8 @@ from typing import Any
 
 from realtime import codes
 from realtime.codec import Codec
-from realtime.errors import REASONS, Rejected
-from realtime.events import Actor, Command, Event, SetProjectorView, Stamped
+from realtime.errors import REASONS, Forbidden, Rejected
+from realtime.events import Actor, Command, Event, Role, SetProjectorView, Stamped
 from realtime.feature import CoreFeature, Owned
 from realtime.state import RoomState
 from realtime.text import one_of
@@ -43,6 +43,9 @@ class Core:
             names.add(feature.name)
             for command in feature.commands:
                 _claim(by_command, command, feature)
+            strays = [c.__name__ for c in feature.mentor_only if c not in feature.commands]
+            if strays:
+                raise DeclarationError(f"{feature.name}: mentor_only names commands it does not declare: {strays}")
             for event in feature.events:
                 _claim(by_event, event, feature)
                 _check_personal(feature, event)
@@ -55,6 +58,9 @@ class Core:
         self._by_event = by_event
         self.events: tuple[type[Event], ...] = tuple(by_event)
         self.commands: tuple[type[Command], ...] = tuple(by_command)
+        self.mentor_only: frozenset[type[Command]] = frozenset(
+            command for feature in self.features for command in feature.mentor_only
+        )
         self.reasons: Mapping[str, str] = reasons
         self.projector_views: tuple[str, ...] = tuple(views)
         self.personal: Mapping[type[Event], tuple[str, ...]] = {
@@ -71,6 +77,13 @@ class Core:
 
     def feature(self, name: str) -> CoreFeature:
         return next(f for f in self.features if f.name == name)
+
+    def require_role(self, command: Command, actor: Actor) -> None:
+        """Forbidden("not_mentor") if `command` is one only the mentor may give and `actor` is not
+        the mentor: what its decide would answer, known from the declarations alone (one set
+        lookup; no state). The hub asks this before a command waits in the room's queue."""
+        if actor.role is not Role.MENTOR and type(command) in self.mentor_only:
+            raise Forbidden("not_mentor")
 
     def decide(self, state: RoomState, command: Command, actor: Actor) -> list[Event]:
         """The events that `command` by `actor` causes in `state`, or Rejected."""

@@ -402,6 +402,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="evaluation",
     commands=COMMANDS,
+    mentor_only=(OpenEvaluation, CloseEvaluation, NoteFeedbackChange),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -3,9 +3,10 @@
 A feature (the queue, the wall, polls, ...) is one module (or package) of realtime/ that ends with
 a `FEATURE = CoreFeature(...)`: its name, the slot of the room's state it owns (a `Part`), its
 commands and events, its pure `decide` and `evolve`, its export, the refusal reasons it may raise,
-the projector views it offers, and for every one of its event types the fields that name a person
-(so that "delete my data" knows what to erase without guessing from field names). Nothing else in
-the core lists features: the composition root (server/manifest.py) hands the list to `Core`.
+the projector views it offers, which of its commands only the mentor may give, and for every one of
+its event types the fields that name a person (so that "delete my data" knows what to erase without
+guessing from field names). Nothing else in the core lists features: the composition root
+(server/manifest.py) hands the list to `Core`.
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class CoreFeature:
     refers: tuple[str, ...] = ()
     # Event types whose events can be a person's without naming them, and how to tell (erasure).
     owned: Mapping[type[Event], Owned] = field(default_factory=dict)
+    # The commands of `commands` that only the mentor may give, whatever the room's state (their
+    # decide begins with require_mentor). The hub refuses them to anyone else by role alone,
+    # before they wait in the room's queue (issue 14); tests/test_mentor_only.py checks that
+    # this says what decide does.
+    mentor_only: tuple[type[Command], ...] = ()
 
 
 def personal(events: tuple[type[Event], ...], fields: tuple[str, ...]) -> dict[type[Event], tuple[str, ...]]:

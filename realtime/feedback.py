@@ -480,6 +480,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="feedback",
     commands=COMMANDS,
+    mentor_only=(StartPresentation, ClosePresentation),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

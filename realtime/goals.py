@@ -474,6 +474,7 @@ def export(state: RoomState) -> dict[str, Any]:
 FEATURE = CoreFeature(
     name="goals",
     commands=COMMANDS,
+    mentor_only=(AddGroupGoal, SetCheckInSchedule, OpenCheckIn, CloseCheckIn),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

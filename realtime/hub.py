@@ -32,7 +32,6 @@ from realtime.errors import (
     BackendUnavailable,
     CommandFailed,
     Conflict,
-    Forbidden,
     KringError,
     Rejected,
     RoomNotFound,
@@ -329,8 +328,11 @@ class Hub:
         timeout = asyncio.timeout(self.command_timeout_s)
         try:
             async with timeout:
+                # A participant's command that only the mentor may give is refused by its role
+                # alone before it waits in the room's queue: a flood of them must not delay
+                # everyone's actions (issue 14). Everything else is decided in its batch, in order.
                 room = await self.room(code)
-                self._refuse_forbidden(room, command, actor)
+                self.core.require_role(command, actor)
                 future: asyncio.Future[list[Stamped]] = asyncio.get_running_loop().create_future()
                 room.pending.append(_Pending(command, actor, future))
                 if not room.flushing:
@@ -344,20 +346,6 @@ class Hub:
                 raise
             log.warning("%s: %s took more than %.1f s", code, type(command).__name__, self.command_timeout_s)
             raise TimedOut(f"{code}: no answer within {self.command_timeout_s} s") from None
-
-    def _refuse_forbidden(self, room: Room, command: Command, actor: Actor) -> None:
-        """Raise Forbidden now for a command its actor may not give (a participant's command that
-        only the mentor may give, someone else's topic), before it waits in the room's queue.
-        Roles and owners do not change with the commands queued before it, so the answer is the
-        one its batch would give; anything else is decided in the batch, in order. Without this a
-        flood of the mentor's commands from a participant queued in front of everyone's actions
-        (issue 14: "EndSession took more than 10 s", the others' actions waited as long)."""
-        try:
-            self.core.decide(room.state, command, actor)
-        except Forbidden:
-            raise
-        except Exception:  # decided for real in its batch (and logged there if it is a bug)
-            pass
 
     async def _flush(self, room: Room) -> None:
         try:

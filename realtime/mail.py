@@ -321,6 +321,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
 FEATURE = CoreFeature(
     name="mail",
     commands=COMMANDS,
+    mentor_only=(ClaimMail, RecordMailSent),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -217,6 +217,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="materials",
     commands=COMMANDS,
+    mentor_only=(AddLink, AddFile, RemoveMaterial),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

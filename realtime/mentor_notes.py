@@ -191,6 +191,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
 FEATURE = CoreFeature(
     name="mentor_notes",
     commands=COMMANDS,
+    mentor_only=(SetMentorGoal, RemoveMentorGoal, MarkMentorGoal, WriteReflection),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -148,6 +148,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="messages",
     commands=COMMANDS,
+    mentor_only=(PostMessage, RemoveMessage),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

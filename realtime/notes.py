@@ -79,6 +79,7 @@ def evolve(state: RoomState, stamped: Stamped) -> RoomState:
 FEATURE = CoreFeature(
     name="notes",
     commands=(WriteNote,),
+    mentor_only=(WriteNote,),
     events=(NoteWritten,),
     decide=decide,
     evolve=evolve,

@@ -387,6 +387,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="onetoone",
     commands=COMMANDS,
+    mentor_only=(OfferSlot, RemoveSlot, SetOneToOneLimit),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -119,6 +119,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="practical",
     commands=(SetPractical,),
+    mentor_only=(SetPractical,),
     events=(PracticalSet,),
     decide=decide,
     evolve=evolve,

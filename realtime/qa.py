@@ -374,6 +374,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="qa",
     commands=COMMANDS,
+    mentor_only=(ModerateQuestion, EditQuestion, Spotlight, ConfigureQa),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

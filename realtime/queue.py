@@ -576,6 +576,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="queue",
     commands=COMMANDS,
+    mentor_only=(NextTurn, GiveTurn, EndTurn, MoveEntry, RemoveEntry, ClearQueue, SetPolicy, SetSoftLimit, ExpireHand),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

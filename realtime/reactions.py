@@ -154,6 +154,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="reactions",
     commands=(React, ClearAlarm),
+    mentor_only=(ClearAlarm,),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -197,6 +197,7 @@ def export(state: RoomState) -> list[dict[str, object]]:
 FEATURE = CoreFeature(
     name="session",
     commands=SESSION_COMMANDS,
+    mentor_only=(CreateSession, SetTitle, SetLanguage, EndSession, SetProjectorView, ReissueLink),
     events=(*SESSION_EVENTS, ProjectorViewChanged),
     decide=decide,
     evolve=evolve,

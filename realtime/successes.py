@@ -218,6 +218,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="successes",
     commands=COMMANDS,
+    mentor_only=(HideSuccess,),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -206,6 +206,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="timer",
     commands=COMMANDS,
+    mentor_only=(SetTimer, StartTimer, PauseTimer, AddMinute, ClearTimer),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

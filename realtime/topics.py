@@ -281,6 +281,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="topics",
     commands=COMMANDS,
+    mentor_only=(MarkTopic,),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

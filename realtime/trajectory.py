@@ -460,6 +460,7 @@ def export(state: RoomState) -> dict[str, Any]:
 FEATURE = CoreFeature(
     name="trajectory",
     commands=COMMANDS,
+    mentor_only=(PlanTrajectory, PlanSession, StartTrajectorySession, EndTrajectorySession, CancelTrajectorySession),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

@@ -15,10 +15,12 @@ import pytest_asyncio
 
 from realtime.broker.memory import MemoryBroker
 from realtime.codec import encode_stamped
+from realtime.core import Core
 from realtime.errors import Forbidden, Rejected, RoomNotFound
-from realtime.events import Actor, CreateSession, Join, Role, SetTitle, TitleChanged
+from realtime.events import Actor, Command, CreateSession, Event, Join, Role, SetTitle, TitleChanged, UpdateProfile
 from realtime.hub import EVENTS_CHANNEL, PRESENCE_TICK_S, Hub, framed, presence_channel_for
 from realtime.room import Change
+from realtime.state import RoomState
 from realtime.store.memory import MemoryStore
 from tests.corekit import CODEC, CORE
 
@@ -101,6 +103,37 @@ async def test_a_forbidden_command_is_refused_without_waiting_in_the_rooms_queue
     room.flushing = False
     waiting.cancel()
     assert await store.last_seq("ACDEFGHJ") == 2
+
+
+class CountingCore(Core):
+    """The app's core, counting how often decide runs."""
+
+    def __init__(self) -> None:
+        super().__init__(CORE.features)
+        self.decided = 0
+
+    def decide(self, state: RoomState, command: Command, actor: Actor) -> list[Event]:
+        self.decided += 1
+        return super().decide(state, command, actor)
+
+
+async def test_each_command_is_decided_once_and_the_role_check_needs_no_decide() -> None:
+    """The check before the queue is by role alone (the declaration, CoreFeature.mentor_only): an
+    allowed command runs decide once, in its batch; a refused one not at all."""
+    core = CountingCore()
+    hub = Hub(MemoryStore(CODEC), MemoryBroker(), Clock(), "solo", core)
+    try:
+        await hub.create(create())
+        await hub.execute("ACDEFGHJ", Join("p1", "Anna", "room", "th"), Actor(Role.PARTICIPANT, "p1"))
+        core.decided = 0
+        await hub.execute("ACDEFGHJ", UpdateProfile("Anna B", "room"), Actor(Role.PARTICIPANT, "p1"))
+        await hub.execute("ACDEFGHJ", SetTitle("Week 2"), MENTOR)
+        assert core.decided == 2
+        with pytest.raises(Forbidden) as refused:
+            await hub.execute("ACDEFGHJ", SetTitle("mine now"), Actor(Role.PARTICIPANT, "p1"))
+        assert refused.value.code == "not_mentor" and core.decided == 2
+    finally:
+        await hub.close()
 
 
 async def test_create_with_a_taken_code_is_rejected(pair: tuple[Hub, Hub, MemoryStore]) -> None:

@@ -91,6 +91,10 @@ from realtime.polls.results import (
 FEATURE = CoreFeature(
     name="polls",
     commands=COMMANDS,
+    mentor_only=(
+        CreatePoll, DuplicatePoll, SetPollStatus, ShowPollResults, RevealCorrect, HidePollEntry,
+        SpotlightPollAnswer, DeletePoll, SetPollTimeLimit, ClosePollOnTime,
+    ),
     events=EVENTS,
     decide=decide,
     evolve=evolve,

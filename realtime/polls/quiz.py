@@ -124,6 +124,7 @@ def export(state: RoomState) -> Any:
 FEATURE = CoreFeature(
     name="quiz",
     commands=(SetLeaderboard,),
+    mentor_only=(SetLeaderboard,),
     events=(LeaderboardSet,),
     decide=decide,
     evolve=evolve,

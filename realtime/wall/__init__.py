@@ -131,6 +131,10 @@ from realtime.wall.model import (
 FEATURE = CoreFeature(
     name="wall",
     commands=COMMANDS,
+    mentor_only=(
+        CreateWall, ConfigureWall, AddColumn, RenameColumn, MoveColumn, RemoveColumn, HideNote, StartVote,
+        EndVote, RevealVotes, SortWall, SpotlightWall, SetPhase, HideComment,
+    ),
     events=EVENTS,
     decide=decide,
     evolve=evolve,
