@@ -698,6 +698,9 @@ FEATURE = CoreFeature(
     part=PART,
     export=export,
     reasons=REASONS,
+    # Everything but choosing a group and the group walls: the hub refuses these by role alone.
+    mentor_only=(PlanBreakouts, MovePerson, OpenChoice, StartBreakouts, MessageGroups, VisitGroup,
+                 PlaceLaptop, BringBack, ShowResult, CloseBreakouts),
     projector_views=("breakouts",),
     # An author's erasure takes their post-its, and with them every change, dot or taking back.
     creates={GroupNoteAdded: "note"},

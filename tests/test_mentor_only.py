@@ -28,9 +28,6 @@ PROJECTOR = Actor(Role.PROJECTOR)
 STATE = Log("p1", "p2").state
 # A plain value for each field type a command has; a new type fails loudly here.
 VALUES: dict[str, Any] = {"str": "p1", "str | None": None, "bool": False, "int": 1, "float": 1.0}
-# realtime/breakouts.py is being changed on another branch: its mentor-only commands are declared
-# there next. Strict: once they are, this mark fails until it is removed.
-PENDING = {"breakouts"}
 
 
 def plain(command: type[Command]) -> Command:
@@ -51,8 +48,7 @@ def refusal(feature: CoreFeature, command: Command, actor: Actor) -> str:
 
 
 def params() -> list[Any]:
-    return [pytest.param(f, id=f.name, marks=[pytest.mark.xfail(strict=True, reason="declared on its branch")]
-                         if f.name in PENDING else []) for f in CORE.features]
+    return [pytest.param(f, id=f.name) for f in CORE.features]
 
 
 @pytest.mark.parametrize("feature", params())
