@@ -164,10 +164,16 @@ class Layout:
         if state is None:
             return names
         kept = set()
+        said: dict[Callable[[RoomState, str], bool], bool] = {}  # a feature's regions share one answer
         for name in names:
             shows = self._shows_person.get(name)
-            if shows is None or shows(state, pid):
-                kept.add(name)
+            if shows is not None:
+                answer = said.get(shows)
+                if answer is None:
+                    answer = said[shows] = shows(state, pid)
+                if not answer:
+                    continue
+            kept.add(name)
         return kept
 
     def regions_for(self, change: Change, viewer: Viewer, state: RoomState | None = None) -> frozenset[str]:
@@ -179,12 +185,22 @@ class Layout:
         key = (viewer.role, viewer.page, state is None)
         shared = change.memo.get(key)
         if shared is None:
-            shared = change.memo[key] = self._shared_regions(change, viewer.role, viewer.page, state)
-        names, personal = shared
-        if not personal:
-            return names
-        mine = {name for name, pid in personal if pid is None or pid == viewer.pid}
-        return names | mine if mine else names
+            shared = change.memo[key] = self._by_viewer(*self._shared_regions(change, viewer.role, viewer.page, state))
+        everyone, by_pid = shared
+        return by_pid.get(viewer.pid, everyone) if by_pid else everyone
+
+    @staticmethod
+    def _by_viewer(
+        names: frozenset[str], personal: tuple[tuple[str, str | None], ...]
+    ) -> tuple[frozenset[str], Mapping[str, frozenset[str]]]:
+        """What every viewer gets, and what the viewers with regions of their own get (by pid): made
+        once per change, so that each of the pages it is told to only looks itself up."""
+        everyone = names | {name for name, pid in personal if pid is None}
+        by_pid: dict[str, set[str]] = {}
+        for name, pid in personal:
+            if pid is not None:
+                by_pid.setdefault(pid, set()).add(name)
+        return frozenset(everyone), {pid: everyone | mine for pid, mine in by_pid.items()}
 
     def _shared_regions(
         self, change: Change, role: Role, page: str, state: RoomState | None
@@ -194,12 +210,15 @@ class Layout:
         anyone's)."""
         names: set[str] = set()
         personal: set[tuple[str, str | None]] = set()
+        page_layout = self._pages.get((role, page))
+        shown = page_layout.every if page_layout is not None else frozenset(self.regions)
         if change.reset:
             names = set(self.regions)
         else:
             for stamped in change.events:
                 event = stamped.event
-                touched = set(self.event_regions[type(event)])
+                # Only what this kind of page shows: no predicate is asked about the others.
+                touched = set(self.event_regions[type(event)] & shown)
                 if state is not None:
                     for parts_of in self.event_items.get(type(event), ()):
                         for region, parts in parts_of(event, state).items():
