@@ -228,3 +228,18 @@ def test_a_rename_touches_each_region_again_once_it_shows_that_person() -> None:
     # The breakout groups: every participant's copy (personal) of the running round, the renamed too.
     mine = _viewer(Role.PARTICIPANT, "p1")
     assert "breakouts" in regions_for(_about_ann()[0], mine, shown["breakouts"])
+
+
+def test_only_the_templates_that_use_now_get_it_and_an_unknown_include_counts_as_using_it() -> None:
+    """A region update works out what is now only for the templates that use it (issue 19);
+    the others do not get the name at all, so a template that started using it would fail loudly."""
+    from web.i18n import Translator
+    from web.render import Renderer, uses_names
+
+    renderer = Renderer(Translator(CORE.reasons, LAYOUT.field_labels), "v1", LAYOUT)
+    now = frozenset({"now"})
+    assert uses_names(renderer.env, "regions/now.html", now)
+    assert uses_names(renderer.env, "mentor.html", now)  # through its include of console-now
+    assert uses_names(renderer.env, "regions/stage.html", now)  # includes the view by an expression
+    assert not uses_names(renderer.env, "regions/me.html", now)
+    assert not uses_names(renderer.env, "regions/media-remote.html", now)  # its macros' file neither

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, select_autoescape
 from markupsafe import Markup
 
 from realtime import codes
@@ -63,6 +63,20 @@ class CurrentRenders:
             held = _keep(self._rooms, room.code, (weakref.ref(room), room.state.seq, room.presence.version, {}),
                          self._rooms_limit)
         return held[3]
+
+
+def uses_names(env: Environment, name: str, names: frozenset[str], seen: set[str] | None = None) -> bool:
+    """Whether template `name`, or one it includes or imports, may use any of `names` from its
+    context. An include whose name is an expression (the stage's view) cannot be followed: then yes."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return False
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+    tree = env.parse(source)
+    if meta.find_undeclared_variables(tree) & names:
+        return True
+    return any(ref is None or uses_names(env, ref, names, seen) for ref in meta.find_referenced_templates(tree))
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -113,6 +127,12 @@ class Renderer:
         # at once changes presence every tick, and the whole list of 1,000 was rendered again each
         # time; now only the lines of the people who changed are (docs/performance.md, burst).
         self._line_cache: dict[tuple[Any, ...], str] = {}
+        # The region and item templates that use `now` (with what they include): the others'
+        # updates do not work it out (it was a twentieth of a rename's cost, issue 19).
+        self._uses_now = frozenset(
+            name for name in self.env.list_templates(filter_func=lambda n: n.startswith(("regions/", "items/")))
+            if uses_names(self.env, name, frozenset({"now"}))
+        )
         self._templates: dict[str, Template] = {}  # by name: the files do not change (auto_reload)
         self._links_cache: dict[tuple[str, str, str, str], Mapping[str, Any]] = {}
         self._now_cache: dict[str, tuple[weakref.ref[Room], int, Now | None]] = {}
@@ -151,14 +171,15 @@ class Renderer:
 
     def context(
         self, room: Room, viewer: Viewer, features: frozenset[str] | None = None, *,
-        with_people: bool = True, **extra: Any
+        with_people: bool = True, with_now: bool = True, **extra: Any
     ) -> dict[str, Any]:
         """What templates get. `features`: whose contexts to build (None: all, for a whole page);
         a region update builds only those of its regions (Region.context_from): with a dozen
         features, building them all for every update was an eighth of the server's CPU.
         `with_people`: the list of everyone (`people`, `counts`, `presence_lines`), which only
         #presence and the projector's stage show; without it those names are undefined, so a
-        template that uses them anyway fails loudly."""
+        template that uses them anyway fails loudly. `with_now`: what is now (`now`), likewise: only
+        the templates that use it (uses_names) get it, the pages and #now."""
         feature_context: dict[str, Any] = {}
         chosen = None if features is None or "*" in features else features
         for feature in self.layout.features:
@@ -180,7 +201,6 @@ class Renderer:
             "page_regions": self.layout.page_regions(viewer.role, viewer.page),
             "page_tabs": self.layout.page_tabs(viewer.role, viewer.page),
             "top_regions": self.layout.top_regions(viewer.role, viewer.page),
-            "now": self.now(room) if viewer.role is not Role.PROJECTOR else None,
             "parts": Parts(room.state, self._parts),
             "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
             **self.translator.template_names(viewer.lang),
@@ -191,6 +211,7 @@ class Renderer:
             "me": self.me(room, viewer),
             "static_version": self.static_version,
             "oob": False,
+            **({"now": self.now(room) if viewer.role is not Role.PROJECTOR else None} if with_now else {}),
             **extra,
         }
 
@@ -288,7 +309,9 @@ class Renderer:
         """The context of one frame: only the features its regions and items need."""
         wanted = self.layout.contexts_for(regions) | {self.layout.item_feature[n.partition(":")[0]] for n in items}
         listed = "presence" in regions or "stage" in regions
-        return self.context(room, viewer, wanted, with_people=listed, oob=True)
+        now = any(f"regions/{name}.html" in self._uses_now for name in regions) or any(
+            f"items/{name.partition(':')[0]}.html" in self._uses_now for name in items)
+        return self.context(room, viewer, wanted, with_people=listed, with_now=now, oob=True)
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
         """What a line of #presence and its counts need: far less than a region's context."""
@@ -319,13 +342,17 @@ class Renderer:
         state = room.state
         kind = viewer.cache_key(False)
         base: dict[str, Any] | None = None
-        counts_now = counts_of(state, room.presence)
-        key: tuple[Any, ...] = ("counts", kind, counts_now)
-        html = self._line_cache.get(key)
+        # Counted once per state and presence of the room (`current`), not once per frame.
+        html = current.get(("counts", kind))
         if html is None:
-            base = self._line_context(viewer, oob=True)
-            html = self._render("fragments/presence_counts.html", {**base, "counts": counts_now}).strip()
-            _keep(self._line_cache, key, html, 20_000)
+            counts_now = counts_of(state, room.presence)
+            key: tuple[Any, ...] = ("counts", kind, counts_now)
+            html = self._line_cache.get(key)
+            if html is None:
+                base = self._line_context(viewer, oob=True)
+                html = self._render("fragments/presence_counts.html", {**base, "counts": counts_now}).strip()
+                _keep(self._line_cache, key, html, 20_000)
+            current[("counts", kind)] = html
         parts = [html]
         for pid in pids:
             key = ("person", kind, pid)
