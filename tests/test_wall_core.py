@@ -579,7 +579,7 @@ def test_one_post_it_and_the_counts_look_as_in_the_whole_walls_view(room: RoomSt
             shell = wall_view(live, w(case), role, with_notes=False)
             assert [c.count for c in shell.columns] == [c.count for c in whole.columns]
             assert shell.columns[0].loose == () and shell.spot is None
-            assert (shell.arrange, shell.blind, shell.voting, shell.groups) == (
-                whole.arrange, whole.blind, whole.voting, whole.groups)
+            assert (shell.arrange, shell.blind, shell.voting, shell.groups, shell.written, shell.shown) == (
+                whole.arrange, whole.blind, whole.voting, whole.groups, whole.written, whole.shown)
             for nid in ("a", "b", "c", "d", "e", "f", "nope"):
                 assert find_note(live, w(case), role, nid) == _find_in_view(whole, nid), (role, nid)

@@ -87,7 +87,7 @@ def _count(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[s
 
 
 def _written(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
-    view = ctx["wallctx"].view(key)
+    view = ctx["wallctx"].shell(key)
     if view is None or not view.blind or (_mode(ctx) == "mentor" and ctx["state"].ended):
         return None
     return {"w": view}

@@ -195,8 +195,11 @@ class MyWall:
     newest: bool
 
 
-def _board(room: Room, wall: core.Wall, role: Role) -> tuple[list[core.Note], list[core.Note],
-                                                               Callable[[core.Note], NoteView]]:
+# A wall's live post-its, those a role sees, and how one of them looks to that role (_board).
+Board = tuple[list[core.Note], list[core.Note], Callable[[core.Note], NoteView]]
+
+
+def _board(room: Room, wall: core.Wall, role: Role) -> Board:
     """The wall's live post-its, those this viewer sees, and how one of them looks to them."""
     state = room.state
     mentor = role is Role.MENTOR
@@ -288,14 +291,16 @@ def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = Tru
     )
 
 
-def find_note(room: Room, wall: core.Wall, role: Role, nid: str) -> tuple[NoteView, str] | None:
+def find_note(room: Room, wall: core.Wall, role: Role, nid: str, board: Board | None = None
+              ) -> tuple[NoteView, str] | None:
     """Post-it `nid` as wall_view shows it to `role`, with where it goes on the page: before the
     post-it after it in its list, or at the end of that list; None when `role` does not see it.
-    Only this post-it gets a view (a change to one of 200 needs no more)."""
+    Only this post-it gets a view (a change to one of 200 needs no more). `board`: _board's
+    answer for this wall and role, when several post-its of one frame are looked up."""
     note = wall.notes.get(nid)
     if note is None or all(c.cid != note.column for c in wall.columns):
         return None
-    _, visible, note_view = _board(room, wall, role)
+    _, visible, note_view = board if board is not None else _board(room, wall, role)
     groups, loose = _lists(wall, note.column, core.column_notes(wall, note.column, visible))
     lists = [(f"gnotes-{g.gid}", members) for g, members in groups] + [(f"notes-{note.column}", loose)]
     for list_id, notes in lists:
@@ -338,6 +343,7 @@ class WallContext:
         self._views: dict[str, WallView | None] = {}
         self._shells: dict[str, WallView | None] = {}
         self._notes: dict[tuple[str, str], tuple[NoteView, str] | None] = {}
+        self._boards: dict[str, Board] = {}
 
     @cached_property
     def walls(self) -> list[WallView]:
@@ -384,7 +390,13 @@ class WallContext:
         """One post-it as view() shows it, with where it goes (find_note)."""
         if (wid, nid) not in self._notes:  # a frame may place it, morph it and count its votes
             found = self._wall(wid)
-            self._notes[wid, nid] = find_note(self._room, found, self._viewer.role, nid) if found is not None else None
+            if found is None:
+                self._notes[wid, nid] = None
+            else:
+                board = self._boards.get(wid)
+                if board is None:
+                    board = self._boards[wid] = _board(self._room, found, self._viewer.role)
+                self._notes[wid, nid] = find_note(self._room, found, self._viewer.role, nid, board)
         return self._notes[wid, nid]
 
     @cached_property
