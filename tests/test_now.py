@@ -76,8 +76,8 @@ def test_the_events_that_change_what_is_now_touch_the_now_region() -> None:
 
 def test_the_participant_page_has_tabs_from_the_regions() -> None:
     tabs = {tab.name: names for tab, names in LAYOUT.page_tabs(Role.PARTICIPANT)}
-    assert tabs["wall"] == ["wall-mine", "wall"]
-    assert tabs["polls"] == ["polls", "polls-results", "quiz-me"]  # the quiz place after the polls
+    assert tabs["wall"] == ("wall-mine", "wall")
+    assert tabs["polls"] == ("polls", "polls-results", "quiz-me")  # the quiz place after the polls
     assert "queue-me" in LAYOUT.top_regions(Role.PARTICIPANT)
     assert "queue-turn" in LAYOUT.top_regions(Role.PARTICIPANT, "trajectory")
     assert list(tabs)[-1] == "more"
@@ -89,10 +89,10 @@ def test_the_console_has_folded_sections_from_the_regions() -> None:
     sections = {tab.name: names for tab, names in LAYOUT.page_tabs(Role.MENTOR)}
     top = LAYOUT.top_regions(Role.MENTOR)
     assert {"queue", "reactions-console", "timer"} <= set(top)
-    assert sections["polls"] == ["polls-new", "polls-mentor", "quiz-mentor"]
-    assert sections["wall"] == ["wall"]
+    assert sections["polls"] == ("polls-new", "polls-mentor", "quiz-mentor")
+    assert sections["wall"] == ("wall",)
     assert list(sections)[-1] == "more"
-    listed = [name for names in sections.values() for name in names] + top
+    listed = [name for names in sections.values() for name in names] + list(top)
     assert sorted(listed) == sorted(LAYOUT.page_regions(Role.MENTOR))  # each region once
     # The participant's tabs do not change with the console's sections.
     assert "queue" not in LAYOUT.top_regions(Role.PARTICIPANT)

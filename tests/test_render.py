@@ -164,3 +164,82 @@ def test_current_renders_keep_only_the_rooms_current_state() -> None:
     reloaded.presence.version = room.presence.version
     renders.of(room)["frame"] = "x"
     assert renders.of(reloaded) == {}  # a reloaded room is another object: never its old renders
+
+
+# The regions a rename or a join of someone they do not show must leave alone (issue 19): every
+# participant's copy of the successes and the breakout groups was rendered again on every rename.
+PERSON_REGIONS = ("successes", "successes-console", "breakouts", "agreements-console", "assignments-mentor",
+                  "assignments-due", "onetoone-mentor", "topics", "quiz-mentor", "feedback", "feedback-mine")
+
+
+def _about_ann() -> list[Change]:
+    """A rename of p1 and p1 joining, each in a Change of its own (a Change memoizes its regions)."""
+    return [Change(events=(_stamped(events.ProfileUpdated(pid="p1", name="Anna", location="remote")),)),
+            Change(events=(_stamped(events.ParticipantJoined(pid="p1", name="Ann", location="room",
+                                                              token_hash="h")),))]
+
+
+def _touched(state: object, viewers: list[Viewer]) -> set[str]:
+    from realtime.state import RoomState
+    assert isinstance(state, RoomState)
+    return {name for change in _about_ann() for viewer in viewers for name in regions_for(change, viewer, state)}
+
+
+EVERY_VIEWER = [_viewer(role, "p2" if role is Role.PARTICIPANT else "", page)
+                for role in Role for page in ("live", "trajectory")] + [_viewer(Role.PARTICIPANT, "p1")]
+
+
+def test_a_rename_or_join_touches_no_region_that_does_not_show_that_person() -> None:
+    from realtime.state import Participant, RoomState
+
+    state = RoomState(seq=5, participants={"p1": Participant("p1", "Ann", "room", "h", 0.0)})
+    assert _touched(state, EVERY_VIEWER) & set(PERSON_REGIONS) == set()
+    # Without the state nothing is known: every region that may show them.
+    assert not set(PERSON_REGIONS) - {n for c in _about_ann() for v in EVERY_VIEWER for n in regions_for(c, v)}
+
+
+def test_a_rename_touches_each_region_again_once_it_shows_that_person() -> None:
+    from types import MappingProxyType
+
+    from realtime import agreements, assignments, breakouts, feedback, onetoone, successes, topics
+    from realtime.polls import quiz
+    from realtime.state import Participant, RoomState
+
+    base = RoomState(seq=5, participants={"p1": Participant("p1", "Ann", "room", "h", 0.0)})
+    win = successes.Success("s1", "p1", "Done", successes.GROUP, 1.0)
+    group = breakouts.Round("r1", "Task", "random", 3, ("1",), breakouts.RUNNING, MappingProxyType({"p1": "1"}))
+    slot = onetoone.Slot("t1", "2026-12-01", "10:00", 30, "room", "A1")
+    shown = {
+        "successes": base.with_part(successes.PART, successes.SuccessesState(MappingProxyType({"s1": win}))),
+        "breakouts": base.with_part(breakouts.PART, breakouts.BreakoutsState(MappingProxyType({"r1": group}), "r1")),
+        "agreements-console": base.with_part(agreements.PART, agreements.AgreementsState(items=("Be kind",), round=1)),
+        "assignments-mentor": base.with_part(assignments.PART, assignments.AssignmentsState(MappingProxyType(
+            {"a1": assignments.Assignment("a1", "Read", "", 1, 1, 1.0)}))),
+        "onetoone-mentor": base.with_part(onetoone.PART, onetoone.OneToOneState(
+            (slot,), (onetoone.Booking("b1", "p1", slot),))),
+        "topics": base.with_part(topics.PART, topics.TopicsState(MappingProxyType(
+            {"t1": topics.Topic("t1", "p1", "Feedback", "", 1.0)}))),
+        "quiz-mentor": base.with_part(quiz.PART, quiz.QuizState(leaderboard="named")),
+        "feedback": base.with_part(feedback.PART, feedback.FeedbackState(MappingProxyType(
+            {"f1": feedback.Round("f1", "p1", (), False, False, False, "salt", 1.0)}))),
+    }
+    for name, state in shown.items():
+        assert name in _touched(state, EVERY_VIEWER), name
+    # The breakout groups: every participant's copy (personal) of the running round, the renamed too.
+    mine = _viewer(Role.PARTICIPANT, "p1")
+    assert "breakouts" in regions_for(_about_ann()[0], mine, shown["breakouts"])
+
+
+def test_only_the_templates_that_use_now_get_it_and_an_unknown_include_counts_as_using_it() -> None:
+    """A region update works out what is now only for the templates that use it (issue 19);
+    the others do not get the name at all, so a template that started using it would fail loudly."""
+    from web.i18n import Translator
+    from web.render import Renderer, uses_names
+
+    renderer = Renderer(Translator(CORE.reasons, LAYOUT.field_labels), "v1", LAYOUT)
+    now = frozenset({"now"})
+    assert uses_names(renderer.env, "regions/now.html", now)
+    assert uses_names(renderer.env, "mentor.html", now)  # through its include of console-now
+    assert uses_names(renderer.env, "regions/stage.html", now)  # includes the view by an expression
+    assert not uses_names(renderer.env, "regions/me.html", now)
+    assert not uses_names(renderer.env, "regions/media-remote.html", now)  # its macros' file neither

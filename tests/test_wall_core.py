@@ -544,3 +544,42 @@ def test_a_reaction_twice_is_taken_back_and_comments_on_anonymous_walls_stay_ano
     assert not w(state).notes["n1"].comments[0].named
     exported = wall.export_wall(state, w(state))["columns"][0]["notes"][0]
     assert exported["comments"] == [{"text": "secret", "author": None}] and exported["reactions"] == {"idea": 1}
+
+
+def _find_in_view(view: object, nid: str) -> tuple[object, str] | None:
+    """Where the whole wall's view puts post-it `nid` (what web/wall_items.py looked up before)."""
+    for column in view.columns:  # type: ignore[attr-defined]
+        lists = [(f"gnotes-{g.gid}", g.notes) for g in column.groups] + [(f"notes-{column.cid}", column.loose)]
+        for list_id, notes in lists:
+            for i, note in enumerate(notes):
+                if note.nid == nid:
+                    after = notes[i + 1].nid if i + 1 < len(notes) else ""
+                    return note, (f"beforebegin:#note-{after}" if after else f"beforeend:#{list_id}")
+    return None
+
+
+def test_one_post_it_and_the_counts_look_as_in_the_whole_walls_view(room: RoomState) -> None:
+    """A part sent alone (web/wall_items.py) builds one post-it's view and the columns' counts,
+    not the view of every post-it (issue 19): both must be what the whole wall shows each role."""
+    from realtime.room import Room
+    from tests.corekit import CORE
+    from web.wall_view import find_note, wall_view
+
+    for nid, column in (("a", "c1"), ("b", "c1"), ("c", "c1"), ("d", "c2"), ("e", "c2"), ("f", "c1")):
+        room = add(room, nid, column=column, at=float(ord(nid)))
+    room = run(room, wall.CreateGroup("w1", "g1", "Time", "c1", "b"), MENTOR)
+    room = run(room, wall.MoveNote("w1", "c", "c1", "", "g1"), MENTOR)
+    room = run(room, wall.HideNote("w1", "e", True), MENTOR)
+    room = run(room, wall.StartVote("w1", "3", True, True), MENTOR)
+    room = run(room, wall.CastVote("w1", "f"), BRAM)
+    for case in (room, run(room, wall.HideNote("w1", "f", True), MENTOR)):
+        live = Room("ACDEFGHJ", case, CORE)
+        for role in (Role.MENTOR, Role.PARTICIPANT, Role.PROJECTOR):
+            whole = wall_view(live, w(case), role)
+            shell = wall_view(live, w(case), role, with_notes=False)
+            assert [c.count for c in shell.columns] == [c.count for c in whole.columns]
+            assert shell.columns[0].loose == () and shell.spot is None
+            assert (shell.arrange, shell.blind, shell.voting, shell.groups, shell.written, shell.shown) == (
+                whole.arrange, whole.blind, whole.voting, whole.groups, whole.written, whole.shown)
+            for nid in ("a", "b", "c", "d", "e", "f", "nope"):
+                assert find_note(live, w(case), role, nid) == _find_in_view(whole, nid), (role, nid)

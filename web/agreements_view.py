@@ -90,6 +90,8 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # Names (who accepted, who not yet) show only once a list was fixed.
+    shows_person=lambda state, pid: state.part(agreements.PART).fixed,
     tabs=(Tab("agreements", "Agreements and messages", order=70),),
     projector=(ProjectorEntry("agreements", "Agreements", available=lambda state: state.part(agreements.PART).fixed),),
     # The list on the projector is the group's "now": the phones open it (to read and accept).

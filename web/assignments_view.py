@@ -153,4 +153,6 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # The mentor's overviews list everyone under each assignment: nobody while there is none.
+    shows_person=lambda state, pid: bool(state.part(assignments.PART).assignments),
 )

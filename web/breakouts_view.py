@@ -214,7 +214,10 @@ FEATURE = WebFeature(
     parsers=breakouts_commands.PARSERS,
     regions=(
         # Per participant: their own group and its notes, and nobody else's.
-        Region("breakouts", _PARTICIPANT, personal=True, order=4, on_pages=_PARTICIPANT, tab="breakouts"),
+        # A rename touches it only for the people of the round (its members, the result's group).
+        Region("breakouts", _PARTICIPANT, personal=True, order=4, on_pages=_PARTICIPANT, tab="breakouts",
+               shows_person=lambda state, pid: (
+                   (r := state.part(breakouts.PART).active()) is not None and pid in r.placed)),
         Region("breakouts-console", _MENTOR, order=7, on_pages=_MENTOR, section="breakouts"),
     ),
     event_regions={

@@ -62,6 +62,11 @@ class Region:
     # tab whose section holds this region ("" = the same as `tab`; TOP = above the sections,
     # always in sight: the hand-raise queue, the hybrid alarm). Other pages ignore it.
     section: str = ""
+    # Whether this region shows person `pid` right now, when that differs from the rest of its
+    # feature (WebFeature.shows_person, which it then replaces for this region alone): a
+    # participant's copy of the breakout groups shows the people of a round, the mentor's plan form
+    # everyone who is here. None: as the feature says.
+    shows_person: Callable[[RoomState, str], bool] | None = None
 
 
 TOP = "top"
@@ -163,9 +168,10 @@ class WebFeature:
     items: tuple[Item, ...] = ()
     event_items: Mapping[type[Event], EventItems] = field(default_factory=dict)
     # Whether this feature's regions show person `pid` right now (a name, an away mark). When it
-    # says no, that person's rename or coming and going does not re-render them: in a session of
-    # 20 a rename otherwise re-sent the queue and the wall to everyone (docs/performance.md).
-    # None: the regions always count as showing everyone.
+    # says no, that person's joining, rename or coming and going does not re-render them: in a
+    # session of 20 a rename otherwise re-sent the queue and the wall to everyone, and every
+    # participant's own copy of the successes and the breakout groups (docs/performance.md).
+    # None: the regions always count as showing everyone. Region.shows_person overrides it.
     shows_person: Callable[[RoomState, str], bool] | None = None
     # Tabs of the participant's live page its regions fill, and what of it can be "now".
     tabs: tuple[Tab, ...] = ()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from realtime import events, feedback, trajectory
-from realtime.events import Event, Role
+from realtime.events import Role
 from realtime.feedback import Feedback, Round
 from realtime.room import Room
 from realtime.state import RoomState
@@ -170,12 +170,10 @@ def _running(state: RoomState) -> list[str]:
     return [""] if state.part(feedback.PART).open_round() is not None else []
 
 
-def _renamed(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
-    """A rename re-renders the participants' copies (one per participant) only when the person
-    shows in them: a presenter, or a named giver (to their presenter)."""
-    assert isinstance(event, events.ProfileUpdated)
-    shown = any(r.presenter == event.pid or event.pid in r.given for r in state.part(feedback.PART).rounds.values())
-    return {} if shown else {"feedback": (), "feedback-mine": ()}
+def _shown(state: RoomState, pid: str) -> bool:
+    """Whether the participants' copies (one per participant) show `pid`: as a presenter, or as a
+    named giver (to their presenter). A rename of anyone else leaves them alone."""
+    return any(r.presenter == pid or pid in r.given for r in state.part(feedback.PART).rounds.values())
 
 
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
@@ -189,11 +187,11 @@ FEATURE = WebFeature(
     regions=(
         # Per participant: the form, or their own feedback as presenter. Not own_events_only:
         # anonymous feedback names nobody, and the presenter's count changes with anyone's.
-        Region("feedback", _PARTICIPANT, personal=True, order=6, on_pages=_PARTICIPANT),
+        Region("feedback", _PARTICIPANT, personal=True, order=6, on_pages=_PARTICIPANT, shows_person=_shown),
         Region("feedback-console", _MENTOR, order=8, on_pages=_MENTOR, section="feedback"),
         # "My trajectory": the feedback on my presentations, kept.
         Region("feedback-mine", _PARTICIPANT, personal=True, order=45, on_pages=_PARTICIPANT,
-               pages=TRAJECTORY_ONLY),
+               pages=TRAJECTORY_ONLY, shows_person=_shown),
     ),
     event_regions={
         # The projector control offers the view once there was a round.
@@ -211,7 +209,6 @@ FEATURE = WebFeature(
                               available=lambda state: bool(state.part(feedback.PART).rounds)),),
     # The presenter select lists who is here.
     presence_regions=frozenset({"feedback-console"}),
-    event_items={events.ProfileUpdated: _renamed},
     tabs=(Tab("feedback", "Presentation feedback", order=62),),
     now=(NowEntry("feedback", "Presentation", tab="more", item="feedback", title=_now_title,
                   events=frozenset({events.ProjectorViewChanged, feedback.PresentationStarted,

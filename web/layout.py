@@ -12,19 +12,33 @@ A change about one person (their rename, their coming or going) re-renders only 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from realtime import events
 from realtime.events import Event, Role
 from realtime.room import Change
 from realtime.state import RoomState
-from web.feature import MORE, TOP, EventItems, Item, NowEntry, Region, Tab, WebFeature
+from web.feature import MORE, PAGES, TOP, EventItems, Item, NowEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
 # The regions that show what is now (web/now.py): the participant's #now and the console's bar.
 NOW_REGIONS = ("now", "console-now")
+# The events about one person that touch only the regions showing them (Region.shows_person,
+# WebFeature.shows_person): someone joining, someone renamed (or moving between room and remote).
+PERSON_EVENTS = (events.ParticipantJoined, events.ProfileUpdated)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """What one kind of page (a role's live or trajectory page) lists, from the manifest alone."""
+
+    regions: tuple[str, ...]  # its main flow, in order (Region.on_pages, Region.order)
+    tabs: tuple[tuple[Tab, tuple[str, ...]], ...]  # those regions by tab, without TOP
+    top: tuple[str, ...]  # those above the tabs (TOP)
+    every: frozenset[str]  # every region the page can carry (Region.roles, Region.pages)
 
 
 class Layout:
@@ -42,6 +56,10 @@ class Layout:
         self.regions: Mapping[str, Region] = regions
         self.feature_of: Mapping[str, WebFeature] = feature_of
         self.personal_regions = frozenset(r.name for r in regions.values() if r.personal)
+        # Whether a region shows a given person now (None: always), its own word over its feature's.
+        self._shows_person: Mapping[str, Callable[[RoomState, str], bool] | None] = {
+            name: region.shows_person or feature_of[name].shows_person for name, region in regions.items()
+        }
         # Union per event: a feature may also react to another feature's events (a wall shows
         # authors, so a rename touches it too) without replacing that feature's own regions.
         merged: dict[type[Event], frozenset[str]] = {}
@@ -84,11 +102,16 @@ class Layout:
         for feature in self.features:
             labels.update(feature.field_labels)
         self.field_labels: Mapping[str, str] = labels
+        # Each kind of page's regions and tabs depend on the manifest alone: worked out here once,
+        # not for every region update (recomputing them was a tenth of the server's CPU in the
+        # typical benchmark, docs/performance.md, issue 19).
+        self._pages: Mapping[tuple[Role, str], PageLayout] = {
+            (role, page): self._page(role, page) for role in Role for page in PAGES
+        }
 
-    def page_regions(self, role: Role, page: str = "live") -> list[str]:
+    def page_regions(self, role: Role, page: str = "live") -> tuple[str, ...]:
         """The feature regions a role's page of kind `page` lists in its main flow, in order."""
-        listed = [r for r in self.regions.values() if role in r.on_pages and page in r.pages]
-        return [r.name for r in sorted(listed, key=lambda r: (r.order, r.name))]
+        return self._pages[role, page].regions
 
     def tab_of(self, name: str, role: Role) -> str:
         """The tab of region `name` on a live page of `role`: Region.tab on a participant's phone,
@@ -98,22 +121,31 @@ class Layout:
             return region.section
         return region.tab or MORE
 
-    def page_tabs(self, role: Role, page: str = "live") -> list[tuple[Tab, list[str]]]:
+    def page_tabs(self, role: Role, page: str = "live") -> tuple[tuple[Tab, tuple[str, ...]], ...]:
         """The regions of page_regions() by tab (tab_of), tabs in order, without TOP and empty
         tabs (the participant's tabs, the console's folded sections)."""
+        return self._pages[role, page].tabs
+
+    def top_regions(self, role: Role, page: str = "live") -> tuple[str, ...]:
+        return self._pages[role, page].top
+
+    def all_regions(self, role: Role, page: str = "live") -> frozenset[str]:
+        return self._pages[role, page].every
+
+    def _page(self, role: Role, page: str) -> PageLayout:
+        listed = [r for r in self.regions.values() if role in r.on_pages and page in r.pages]
+        names = tuple(r.name for r in sorted(listed, key=lambda r: (r.order, r.name)))
         by_tab: dict[str, list[str]] = {}
-        for name in self.page_regions(role, page):
+        for name in names:
             tab = self.tab_of(name, role)
             if tab != TOP:
                 by_tab.setdefault(tab, []).append(name)
-        return [(tab, by_tab[tab.name]) for tab in sorted(self.tabs.values(), key=lambda t: (t.order, t.name))
-                if tab.name in by_tab]
-
-    def top_regions(self, role: Role, page: str = "live") -> list[str]:
-        return [name for name in self.page_regions(role, page) if self.tab_of(name, role) == TOP]
-
-    def all_regions(self, role: Role, page: str = "live") -> set[str]:
-        return {n for n, r in self.regions.items() if role in r.roles and page in r.pages}
+        ordered = sorted(self.tabs.values(), key=lambda t: (t.order, t.name))
+        tabs = tuple((tab, tuple(by_tab[tab.name])) for tab in ordered if tab.name in by_tab)
+        return PageLayout(
+            regions=names, tabs=tabs, top=tuple(name for name in names if self.tab_of(name, role) == TOP),
+            every=frozenset(n for n, r in self.regions.items() if role in r.roles and page in r.pages),
+        )
 
     def region_of(self, name: str) -> Region:
         """The region a dirty name is (a part of): a region, an item ("<kind>:<key>") or a person's
@@ -128,14 +160,20 @@ class Layout:
         return self.items.get(kind) if sep else None
 
     def _about_person(self, names: set[str], pid: str, state: RoomState | None) -> set[str]:
-        """`names` without the regions of features that do not show `pid` now (a change about them)."""
+        """`names` without the regions that do not show `pid` now (a change about them)."""
         if state is None:
             return names
         kept = set()
+        said: dict[Callable[[RoomState, str], bool], bool] = {}  # a feature's regions share one answer
         for name in names:
-            feature = self.feature_of.get(name)
-            if feature is None or feature.shows_person is None or feature.shows_person(state, pid):
-                kept.add(name)
+            shows = self._shows_person.get(name)
+            if shows is not None:
+                answer = said.get(shows)
+                if answer is None:
+                    answer = said[shows] = shows(state, pid)
+                if not answer:
+                    continue
+            kept.add(name)
         return kept
 
     def regions_for(self, change: Change, viewer: Viewer, state: RoomState | None = None) -> frozenset[str]:
@@ -147,12 +185,22 @@ class Layout:
         key = (viewer.role, viewer.page, state is None)
         shared = change.memo.get(key)
         if shared is None:
-            shared = change.memo[key] = self._shared_regions(change, viewer.role, viewer.page, state)
-        names, personal = shared
-        if not personal:
-            return names
-        mine = {name for name, pid in personal if pid is None or pid == viewer.pid}
-        return names | mine if mine else names
+            shared = change.memo[key] = self._by_viewer(*self._shared_regions(change, viewer.role, viewer.page, state))
+        everyone, by_pid = shared
+        return by_pid.get(viewer.pid, everyone) if by_pid else everyone
+
+    @staticmethod
+    def _by_viewer(
+        names: frozenset[str], personal: tuple[tuple[str, str | None], ...]
+    ) -> tuple[frozenset[str], Mapping[str, frozenset[str]]]:
+        """What every viewer gets, and what the viewers with regions of their own get (by pid): made
+        once per change, so that each of the pages it is told to only looks itself up."""
+        everyone = names | {name for name, pid in personal if pid is None}
+        by_pid: dict[str, set[str]] = {}
+        for name, pid in personal:
+            if pid is not None:
+                by_pid.setdefault(pid, set()).add(name)
+        return frozenset(everyone), {pid: everyone | mine for pid, mine in by_pid.items()}
 
     def _shared_regions(
         self, change: Change, role: Role, page: str, state: RoomState | None
@@ -162,12 +210,15 @@ class Layout:
         anyone's)."""
         names: set[str] = set()
         personal: set[tuple[str, str | None]] = set()
+        page_layout = self._pages.get((role, page))
+        shown = page_layout.every if page_layout is not None else frozenset(self.regions)
         if change.reset:
             names = set(self.regions)
         else:
             for stamped in change.events:
                 event = stamped.event
-                touched = set(self.event_regions[type(event)])
+                # Only what this kind of page shows: no predicate is asked about the others.
+                touched = set(self.event_regions[type(event)] & shown)
                 if state is not None:
                     for parts_of in self.event_items.get(type(event), ()):
                         for region, parts in parts_of(event, state).items():
@@ -180,7 +231,7 @@ class Layout:
                                     personal.add((part, getattr(event, "pid", None)))
                                 else:
                                     names.add(part)
-                if isinstance(event, events.ProfileUpdated):
+                if isinstance(event, PERSON_EVENTS):
                     touched = self._about_person(touched, event.pid, state)
                     if "presence" in touched:
                         touched.discard("presence")

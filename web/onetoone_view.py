@@ -111,4 +111,6 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # The mentor's list names who booked a slot; nobody else.
+    shows_person=lambda state, pid: any(b.pid == pid and not b.cancelled for b in state.part(onetoone.PART).bookings),
 )

@@ -111,6 +111,8 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels={"leaderboard": "Leaderboard"},
+    # Names show only on a named leaderboard (an anonymous one shows places, an "off" one nothing).
+    shows_person=lambda state, pid: state.part(quiz.PART).leaderboard == "named",
     projector=(ProjectorEntry("leaderboard", "Leaderboard",
                               available=lambda state: state.part(quiz.PART).leaderboard != "off"),),
 )

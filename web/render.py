@@ -11,11 +11,12 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, select_autoescape
 from markupsafe import Markup
 
 from realtime import codes
@@ -26,6 +27,7 @@ from realtime.state import RoomState
 from web.feature import ProjectorEntry
 from web.i18n import Translator
 from web.layout import PERSON_ITEM, Layout
+from web.now import Now
 from web.now import current as current_now
 from web.viewer import PersonView, Viewer, counts, counts_of, people
 
@@ -61,6 +63,20 @@ class CurrentRenders:
             held = _keep(self._rooms, room.code, (weakref.ref(room), room.state.seq, room.presence.version, {}),
                          self._rooms_limit)
         return held[3]
+
+
+def uses_names(env: Environment, name: str, names: frozenset[str], seen: set[str] | None = None) -> bool:
+    """Whether template `name`, or one it includes or imports, may use any of `names` from its
+    context. An include whose name is an expression (the stage's view) cannot be followed: then yes."""
+    seen = set() if seen is None else seen
+    if name in seen:
+        return False
+    seen.add(name)
+    source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+    tree = env.parse(source)
+    if meta.find_undeclared_variables(tree) & names:
+        return True
+    return any(ref is None or uses_names(env, ref, names, seen) for ref in meta.find_referenced_templates(tree))
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -111,8 +127,27 @@ class Renderer:
         # at once changes presence every tick, and the whole list of 1,000 was rendered again each
         # time; now only the lines of the people who changed are (docs/performance.md, burst).
         self._line_cache: dict[tuple[Any, ...], str] = {}
+        # The region and item templates that use `now` (with what they include): the others'
+        # updates do not work it out (it was a twentieth of a rename's cost, issue 19).
+        self._uses_now = frozenset(
+            name for name in self.env.list_templates(filter_func=lambda n: n.startswith(("regions/", "items/")))
+            if uses_names(self.env, name, frozenset({"now"}))
+        )
+        self._templates: dict[str, Template] = {}  # by name: the files do not change (auto_reload)
+        self._links_cache: dict[tuple[str, str, str, str], Mapping[str, Any]] = {}
+        self._now_cache: dict[str, tuple[weakref.ref[Room], int, Now | None]] = {}
 
-    def links(self, room: Room, viewer: Viewer) -> dict[str, Any]:
+    def links(self, room: Room, viewer: Viewer) -> Mapping[str, Any]:
+        """The session's links for this viewer: the same for every render of the same session for
+        the same address and language, so made once (each region update built them again)."""
+        state = room.state
+        key = (state.code, state.join_token, viewer.base_url, viewer.lang)
+        made = self._links_cache.get(key)
+        if made is None:
+            made = _keep(self._links_cache, key, MappingProxyType(self._links(room, viewer)), 4096)
+        return made
+
+    def _links(self, room: Room, viewer: Viewer) -> dict[str, Any]:
         state, base = room.state, viewer.base_url
         join_url = f"{base}/j/{state.code}/{state.join_token}"
         t = self.translator.gettext(viewer.lang)
@@ -136,14 +171,15 @@ class Renderer:
 
     def context(
         self, room: Room, viewer: Viewer, features: frozenset[str] | None = None, *,
-        with_people: bool = True, **extra: Any
+        with_people: bool = True, with_now: bool = True, **extra: Any
     ) -> dict[str, Any]:
         """What templates get. `features`: whose contexts to build (None: all, for a whole page);
         a region update builds only those of its regions (Region.context_from): with a dozen
         features, building them all for every update was an eighth of the server's CPU.
         `with_people`: the list of everyone (`people`, `counts`, `presence_lines`), which only
         #presence and the projector's stage show; without it those names are undefined, so a
-        template that uses them anyway fails loudly."""
+        template that uses them anyway fails loudly. `with_now`: what is now (`now`), likewise: only
+        the templates that use it (uses_names) get it, the pages and #now."""
         feature_context: dict[str, Any] = {}
         chosen = None if features is None or "*" in features else features
         for feature in self.layout.features:
@@ -158,13 +194,13 @@ class Renderer:
                 "presence_lines": lambda: self.presence_lines(persons, viewer),
             }
         return {
+            **self.env.globals,  # what Template.render would add (see _render)
             **self.links(room, viewer),
             **feature_context,
             **listing,
             "page_regions": self.layout.page_regions(viewer.role, viewer.page),
             "page_tabs": self.layout.page_tabs(viewer.role, viewer.page),
             "top_regions": self.layout.top_regions(viewer.role, viewer.page),
-            "now": current_now(room.state, self.layout.now_entries) if viewer.role is not Role.PROJECTOR else None,
             "parts": Parts(room.state, self._parts),
             "projector_entries": self.projector_entries(room.state) if viewer.role is Role.MENTOR else (),
             **self.translator.template_names(viewer.lang),
@@ -175,8 +211,20 @@ class Renderer:
             "me": self.me(room, viewer),
             "static_version": self.static_version,
             "oob": False,
+            **({"now": self.now(room) if viewer.role is not Role.PROJECTOR else None} if with_now else {}),
             **extra,
         }
+
+    def now(self, room: Room) -> Now | None:
+        """What is now (web/now.py), worked out once per state of the room, not for every render."""
+        state = room.state
+        held = self._now_cache.get(room.code)
+        # The same room at the same seq has the same state (as in CurrentRenders); a weak reference,
+        # so that a room the hub let go is not kept alive by this.
+        if held is None or held[1] != state.seq or held[0]() is not room:
+            now = current_now(state, self.layout.now_entries)
+            held = _keep(self._now_cache, room.code, (weakref.ref(room), state.seq, now), 4096)
+        return held[2]
 
     def projector_entries(self, state: RoomState) -> list[ProjectorEntry]:
         return [entry for feature in self.layout.features for entry in feature.projector
@@ -189,6 +237,19 @@ class Renderer:
             return None
         return PersonView(participant.pid, participant.name, participant.location,
                           room.presence.is_online(participant.pid), True, participant.link_used_at > 0)
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        """Template `name` with `context` as it is: a region update's context holds the
+        environment's globals already (context(), _line_context()), and Template.render copied
+        the whole of it twice per render, for every region, item and line (issue 19). Errors go
+        through Jinja's handler as render()'s do, for tracebacks that point into the template."""
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(name)
+        try:
+            return self.env.concat(template.root_render_func(template.new_context(context, shared=True)))
+        except Exception:
+            self.env.handle_exception()
 
     def page(self, template: str, context: Mapping[str, Any]) -> str:
         return self.env.get_template(template).render(context)
@@ -232,7 +293,7 @@ class Renderer:
             if html is None:
                 if context is None:
                     context = self._frame_context(room, viewer, regions, items)
-                html = current[key] = self.env.get_template(f"regions/{name}.html").render(context).strip()
+                html = current[key] = self._render(f"regions/{name}.html", context).strip()
             parts.append(html)
         for name in items:
             kind, _, item_key = name.partition(":")
@@ -240,7 +301,7 @@ class Renderer:
                 context = self._frame_context(room, viewer, regions, items)
             extra = self.layout.items[kind].context(context, item_key, dirty)
             if extra is not None:
-                parts.append(self.env.get_template(f"items/{kind}.html").render({**context, **extra}).strip())
+                parts.append(self._render(f"items/{kind}.html", {**context, **extra}).strip())
         parts.append(self.sync_marker(room.state.seq))
         return "".join(parts)
 
@@ -248,17 +309,18 @@ class Renderer:
         """The context of one frame: only the features its regions and items need."""
         wanted = self.layout.contexts_for(regions) | {self.layout.item_feature[n.partition(":")[0]] for n in items}
         listed = "presence" in regions or "stage" in regions
-        return self.context(room, viewer, wanted, with_people=listed, oob=True)
+        now = any(f"regions/{name}.html" in self._uses_now for name in regions) or any(
+            f"items/{name.partition(':')[0]}.html" in self._uses_now for name in items)
+        return self.context(room, viewer, wanted, with_people=listed, with_now=now, oob=True)
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
         """What a line of #presence and its counts need: far less than a region's context."""
-        return {**self.translator.template_names(viewer.lang), "lang": viewer.lang, "role": viewer.role.value,
-                "oob": oob}
+        return {**self.env.globals, **self.translator.template_names(viewer.lang), "lang": viewer.lang,
+                "role": viewer.role.value, "oob": oob}
 
     def presence_lines(self, persons: list[PersonView], viewer: Viewer) -> Markup:
         """Every line of #presence, each from the line cache (fragments/person.html)."""
         kind = viewer.cache_key(False)
-        template = self.env.get_template("fragments/person.html")
         lines = []
         base: dict[str, Any] | None = None
         for person in persons:
@@ -266,7 +328,8 @@ class Renderer:
             line = self._line_cache.get(key)
             if line is None:
                 base = base or self._line_context(viewer, oob=False)
-                line = _keep(self._line_cache, key, template.render(base, person=person).strip(), 20_000)
+                line = _keep(self._line_cache, key, self._render("fragments/person.html", {**base, "person": person})
+                             .strip(), 20_000)
             lines.append(line)
         return Markup("\n".join(lines))  # noqa: S704 - each line is an autoescaped template render
 
@@ -279,13 +342,17 @@ class Renderer:
         state = room.state
         kind = viewer.cache_key(False)
         base: dict[str, Any] | None = None
-        counts_now = counts_of(state, room.presence)
-        key: tuple[Any, ...] = ("counts", kind, counts_now)
-        html = self._line_cache.get(key)
+        # Counted once per state and presence of the room (`current`), not once per frame.
+        html = current.get(("counts", kind))
         if html is None:
-            base = self._line_context(viewer, oob=True)
-            html = self.env.get_template("fragments/presence_counts.html").render(base, counts=counts_now).strip()
-            _keep(self._line_cache, key, html, 20_000)
+            counts_now = counts_of(state, room.presence)
+            key: tuple[Any, ...] = ("counts", kind, counts_now)
+            html = self._line_cache.get(key)
+            if html is None:
+                base = self._line_context(viewer, oob=True)
+                html = self._render("fragments/presence_counts.html", {**base, "counts": counts_now}).strip()
+                _keep(self._line_cache, key, html, 20_000)
+            current[("counts", kind)] = html
         parts = [html]
         for pid in pids:
             key = ("person", kind, pid)
@@ -298,7 +365,7 @@ class Renderer:
                     base = base or self._line_context(viewer, oob=True)
                     person = PersonView(pid, participant.name, participant.location,
                                         room.presence.is_online(pid), pid == viewer.pid)
-                    html = self.env.get_template("fragments/person.html").render(base, person=person).strip()
+                    html = self._render("fragments/person.html", {**base, "person": person}).strip()
                 current[key] = html
             parts.append(html)
         return "".join(parts)

@@ -125,6 +125,8 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # Only the author of a win shows (by name): a rename of anyone else leaves every copy alone.
+    shows_person=lambda state, pid: any(s.author == pid for s in state.part(successes.PART).successes.values()),
     # The mentor's console folds them into a section of their own; on the phone they are in "More".
     tabs=(Tab("successes", "Successes", order=72),),
     projector=(ProjectorEntry("successes", "Successes", available=lambda state: bool(successes.for_group(state))),),

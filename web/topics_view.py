@@ -91,4 +91,6 @@ FEATURE = WebFeature(
     },
     context=context,
     field_labels=FIELD_LABELS,
+    # Only authors are named (on the mentor's copy): a rename of anyone else leaves the copies alone.
+    shows_person=lambda state, pid: any(t.author == pid for t in state.part(topics.PART).topics.values()),
 )

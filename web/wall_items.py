@@ -48,25 +48,12 @@ def _mode(ctx: Mapping[str, Any]) -> str:
     return str(ctx["role"])
 
 
-def _find(view: Any, nid: str) -> tuple[Any, str] | None:
-    """The post-it `nid` in a wall's view, with where to put it: before the one after it in its
-    list, or at the end of the list."""
-    for column in view.columns:
-        lists = [(f"gnotes-{g.gid}", g.notes) for g in column.groups] + [(f"notes-{column.cid}", column.loose)]
-        for list_id, notes in lists:
-            for i, note in enumerate(notes):
-                if note.nid == nid:
-                    after = notes[i + 1].nid if i + 1 < len(notes) else ""
-                    return note, (f"beforebegin:#note-{after}" if after else f"beforeend:#{list_id}")
-    return None
-
-
 def _place(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
     wid, nid = _split(key)
-    view = ctx["wallctx"].view(wid)
+    view = ctx["wallctx"].shell(wid)
     if view is None:
         return None
-    found = _find(view, nid)
+    found = ctx["wallctx"].note(wid, nid)
     if found is None:
         # Not shown to this viewer: take it out if it was (hidden, deleted), unless this viewer
         # sees none of the wall's post-its anyway (hidden until reveal).
@@ -79,15 +66,14 @@ def _note(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[st
     if f"wall-place:{key}" in dirty:
         return None  # placed anew in this frame: the new copy is up to date
     wid, nid = _split(key)
-    view = ctx["wallctx"].view(wid)
-    found = _find(view, nid) if view is not None else None
+    view = ctx["wallctx"].shell(wid)
+    found = ctx["wallctx"].note(wid, nid) if view is not None else None
     return None if found is None else {"n": found[0], "w": view, "mode": _mode(ctx)}
 
 
 def _votes(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
     wid, nid = _split(key)
-    view = ctx["wallctx"].view(wid)
-    found = _find(view, nid) if view is not None else None
+    found = ctx["wallctx"].note(wid, nid)
     if found is None or found[0].votes is None or {f"wall-place:{key}", f"wall-note:{key}"} & dirty:
         return None  # counts hidden from this viewer, or the post-it goes whole anyway
     return {"n": found[0], "vote_oob": True}
@@ -95,13 +81,13 @@ def _votes(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[s
 
 def _count(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
     wid, cid = _split(key)
-    view = ctx["wallctx"].view(wid)
+    view = ctx["wallctx"].shell(wid)
     column = next((c for c in view.columns if c.cid == cid), None) if view is not None else None
     return None if column is None else {"cid": cid, "count": column.count}
 
 
 def _written(ctx: Mapping[str, Any], key: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
-    view = ctx["wallctx"].view(key)
+    view = ctx["wallctx"].shell(key)
     if view is None or not view.blind or (_mode(ctx) == "mentor" and ctx["state"].ended):
         return None
     return {"w": view}

@@ -13,7 +13,7 @@ who the participant is; everything personal is in `wall-mine`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -195,7 +195,12 @@ class MyWall:
     newest: bool
 
 
-def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
+# A wall's live post-its, those a role sees, and how one of them looks to that role (_board).
+Board = tuple[list[core.Note], list[core.Note], Callable[[core.Note], NoteView]]
+
+
+def _board(room: Room, wall: core.Wall, role: Role) -> Board:
+    """The wall's live post-its, those this viewer sees, and how one of them looks to them."""
     state = room.state
     mentor = role is Role.MENTOR
     names = {p.pid: p.name for p in state.participants.values()}
@@ -211,7 +216,6 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
     newest = newest_note.nid if newest_note else ""
     newest_at = newest_note.created_at if newest_note else 0.0
     projector = role is Role.PROJECTOR
-    manual = not (wall.sort == "votes" and wall.voting.counts_visible)
 
     position = {nid: i for i, nid in enumerate(wall.order)}
 
@@ -234,11 +238,32 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
             reactions=tuple((kind, len(n.reactions[kind])) for kind in core.REACTIONS if n.reactions.get(kind)),
         )
 
+    return existing, visible, note_view
+
+
+def _lists(wall: core.Wall, cid: str, ordered: list[core.Note]) -> tuple[list[tuple[core.Group, list[core.Note]]],
+                                                                          list[core.Note]]:
+    """A column's post-its (`ordered`: core.column_notes) by its groups, and those in none."""
+    groups = [(g, [n for n in ordered if n.group == g.gid]) for g in wall.groups.values() if g.column == cid]
+    loose = [n for n in ordered if n.group not in wall.groups or wall.groups[n.group].column != cid]
+    return groups, loose
+
+
+def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = True) -> WallView:
+    """The wall as `role` sees it. Without `with_notes`, its columns carry their counts but no
+    post-its, and there is no spotlight: what a part sent alone (web/wall_items.py) needs of the
+    wall around it, without a view of each of its 200 post-its (a third of the server's CPU in
+    `retro`, docs/performance.md, issue 19)."""
+    state = room.state
+    mentor = role is Role.MENTOR
+    existing, visible, note_view = _board(room, wall, role)
+    manual = not (wall.sort == "votes" and wall.voting.counts_visible)
+
     shown_ids = {n.nid for n in visible if not n.hidden}  # the mentor sees hidden ones; never in the spotlight
     spot = None
-    if wall.spot_note in shown_ids:
+    if with_notes and wall.spot_note in shown_ids:
         spot = SpotView("", "", (note_view(wall.notes[wall.spot_note]),))
-    elif wall.spot_group in wall.groups:
+    elif with_notes and wall.spot_group in wall.groups:
         members = [n for n in core.column_notes(wall, wall.groups[wall.spot_group].column, visible)
                    if n.group == wall.spot_group]
         spot = SpotView(wall.spot_group, wall.groups[wall.spot_group].label, tuple(note_view(n) for n in members))
@@ -246,18 +271,14 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
     columns = []
     for i, column in enumerate(wall.columns):
         ordered = core.column_notes(wall, column.cid, visible)
-        groups = []
-        for group in wall.groups.values():
-            if group.column != column.cid:
-                continue
-            members = [n for n in ordered if n.group == group.gid]
-            groups.append(GroupView(group.gid, group.label, tuple(note_view(n) for n in members)))
-        loose = [n for n in ordered if n.group not in wall.groups or wall.groups[n.group].column != column.cid]
+        groups: tuple[GroupView, ...] = ()
+        loose: tuple[NoteView, ...] = ()
+        if with_notes:
+            in_groups, outside = _lists(wall, column.cid, ordered)
+            groups = tuple(GroupView(g.gid, g.label, tuple(note_view(n) for n in members)) for g, members in in_groups)
+            loose = tuple(note_view(n) for n in outside)
         columns.append(
-            ColumnView(
-                column.cid, column.name, i == 0, i == len(wall.columns) - 1, tuple(groups),
-                tuple(note_view(n) for n in loose), len(ordered),
-            )
+            ColumnView(column.cid, column.name, i == 0, i == len(wall.columns) - 1, groups, loose, len(ordered))
         )
     return WallView(
         wid=wall.wid, title=wall.title, anonymous=wall.anonymous, blind=wall.blind,
@@ -268,6 +289,26 @@ def wall_view(room: Room, wall: core.Wall, role: Role) -> WallView:
         on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid, spot=spot,
         phase=wall.phase, phase_ends_at=wall.phase_ends_at,
     )
+
+
+def find_note(room: Room, wall: core.Wall, role: Role, nid: str, board: Board | None = None
+              ) -> tuple[NoteView, str] | None:
+    """Post-it `nid` as wall_view shows it to `role`, with where it goes on the page: before the
+    post-it after it in its list, or at the end of that list; None when `role` does not see it.
+    Only this post-it gets a view (a change to one of 200 needs no more). `board`: _board's
+    answer for this wall and role, when several post-its of one frame are looked up."""
+    note = wall.notes.get(nid)
+    if note is None or all(c.cid != note.column for c in wall.columns):
+        return None
+    _, visible, note_view = board if board is not None else _board(room, wall, role)
+    groups, loose = _lists(wall, note.column, core.column_notes(wall, note.column, visible))
+    lists = [(f"gnotes-{g.gid}", members) for g, members in groups] + [(f"notes-{note.column}", loose)]
+    for list_id, notes in lists:
+        for i, n in enumerate(notes):
+            if n.nid == nid:
+                after = notes[i + 1].nid if i + 1 < len(notes) else ""
+                return note_view(n), (f"beforebegin:#note-{after}" if after else f"beforeend:#{list_id}")
+    return None
 
 
 def my_walls(room: Room, pid: str) -> list[MyWall]:
@@ -300,6 +341,9 @@ class WallContext:
         self._room = room
         self._viewer = viewer
         self._views: dict[str, WallView | None] = {}
+        self._shells: dict[str, WallView | None] = {}
+        self._notes: dict[tuple[str, str], tuple[NoteView, str] | None] = {}
+        self._boards: dict[str, Board] = {}
 
     @cached_property
     def walls(self) -> list[WallView]:
@@ -316,16 +360,44 @@ class WallContext:
             found = list(state.part(core.PART).walls.values())[-1]
         return wall_view(self._room, found, Role.PROJECTOR) if found is not None else None
 
+    def _wall(self, wid: str) -> core.Wall | None:
+        """Wall `wid`, if this viewer sees it: the projector only the wall it shows."""
+        state = self._room.state
+        found = state.part(core.PART).walls.get(wid)
+        if found is not None and self._viewer.role is Role.PROJECTOR and wall_items.projected(state) != wid:
+            return None
+        return found
+
     def view(self, wid: str) -> WallView | None:
         """One wall for this kind of viewer (a part of it goes out alone: web/wall_items.py); for
         the projector only the wall it shows."""
         if wid not in self._views:
-            state = self._room.state
-            found = state.part(core.PART).walls.get(wid)
-            if found is not None and self._viewer.role is Role.PROJECTOR and wall_items.projected(state) != wid:
-                found = None
+            found = self._wall(wid)
             self._views[wid] = wall_view(self._room, found, self._viewer.role) if found is not None else None
         return self._views[wid]
+
+    def shell(self, wid: str) -> WallView | None:
+        """view() without its post-its (wall_view `with_notes`), unless that was made anyway."""
+        if wid in self._views:
+            return self._views[wid]
+        if wid not in self._shells:
+            found = self._wall(wid)
+            self._shells[wid] = (wall_view(self._room, found, self._viewer.role, with_notes=False)
+                                 if found is not None else None)
+        return self._shells[wid]
+
+    def note(self, wid: str, nid: str) -> tuple[NoteView, str] | None:
+        """One post-it as view() shows it, with where it goes (find_note)."""
+        if (wid, nid) not in self._notes:  # a frame may place it, morph it and count its votes
+            found = self._wall(wid)
+            if found is None:
+                self._notes[wid, nid] = None
+            else:
+                board = self._boards.get(wid)
+                if board is None:
+                    board = self._boards[wid] = _board(self._room, found, self._viewer.role)
+                self._notes[wid, nid] = find_note(self._room, found, self._viewer.role, nid, board)
+        return self._notes[wid, nid]
 
     @cached_property
     def mine(self) -> list[MyWall]:
