@@ -243,3 +243,16 @@ def test_only_the_templates_that_use_now_get_it_and_an_unknown_include_counts_as
     assert uses_names(renderer.env, "regions/stage.html", now)  # includes the view by an expression
     assert not uses_names(renderer.env, "regions/me.html", now)
     assert not uses_names(renderer.env, "regions/media-remote.html", now)  # its macros' file neither
+
+
+def test_a_join_sends_the_whole_list_of_presence_not_a_line() -> None:
+    """A joiner has no line on anyone's page yet (and the list may still say "nobody here"): a line
+    alone would find nothing to replace. A rename, by contrast, is the person's line (above)."""
+    from realtime.state import Participant, RoomState
+
+    state = RoomState(seq=5, participants={"p1": Participant("p1", "Ann", "room", "h", 0.0)})
+    change = Change(events=(_stamped(events.ParticipantJoined(pid="p1", name="Ann", location="room",
+                                                              token_hash="h")),))
+    for viewer in (_viewer(Role.MENTOR), _viewer(Role.PARTICIPANT, "p2")):
+        seen = regions_for(change, viewer, state)
+        assert "presence" in seen, viewer.role

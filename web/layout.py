@@ -233,7 +233,9 @@ class Layout:
                                     names.add(part)
                 if isinstance(event, PERSON_EVENTS):
                     touched = self._about_person(touched, event.pid, state)
-                    if "presence" in touched:
+                    # A rename redraws the person's own line; a join has no line yet to redraw
+                    # (and the list may still say "nobody here"): the whole list goes.
+                    if "presence" in touched and isinstance(event, events.ProfileUpdated):
                         touched.discard("presence")
                         names.add(PERSON_ITEM + event.pid)
                 for name in touched:
