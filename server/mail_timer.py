@@ -37,6 +37,9 @@ log = logging.getLogger("kring.mail")
 
 # The shell acts for the mentor here: ClaimMail and RecordMailSent have no socket parser.
 SYSTEM = Actor(Role.MENTOR)
+# How long a stop waits for a mail under way to be sent and recorded (one SMTP exchange on a
+# working server takes well under a second; a hung one is cut off).
+STOP_GRACE_S = 5.0
 # Rooms whose next moment is remembered at most: a bounded memory (dropped ones are read again).
 WAKE_MAX = 10_000
 
@@ -85,6 +88,8 @@ class MailTimer:
                 continue
             self._wake.pop(code, None)
             for item in outgoing:
+                if self._timer.stopping:  # shutting down: the rest goes with the next process
+                    return sent
                 outcome = await self._send(code, state, item, now)
                 if outcome is None:  # the mail server is away: the rest would fail too
                     return sent
@@ -154,7 +159,9 @@ class MailTimer:
         self._timer.start()
 
     async def stop(self) -> None:
-        await self._timer.stop()
+        # A mail being sent is let finish and recorded: cut off between the two, the next process
+        # would send it again once its claim ran out.
+        await self._timer.stop(grace_s=STOP_GRACE_S)
 
 
 def _first_line(exc: Exception) -> str:
