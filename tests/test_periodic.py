@@ -69,7 +69,7 @@ async def test_a_stop_with_grace_lets_the_run_under_way_finish_and_one_without_c
     # The mail sweep sends, then records that it sent: cut between the two, a mail went twice
     # after a restart (a CI run under load).
     for grace, finished in ((5.0, True), (0.0, False)):
-        started, steps = asyncio.Event(), []
+        started, steps = asyncio.Event(), list[str]()
 
         async def job(started: asyncio.Event = started, steps: list[str] = steps) -> None:
             started.set()
