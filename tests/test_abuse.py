@@ -40,6 +40,7 @@ PERSON_BURST = 50.0
 @dataclass
 class Attack:
     sent: int = 0
+    tried: int = 0  # connection attempts, refused ones too
     opened: int = 0
     closes: dict[int, int] = field(default_factory=dict)
 
@@ -65,6 +66,7 @@ async def attacker(server: ServerProcess, code: str, cookie: str, stop: asyncio.
     whenever the server closes it."""
     i = 0
     while not stop.is_set():
+        tally.tried += 1
         try:
             async with connect(server, f"/ws/s/{code}", cookie) as ws:
                 tally.opened += 1
@@ -155,9 +157,12 @@ def test_one_participant_with_many_sockets_and_reconnects_stays_within_the_perso
 
     names = asyncio.run(stored())
     evil_stored = [n for n in names if n.startswith("evil")]
-    print(f"hostile: {tally.sent} frames, {tally.opened} sockets opened, closes {tally.closes}, "
+    print(f"hostile: {tally.sent} frames, {tally.opened} of {tally.tried} sockets opened, closes {tally.closes}, "
           f"{len(evil_stored)} events stored in {elapsed:.1f} s; control: {len(calm_seen)}/{len(calm_sent)} shown")
-    assert tally.sent > 500 and tally.opened > SOCKETS  # it did flood, and reconnect
+    # It did flood, and reconnect. Not every try opens a socket: during a back-off, and beyond the
+    # sockets a person may hold, the upgrade is refused, so how many open depends on timing (a
+    # loaded CI box saw 19 of its 20 first sockets open, the rest refused by the socket cap).
+    assert tally.sent > 500 and tally.tried > SOCKETS and tally.opened >= 1
     if frames == "legit":
         assert 0 < len(evil_stored) <= PERSON_BURST + PERSON_PER_S * elapsed
     else:
