@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import expect
+from playwright.async_api import WebSocketRoute, expect
 
 from tests.browser.conftest import PHONE, SEND, NewContext, axe_check, create_session, join
 
@@ -95,3 +95,50 @@ async def test_errors_next_to_their_form_and_text_kept_until_stored(new_context:
     await expect(ana.locator("#wall .note", has_text="Stored, so the form empties")).to_have_count(1)
     await expect(form.get_by_label("Your post-it")).to_have_value("")
     await expect(form.locator(".form-error")).to_have_count(0)
+
+
+async def test_the_next_entry_typed_before_the_last_ones_outcome_came_is_kept(new_context: NewContext) -> None:
+    """A post-it's outcome comes in a frame of its own, after the regions it changed: someone who
+    already began the next post-it must not lose it when that outcome empties the form (a CI run
+    under load lost "More walks" so). The outcome frames are held back here until the next text
+    is typed, through Playwright's websocket routing."""
+    mentor = await (await new_context()).new_page()
+    code = await create_session(mentor, "Typing on")
+    wall = {"cmd": "wall_create", "title": "Ideas", "template": "Ideas|Doubts"}
+    await mentor.evaluate(SEND, [f"/ws/m/{code}", [wall]])
+    context = await new_context(**PHONE)
+    held: list[tuple[WebSocketRoute, str | bytes]] = []
+    holding = [False]
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if holding[0] and "kring-outcome" in str(message):
+                held.append((ws, message))
+            else:
+                ws.send(message)
+        server.on_message(from_server)
+
+    await context.route_web_socket(re.compile(r"/ws/s/"), route)
+    ada = await join(context, code, "Ada")
+    card = ada.locator("#wall-mine .wall-mine-card").first
+    area = card.locator("textarea[name=text]").first
+    holding[0] = True
+    await area.fill("Shorter days")
+    await card.get_by_role("button", name="Add post-it").click()
+    await expect(card.locator(".wall-mine-list")).to_contain_text("Shorter days")  # the region came
+    for _ in range(200):  # the outcome follows the region: wait until it is held
+        if held:
+            break
+        await ada.wait_for_timeout(50)
+    assert held, "no outcome came"
+    await area.fill("More walks")  # typing on before the outcome of the first arrived
+    holding[0] = False
+    for ws, message in held:
+        ws.send(message)
+    await expect(card.locator("form[aria-busy]")).to_have_count(0)  # the outcome was taken in
+    await expect(area).to_have_value("More walks")
+    await card.get_by_role("button", name="Add post-it").click()
+    await expect(card.locator(".wall-mine-list")).to_contain_text("More walks")
+    await expect(area).to_have_value("")  # nothing typed since: emptied for the next one

@@ -202,13 +202,16 @@
     const cmds = [...sent.form.querySelectorAll("[name=cmd]")].map((el) => el.value);
     return !sent.cmd || !cmds.length || cmds.includes(sent.cmd) ? sent.form : null;
   };
+  // What someone typed in a form, to tell whether they typed on after sending it.
+  const typedIn = (form) => [...form.querySelectorAll("textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio])")]
+    .map((el) => el.name + "=" + el.value).join("\n");
   let counter = 0;
   document.addEventListener("htmx:ws:before:message:outgoing", (event) => {
     const form = event.target.closest && event.target.closest("form");
     const message = event.detail && event.detail.message;
     if (!form || !message || !message.values) return;
     if (!form.dataset.formId) form.dataset.formId = "f" + (++counter);
-    forms.set(form.dataset.formId, { form, cmd: String(message.values.cmd || "") });
+    forms.set(form.dataset.formId, { form, cmd: String(message.values.cmd || ""), typed: typedIn(form) });
     message.values.form = form.dataset.formId;
     form.setAttribute("aria-busy", "true");
   });
@@ -258,12 +261,16 @@
   const settle = (outcome) => {
     const form = formOf(outcome.dataset.form || "");
     if (!form) return;
+    const { typed } = forms.get(outcome.dataset.form);
     forms.delete(outcome.dataset.form);
     inFlight.delete(outcome.dataset.form || "");
     form.removeAttribute("aria-busy");
     if (outcome.dataset.error) { showError(form, outcome.dataset.error, outcome.dataset.field); return; }
     clearError(form);
-    if (form.matches("[data-reset]")) form.reset();
+    // Emptied for the next entry only if nothing was typed since it was sent: the outcome comes
+    // in a frame of its own, after the regions the change updated, and someone who already began
+    // the next post-it lost it to the reset (seen in CI under load).
+    if (form.matches("[data-reset]") && typedIn(form) === typed) form.reset();
   };
   window.kringShowError = showError;
   new MutationObserver(() => {
