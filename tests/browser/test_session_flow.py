@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     axe_check,
     create_session,
     join,
+    open_projector,
     person,
     record_frames,
     wait_live,
@@ -31,17 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 AWAY = re.compile(r"\bis-away\b")
 RECONNECT_MS = 30_000
-
-
-async def open_projector(new_context: NewContext, mentor: Page, **options: object) -> Page:
-    """The projector, from the console's link, in its own 1920x1080 context (the beamer laptop)."""
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None and re.search(r"/p/[A-Z0-9]{8}/[\w-]+$", href), href
-    context = await new_context(**{**PROJECTOR, **options})
-    projector = await context.new_page()
-    await projector.goto(href)
-    await wait_live(projector)
-    return projector
 
 
 async def expect_person(page: Page, name: str, location: str) -> None:
