@@ -27,6 +27,7 @@ from tests.browser.conftest import (
     wait_for_async,
     wait_live,
 )
+from tests.browser.roommode import room_projector, start_room_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -81,13 +82,8 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Hybrid in the browser")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
     # The projector laptop: the mentor's own browser (room mode wants the mentor's sign-in).
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await room_projector(mentor)
 
     rik_context = await new_context()
     rik = await join(rik_context, code, "Rik", "remote")
@@ -207,14 +203,8 @@ async def test_a_shared_screen_shows_large_on_the_projector_until_the_share_stop
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Screens")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    projector = await room_projector(mentor)
+    await start_room_mode(projector)
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     console = mentor.locator("#media-mentor-panel")
@@ -254,15 +244,10 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Devices")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
     projector = await mentor_context.new_page()
-    room_frames = record_frames(projector)
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    room_frames = record_frames(projector)  # from the projector's first socket on
+    await room_projector(mentor, page=projector)
+    await start_room_mode(projector)
 
     rik = await join(await new_context(), code, "Rik", "remote")
     sent: list[str] = []
@@ -359,13 +344,8 @@ async def test_a_dead_stun_server_does_not_hold_a_join(
     mentor_context = await new_context(**base)
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Dead STUN")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    projector = await room_projector(mentor, viewport=None)
+    await start_room_mode(projector)
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     rik = await join(await new_context(**base), code, "Rik", "remote")
@@ -388,14 +368,8 @@ async def test_a_reload_rejoins_media_and_resumes_room_mode(new_context: NewCont
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Reloads")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    projector = await room_projector(mentor)
+    await start_room_mode(projector)
 
     rik = await join(await new_context(), code, "Rik", "remote")
     panel = rik.locator("#media-remote-panel")
@@ -439,14 +413,8 @@ async def test_a_screen_share_leaves_the_microphone_running(new_context: NewCont
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Share and speak")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    projector = await room_projector(mentor)
+    await start_room_mode(projector)
 
     rik = await join(await new_context(), code, "Rik", "remote")
     sent: list[str] = []
