@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     PROJECTOR,
     NewContext,
     axe_check,
+    cast,
     create_session,
     join,
     open_projector,
@@ -351,10 +352,8 @@ async def test_live_page_connects_when_ws_extension_loads_late(new_context: NewC
 
 
 async def test_a_rename_and_a_move_update_only_that_persons_line_everywhere(new_context: NewContext) -> None:
-    mentor = await (await new_context()).new_page()
-    code = await create_session(mentor, "Renames")
-    ada = await join(await new_context(**PHONE), code, "Ada", "room")
-    bram = await join(await new_context(**LAPTOP), code, "Bram", "remote")
+    room = await cast(new_context, "Renames", phones=("Ada",), laptops=("Bram",))
+    mentor, (ada,), (bram,) = room.mentor, room.phones, room.laptops
     await expect_person(mentor, "Ada", "room")
 
     await ada.get_by_role("tab", name="More").click()  # the phone keeps "you" one tap away
