@@ -4,9 +4,11 @@ alone gets no room mode; tests/browser/test_media.py checks that too)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from playwright.async_api import Page, ViewportSize
 
-from tests.browser.conftest import PROJECTOR, PROJECTOR_LINK, wait_live
+from tests.browser.conftest import PROJECTOR, PROJECTOR_LINK, NewContext, create_session, wait_live
 
 
 async def room_projector(
@@ -30,3 +32,15 @@ async def start_room_mode(projector: Page) -> None:
     fake devices and no permission prompt)."""
     await projector.get_by_role("button", name="Room mode").click()
     await projector.get_by_role("button", name="Start room mode").click()
+
+
+async def in_room_mode(
+    new_context: NewContext, title: str, *, viewport: ViewportSize | None = PROJECTOR["viewport"], **options: Any
+) -> tuple[Page, str, Page]:
+    """A session `title` started by a mentor whose browser (a context made with `options`) also
+    runs the projector in room mode: returns the mentor's console, the code and the projector."""
+    mentor = await (await new_context(**options)).new_page()
+    code = await create_session(mentor, title)
+    projector = await room_projector(mentor, viewport=viewport)
+    await start_room_mode(projector)
+    return mentor, code, projector

@@ -27,7 +27,7 @@ from tests.browser.conftest import (
     wait_for_async,
     wait_live,
 )
-from tests.browser.roommode import room_projector, start_room_mode
+from tests.browser.roommode import in_room_mode, room_projector, start_room_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -200,11 +200,7 @@ async def test_a_shared_screen_shows_large_on_the_projector_until_the_share_stop
     """Chromium's fake capture (--use-fake-ui-for-media-stream with the fake devices) answers
     getDisplayMedia without a picker: the mentor's laptop shares its screen, the projector in room
     mode shows it over the board, and it goes when the share stops; then a remote attendee shares."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Screens")
-    projector = await room_projector(mentor)
-    await start_room_mode(projector)
+    mentor, code, projector = await in_room_mode(new_context, "Screens")
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     console = mentor.locator("#media-mentor-panel")
@@ -341,11 +337,7 @@ async def test_a_dead_stun_server_does_not_hold_a_join(
     """Browsers and the relay are both told of a STUN server that never answers: the pages trickle
     their candidates and the relay leaves the server out, so joining takes no STUN time-out."""
     base = {"base_url": dead_stun_server.url}
-    mentor_context = await new_context(**base)
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Dead STUN")
-    projector = await room_projector(mentor, viewport=None)
-    await start_room_mode(projector)
+    mentor, code, projector = await in_room_mode(new_context, "Dead STUN", viewport=None, **base)
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     rik = await join(await new_context(**base), code, "Rik", "remote")
@@ -365,11 +357,7 @@ async def test_a_dead_stun_server_does_not_hold_a_join(
 async def test_a_reload_rejoins_media_and_resumes_room_mode(new_context: NewContext) -> None:
     """A remote attendee who reloads is back in audio and video by himself, with the same choice
     (camera and microphone, still muted); a projector that reloads resumes room mode by itself."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Reloads")
-    projector = await room_projector(mentor)
-    await start_room_mode(projector)
+    mentor, code, projector = await in_room_mode(new_context, "Reloads")
 
     rik = await join(await new_context(), code, "Rik", "remote")
     panel = rik.locator("#media-remote-panel")
@@ -410,11 +398,7 @@ async def test_a_screen_share_leaves_the_microphone_running(new_context: NewCont
     audio stood still is sampled every 100 ms and printed: 0 ms on a quiet machine; a machine so
     busy that the relay drops audio older than 100 ms (framequeue.py) shows stalls of its own,
     so that figure is recorded (docs/performance.md), not asserted."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Share and speak")
-    projector = await room_projector(mentor)
-    await start_room_mode(projector)
+    mentor, code, projector = await in_room_mode(new_context, "Share and speak")
 
     rik = await join(await new_context(), code, "Rik", "remote")
     sent: list[str] = []

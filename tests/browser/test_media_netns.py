@@ -18,16 +18,8 @@ from playwright.async_api import Browser
 
 from bench.serverproc import ServerProcess
 from tests import netns
-from tests.browser.conftest import (
-    CHROMIUM,
-    LAPTOP,
-    NewContext,
-    chromium,
-    create_session,
-    join,
-    wait_for_async,
-)
-from tests.browser.roommode import room_projector, start_room_mode
+from tests.browser.conftest import CHROMIUM, LAPTOP, NewContext, chromium, join, wait_for_async
+from tests.browser.roommode import in_room_mode
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240),
@@ -84,11 +76,7 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
         browser: Browser, new_context: NewContext, link: netns.ThinLink, server_everywhere: ServerProcess,
         tmp_path: Path) -> None:
     base = {"base_url": server_everywhere.url}
-    mentor_context = await new_context(**base)
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Thin link")
-    projector = await room_projector(mentor)
-    await start_room_mode(projector)
+    mentor, code, projector = await in_room_mode(new_context, "Thin link", **base)
     rik = await join(await new_context(**base), code, "Rik", "remote")
     await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
 
