@@ -18,14 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    cast,
-    record_frames,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, record_frames, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

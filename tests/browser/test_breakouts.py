@@ -15,12 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    cast,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

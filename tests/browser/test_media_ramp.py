@@ -18,13 +18,7 @@ from playwright.async_api import Browser, expect
 
 from bench.ramp import noise_clip
 from bench.serverproc import ServerProcess
-from tests.browser.conftest import (
-    LAPTOP,
-    NewContext,
-    chromium,
-    create_session,
-    join,
-)
+from tests.browser.conftest import LAPTOP, NewContext, chromium, create_session, join
 from tests.browser.roommode import room_projector, start_room_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]

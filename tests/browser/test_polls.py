@@ -10,15 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import (
-    LIVE_MS,
-    PHONE,
-    NewContext,
-    axe_check,
-    create_session,
-    join,
-    open_projector,
-)
+from tests.browser.conftest import LIVE_MS, PHONE, NewContext, axe_check, create_session, join, open_projector
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

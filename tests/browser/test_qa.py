@@ -10,13 +10,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import (
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    cast,
-    show_tab,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, show_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 

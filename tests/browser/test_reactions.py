@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import (
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    cast,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
