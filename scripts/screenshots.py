@@ -32,9 +32,8 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from bench.serverproc import ServerProcess  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SEND,
+    chromium,
     create_session,
     join,
     person,
@@ -108,16 +107,12 @@ async def run(out: Path) -> None:
         server = ServerProcess(Path(tmp), env={"KRING_PUBLIC_URL": "https://kring.example.org"})
         await asyncio.to_thread(server.start)
         try:
-            async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-                )
+            async with async_playwright() as playwright, chromium(playwright.chromium) as browser:
                 shooter = Shooter(browser, server, out)
                 try:
                     await shoot_all(shooter)
                 finally:
                     await shooter.close()
-                    await browser.close()
         finally:
             await asyncio.to_thread(server.stop)
 

@@ -22,8 +22,8 @@ from realtime.breakouts import (
 from realtime.errors import Forbidden, Rejected
 from realtime.events import EndSession, ParticipantErased, Stamped
 from realtime.snapshot import Snapshots
-from tests.corekit import CODEC, CORE, evolve, export_session
-from tests.test_breakouts_core import MENTOR, ROOM, SEED, Log, actor
+from tests.corekit import CODEC, CORE, MENTOR, evolve, export_session, who
+from tests.test_breakouts_core import ROOM, SEED, Log
 
 
 def _running(columns: tuple[str, ...] = ("Risks", "Chances")) -> tuple[Log, list[list[str]]]:
@@ -35,7 +35,7 @@ def _running(columns: tuple[str, ...] = ("Risks", "Chances")) -> tuple[Log, list
 
 def _add(room: Log, pid: str, text: str, column: str = "1", colour: str = "yellow") -> str:
     nid = room.new_id()
-    room.run(AddGroupNote(nid, text, column, colour), actor(pid))
+    room.run(AddGroupNote(nid, text, column, colour), who(pid))
     return nid
 
 
@@ -67,14 +67,14 @@ def test_members_add_post_its_to_a_column_with_a_colour_and_change_only_their_ow
     with pytest.raises(Rejected, match="too_long"):
         _add(room, one[0], "x" * (breakout_wall.NOTE_MAX + 1))
     with pytest.raises(Rejected, match="breakouts_note_not_yours"):
-        room.run(EditGroupNote(nid, "mine now", "green", "1"), actor(one[1]))
-    room.run(EditGroupNote(nid, "Too few hands on Fridays", "green", "1"), actor(one[0]))
+        room.run(EditGroupNote(nid, "mine now", "green", "1"), who(one[1]))
+    room.run(EditGroupNote(nid, "Too few hands on Fridays", "green", "1"), who(one[0]))
     note = room.round.notes[nid]
     assert (note.text, note.colour, note.column) == ("Too few hands on Fridays", "green", "1")
-    assert room.run(EditGroupNote(nid, "Too few hands on Fridays", "green", "1"), actor(one[0])) == []
+    assert room.step(EditGroupNote(nid, "Too few hands on Fridays", "green", "1"), who(one[0])) == []
     with pytest.raises(Rejected, match="breakouts_note_not_yours"):
-        room.run(RemoveGroupNote(nid), actor(one[1]))
-    room.run(RemoveGroupNote(nid), actor(one[0]))
+        room.run(RemoveGroupNote(nid), who(one[1]))
+    room.run(RemoveGroupNote(nid), who(one[0]))
     assert room.round.notes_of("1") == []
 
 
@@ -82,15 +82,15 @@ def test_dots_one_per_person_per_post_it_within_ones_own_group_and_taken_back() 
     room, groups = _running()
     one, two = groups[0], groups[1]
     nid = _add(room, one[0], "Ask the client first")
-    room.run(DotGroupNote(nid, True), actor(one[0]))  # one's own post-it too, as on the wall
-    room.run(DotGroupNote(nid, True), actor(one[1]))
-    assert room.run(DotGroupNote(nid, True), actor(one[1])) == []  # one dot each: twice is once
+    room.run(DotGroupNote(nid, True), who(one[0]))  # one's own post-it too, as on the wall
+    room.run(DotGroupNote(nid, True), who(one[1]))
+    assert room.step(DotGroupNote(nid, True), who(one[1])) == []  # one dot each: twice is once
     assert room.round.notes[nid].dots == (one[0], one[1])
     with pytest.raises(Rejected, match="breakouts_dot_other_group"):
-        room.run(DotGroupNote(nid, True), actor(two[0]))
-    room.run(DotGroupNote(nid, False), actor(one[0]))
+        room.run(DotGroupNote(nid, True), who(two[0]))
+    room.run(DotGroupNote(nid, False), who(one[0]))
     assert room.round.notes[nid].dots == (one[1],)
-    assert room.run(DotGroupNote(nid, False), actor(one[0])) == []
+    assert room.step(DotGroupNote(nid, False), who(one[0])) == []
 
 
 def test_participants_never_do_mentor_things_and_the_mentor_never_writes_or_dots() -> None:
@@ -101,9 +101,9 @@ def test_participants_never_do_mentor_things_and_the_mentor_never_writes_or_dots
         with pytest.raises(Forbidden):
             room.run(command, MENTOR)
     with pytest.raises(Forbidden):
-        room.run(BringBack(), actor(groups[0][0]))
+        room.run(BringBack(), who(groups[0][0]))
     with pytest.raises(Forbidden):
-        room.run(PlanBreakouts("r9", ROOM, "random", "3", "x", SEED, ("a",)), actor(groups[0][0]))
+        room.run(PlanBreakouts("r9", ROOM, "random", "3", "x", SEED, ("a",)), who(groups[0][0]))
 
 
 def test_nothing_is_written_or_dotted_once_everyone_is_back() -> None:
@@ -111,9 +111,9 @@ def test_nothing_is_written_or_dotted_once_everyone_is_back() -> None:
     nid = _add(room, groups[0][0], "ours")
     room.run(BringBack())
     with pytest.raises(Rejected, match="breakouts_not_running"):
-        room.run(DotGroupNote(nid, True), actor(groups[0][1]))
+        room.run(DotGroupNote(nid, True), who(groups[0][1]))
     with pytest.raises(Rejected, match="breakouts_not_running"):
-        room.run(EditGroupNote(nid, "later", "yellow", "1"), actor(groups[0][0]))
+        room.run(EditGroupNote(nid, "later", "yellow", "1"), who(groups[0][0]))
 
 
 def test_a_stored_note_from_before_group_walls_folds_into_the_first_column() -> None:
@@ -138,11 +138,11 @@ def test_erasure_takes_an_authors_post_its_with_their_dots_and_a_dotters_dots() 
     room, groups = _running()
     gone, stays = groups[0][0], groups[0][1]
     hers = _add(room, gone, "written by the one who leaves")
-    room.run(DotGroupNote(hers, True), actor(stays))
-    room.run(EditGroupNote(hers, "changed by her", "blue", "2"), actor(gone))
+    room.run(DotGroupNote(hers, True), who(stays))
+    room.run(EditGroupNote(hers, "changed by her", "blue", "2"), who(gone))
     ours = _add(room, stays, "the group's own answer")
-    room.run(DotGroupNote(ours, True), actor(gone))
-    room.run(DotGroupNote(ours, True), actor(stays))
+    room.run(DotGroupNote(ours, True), who(gone))
+    room.run(DotGroupNote(ours, True), who(stays))
     room.run(BringBack())
     full = [*room.log, Stamped(room.log[-1].seq + 1, room.at + 1, ParticipantErased(gone))]
     seqs, after = erasure.redaction_plan(CORE, full, gone)
@@ -161,8 +161,8 @@ def test_the_export_has_each_groups_wall_with_most_dots_first_and_no_authors() -
     second = _add(room, one[1], "most dots", "1", "pink")
     _add(room, one[1], "a chance", "2")
     for pid in one[:2]:
-        room.run(DotGroupNote(second, True), actor(pid))
-    room.run(DotGroupNote(first, True), actor(one[0]))
+        room.run(DotGroupNote(second, True), who(pid))
+    room.run(DotGroupNote(first, True), who(one[0]))
     room.run(BringBack())
     out = export_session(room.state)["breakouts"]["rounds"][0]
     assert out["columns"] == ["Risks", "Chances"]
@@ -181,7 +181,7 @@ def test_ending_the_session_while_groups_run_brings_everyone_back() -> None:
     room.run(PlanBreakouts(room.new_id(), ROOM, "random", "3", "Round 2", SEED))
     room.run(StartBreakouts("5"))
     _add(room, room.groups()[0][0], "the result")
-    done = [type(s.event) for s in room.run(EndSession())]
+    done = [type(s.event) for s in room.step(EndSession())]
     assert done[:2] == [breakouts.BreakoutsEnded, timer.TimerCleared] and room.state.ended
     assert room.round.phase == breakouts.RESULTS and room.round.ended_at is not None
     assert not room.state.part(timer.PART).set
@@ -194,26 +194,26 @@ def test_ending_or_moving_on_from_a_trajectory_session_brings_everyone_back() ->
     room.run(trajectory.StartTrajectorySession("1"))
     room.run(PlanBreakouts(room.new_id(), ROOM, "random", "3", "Case", SEED))
     room.run(StartBreakouts(""))
-    done = [type(s.event) for s in room.run(trajectory.EndTrajectorySession())]
+    done = [type(s.event) for s in room.step(trajectory.EndTrajectorySession())]
     assert done == [breakouts.BreakoutsEnded, trajectory.TrajectorySessionEnded]
     assert room.round.phase == breakouts.RESULTS and not room.state.ended
     # Starting the next session while groups of this one run ends them too.
     room.run(trajectory.StartTrajectorySession("2"))
     room.run(PlanBreakouts(room.new_id(), ROOM, "random", "3", "Case 2", SEED))
     room.run(StartBreakouts(""))
-    done = [type(s.event) for s in room.run(trajectory.StartTrajectorySession("3"))]
+    done = [type(s.event) for s in room.step(trajectory.StartTrajectorySession("3"))]
     assert done == [breakouts.BreakoutsEnded, trajectory.TrajectorySessionEnded, trajectory.TrajectorySessionStarted]
     assert breakouts.running(room.state) is None
     # Without groups running, ending a session is what it was.
-    assert [type(s.event) for s in room.run(trajectory.EndTrajectorySession())] == [trajectory.TrajectorySessionEnded]
+    assert [type(s.event) for s in room.step(trajectory.EndTrajectorySession())] == [trajectory.TrajectorySessionEnded]
 
 
 def test_every_group_wall_event_goes_through_the_codec_and_a_snapshot() -> None:
     room, groups = _running()
     nid = _add(room, groups[0][0], "n", "2", "purple")
-    room.run(EditGroupNote(nid, "m", "orange", "1"), actor(groups[0][0]))
-    room.run(DotGroupNote(nid, True), actor(groups[0][1]))
-    room.run(RemoveGroupNote(_add(room, groups[0][0], "gone")), actor(groups[0][0]))
+    room.run(EditGroupNote(nid, "m", "orange", "1"), who(groups[0][0]))
+    room.run(DotGroupNote(nid, True), who(groups[0][1]))
+    room.run(RemoveGroupNote(_add(room, groups[0][0], "gone")), who(groups[0][0]))
     kinds = {type(s.event) for s in room.log}
     assert set(breakout_wall.EVENTS) <= kinds
     for stamped in room.log:

@@ -34,7 +34,6 @@ from realtime.errors import Forbidden, Rejected
 from realtime.events import (
     Actor,
     Command,
-    CreateSession,
     EndSession,
     Join,
     ParticipantErased,
@@ -44,42 +43,21 @@ from realtime.events import (
 )
 from realtime.snapshot import Snapshots
 from realtime.state import RoomState
-from tests.corekit import CODEC, CORE, decide, evolve, export_session
+from tests import corekit
+from tests.corekit import CODEC, CORE, export_session, who
 
-MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
 SEED = "seed" * 8
 ROOM = ("ann", "bo", "cy", "di", "ed", "fay")
 REMOTE = ("gus", "hal", "ivy")
 
 
-def actor(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
-
-
-class Log:
-    """A room and its log, so that erasure can be planned over what happened."""
+class Log(corekit.Log):
+    """Six in the room and three at home by default, with the steps of a breakout round."""
 
     def __init__(self, room: tuple[str, ...] = ROOM, remote: tuple[str, ...] = REMOTE) -> None:
-        self.state = RoomState()
-        self.log: list[Stamped] = []
-        self.at = 0.0
+        super().__init__(*room, remote=remote)
         self.ids = 0
-        self.run(CreateSession("Week 1", "en", "ACDEFGHJ", "jt", "mk"))
-        for pid in room:
-            self.run(Join(pid, pid.title(), "room", "h" + pid), actor(pid))
-        for pid in remote:
-            self.run(Join(pid, pid.title(), "remote", "h" + pid), actor(pid))
-
-    def run(self, command: Command, who: Actor = MENTOR) -> list[Stamped]:
-        done = []
-        self.at += 1.0
-        for event in decide(self.state, command, who):
-            stamped = Stamped(self.state.seq + 1, self.at, event)
-            self.log.append(stamped)
-            done.append(stamped)
-            self.state = evolve(self.state, stamped)
-        return done
 
     def new_id(self) -> str:
         self.ids += 1
@@ -87,7 +65,7 @@ class Log:
 
     def plan(self, mode: str = "random", size: str = "3", people: tuple[str, ...] = ROOM + REMOTE,
              task: str = "Case 3: what would you do?", seed: str = SEED) -> list[Stamped]:
-        return self.run(PlanBreakouts(self.new_id(), people, mode, size, task, seed))
+        return self.step(PlanBreakouts(self.new_id(), people, mode, size, task, seed))
 
     @property
     def round(self) -> breakouts.Round:
@@ -100,7 +78,7 @@ class Log:
 
     def note(self, pid: str, text: str) -> str:
         nid = self.new_id()
-        self.run(AddGroupNote(nid, text), actor(pid))
+        self.run(AddGroupNote(nid, text), who(pid))
         return nid
 
 
@@ -159,19 +137,19 @@ def test_by_hand_and_by_choice_make_empty_groups_and_everyone_waits_to_be_placed
     done = room.plan("choice", "2", people=ROOM)  # replaces the round that never ran
     assert isinstance(done[0].event, BreakoutsClosed) and isinstance(done[-1].event, ChoiceOpened)
     assert room.round.choosing and room.groups() == [[], [], []]
-    room.run(ChooseGroup("1"), actor("ann"))
-    room.run(ChooseGroup("1"), actor("bo"))
+    room.run(ChooseGroup("1"), who("ann"))
+    room.run(ChooseGroup("1"), who("bo"))
     with pytest.raises(Rejected, match="breakouts_group_full"):
-        room.run(ChooseGroup("1"), actor("cy"))
-    room.run(ChooseGroup("2"), actor("ann"))  # changes her mind
+        room.run(ChooseGroup("1"), who("cy"))
+    room.run(ChooseGroup("2"), who("ann"))  # changes her mind
     assert room.groups()[:2] == [["bo"], ["ann"]]
     # Someone who joined after the plan may choose too; a group that does not exist is refused.
-    room.run(ChooseGroup("3"), actor("gus"))
+    room.run(ChooseGroup("3"), who("gus"))
     with pytest.raises(Rejected, match="bad_choice"):
-        room.run(ChooseGroup("9"), actor("hal"))
+        room.run(ChooseGroup("9"), who("hal"))
     room.run(OpenChoice(False))
     with pytest.raises(Rejected, match="breakouts_choice_closed"):
-        room.run(ChooseGroup("3"), actor("hal"))
+        room.run(ChooseGroup("3"), who("hal"))
 
 
 def test_a_plan_needs_two_people_who_are_members_and_a_task() -> None:
@@ -205,17 +183,17 @@ def test_starting_needs_two_in_every_group_and_runs_the_rooms_timer() -> None:
         room.run(MovePerson(pid, group))
     with pytest.raises(Rejected, match="out_of_range"):
         room.run(StartBreakouts("999"))
-    done = room.run(StartBreakouts("12"))
+    done = room.step(StartBreakouts("12"))
     assert [type(s.event) for s in done] == [BreakoutsStarted, timer.TimerSet, timer.TimerStarted]
     assert room.state.part(timer.PART).running and room.state.part(timer.PART).total_s == 12 * 60
     assert breakouts.running(room.state) is room.round
-    assert room.run(StartBreakouts("12")) == []  # the mentor's second device: once
+    assert room.step(StartBreakouts("12")) == []  # the mentor's second device: once
     with pytest.raises(Rejected, match="breakouts_running"):
         room.plan()
     # Without minutes, no timer.
     other = Log()
     other.plan()
-    assert [type(s.event) for s in other.run(StartBreakouts(""))] == [BreakoutsStarted]
+    assert [type(s.event) for s in other.step(StartBreakouts(""))] == [BreakoutsStarted]
 
 
 def test_moving_people_while_the_groups_run_with_at_most_five_in_a_group() -> None:
@@ -233,7 +211,7 @@ def test_moving_people_while_the_groups_run_with_at_most_five_in_a_group() -> No
         room.run(MovePerson(next(p for p in room.round.placed if room.round.group_of(p) != "1"), "1"))
     room.run(MovePerson(first[0], ""))  # back with the mentor
     assert first[0] in room.round.unplaced
-    assert room.run(MovePerson(first[0], "")) == []
+    assert room.step(MovePerson(first[0], "")) == []
 
 
 def test_notes_belong_to_ones_own_group_and_only_the_author_takes_them_back() -> None:
@@ -246,12 +224,12 @@ def test_notes_belong_to_ones_own_group_and_only_the_author_takes_them_back() ->
     assert room.round.notes_of("2") == []
     room.note(two[0], "Group two's idea")
     with pytest.raises(Rejected, match="breakouts_note_not_yours"):
-        room.run(RemoveGroupNote(nid), actor(one[1]))
+        room.run(RemoveGroupNote(nid), who(one[1]))
     with pytest.raises(Rejected, match="too_long"):
         room.note(one[0], "x" * (breakouts.NOTE_MAX + 1))
     with pytest.raises(Rejected, match="missing_field"):
         room.note(one[0], " ")
-    room.run(RemoveGroupNote(nid), actor(one[0]))
+    room.run(RemoveGroupNote(nid), who(one[0]))
     assert room.round.notes_of("1") == []
     room.run(MovePerson(one[1], ""))
     with pytest.raises(Rejected, match="breakouts_not_in_group"):
@@ -293,7 +271,7 @@ def test_mentor_only_commands_are_refused_for_participants_and_the_projector(com
     room = Log()
     room.plan()
     with pytest.raises(Forbidden, match="not_mentor"):
-        room.run(command, actor("ann"))
+        room.run(command, who("ann"))
     with pytest.raises(Forbidden, match="not_mentor"):
         room.run(command, PROJECTOR)
 
@@ -307,7 +285,7 @@ def test_the_mentor_cannot_write_a_groups_notes_or_choose_and_nothing_runs_after
         room.run(AddGroupNote("n", "text"))
     room.run(EndSession())
     with pytest.raises(Rejected, match="session_ended"):
-        room.run(ChooseGroup("1"), actor("ann"))
+        room.run(ChooseGroup("1"), who("ann"))
     with pytest.raises(Rejected, match="session_ended"):
         room.run(OpenChoice(False))
 
@@ -321,17 +299,17 @@ def test_bring_back_puts_the_results_on_the_projector_one_group_at_a_time() -> N
     room.run(StartBreakouts("5"))
     for g in room.groups():
         room.note(g[0], f"result of {g[0]}")
-    done = room.run(BringBack())
+    done = room.step(BringBack())
     assert [type(s.event) for s in done] == [BreakoutsEnded, timer.TimerCleared, ProjectorViewChanged]
     assert not room.state.part(timer.PART).set
     assert room.state.projector_view == "breakouts" and room.round.phase == breakouts.RESULTS
     assert breakouts.running(room.state) is None
-    assert room.run(BringBack()) == []
+    assert room.step(BringBack()) == []
     assert room.round.shown_group == "1"
-    assert room.run(ShowResult("previous")) == []  # already the first
+    assert room.step(ShowResult("previous")) == []  # already the first
     room.run(ShowResult("next"))
     room.run(ShowResult("next"))
-    assert room.round.shown_group == "3" and room.run(ShowResult("next")) == []
+    assert room.round.shown_group == "3" and room.step(ShowResult("next")) == []
     room.run(ShowResult("previous"))
     assert room.round.shown_group == "2"
     with pytest.raises(Rejected, match="breakouts_not_running"):
@@ -351,7 +329,7 @@ def test_the_same_groups_as_last_time_for_who_is_here_now() -> None:
     room.run(CloseBreakouts())
     away = last[0][0]
     here = tuple(p for p in ROOM + REMOTE if p != away)
-    room.run(Join("new", "New", "room", "hnew"), actor("new"))
+    room.run(Join("new", "New", "room", "hnew"), who("new"))
     room.plan("same", people=(*here, "new"))
     assert room.groups() == [[p for p in g if p != away] for g in last]
     assert room.round.unplaced == ["new"]  # the mentor places newcomers
@@ -367,7 +345,7 @@ def test_erasure_takes_a_person_out_of_every_group_with_their_notes() -> None:
     one = room.groups()[0]
     gone, stays = one[0], one[1]
     mine = room.note(gone, "written by the one who leaves")
-    room.run(RemoveGroupNote(mine), actor(gone))
+    room.run(RemoveGroupNote(mine), who(gone))
     room.note(gone, "a second note of hers")
     room.note(stays, "the group's own answer")
     room.run(BringBack())
@@ -400,15 +378,15 @@ def test_the_export_has_each_run_rounds_groups_and_notes_without_authors() -> No
 def test_every_event_goes_through_the_codec_and_a_snapshot() -> None:
     room = Log()
     room.plan("choice")
-    room.run(ChooseGroup("1"), actor("ann"))
+    room.run(ChooseGroup("1"), who("ann"))
     room.run(PlaceLaptop("1"))
     room.run(OpenChoice(False))
     for pid, g in (("bo", "1"), ("cy", "2"), ("di", "2"), ("ed", "3"), ("fay", "3")):
         room.run(MovePerson(pid, g))
     room.run(StartBreakouts("3"))
     nid = room.note("ann", "n")
-    room.run(breakouts.EditGroupNote(nid, "m", "pink", "1"), actor("ann"))
-    room.run(breakouts.DotGroupNote(nid, True), actor("ann"))
+    room.run(breakouts.EditGroupNote(nid, "m", "pink", "1"), who("ann"))
+    room.run(breakouts.DotGroupNote(nid, True), who("ann"))
     room.run(MessageGroups("m"))
     room.run(VisitGroup("1"))
     room.run(BringBack())

@@ -12,10 +12,7 @@ from realtime import erasure, feedback
 from realtime.errors import Forbidden, Rejected
 from realtime.events import (
     Actor,
-    Command,
-    CreateSession,
     EndSession,
-    Join,
     ParticipantErased,
     ProjectorViewChanged,
     Role,
@@ -34,34 +31,19 @@ from realtime.feedback import (
 )
 from realtime.snapshot import Snapshots
 from realtime.state import RoomState
-from tests.corekit import CODEC, CORE, decide, evolve, export_session
+from tests import corekit
+from tests.corekit import CODEC, CORE, MENTOR, decide, export_session, who
 
-MENTOR = Actor(Role.MENTOR)
-ANN, BO, CY, DI = (Actor(Role.PARTICIPANT, pid) for pid in ("ann", "bo", "cy", "di"))
+ANN, BO, CY, DI = (who(pid) for pid in ("ann", "bo", "cy", "di"))
 SALT = "s" * 32
 CRITERIA = ("Structure", "Clarity", "Conviction")
 
 
-class Log:
-    """A room and its log, so that erasure can be planned over what happened."""
+class Log(corekit.Log):
+    """Ann, Bo, Cy and Di in the room, with the steps of a feedback round."""
 
     def __init__(self) -> None:
-        self.state = RoomState()
-        self.log: list[Stamped] = []
-        self.at = 0.0
-        self.run(CreateSession("Week 1", "en", "ACDEFGHJ", "jt", "mk"))
-        for actor, name in ((ANN, "Ann"), (BO, "Bo"), (CY, "Cy"), (DI, "Di")):
-            self.run(Join(actor.pid, name, "room", "h" + actor.pid), actor)
-
-    def run(self, command: Command, actor: Actor = MENTOR) -> list[Stamped]:
-        done = []
-        self.at += 1.0
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, self.at, event)
-            self.log.append(stamped)
-            done.append(stamped)
-            self.state = evolve(self.state, stamped)
-        return done
+        super().__init__("ann", "bo", "cy", "di")
 
     def start(self, rid: str = "p1", presenter: str = "ann", *, tops: bool = True, scale: bool = True,
               anonymous: bool = True, criteria: tuple[str, ...] = CRITERIA) -> None:
@@ -73,11 +55,11 @@ class Log:
 
 def test_starting_a_round_puts_the_presenter_on_the_projector_and_closes_the_last_one() -> None:
     room = Log()
-    done = room.run(StartPresentation("p1", "ann", ("  Structure ", "", "Clarity"), True, True, True, SALT))
+    done = room.step(StartPresentation("p1", "ann", ("  Structure ", "", "Clarity"), True, True, True, SALT))
     assert [type(s.event) for s in done] == [PresentationStarted, ProjectorViewChanged]
     assert room.round().criteria == ("Structure", "Clarity")  # cleaned, empty ones dropped
     assert feedback.presenting(room.state) == "ann"
-    done = room.run(StartPresentation("p2", "bo", CRITERIA, True, False, False, SALT))
+    done = room.step(StartPresentation("p2", "bo", CRITERIA, True, False, False, SALT))
     assert [type(s.event) for s in done] == [PresentationClosed, PresentationStarted]
     assert not room.round("p1").open and room.round("p2").open
     assert feedback.presenting(room.state) == "bo"
@@ -145,14 +127,14 @@ def test_one_feedback_per_person_changed_until_the_round_closes() -> None:
     mine = room.round().of("bo")
     assert mine is not None and (mine.scores, mine.top, mine.tip, mine.author) == ((5, 3, 5), "Clear story",
                                                                                   "Slower", "bo")
-    assert room.run(GiveFeedback("p1", ("5", "3", "5"), "Clear story", "Slower", False), BO) == []
+    assert room.step(GiveFeedback("p1", ("5", "3", "5"), "Clear story", "Slower", False), BO) == []
     room.run(WithdrawFeedback("p1"), BO)
     assert room.round().count == 0
     with pytest.raises(Rejected, match="feedback_not_given"):
         decide(room.state, WithdrawFeedback("p1"), BO)
     room.run(GiveFeedback("p1", ("2", "2", "2"), "", "", False), BO)
     room.run(ClosePresentation("p1"))
-    assert room.run(ClosePresentation("p1")) == []
+    assert room.step(ClosePresentation("p1")) == []
     with pytest.raises(Rejected, match="feedback_closed"):
         decide(room.state, GiveFeedback("p1", ("5", "5", "5"), "", "", False), BO)
     with pytest.raises(Rejected, match="feedback_closed"):
@@ -162,7 +144,7 @@ def test_one_feedback_per_person_changed_until_the_round_closes() -> None:
 def test_anonymous_feedback_has_no_author_in_its_event_the_state_or_the_export() -> None:
     room = Log()
     room.start()
-    done = room.run(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", True), BO)
+    done = room.step(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", True), BO)
     [given] = [s.event for s in done]
     assert isinstance(given, FeedbackGiven) and given.pid == "" and given.ballot
     assert given.ballot == feedback.ballot(SALT + "p1", "bo") and "bo" not in given.ballot
@@ -171,12 +153,12 @@ def test_anonymous_feedback_has_no_author_in_its_event_the_state_or_the_export()
     assert kept.author == "" and kept.anonymous
     assert room.round().of("bo") == kept and room.round().of("cy") is None
     # Changing it to named takes the anonymous one back: still one per person.
-    done = room.run(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", False), BO)
+    done = room.step(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", False), BO)
     assert [type(s.event) for s in done] == [FeedbackWithdrawn, FeedbackGiven]
     assert done[0].event == FeedbackWithdrawn("p1", "", given.ballot)
     assert room.round().count == 1 and room.round().of("bo") is not None and room.round().of("bo").author == "bo"
     # ... and back to anonymous.
-    done = room.run(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", True), BO)
+    done = room.step(GiveFeedback("p1", ("4", "4", "4"), "Strong opening", "Breathe", True), BO)
     assert done[0].event == FeedbackWithdrawn("p1", "bo", "")
     room.run(GiveFeedback("p1", ("2", "3", "4"), "Named top", "", False), CY)
     # The export of an open round holds its count only.
@@ -216,7 +198,7 @@ def test_only_the_presenter_shares_and_only_a_closed_round() -> None:
         decide(room.state, ShareFeedback("p1", True), MENTOR)
     room.run(ShareFeedback("p1", True), ANN)
     assert room.round().shared
-    assert room.run(ShareFeedback("p1", True), ANN) == []
+    assert room.step(ShareFeedback("p1", True), ANN) == []
     room.run(ShareFeedback("p1", False), ANN)
     assert not room.round().shared
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, BrowserType, Page, async_playwright, expect
 
 from bench.serverproc import ServerProcess
 
@@ -45,6 +47,10 @@ PHONE: dict[str, Any] = {
 }
 LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 PROJECTOR: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}}
+# Every browser of a session in one language asks for it (Accept-Language picks a person's language).
+LOCALES = {"en": "en-US", "nl": "nl-NL"}
+# The console's link to the projector view, by the session's language.
+PROJECTOR_LINK = {"en": "Open projector view", "nl": "Beamerweergave openen"}
 
 # How long a live update may take to show up (a websocket round trip; generous for a busy CI box).
 LIVE_MS = 15_000
@@ -84,16 +90,21 @@ def server_log_on_failure(request: pytest.FixtureRequest, server: ServerProcess)
         print(f"---- end of the Kring server log ({server.log_path}):\n{server.log()}")
 
 
+@asynccontextmanager
+async def chromium(browser_type: BrowserType, *extra_args: str, executable: str = CHROMIUM) -> AsyncIterator[Browser]:
+    """Headless Chromium with CHROMIUM_ARGS and `extra_args`, closed on the way out: the session's
+    browser, and the media tests' own (a clip as the camera, a Chromium inside a network namespace)."""
+    launched = await browser_type.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args], headless=True)
+    try:
+        yield launched
+    finally:
+        await launched.close()
+
+
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with async_playwright() as playwright, chromium(playwright.chromium) as launched:
+        yield launched
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -177,6 +188,52 @@ async def join(
         await page.wait_for_url(re.compile(rf"/s/{code}$"))
     await wait_live(page)
     return page
+
+
+async def open_projector(
+    new_context: NewContext, mentor: Page, link: str = PROJECTOR_LINK["en"], **options: Any
+) -> Page:
+    """The projector view, from the console's link (named `link`), in its own 1920x1080 context (the
+    beamer laptop; `options` go to its context), live."""
+    href = await mentor.get_by_role("link", name=link).get_attribute("href")
+    assert href is not None and re.search(r"/p/[A-Z0-9]{8}/[\w-]+$", href), href
+    projector = await (await new_context(**{**PROJECTOR, **options})).new_page()
+    await projector.goto(href)
+    await wait_live(projector)
+    return projector
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The people of a hybrid session, made by `cast`: the mentor's console, the join code, the
+    phones (390x844, in the room) and the laptops (remote) in the order of their names."""
+
+    new_context: NewContext
+    language: str
+    code: str
+    mentor: Page
+    phones: tuple[Page, ...]
+    laptops: tuple[Page, ...]
+
+    async def open_projector(self) -> Page:
+        """The projector view from the console's link (its own 1920x1080 context, the browser's
+        default locale), live. A method, so that each test opens it where its story needs it."""
+        return await open_projector(self.new_context, self.mentor, PROJECTOR_LINK[self.language])
+
+
+async def cast(
+    new_context: NewContext, title: str, language: str = "en", *, phones: Sequence[str] = (),
+    laptops: Sequence[str] = (),
+) -> Cast:
+    """A session `title` in `language` started by a mentor, then joined by a phone in the room per
+    name in `phones` and a laptop at home per name in `laptops`, in that order; every browser asks
+    for the session's language."""
+    locale = LOCALES[language]
+    mentor = await (await new_context(locale=locale)).new_page()
+    code = await create_session(mentor, title, language=language)
+    joined_phones = [await join(await new_context(**PHONE, locale=locale), code, name, "room") for name in phones]
+    joined_laptops = [await join(await new_context(**LAPTOP, locale=locale), code, name, "remote") for name in laptops]
+    return Cast(new_context, language, code, mentor, tuple(joined_phones), tuple(joined_laptops))
 
 
 async def show_tab(page: Page, name: str) -> None:

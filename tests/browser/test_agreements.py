@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import PHONE, PROJECTOR, NewContext, axe_check, create_session, join, show_tab, wait_live
+from tests.browser.conftest import PHONE, NewContext, axe_check, create_session, join, open_projector, show_tab
 from tests.browser.test_trajectory import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
@@ -36,11 +36,7 @@ async def test_propose_fix_accept_and_project(new_context: NewContext) -> None:
     await axe_check(mentor)
     await shot(mentor, "agreements-console")
 
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor)
     await mentor.locator("#projector-control").get_by_role("button", name="Agreements").click()
     await expect(projector.locator(".stage-agreements-list li")).to_have_count(2)
     await expect(projector.locator("#stage")).not_to_contain_text("Ada")

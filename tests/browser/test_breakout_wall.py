@@ -18,18 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    LAPTOP,
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    record_frames,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, record_frames, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -37,14 +26,14 @@ SECRET = "Zebra plan: ask the <client> first"
 TOP = "Quokka idea with most votes"
 WORDS = {
     "en": {"col1": "Column 1", "col2": "Column 2", "risks": "Risks", "chances": "Chances", "size": "Group size",
-           "two": "at most 2", "make": "Make the groups", "start": "Start the groups", "open": "Open projector view",
+           "two": "at most 2", "make": "Make the groups", "start": "Start the groups",
            "yours": "Your group: group", "text": "Your post-it", "add": "Add post-it", "pink": "Pink",
            "green": "Green", "vote": "Vote", "unvote": "Take back my vote", "change": "Change", "save": "Save",
            "one_vote": "1 vote", "two_votes": "2 votes", "visit": "Visit group", "back": "Bring everyone back",
            "result": "Result of group", "wall_of": "Wall of group", "default": "Our result"},
     "nl": {"col1": "Kolom 1", "col2": "Kolom 2", "risks": "Risico's", "chances": "Kansen",
            "size": "Grootte van een groepje", "two": "hoogstens 2", "make": "Maak de groepjes",
-           "start": "Start de groepjes", "open": "Beamerweergave openen", "yours": "Jouw groepje: groepje",
+           "start": "Start de groepjes", "yours": "Jouw groepje: groepje",
            "text": "Jouw post-it", "add": "Post-it plakken", "pink": "Roze", "green": "Groen", "vote": "Stem",
            "unvote": "Mijn stem terugnemen", "change": "Aanpassen", "save": "Opslaan", "one_vote": "1 stem",
            "two_votes": "2 stemmen", "visit": "Groepje", "back": "Haal iedereen terug",
@@ -83,18 +72,10 @@ async def assert_thumb_sized(page: Page) -> None:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_a_group_wall_on_the_phone_the_console_and_the_projector(new_context: NewContext, lang: str) -> None:
     words = WORDS[lang]
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Case study", language=lang)
-    ada = await join(await new_context(**PHONE, locale=locale), code, "Ada Room", "room")
-    pia = await join(await new_context(**PHONE, locale=locale), code, "Pia Room", "room")
-    bram = await join(await new_context(**LAPTOP, locale=locale), code, "Bram Remote", "remote")
-    cas = await join(await new_context(**LAPTOP, locale=locale), code, "Cas Remote", "remote")
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    room = await cast(new_context, "Case study", lang, phones=("Ada Room", "Pia Room"),
+                      laptops=("Bram Remote", "Cas Remote"))
+    mentor, (ada, pia), (bram, cas) = room.mentor, room.phones, room.laptops
+    projector = await room.open_projector()
 
     # The plan: two column titles (the first one offered is the default's).
     console = mentor.locator("#breakouts-console")

@@ -15,17 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    LAPTOP,
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -33,7 +23,7 @@ TEXTS = {
     "en": {"task": "What the groups do", "make": "Make the groups", "size": "Group size", "two": "at most 2",
            "yours": "Your group: group", "start": "Start the groups", "add": "Your post-it", "add_btn": "Add post-it",
            "message": "Message to every group", "send": "Send to every group", "back": "Bring everyone back",
-           "result": "Result of group", "next": "Next group", "open": "Open projector view",
+           "result": "Result of group", "next": "Next group",
            "running": "In breakout groups", "label": "Breakout groups", "small": "Every group needs at least 2",
            "visit": "Visit group", "notes_of": "Wall of group", "no_group": "In no group", "move": "Move",
            "move_to": "Move Cas Remote to"},
@@ -41,7 +31,7 @@ TEXTS = {
            "two": "hoogstens 2", "yours": "Jouw groepje: groepje", "start": "Start de groepjes",
            "add": "Jouw post-it", "add_btn": "Post-it plakken", "message": "Bericht aan elk groepje",
            "send": "Naar elk groepje sturen", "back": "Haal iedereen terug", "result": "Resultaat van groepje",
-           "next": "Volgend groepje", "open": "Beamerweergave openen", "running": "In groepjes",
+           "next": "Volgend groepje", "running": "In groepjes",
            "label": "Groepjes", "small": "Elk groepje heeft minstens 2", "visit": "Groepje", "notes_of":
            "Muur van groepje", "no_group": "In geen groepje", "move": "Verplaatsen",
            "move_to": "Cas Remote verplaatsen naar"},
@@ -73,18 +63,10 @@ async def group_number(page: Page, words: dict[str, str]) -> str:
 async def test_breakout_groups_from_the_console_to_the_phones_and_the_projector(new_context: NewContext,
                                                                                 lang: str) -> None:
     words = TEXTS[lang]
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Case study", language=lang)
-    ada = await join(await new_context(**PHONE, locale=locale), code, "Ada Room", "room")
-    pia = await join(await new_context(**PHONE, locale=locale), code, "Pia Room", "room")
-    bram = await join(await new_context(**LAPTOP, locale=locale), code, "Bram Remote", "remote")
-    cas = await join(await new_context(**LAPTOP, locale=locale), code, "Cas Remote", "remote")
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    room = await cast(new_context, "Case study", lang, phones=("Ada Room", "Pia Room"),
+                      laptops=("Bram Remote", "Cas Remote"))
+    mentor, (ada, pia), (bram, cas) = room.mentor, room.phones, room.laptops
+    projector = await room.open_projector()
 
     console = mentor.locator("#breakouts-console")
     await expect(console.locator("input[name=person]")).to_have_count(4)  # who is here

@@ -14,16 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -32,14 +23,14 @@ TEXTS = {
            "you": "You are presenting", "anon": "Give it anonymously", "top": "Top: what went well?",
            "tip": "Tip: what could be even better?", "send": "Send feedback", "sent": "Your feedback has been sent",
            "count": "1 person has given feedback so far.", "close": "Close the round",
-           "share": "Share with the group", "anonymous": "Anonymous", "open": "Open projector view",
+           "share": "Share with the group", "anonymous": "Anonymous",
            "criteria": ("Structure", "Clarity", "Conviction"), "thanks": "Thank you, Pia Presenter!",
            "change": "Save the changes"},
     "nl": {"who": "Wie presenteert", "start": "Start de feedbackronde", "presenting": "Pia Presenter presenteert",
            "you": "Jij presenteert", "anon": "Anoniem geven", "top": "Top: wat ging goed?",
            "tip": "Tip: wat kan nog beter?", "send": "Feedback versturen", "sent": "Je feedback is verstuurd",
            "count": "1 persoon heeft tot nu toe feedback gegeven.", "close": "Sluit de ronde",
-           "share": "Delen met de groep", "anonymous": "Anoniem", "open": "Beamerweergave openen",
+           "share": "Delen met de groep", "anonymous": "Anoniem",
            "criteria": ("Structuur", "Helderheid", "Overtuigingskracht"), "thanks": "Dank je wel, Pia Presenter!",
            "change": "Wijzigingen opslaan"},
 }
@@ -55,17 +46,9 @@ async def shot(page: Page, name: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_a_round_of_feedback_from_phone_to_presenter_to_projector(new_context: NewContext, lang: str) -> None:
     words = TEXTS[lang]
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Pitch practice", language=lang)
-    giver = await join(await new_context(**PHONE, locale=locale), code, "Ada Lovelace", "room")
-    presenter = await join(await new_context(**PHONE, locale=locale), code, "Pia Presenter", "room")
-    laptop = await join(await new_context(locale=locale), code, "Bram", "remote")
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    room = await cast(new_context, "Pitch practice", lang, phones=("Ada Lovelace", "Pia Presenter"), laptops=("Bram",))
+    mentor, code, (giver, presenter), (laptop,) = room.mentor, room.code, room.phones, room.laptops
+    projector = await room.open_projector()
 
     console = mentor.locator("#feedback-console")
     for criterion in words["criteria"]:  # the defaults, in the mentor's language

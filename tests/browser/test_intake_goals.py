@@ -9,15 +9,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    PHONE,
-    SEND,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-)
+from tests.browser.conftest import SEND, NewContext, axe_check, axe_check_regions, cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -53,10 +45,8 @@ async def add_goal(phone: Page, text: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_phone_intake_goals_and_check_in(new_context: NewContext, lang: str) -> None:
     words = TEXT[lang]
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Feedback geven" if lang == "nl" else "Giving feedback", lang)
-    phone = await join(await new_context(locale=locale, **PHONE), code, "Ada")
+    room = await cast(new_context, "Feedback geven" if lang == "nl" else "Giving feedback", lang, phones=("Ada",))
+    mentor, code, (phone,) = room.mentor, room.code, room.phones
     await mentor.evaluate(SEND, [f"/ws/m/{code}", [
         {"cmd": "traj_plan", "name": "Feedback", "theme": "", "target_group": "", "sessions": "6",
          "cadence": "weekly", "format": "hybrid", "first_date": "2026-12-01"},

@@ -27,6 +27,7 @@ from tests.browser.conftest import (
     wait_for_async,
     wait_live,
 )
+from tests.browser.roommode import in_room_mode, room_projector, start_room_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -81,13 +82,8 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Hybrid in the browser")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
     # The projector laptop: the mentor's own browser (room mode wants the mentor's sign-in).
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await room_projector(mentor)
 
     rik_context = await new_context()
     rik = await join(rik_context, code, "Rik", "remote")
@@ -204,17 +200,7 @@ async def test_a_shared_screen_shows_large_on_the_projector_until_the_share_stop
     """Chromium's fake capture (--use-fake-ui-for-media-stream with the fake devices) answers
     getDisplayMedia without a picker: the mentor's laptop shares its screen, the projector in room
     mode shows it over the board, and it goes when the share stops; then a remote attendee shares."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Screens")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    mentor, code, projector = await in_room_mode(new_context, "Screens")
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     console = mentor.locator("#media-mentor-panel")
@@ -254,15 +240,10 @@ async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_c
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Devices")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
     projector = await mentor_context.new_page()
-    room_frames = record_frames(projector)
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    room_frames = record_frames(projector)  # from the projector's first socket on
+    await room_projector(mentor, page=projector)
+    await start_room_mode(projector)
 
     rik = await join(await new_context(), code, "Rik", "remote")
     sent: list[str] = []
@@ -356,16 +337,7 @@ async def test_a_dead_stun_server_does_not_hold_a_join(
     """Browsers and the relay are both told of a STUN server that never answers: the pages trickle
     their candidates and the relay leaves the server out, so joining takes no STUN time-out."""
     base = {"base_url": dead_stun_server.url}
-    mentor_context = await new_context(**base)
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Dead STUN")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    mentor, code, projector = await in_room_mode(new_context, "Dead STUN", viewport=None, **base)
     await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
 
     rik = await join(await new_context(**base), code, "Rik", "remote")
@@ -385,17 +357,7 @@ async def test_a_dead_stun_server_does_not_hold_a_join(
 async def test_a_reload_rejoins_media_and_resumes_room_mode(new_context: NewContext) -> None:
     """A remote attendee who reloads is back in audio and video by himself, with the same choice
     (camera and microphone, still muted); a projector that reloads resumes room mode by itself."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Reloads")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    mentor, code, projector = await in_room_mode(new_context, "Reloads")
 
     rik = await join(await new_context(), code, "Rik", "remote")
     panel = rik.locator("#media-remote-panel")
@@ -436,17 +398,7 @@ async def test_a_screen_share_leaves_the_microphone_running(new_context: NewCont
     audio stood still is sampled every 100 ms and printed: 0 ms on a quiet machine; a machine so
     busy that the relay drops audio older than 100 ms (framequeue.py) shows stalls of its own,
     so that figure is recorded (docs/performance.md), not asserted."""
-    mentor_context = await new_context()
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Share and speak")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    mentor, code, projector = await in_room_mode(new_context, "Share and speak")
 
     rik = await join(await new_context(), code, "Rik", "remote")
     sent: list[str] = []

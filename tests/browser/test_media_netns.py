@@ -18,17 +18,8 @@ from playwright.async_api import Browser
 
 from bench.serverproc import ServerProcess
 from tests import netns
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LAPTOP,
-    PROJECTOR,
-    NewContext,
-    create_session,
-    join,
-    wait_for_async,
-    wait_live,
-)
+from tests.browser.conftest import CHROMIUM, LAPTOP, NewContext, chromium, join, wait_for_async
+from tests.browser.roommode import in_room_mode
 
 pytestmark = [
     pytest.mark.browser, pytest.mark.slow, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(240),
@@ -85,17 +76,7 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
         browser: Browser, new_context: NewContext, link: netns.ThinLink, server_everywhere: ServerProcess,
         tmp_path: Path) -> None:
     base = {"base_url": server_everywhere.url}
-    mentor_context = await new_context(**base)
-    mentor = await mentor_context.new_page()
-    code = await create_session(mentor, "Thin link")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    mentor, code, projector = await in_room_mode(new_context, "Thin link", **base)
     rik = await join(await new_context(**base), code, "Rik", "remote")
     await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
 
@@ -104,10 +85,9 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
     wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {link.namespace} {CHROMIUM} "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
     origin = f"http://{link.host_ip}:{server_everywhere.port}"
-    weak = await browser.browser_type.launch(
-        executable_path=str(wrapper), headless=True,
-        args=[*CHROMIUM_ARGS, f"--unsafely-treat-insecure-origin-as-secure={origin}"])
-    try:
+    async with chromium(
+        browser.browser_type, f"--unsafely-treat-insecure-origin-as-secure={origin}", executable=str(wrapper)
+    ) as weak:
         context = await weak.new_context(base_url=origin, locale="en-US", bypass_csp=True, **LAPTOP)
         wim = await join(context, code, "Wim", "remote")
         await wim.locator("#media-remote-panel").get_by_role("button", name="Listen only").click()
@@ -159,6 +139,4 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
             return v ? v.getVideoPlaybackQuality().totalVideoFrames : 0; }"""
         start = await projector.evaluate(frames)
         await projector.wait_for_function(f"({frames})() > {start + 20}", timeout=20_000)
-    finally:
-        await weak.close()
     assert os.path.exists(wrapper)

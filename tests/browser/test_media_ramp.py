@@ -18,16 +18,8 @@ from playwright.async_api import Browser, expect
 
 from bench.ramp import noise_clip
 from bench.serverproc import ServerProcess
-from tests.browser.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LAPTOP,
-    PROJECTOR,
-    NewContext,
-    create_session,
-    join,
-    wait_live,
-)
+from tests.browser.conftest import LAPTOP, NewContext, chromium, create_session, join
+from tests.browser.roommode import room_projector, start_room_mode
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session"), pytest.mark.timeout(180)]
 
@@ -49,12 +41,8 @@ ESTIMATE = f"""async () => {{
 async def test_the_rooms_camera_is_allowed_1_mbit_soon_through_the_relay(
         browser: Browser, new_context: NewContext, server_url: str, tmp_path: Path) -> None:
     clip = noise_clip(tmp_path / "noise.y4m", 640, 360)
-    room = await browser.browser_type.launch(
-        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={clip}"])
-    try:
+    async with chromium(browser.browser_type, f"--use-file-for-fake-video-capture={clip}") as room:
         await _ramp(room, new_context, server_url)
-    finally:
-        await room.close()
 
 
 @pytest.fixture
@@ -67,16 +55,10 @@ async def _ramp(room: Browser, new_context: NewContext, server_url: str) -> None
     mentor_context = await room.new_context(base_url=server_url, locale="en-US", bypass_csp=True, **LAPTOP)
     mentor = await mentor_context.new_page()
     code = await create_session(mentor, "Ramp")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await mentor_context.new_page()
-    await projector.set_viewport_size(PROJECTOR["viewport"])
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await room_projector(mentor)
     rik = await join(await new_context(), code, "Rik", "remote")
     await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
-    await projector.get_by_role("button", name="Room mode").click()
-    await projector.get_by_role("button", name="Start room mode").click()
+    await start_room_mode(projector)
     await expect(rik.locator("[data-media-status]")).to_have_text("Audio and video are live.")
     await projector.wait_for_function(f"() => {ROOM}.pub && {ROOM}.pub.connectionState === 'connected'")
 

@@ -20,12 +20,12 @@ from playwright.async_api import Page, expect
 from bench.serverproc import ServerProcess
 from tests.browser.conftest import (
     PHONE,
-    PROJECTOR,
     SEND,
     NewContext,
     axe_check,
     create_session,
     join,
+    open_projector,
     show_tab,
     wait_live,
 )
@@ -111,11 +111,7 @@ async def test_a_stalled_server_is_noticed_and_what_was_typed_arrives_once_it_is
     mentor, ana, sent = await session_with_a_wall(new_context, "A stalled connection", base_url=own_server.url)
     conn = ana.locator("#conn")
     form = ana.locator("#wall-mine details.wall-write form")
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await (await new_context(**PROJECTOR, base_url=own_server.url)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor, base_url=own_server.url)
 
     os.kill(pid, signal.SIGSTOP)  # the server's sockets stay open; nothing answers any more
     stopped_at = time.monotonic()

@@ -10,16 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from tests.browser.conftest import (
-    LIVE_MS,
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    create_session,
-    join,
-    wait_live,
-)
+from tests.browser.conftest import LIVE_MS, PHONE, NewContext, axe_check, create_session, join, open_projector
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -123,11 +114,7 @@ async def test_phone_answers_every_kind_projector_shows_results_late_vote_refuse
     await expect(words.locator(".poll-word")).to_contain_text("sleepy")
 
     # The projector: nothing before reveal, bars with counts after, and a table for screen readers.
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor)
     await single.get_by_role("button", name="Show on projector").click()
     stage = projector.locator("#stage")
     await expect(stage.locator(".stage-question")).to_have_text("Tea or coffee?")
@@ -306,11 +293,7 @@ async def test_quiz_verdict_on_each_phone_leaderboard_on_projector_and_answer_ti
     await board.get_by_role("button", name="With names").click()
     await expect(board.get_by_role("button", name="With names")).to_have_attribute("aria-pressed", "true")
     await expect(board.locator(".quiz-name")).to_have_text(["Ada", "Bo"])
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor)
     await board.get_by_role("button", name="Show leaderboard on projector").click()
     stage = projector.locator("#stage")
     await expect(stage.locator(".quiz-row")).to_have_count(2)

@@ -10,17 +10,7 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import (
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    show_tab,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, show_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -29,14 +19,14 @@ TEXTS = {
            "myself": "I'd rather ask it myself", "upvote": "Upvote", "take_back": "Take back",
            "spotlight": "Spotlight", "answered": "Mark answered", "approve": "Approve",
            "settings": "Q&A settings", "moderated": "Approve questions before everyone sees them",
-           "save": "Save", "anonymous": "Anonymous", "open": "Open projector view",
+           "save": "Save", "anonymous": "Anonymous",
            "waiting": "waiting for approval", "answered_n": "1 answered question",
            "tab": "Questions", "project": "Q&A"},
     "nl": {"question": "Je vraag", "anon": "Anoniem vragen", "post": "Plaats de vraag",
            "myself": "Ik stel hem liever zelf", "upvote": "Stem", "take_back": "Terugnemen",
            "spotlight": "In de spotlight", "answered": "Beantwoord", "approve": "Goedkeuren",
            "settings": "Instellingen voor vragen", "moderated": "Vragen goedkeuren voordat iedereen ze ziet",
-           "save": "Opslaan", "anonymous": "Anoniem", "open": "Beamerweergave openen",
+           "save": "Opslaan", "anonymous": "Anoniem",
            "waiting": "wacht op goedkeuring", "answered_n": "1 beantwoorde vraag",
            "tab": "Vragen", "project": "Vragen"},
 }
@@ -45,12 +35,8 @@ TEXTS = {
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_context: NewContext, lang: str) -> None:
     words = TEXTS[lang]
-    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Q&A in the browser", language=lang)
-    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada Lovelace", "room")
-    laptop = await join(await new_context(locale=locale), code, "Bram", "remote")
+    room = await cast(new_context, "Q&A in the browser", lang, phones=("Ada Lovelace",), laptops=("Bram",))
+    mentor, (phone,), (laptop,) = room.mentor, room.phones, room.laptops
 
     await show_tab(phone, words["tab"])  # one tap away on a phone ...
     ask = phone.locator("#qa-mine")
@@ -85,11 +71,7 @@ async def test_questions_from_phone_and_laptop_moderated_and_spotlighted(new_con
     await pending.get_by_role("button", name=words["approve"]).click()
     await expect(phone.locator("#qa .qa-q", has_text="Can remote people")).to_contain_text("Bram")
 
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await room.open_projector()
     asked = mentor.locator("#qa .qa-q", has_text="Can remote people")
     await asked.get_by_role("button", name=words["spotlight"]).click()
     await expect(projector.locator(".sq-spot-text")).to_contain_text("Can remote people join the exercise?")

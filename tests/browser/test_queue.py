@@ -11,7 +11,16 @@ from playwright.async_api import Page, expect
 
 from bench.serverproc import ServerProcess
 from server.away import SWEEP_S
-from tests.browser.conftest import LIVE_MS, PHONE, PROJECTOR, NewContext, axe_check, create_session, join, wait_live
+from tests.browser.conftest import (
+    LIVE_MS,
+    PHONE,
+    NewContext,
+    axe_check,
+    create_session,
+    join,
+    open_projector,
+    wait_live,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -20,11 +29,7 @@ VIBRATE_SPY = "navigator.vibrate = (pattern) => { window.__buzzes = (window.__bu
 
 
 async def projector_for(new_context: NewContext, mentor: Page) -> Page:
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor)
     await mentor.locator("#queue").get_by_role("button", name="Show on projector").click()
     await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-queue\b"))
     return projector

@@ -8,26 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import (
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXTS = {
     "en": {"react": "React", "applause": "Applause", "cant_hear": "I can't hear you", "fixed": "Sound fixed",
-           "alarm": "1 remote attendee can't hear you", "room": "1 remote attendee can't hear the room",
-           "open": "Open projector view"},
+           "alarm": "1 remote attendee can't hear you", "room": "1 remote attendee can't hear the room"},
     "nl": {"react": "Reageren", "applause": "Applaus", "cant_hear": "Ik hoor je niet", "fixed": "Geluid is opgelost",
-           "alarm": "1 deelnemer op afstand hoort je niet", "room": "1 deelnemer op afstand hoort de zaal niet",
-           "open": "Beamerweergave openen"},
+           "alarm": "1 deelnemer op afstand hoort je niet", "room": "1 deelnemer op afstand hoort de zaal niet"},
 }
 
 
@@ -36,17 +25,9 @@ async def test_reactions_float_on_the_projector_and_the_alarm_reaches_console_an
     new_context: NewContext, lang: str
 ) -> None:
     words = TEXTS[lang]
-    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Reactions in the browser", language=lang)
-    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada", "room")
-    laptop = await join(await new_context(locale=locale), code, "Bram Thuis", "remote")
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    room = await cast(new_context, "Reactions in the browser", lang, phones=("Ada",), laptops=("Bram Thuis",))
+    mentor, (phone,), (laptop,) = room.mentor, room.phones, room.laptops
+    projector = await room.open_projector()
 
     # Folded into one round button on the phone's bottom edge: a tap opens them, one more reacts.
     await phone.locator("#reactions summary", has_text=words["react"]).click()

@@ -20,8 +20,10 @@ from tests.browser.conftest import (
     PROJECTOR,
     NewContext,
     axe_check,
+    cast,
     create_session,
     join,
+    open_projector,
     person,
     record_frames,
     wait_live,
@@ -31,17 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 AWAY = re.compile(r"\bis-away\b")
 RECONNECT_MS = 30_000
-
-
-async def open_projector(new_context: NewContext, mentor: Page, **options: object) -> Page:
-    """The projector, from the console's link, in its own 1920x1080 context (the beamer laptop)."""
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None and re.search(r"/p/[A-Z0-9]{8}/[\w-]+$", href), href
-    context = await new_context(**{**PROJECTOR, **options})
-    projector = await context.new_page()
-    await projector.goto(href)
-    await wait_live(projector)
-    return projector
 
 
 async def expect_person(page: Page, name: str, location: str) -> None:
@@ -361,10 +352,8 @@ async def test_live_page_connects_when_ws_extension_loads_late(new_context: NewC
 
 
 async def test_a_rename_and_a_move_update_only_that_persons_line_everywhere(new_context: NewContext) -> None:
-    mentor = await (await new_context()).new_page()
-    code = await create_session(mentor, "Renames")
-    ada = await join(await new_context(**PHONE), code, "Ada", "room")
-    bram = await join(await new_context(**LAPTOP), code, "Bram", "remote")
+    room = await cast(new_context, "Renames", phones=("Ada",), laptops=("Bram",))
+    mentor, (ada,), (bram,) = room.mentor, room.phones, room.laptops
     await expect_person(mentor, "Ada", "room")
 
     await ada.get_by_role("tab", name="More").click()  # the phone keeps "you" one tap away

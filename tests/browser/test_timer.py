@@ -9,27 +9,15 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import (
-    PHONE,
-    PROJECTOR,
-    NewContext,
-    axe_check,
-    axe_check_regions,
-    create_session,
-    join,
-    record_frames,
-    wait_live,
-)
+from tests.browser.conftest import NewContext, axe_check, axe_check_regions, cast, record_frames, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
 TEXTS = {
     "en": {"set": "Set", "minutes": "Minutes", "for": "What it is for (optional)", "start": "Start",
-           "pause": "Pause", "add": "+1 minute", "show": "Show on projector", "paused": "paused",
-           "open": "Open projector view"},
+           "pause": "Pause", "add": "+1 minute", "show": "Show on projector", "paused": "paused"},
     "nl": {"set": "Zet", "minutes": "Minuten", "for": "Waarvoor (optioneel)", "start": "Start",
-           "pause": "Pauzeer", "add": "+1 minuut", "show": "Op de beamer tonen", "paused": "gepauzeerd",
-           "open": "Beamerweergave openen"},
+           "pause": "Pauzeer", "add": "+1 minuut", "show": "Op de beamer tonen", "paused": "gepauzeerd"},
 }
 
 
@@ -50,12 +38,8 @@ async def clock_of(page: Page, scope: str) -> int:
 @pytest.mark.parametrize("lang", ["en", "nl"])
 async def test_the_timer_counts_down_on_every_screen(new_context: NewContext, lang: str) -> None:
     words = TEXTS[lang]
-    # Everyone's browser asks for the session's language (Accept-Language picks a person's language).
-    locale = "nl-NL" if lang == "nl" else "en-US"
-    mentor = await (await new_context(locale=locale)).new_page()
-    code = await create_session(mentor, "Timer in the browser", language=lang)
-    phone = await join(await new_context(**PHONE, locale=locale), code, "Ada", "room")
-    laptop = await join(await new_context(locale=locale), code, "Bram", "remote")
+    room = await cast(new_context, "Timer in the browser", lang, phones=("Ada",), laptops=("Bram",))
+    mentor, (phone,), (laptop,) = room.mentor, room.phones, room.laptops
     await expect(phone.locator("#timer")).to_be_hidden()
 
     timer = mentor.locator("#timer")
@@ -68,11 +52,7 @@ async def test_the_timer_counts_down_on_every_screen(new_context: NewContext, la
     await expect(phone.locator("#timer")).to_contain_text(words["paused"])
     await expect(phone.locator("#timer button")).to_have_count(0)
 
-    href = await mentor.get_by_role("link", name=words["open"]).get_attribute("href")
-    assert href
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await room.open_projector()
     await timer.get_by_role("button", name=words["show"]).click()
     await expect(projector.locator("#stage")).to_have_class(re.compile(r"\bstage-view-timer\b"))
     await expect(projector.locator(".st-clock")).to_have_text("3:00")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import PHONE, PROJECTOR, NewContext, axe_check, create_session, wait_live
+from tests.browser.conftest import PHONE, NewContext, axe_check, create_session, open_projector, wait_live
 
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 
@@ -74,11 +74,7 @@ async def test_mentor_plans_six_sessions_and_a_phone_comes_back_by_its_link(new_
     await axe_check(mentor)
 
     # The projector's join screen says which session this is.
-    href = await mentor.get_by_role("link", name="Open projector view").get_attribute("href")
-    assert href is not None
-    projector = await (await new_context(**PROJECTOR)).new_page()
-    await projector.goto(href)
-    await wait_live(projector)
+    projector = await open_projector(new_context, mentor)
     await expect(projector.locator(".pj-session")).to_have_text("Session 1 of 6")
     await axe_check(projector)
     await shot(projector, "projector-join")
