@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 from realtime.events import Event, Role
 from realtime.feature import CoreFeature
@@ -28,6 +28,13 @@ LIVE_ONLY = frozenset({"live"})
 TRAJECTORY_ONLY = frozenset({"trajectory"})
 BOTH_PAGES = frozenset(PAGES)
 ALL_CONTEXTS = frozenset({"*"})
+
+# How an event about one person (WebFeature.person_events) changes the list of people (#presence):
+# PERSON_LINE: the person has a line there already, and only that line changes (a rename);
+# PERSON_LIST: the person comes into the list, which has no line to replace yet (a join).
+PersonChange = Literal["line", "list"]
+PERSON_LINE: Final = "line"
+PERSON_LIST: Final = "list"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +180,10 @@ class WebFeature:
     # participant's own copy of the successes and the breakout groups (docs/performance.md).
     # None: the regions always count as showing everyone. Region.shows_person overrides it.
     shows_person: Callable[[RoomState, str], bool] | None = None
+    # Its events about one person (they carry that person's `pid`): each touches only the regions
+    # that show that person now (shows_person above), and says how it changes the list of people
+    # (PERSON_LINE, PERSON_LIST). web/layout.py goes by this declaration, not by event types.
+    person_events: Mapping[type[Event], PersonChange] = field(default_factory=dict)
     # Tabs of the participant's live page its regions fill, and what of it can be "now".
     tabs: tuple[Tab, ...] = ()
     now: tuple[NowEntry, ...] = ()

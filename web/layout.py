@@ -7,7 +7,9 @@ whose pages show them.
 
 A change about one person (their rename, their coming or going) re-renders only their line of
 #presence and its counts, sent as "person:<pid>" items: the whole list of a session of 500 is
-150 kB, one line a few hundred bytes (docs/performance.md, burst).
+150 kB, one line a few hundred bytes (docs/performance.md, burst). Which events are about one
+person, and whether they change that person's line or the list, the features declare
+(WebFeature.person_events).
 """
 
 from __future__ import annotations
@@ -16,19 +18,27 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import events
 from realtime.events import Event, Role
 from realtime.room import Change
 from realtime.state import RoomState
-from web.feature import MORE, PAGES, TOP, EventItems, Item, NowEntry, Region, Tab, WebFeature
+from web.feature import (
+    MORE,
+    PAGES,
+    PERSON_LINE,
+    TOP,
+    EventItems,
+    Item,
+    NowEntry,
+    PersonChange,
+    Region,
+    Tab,
+    WebFeature,
+)
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
 # The regions that show what is now (web/now.py): the participant's #now and the console's bar.
 NOW_REGIONS = ("now", "console-now")
-# The events about one person that touch only the regions showing them (Region.shows_person,
-# WebFeature.shows_person): someone joining, someone renamed (or moving between room and remote).
-PERSON_EVENTS = (events.ParticipantJoined, events.ProfileUpdated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +94,15 @@ class Layout:
             if entry.tab not in tabs:
                 raise ValueError(f"now entry {entry.kind!r} is in tab {entry.tab!r}, which no feature declares")
         self.presence_regions = frozenset().union(*(f.presence_regions for f in self.features))
+        # The events about one person (WebFeature.person_events): someone joining, someone renamed
+        # (or moving between room and remote). Each names its person in a field `pid`.
+        person_events: dict[type[Event], PersonChange] = {}
+        for feature in self.features:
+            for event, how in feature.person_events.items():
+                if person_events.get(event, how) != how or "pid" not in getattr(event, "__dataclass_fields__", {}):
+                    raise ValueError(f"{feature.name}: person event {event.__name__} has no pid or two declarations")
+                person_events[event] = how
+        self.person_events: Mapping[type[Event], PersonChange] = person_events
         items: dict[str, Item] = {}
         item_feature: dict[str, str] = {}
         event_items: dict[type[Event], list[EventItems]] = {}
@@ -231,13 +250,15 @@ class Layout:
                                     personal.add((part, getattr(event, "pid", None)))
                                 else:
                                     names.add(part)
-                if isinstance(event, PERSON_EVENTS):
-                    touched = self._about_person(touched, event.pid, state)
+                how = self.person_events.get(type(event))
+                if how is not None:
+                    pid: str = getattr(event, "pid", "")  # declared with one (checked in __init__)
+                    touched = self._about_person(touched, pid, state)
                     # A rename redraws the person's own line; a join has no line yet to redraw
                     # (and the list may still say "nobody here"): the whole list goes.
-                    if "presence" in touched and isinstance(event, events.ProfileUpdated):
+                    if how == PERSON_LINE and "presence" in touched:
                         touched.discard("presence")
-                        names.add(PERSON_ITEM + event.pid)
+                        names.add(PERSON_ITEM + pid)
                 for name in touched:
                     if self.regions[name].own_events_only:
                         personal.add((name, getattr(event, "pid", None)))

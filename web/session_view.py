@@ -17,7 +17,7 @@ from realtime import events, session, trajectory
 from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
-from web.feature import ALL_CONTEXTS, BOTH_PAGES, ProjectorEntry, Region, WebFeature
+from web.feature import ALL_CONTEXTS, BOTH_PAGES, PERSON_LINE, PERSON_LIST, ProjectorEntry, Region, WebFeature
 from web.fields import Fields
 from web.viewer import Viewer
 
@@ -126,4 +126,6 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("join", "Join screen"),),
     presence_regions=frozenset({"presence", "stage"}),
+    # A joiner comes into the list (no line of theirs to replace yet); a rename changes their line.
+    person_events={events.ParticipantJoined: PERSON_LIST, events.ProfileUpdated: PERSON_LINE},
 )
