@@ -79,6 +79,11 @@ def closing(state: RoomState) -> Closing | None:
     )
 
 
+def _join_names(state: RoomState, pid: str) -> bool:
+    """The join screen lists who is here (anyone), unless it is the closing screen."""
+    return closing(state) is None
+
+
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {"closing_view": closing(room.state) if viewer.role is Role.PROJECTOR else None}
 
@@ -128,4 +133,5 @@ FEATURE = WebFeature(
     presence_regions=frozenset({"presence", "stage"}),
     # A joiner comes into the list (no line of theirs to replace yet); a rename changes their line.
     person_events={events.ParticipantJoined: PERSON_LIST, events.ProfileUpdated: PERSON_LINE},
+    stage_names={"join": _join_names},
 )
