@@ -3,8 +3,9 @@ page of a session (the mentor's console, each phone, the projector) (issue 19).
 
 In a session without successes and breakout groups, a rename used to send every phone its own copy
 of both (each rendered per participant); it now sends the person's line of #presence (and their
-own #me), and the mentor the plan form of the breakout groups, which lists who is here. Once the
-groups run, a rename of someone in one still reaches their group's phones.
+own #me), and the mentor that person's line of the breakout groups' plan form, which lists who is
+here (the whole console went, second round). Once the groups run, a rename of someone in one
+reaches their group's phones only (every phone got its copy again, second round).
 """
 
 from __future__ import annotations
@@ -56,19 +57,30 @@ def test_a_rename_sends_only_the_regions_that_show_that_person(client: TestClien
                 assert regions(frames, name) == [], (who, name)
             if who != "screen":
                 assert "Ann Renamed" in frames, who  # her line of #presence
-        # The plan form of the breakout groups lists who is here, by name.
-        console = regions(seen["mentor"], "breakouts-console")
-        assert len(console) == 1 and f'name="person" value="{pids["Ann Room"]}"' in console[0]
-        assert "Ann Renamed" in console[0]
+        # The plan form of the breakout groups lists who is here, by name: her line of it goes alone.
+        assert regions(seen["mentor"], "breakouts-console") == []
+        line = regions(seen["mentor"], f'bo-here-{pids["Ann Room"]}')
+        assert len(line) == 1 and f'name="person" value="{pids["Ann Room"]}"' in line[0]
+        assert "Ann Renamed" in line[0] and 'hx-swap-oob="outerMorph"' in line[0]
 
         # Two groups of two, running: Ann's rename reaches her group's phones.
         s["mentor"].ok(cmd="breakouts_plan", person=list(pids.values()), mode="random", size="2", task="Talk")
         s["mentor"].ok(cmd="breakouts_start", minutes="10")
         for jar, _, _ in PEOPLE:
-            s[jar].until_in("breakouts", "Talk")
+            s[jar].until_in("breakouts", "Our wall")  # running, not the planned copy
         seen = _rename(s, "Ann Again")
         mates = [jar for jar, _, _ in PEOPLE if any("Ann Again" in copy for copy in regions(seen[jar], "breakouts"))]
         assert "ann" in mates and len(mates) == 2, mates
+        # The other group's phones get no copy at all, the projector (on the join screen) its stage.
+        assert [jar for jar, _, _ in PEOPLE if regions(seen[jar], "breakouts")] == mates
+        assert regions(seen["screen"], "stage")
         assert "Ann Again" in regions(seen["mentor"], "breakouts-console")[0]
         wins = ("successes", "successes-console")
         assert all(regions(frames, name) == [] for frames in seen.values() for name in wins)
+
+        # The projector on the timer names nobody: a rename leaves its stage alone.
+        s["mentor"].ok(cmd="projector", view="timer", ref="")
+        s["screen"].until_in("stage", "st-timer")
+        seen = _rename(s, "Ann Third")
+        assert regions(seen["screen"], "stage") == []
+        assert "Ann Third" in regions(seen["mentor"], "breakouts-console")[0]

@@ -18,7 +18,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import agenda_commands
-from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature, nobody
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -198,4 +198,5 @@ FEATURE = WebFeature(
                   events=frozenset({events.ProjectorViewChanged, *agenda.EVENTS,
                                     trajectory.TrajectorySessionStarted}),
                   views=frozenset({"agenda"}), running=_running_block, ref_of=lambda ref: ""),),
+    stage_names={"agenda": nobody},
 )

@@ -16,7 +16,7 @@ from realtime import agreements, events
 from realtime.events import Role
 from realtime.room import Room
 from web import agreements_commands
-from web.feature import BOTH_PAGES, NowEntry, ProjectorEntry, Region, Tab, WebFeature
+from web.feature import BOTH_PAGES, NowEntry, ProjectorEntry, Region, Tab, WebFeature, nobody
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -99,4 +99,5 @@ FEATURE = WebFeature(
                   title=lambda state, ref: "" if state.part(agreements.PART).fixed else None,
                   events=frozenset({events.ProjectorViewChanged, agreements.AgreementsFixed}),
                   views=frozenset({"agreements"}), ref_of=lambda ref: ""),),
+    stage_names={"agreements": nobody},  # the fixed list, without names
 )

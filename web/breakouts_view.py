@@ -19,17 +19,17 @@ does not jump away under a thumb); the results put the most dots first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from realtime import breakout_wall, breakouts, events, timer
 from realtime.breakouts import RESULTS, RUNNING, Round
-from realtime.events import Role
+from realtime.events import Event, Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import breakouts_commands
-from web.feature import NowEntry, ProjectorEntry, Region, Tab, WebFeature
+from web.feature import Item, NowEntry, ProjectorEntry, Region, Tab, WebFeature
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -202,6 +202,78 @@ def _running(state: RoomState) -> list[str]:
     return [""] if round_ is not None and (round_.choosing or round_.phase == RUNNING) else []
 
 
+# ---------------------------------------------------------------- who shows whom
+# A rename renders again only what names that person now (issue 19): in a session of 20, a rename
+# used to send the mentor the whole console (the plan form lists everyone who is here) and every
+# phone its own copy of a running round.
+
+CONSOLE = "breakouts-console"
+# One person's line of the plan form's "who takes part" ("bo-here:<pid>"; items/bo-here.html).
+HERE = "bo-here"
+
+
+def _round(state: RoomState) -> Round | None:
+    """The round the pages show (none once the session ended)."""
+    round_ = state.part(breakouts.PART).active()
+    return None if round_ is None or state.ended else round_
+
+
+def _shown(round_: Round, pid: str) -> bool:
+    """Whether `pid` is in the group whose result the projector shows (after "bring back")."""
+    return round_.phase == RESULTS and bool(round_.shown_group) and round_.group_of(pid) == round_.shown_group
+
+
+def _phones_naming(state: RoomState, pid: str) -> Collection[str] | None:
+    """Whose copies of #breakouts name `pid` (Region.shown_to): their group's, while planned or
+    running (a phone shows its own group's members only); every phone's (None) after "bring back"
+    while the result shown is their group's; nobody's otherwise."""
+    round_ = _round(state)
+    if round_ is None:
+        return ()
+    if round_.phase == RESULTS:
+        return None if _shown(round_, pid) else ()
+    group = round_.group_of(pid)
+    return round_.members(group) if group else ()
+
+
+def _phones_name(state: RoomState, pid: str) -> bool:
+    copies = _phones_naming(state, pid)
+    return copies is None or len(copies) > 0
+
+
+def _stage_names(state: RoomState, pid: str) -> bool:
+    """The projector names the people in a group while planned or running, and the members of the
+    group whose result it shows after."""
+    round_ = _round(state)
+    if round_ is None:
+        return False
+    return _shown(round_, pid) if round_.phase == RESULTS else bool(round_.group_of(pid))
+
+
+def _rename_parts(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
+    """A rename sends the console whole when its groups (planned, running) or the result it shows
+    name that person; else only their line of the plan form while the form is there (not while the
+    groups run); else nothing."""
+    if state.ended:
+        return {CONSOLE: ()}
+    pid: str = getattr(event, "pid", "")
+    round_ = _round(state)
+    if round_ is not None and (_shown(round_, pid) if round_.phase == RESULTS else pid in round_.placed):
+        return {}
+    if round_ is not None and round_.phase == RUNNING:
+        return {CONSOLE: ()}
+    return {CONSOLE: (f"{HERE}:{pid}",)}
+
+
+def _here_line(ctx: Mapping[str, Any], pid: str, dirty: frozenset[str]) -> Mapping[str, Any] | None:
+    """One person's line of the plan form, while it lists them (here, with at least one other)."""
+    v: BreakoutsView = ctx["breakouts_view"]
+    if ctx["state"].ended or v.phase == RUNNING or len(v.here) < 2:
+        return None
+    found = next((m for m in v.here if m.pid == pid), None)
+    return None if found is None else {"m": found}
+
+
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 _ALL = frozenset({"breakouts", "breakouts-console", "stage"})
@@ -214,11 +286,11 @@ FEATURE = WebFeature(
     parsers=breakouts_commands.PARSERS,
     regions=(
         # Per participant: their own group and its notes, and nobody else's.
-        # A rename touches it only for the people of the round (its members, the result's group).
+        # A rename reaches only the copies that name that person: their group's phones.
         Region("breakouts", _PARTICIPANT, personal=True, order=4, on_pages=_PARTICIPANT, tab="breakouts",
-               shows_person=lambda state, pid: (
-                   (r := state.part(breakouts.PART).active()) is not None and pid in r.placed)),
-        Region("breakouts-console", _MENTOR, order=7, on_pages=_MENTOR, section="breakouts"),
+               shows_person=_phones_name, shown_to=_phones_naming),
+        # A rename sends it only when it names that person (_rename_parts).
+        Region(CONSOLE, _MENTOR, order=7, on_pages=_MENTOR, section="breakouts"),
     ),
     event_regions={
         # Planning shows in the projector control (its button) too.
@@ -242,8 +314,12 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("breakouts", "Breakout groups",
                               available=lambda state: bool(state.part(breakouts.PART).rounds)),),
-    # The plan form lists who is here (so every coming and going counts: no `shows_person`).
-    presence_regions=frozenset({"breakouts-console"}),
+    # The plan form lists who is here (so every coming and going counts: no `shows_person`); a
+    # rename sends only that person's line of it, unless the groups name them (_rename_parts).
+    presence_regions=frozenset({CONSOLE}),
+    items=(Item(HERE, CONSOLE, _here_line),),
+    event_items={events.ProfileUpdated: _rename_parts},
+    stage_names={"breakouts": _stage_names},
     tabs=(Tab("breakouts", "My group", order=15),),
     now=(NowEntry("breakouts", "Breakout groups", tab="breakouts", item="breakouts", title=_now_title,
                   events=_NOW, views=frozenset({"breakouts"}), running=_running, ref_of=lambda ref: ""),),

@@ -19,7 +19,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import evaluation_commands
-from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature
+from web.feature import TRAJECTORY_ONLY, NowEntry, ProjectorEntry, Region, Tab, WebFeature, nobody
 from web.viewer import Viewer
 
 # The trend chart's drawing area (SVG user units); the template scales it to the card's width.
@@ -226,4 +226,5 @@ FEATURE = WebFeature(
                   events=frozenset({events.ProjectorViewChanged, evaluation.EvaluationOpened,
                                     evaluation.EvaluationClosed, trajectory.TrajectorySessionStarted}),
                   running=_taking_answers),),
+    stage_names={"evaluation": nobody},  # how many answered
 )

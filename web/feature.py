@@ -11,9 +11,9 @@ order; web/layout.py assembles their regions, and nothing else lists them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal
 
 from realtime.events import Event, Role
 from realtime.feature import CoreFeature
@@ -28,6 +28,21 @@ LIVE_ONLY = frozenset({"live"})
 TRAJECTORY_ONLY = frozenset({"trajectory"})
 BOTH_PAGES = frozenset(PAGES)
 ALL_CONTEXTS = frozenset({"*"})
+
+# How an event about one person (WebFeature.person_events) changes the list of people (#presence):
+# PERSON_LINE: the person has a line there already, and only that line changes (a rename);
+# PERSON_LIST: the person comes into the list, which has no line to replace yet (a join).
+PersonChange = Literal["line", "list"]
+PERSON_LINE: Final = "line"
+PERSON_LIST: Final = "list"
+
+# Whether something (a region, a projector view) shows person `pid` now, in a room of this state.
+PersonTest = Callable[[RoomState, str], bool]
+
+
+def nobody(state: RoomState, pid: str) -> bool:
+    """The PersonTest of what names nobody (a timer, a poll's results)."""
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +81,12 @@ class Region:
     # feature (WebFeature.shows_person, which it then replaces for this region alone): a
     # participant's copy of the breakout groups shows the people of a round, the mentor's plan form
     # everyone who is here. None: as the feature says.
-    shows_person: Callable[[RoomState, str], bool] | None = None
+    shows_person: PersonTest | None = None
+    # A personal region only: which participants' copies show person `pid` now (their pids; None:
+    # every copy), when a change about that person need not reach every copy. A rename in a running
+    # breakout round reaches that person's group, not every phone. None: every copy, as
+    # `shows_person` says.
+    shown_to: Callable[[RoomState, str], Collection[str] | None] | None = None
 
 
 TOP = "top"
@@ -172,7 +192,17 @@ class WebFeature:
     # session of 20 a rename otherwise re-sent the queue and the wall to everyone, and every
     # participant's own copy of the successes and the breakout groups (docs/performance.md).
     # None: the regions always count as showing everyone. Region.shows_person overrides it.
-    shows_person: Callable[[RoomState, str], bool] | None = None
+    shows_person: PersonTest | None = None
+    # Its events about one person (they carry that person's `pid`): each touches only the regions
+    # that show that person now (shows_person above), and says how it changes the list of people
+    # (PERSON_LINE, PERSON_LIST). web/layout.py goes by this declaration, not by event types.
+    person_events: Mapping[type[Event], PersonChange] = field(default_factory=dict)
+    # Its projector views (realtime's CoreFeature.projector_views; templates/stage/<view>.html) and
+    # whether each names person `pid` now: the projector's stage is rendered again for a rename or a
+    # join only when the view it shows now names that person (`nobody`: no names at all). Someone
+    # coming or going still renders it whatever the view: a poll counts who is here. Every view is
+    # declared (tests/test_person_renders.py); one left out would count as naming everyone.
+    stage_names: Mapping[str, PersonTest] = field(default_factory=dict)
     # Tabs of the participant's live page its regions fill, and what of it can be "now".
     tabs: tuple[Tab, ...] = ()
     now: tuple[NowEntry, ...] = ()

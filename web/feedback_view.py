@@ -176,6 +176,10 @@ def _shown(state: RoomState, pid: str) -> bool:
     return any(r.presenter == pid or pid in r.given for r in state.part(feedback.PART).rounds.values())
 
 
+def _presenter(state: RoomState, pid: str) -> bool:
+    return any(r.presenter == pid for r in state.part(feedback.PART).rounds.values())
+
+
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _MENTOR = frozenset({Role.MENTOR})
 _ALL = frozenset({"feedback", "feedback-console", "feedback-mine", "stage"})
@@ -214,4 +218,5 @@ FEATURE = WebFeature(
                   events=frozenset({events.ProjectorViewChanged, feedback.PresentationStarted,
                                     feedback.PresentationClosed}),
                   views=frozenset({"feedback"}), running=_running, ref_of=lambda ref: ""),),
+    stage_names={"feedback": _presenter},  # who presents; the givers are never on it
 )

@@ -7,28 +7,42 @@ whose pages show them.
 
 A change about one person (their rename, their coming or going) re-renders only their line of
 #presence and its counts, sent as "person:<pid>" items: the whole list of a session of 500 is
-150 kB, one line a few hundred bytes (docs/performance.md, burst).
+150 kB, one line a few hundred bytes (docs/performance.md, burst). Which events are about one
+person, and whether they change that person's line or the list, the features declare
+(WebFeature.person_events).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from realtime import events
 from realtime.events import Event, Role
 from realtime.room import Change
 from realtime.state import RoomState
-from web.feature import MORE, PAGES, TOP, EventItems, Item, NowEntry, Region, Tab, WebFeature
+from web.feature import (
+    MORE,
+    PAGES,
+    PERSON_LINE,
+    TOP,
+    EventItems,
+    Item,
+    NowEntry,
+    PersonChange,
+    PersonTest,
+    Region,
+    Tab,
+    WebFeature,
+)
 from web.viewer import Viewer
 
 PERSON_ITEM = "person:"
+# The projector's stage shows one view at a time (state.projector_view): whether a change about one
+# person renders it again is the view's to say (WebFeature.stage_names).
+STAGE = "stage"
 # The regions that show what is now (web/now.py): the participant's #now and the console's bar.
 NOW_REGIONS = ("now", "console-now")
-# The events about one person that touch only the regions showing them (Region.shows_person,
-# WebFeature.shows_person): someone joining, someone renamed (or moving between room and remote).
-PERSON_EVENTS = (events.ParticipantJoined, events.ProfileUpdated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +71,23 @@ class Layout:
         self.feature_of: Mapping[str, WebFeature] = feature_of
         self.personal_regions = frozenset(r.name for r in regions.values() if r.personal)
         # Whether a region shows a given person now (None: always), its own word over its feature's.
-        self._shows_person: Mapping[str, Callable[[RoomState, str], bool] | None] = {
+        self._shows_person: Mapping[str, PersonTest | None] = {
             name: region.shows_person or feature_of[name].shows_person for name, region in regions.items()
         }
+        # The projector's views, and whether each names a given person (WebFeature.stage_names).
+        stage_names: dict[str, PersonTest] = {}
+        for feature in self.features:
+            for view, test in feature.stage_names.items():
+                if view in stage_names:
+                    raise ValueError(f"{feature.name}: projector view {view!r} is declared twice")
+                stage_names[view] = test
+        self._stage_names: Mapping[str, PersonTest] = stage_names
+        # For events about one person: the same, but the stage asks the view it shows now. Coming
+        # and going keeps to _shows_person: a view can count who is here without naming anyone.
+        named = dict(self._shows_person)
+        if STAGE in regions and named[STAGE] is None:
+            named[STAGE] = self._stage_names_person
+        self._names_person: Mapping[str, PersonTest | None] = named
         # Union per event: a feature may also react to another feature's events (a wall shows
         # authors, so a rename touches it too) without replacing that feature's own regions.
         merged: dict[type[Event], frozenset[str]] = {}
@@ -84,6 +112,15 @@ class Layout:
             if entry.tab not in tabs:
                 raise ValueError(f"now entry {entry.kind!r} is in tab {entry.tab!r}, which no feature declares")
         self.presence_regions = frozenset().union(*(f.presence_regions for f in self.features))
+        # The events about one person (WebFeature.person_events): someone joining, someone renamed
+        # (or moving between room and remote). Each names its person in a field `pid`.
+        person_events: dict[type[Event], PersonChange] = {}
+        for feature in self.features:
+            for event, how in feature.person_events.items():
+                if person_events.get(event, how) != how or "pid" not in getattr(event, "__dataclass_fields__", {}):
+                    raise ValueError(f"{feature.name}: person event {event.__name__} has no pid or two declarations")
+                person_events[event] = how
+        self.person_events: Mapping[type[Event], PersonChange] = person_events
         items: dict[str, Item] = {}
         item_feature: dict[str, str] = {}
         event_items: dict[type[Event], list[EventItems]] = {}
@@ -159,14 +196,22 @@ class Layout:
         kind, sep, _ = name.partition(":")
         return self.items.get(kind) if sep else None
 
-    def _about_person(self, names: set[str], pid: str, state: RoomState | None) -> set[str]:
-        """`names` without the regions that do not show `pid` now (a change about them)."""
+    def _stage_names_person(self, state: RoomState, pid: str) -> bool:
+        """Whether the projector's stage names `pid` now: as the view it shows says (a view nobody
+        declared: it may name anyone)."""
+        test = self._stage_names.get(state.projector_view)
+        return test is None or test(state, pid)
+
+    def _about_person(self, names: set[str], pid: str, state: RoomState | None,
+                      tests: Mapping[str, PersonTest | None]) -> set[str]:
+        """`names` without the regions that do not show `pid` now (a change about them), by `tests`
+        (_shows_person for coming and going, _names_person for events about them)."""
         if state is None:
             return names
         kept = set()
-        said: dict[Callable[[RoomState, str], bool], bool] = {}  # a feature's regions share one answer
+        said: dict[PersonTest, bool] = {}  # a feature's regions share one answer
         for name in names:
-            shows = self._shows_person.get(name)
+            shows = tests.get(name)
             if shows is not None:
                 answer = said.get(shows)
                 if answer is None:
@@ -206,8 +251,8 @@ class Layout:
         self, change: Change, role: Role, page: str, state: RoomState | None
     ) -> tuple[frozenset[str], tuple[tuple[str, str | None], ...]]:
         """The regions every viewer of `role` on `page` gets, and the personal ones with whose they
-        are (a region that changes only on events about the viewer, with that event's pid; None =
-        anyone's)."""
+        are (a region that changes only on events about the viewer, with that event's pid, or whose
+        copies name only some people, Region.shown_to, with each of theirs; None = anyone's)."""
         names: set[str] = set()
         personal: set[tuple[str, str | None]] = set()
         page_layout = self._pages.get((role, page))
@@ -231,22 +276,33 @@ class Layout:
                                     personal.add((part, getattr(event, "pid", None)))
                                 else:
                                     names.add(part)
-                if isinstance(event, PERSON_EVENTS):
-                    touched = self._about_person(touched, event.pid, state)
+                how = self.person_events.get(type(event))
+                pid: str = getattr(event, "pid", "")  # a person event has one (checked in __init__)
+                if how is not None:
+                    touched = self._about_person(touched, pid, state, self._names_person)
                     # A rename redraws the person's own line; a join has no line yet to redraw
                     # (and the list may still say "nobody here"): the whole list goes.
-                    if "presence" in touched and isinstance(event, events.ProfileUpdated):
+                    if how == PERSON_LINE and "presence" in touched:
                         touched.discard("presence")
-                        names.add(PERSON_ITEM + event.pid)
+                        names.add(PERSON_ITEM + pid)
                 for name in touched:
-                    if self.regions[name].own_events_only:
+                    declared = self.regions[name]
+                    if declared.own_events_only:
                         personal.add((name, getattr(event, "pid", None)))
+                    elif how is not None and state is not None and declared.personal and declared.shown_to:
+                        # Only the copies that show the person (their group's phones).
+                        copies = declared.shown_to(state, pid)
+                        if copies is None:
+                            names.add(name)
+                        else:
+                            personal.update((name, copy) for copy in copies)
                     else:
                         names.add(name)
             if change.presence:
                 if change.pids:
                     for pid in change.pids:
-                        names |= self._about_person(set(self.presence_regions - {"presence"}), pid, state)
+                        names |= self._about_person(set(self.presence_regions - {"presence"}), pid, state,
+                                                    self._shows_person)
                     names |= {PERSON_ITEM + pid for pid in change.pids}
                 else:
                     names |= self.presence_regions

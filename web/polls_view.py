@@ -19,7 +19,7 @@ from realtime.polls import Poll
 from realtime.room import Room
 from realtime.state import RoomState
 from web import polls_commands
-from web.feature import NowEntry, Region, Tab, WebFeature
+from web.feature import NowEntry, Region, Tab, WebFeature, nobody
 from web.viewer import Viewer
 
 # Field name -> English label, for error messages about that field (also msgids).
@@ -312,4 +312,6 @@ FEATURE = WebFeature(
                                     polls.PollTimedOut}),
                   views=frozenset({"poll"}), running=_open_polls,
                   ref_of=lambda ref: ref.removeprefix(COMPARE)),),
+    # The projector counts who is here and answered, and never names anyone.
+    stage_names={"poll": nobody},
 )

@@ -178,6 +178,10 @@ _GROUP = frozenset({Role.MENTOR, Role.PARTICIPANT})
 _PARTICIPANT = frozenset({Role.PARTICIPANT})
 _LISTS = frozenset({"qa", "qa-mine", "stage"})
 
+def _asker(state: RoomState, pid: str) -> bool:
+    return any(q.pid == pid for q in state.part(qa.PART).questions.values())
+
+
 FEATURE = WebFeature(
     name="qa",
     cores=(qa.FEATURE,),
@@ -216,5 +220,6 @@ FEATURE = WebFeature(
         qa.QuestionStatusChanged: _not_on_stage,
         qa.QaConfigured: _not_on_stage,
     },
-    shows_person=lambda state, pid: any(q.pid == pid for q in state.part(qa.PART).questions.values()),
+    shows_person=_asker,
+    stage_names={"qa": _asker},
 )

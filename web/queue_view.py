@@ -230,4 +230,5 @@ FEATURE = WebFeature(
     tabs=(Tab("queue", "Queue", order=30),),
     now=(NowEntry("queue", "Hand-raise queue", tab="queue", item="queue", title=lambda state, ref: "",
                   events=frozenset({events.ProjectorViewChanged}), views=frozenset({"queue"})),),
+    stage_names={"queue": shows_person},
 )

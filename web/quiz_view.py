@@ -93,6 +93,11 @@ _ALL = frozenset({MENTOR_REGION, ME_REGION, STAGE})
 # in a revealed quiz that was reopened; the phones catch up on the next close or reveal.
 _REVEALS = (polls.PollCorrectRevealed, polls.PollDeleted, polls.PollStatusChanged, polls.PollTimedOut)
 
+def _named(state: RoomState, pid: str) -> bool:
+    """A named leaderboard may name anyone who answered a quiz."""
+    return state.part(quiz.PART).leaderboard == "named"
+
+
 FEATURE = WebFeature(
     name="quiz",
     cores=(quiz.FEATURE,),
@@ -112,7 +117,8 @@ FEATURE = WebFeature(
     context=context,
     field_labels={"leaderboard": "Leaderboard"},
     # Names show only on a named leaderboard (an anonymous one shows places, an "off" one nothing).
-    shows_person=lambda state, pid: state.part(quiz.PART).leaderboard == "named",
+    shows_person=_named,
+    stage_names={"leaderboard": _named},
     projector=(ProjectorEntry("leaderboard", "Leaderboard",
                               available=lambda state: state.part(quiz.PART).leaderboard != "off"),),
 )

@@ -17,7 +17,7 @@ from realtime import events, session, trajectory
 from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
-from web.feature import ALL_CONTEXTS, BOTH_PAGES, ProjectorEntry, Region, WebFeature
+from web.feature import ALL_CONTEXTS, BOTH_PAGES, PERSON_LINE, PERSON_LIST, ProjectorEntry, Region, WebFeature
 from web.fields import Fields
 from web.viewer import Viewer
 
@@ -79,6 +79,11 @@ def closing(state: RoomState) -> Closing | None:
     )
 
 
+def _join_names(state: RoomState, pid: str) -> bool:
+    """The join screen lists who is here (anyone), unless it is the closing screen."""
+    return closing(state) is None
+
+
 def context(room: Room, viewer: Viewer) -> Mapping[str, Any]:
     return {"closing_view": closing(room.state) if viewer.role is Role.PROJECTOR else None}
 
@@ -126,4 +131,7 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("join", "Join screen"),),
     presence_regions=frozenset({"presence", "stage"}),
+    # A joiner comes into the list (no line of theirs to replace yet); a rename changes their line.
+    person_events={events.ParticipantJoined: PERSON_LIST, events.ProfileUpdated: PERSON_LINE},
+    stage_names={"join": _join_names},
 )

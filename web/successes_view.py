@@ -106,6 +106,10 @@ _MENTOR = frozenset({Role.MENTOR})
 _ALL = frozenset({"successes", "successes-console", "stage", "projector-control"})
 _NAMES = frozenset({"successes", "successes-console"})
 
+def _author(state: RoomState, pid: str) -> bool:
+    return any(s.author == pid for s in state.part(successes.PART).successes.values())
+
+
 FEATURE = WebFeature(
     name="successes",
     cores=(successes.FEATURE,),
@@ -126,7 +130,7 @@ FEATURE = WebFeature(
     context=context,
     field_labels=FIELD_LABELS,
     # Only the author of a win shows (by name): a rename of anyone else leaves every copy alone.
-    shows_person=lambda state, pid: any(s.author == pid for s in state.part(successes.PART).successes.values()),
+    shows_person=_author,
     # The mentor's console folds them into a section of their own; on the phone they are in "More".
     tabs=(Tab("successes", "Successes", order=72),),
     projector=(ProjectorEntry("successes", "Successes", available=lambda state: bool(successes.for_group(state))),),
@@ -135,4 +139,5 @@ FEATURE = WebFeature(
                   title=lambda state, ref: "" if successes.for_group(state) else None,
                   events=frozenset({events.ProjectorViewChanged, *successes.EVENTS}),
                   views=frozenset({"successes"}), ref_of=lambda ref: ""),),
+    stage_names={"successes": _author},
 )

@@ -18,7 +18,7 @@ from realtime.events import Role
 from realtime.room import Room
 from realtime.state import RoomState
 from web import timer_commands
-from web.feature import TOP, ProjectorEntry, Region, WebFeature
+from web.feature import TOP, ProjectorEntry, Region, WebFeature, nobody
 from web.viewer import Viewer
 
 FIELD_LABELS: Mapping[str, str] = {
@@ -80,4 +80,5 @@ FEATURE = WebFeature(
     field_labels=FIELD_LABELS,
     projector=(ProjectorEntry("timer", "Timer"),),
     shows_person=lambda state, pid: False,
+    stage_names={"timer": nobody},
 )

@@ -462,6 +462,7 @@ FEATURE = WebFeature(
     items=wall_items.ITEMS + wall_items.STAGE_ITEMS,
     event_items=wall_items.EVENT_ITEMS,
     shows_person=shows_person,
+    stage_names={"wall": shows_person},  # named walls show authors
     field_labels=FIELD_LABELS,
     tabs=(Tab("wall", "Walls", order=10),),
     now=(

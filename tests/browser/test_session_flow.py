@@ -371,6 +371,12 @@ async def test_a_rename_and_a_move_update_only_that_persons_line_everywhere(new_
     # Ada's line was replaced in place (tests/test_app_ws.py checks that only it travels):
     # Bram's line is still the element it was.
     await expect(person(mentor, "Bram").locator(".person-meta")).to_have_text("remote")
+    # The breakout groups' plan form lists who is here: Ada's line of it is sent alone
+    # (#bo-here-<pid>, tests/test_rename_frames_app.py) and swapped in place.
+    here = mentor.locator("#breakouts-console .bo-people")
+    await expect(here.locator("label", has_text="Ada L")).to_have_count(1)
+    await expect(here.locator("label", has_text="Ada L")).to_contain_text("remote")
+    await expect(here.locator("input[name=person]")).to_have_count(2)
 
 
 async def test_the_console_jumps_to_its_sections_and_the_row_stays_in_reach(new_context: NewContext) -> None:
