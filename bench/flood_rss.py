@@ -15,8 +15,16 @@ socket once, as an ordinary visit (`--no-visit` skips that), and the collector h
 settle: what a person's first page costs is not the flood's, and the goal is that what the flood
 added is given back. `--memtrace DIR` has the server trace its allocations and write snapshots
 before the flood and after the quiet time (compare them with `python -m bench.memdiff`; tracing
-makes the server several times slower). Prints one JSON object, with the load average before the
+makes the server several times slower). `--profile FILE` records the server with py-spy during
+the flood (raw collapsed stacks: `python -m bench.spy FILE`; the sampler costs CPU, so a profiled
+run's numbers are for diagnosis only). Prints one JSON object, with the load average before the
 run and the CPU the rest of the box used meanwhile (`other_cpu_pct`, % of one core).
+
+The attacking clients run in this process, on the same cores as the server; in a real attack
+they are on other machines. `--attacker-nice N` lowers their scheduling priority (os.nice, after
+the control's process has started, so the control keeps the server's priority): the server then
+gets the CPU it wants and the attackers what is left. The default (0) is the old measurement;
+the output says which it was (`attacker_nice`), and runs with and without do not compare.
 
     python -m bench.flood_rss --frames 500000 --people 300 --quiet 60
 """
@@ -29,6 +37,8 @@ import json
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -188,10 +198,44 @@ def box_busy_s() -> float:
     return (values[0] + values[1] + values[2] + values[5] + values[6]) / CLK_TCK
 
 
+def user_system_s(pid: int) -> tuple[float, float]:
+    """utime and stime of a process, apart: reading sockets is system time, which a Python
+    profiler does not see."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    fields = raw[raw.rindex(")") + 2:].split()
+    return int(fields[11]) / CLK_TCK, int(fields[12]) / CLK_TCK
+
+
+def read_mib(pid: int) -> float:
+    """What a process has read so far (rchar of /proc/PID/io: libuv reads sockets with read())."""
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1]) / 2**20
+    return 0.0
+
+
 def own_cpu_s() -> float:
     """CPU-seconds of this process and its children that have ended (the control process)."""
     times = os.times()
     return times.user + times.system + times.children_user + times.children_system
+
+
+def start_spy(pid: int, path: str) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server (all threads, idle samples too, as bench/spy.py expects) until
+    stop_spy."""
+    spy = Path(sys.executable).with_name("py-spy")
+    return subprocess.Popen([str(spy), "record", "--pid", str(pid), "--rate", "100", "--idle", "--threads",
+                             "--format", "raw", "--output", path, "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=sys.stderr)
+
+
+def stop_spy(spy: subprocess.Popen[bytes]) -> None:
+    spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+    try:
+        spy.wait(60)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+        spy.wait(5)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -209,6 +253,10 @@ def main(argv: list[str] | None = None) -> None:
                         "write snapshots before, after the flood and after the quiet time (bench/memdiff.py)")
     parser.add_argument("--log", default="", help="a file to keep the server's log in")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server (repeatable)")
+    parser.add_argument("--profile", default="", metavar="FILE",
+                        help="record the server with py-spy during the flood (raw stacks; bench/spy.py)")
+    parser.add_argument("--attacker-nice", type=int, default=0, metavar="N",
+                        help="run the attacking clients at nice N (the control and the server stay at 0)")
     args = parser.parse_args(argv)
     env = dict(item.split("=", 1) for item in args.env)
     if args.memtrace:
@@ -244,15 +292,22 @@ def main(argv: list[str] | None = None) -> None:
             calm_proc = spawn.Process(target=control, args=(server.url, code, calm, stop, out))
             calm_proc.start()
             time.sleep(2.0)  # the control's socket is live before the flood starts
+            spy = start_spy(pid, args.profile) if args.profile else None
+            if args.attacker_nice:
+                os.nice(args.attacker_nice)  # this process only: the control's was spawned before
             t0 = time.monotonic()
             box0, server0, own0 = box_busy_s(), cpu_seconds(pid), own_cpu_s()
+            sys0, read0 = user_system_s(pid)[1], read_mib(pid)
             result = asyncio.run(flood(server.url, code, hostile, args.frames, args.sockets_each, args.seconds,
                                        args.addresses))
             seconds = time.monotonic() - t0
+            if spy is not None:
+                stop_spy(spy)
             stop.set()
             latencies = out.get(timeout=60)
             calm_proc.join(30)
             box_s, server_s, own_s = box_busy_s() - box0, cpu_seconds(pid) - server0, own_cpu_s() - own0
+            server_sys_s, server_read = user_system_s(pid)[1] - sys0, read_mib(pid) - read0
             after = rss_mib(pid)
             log(f"RSS right after: {after:.1f} MiB ({seconds:.1f} s, {result.sent} frames); waiting {args.quiet:.0f} s")
             samples = []
@@ -282,9 +337,11 @@ def main(argv: list[str] | None = None) -> None:
         "control_max_ms": round(max(latencies), 1) if latencies else None, "control_actions": len(latencies),
         # CPU during the flood, in % of one core: the server, this benchmark's own processes (the
         # attackers and the control), and what the rest of the box used meanwhile.
-        "server_cpu_pct": round(100 * server_s / seconds, 1), "bench_cpu_pct": round(100 * own_s / seconds, 1),
+        "server_cpu_pct": round(100 * server_s / seconds, 1),
+        "server_sys_cpu_pct": round(100 * server_sys_s / seconds, 1),
+        "server_read_mib": round(server_read, 1), "bench_cpu_pct": round(100 * own_s / seconds, 1),
         "other_cpu_pct": round(100 * (box_s - server_s - own_s) / seconds, 1),
-        "server_env": env,
+        "server_env": env, "attacker_nice": args.attacker_nice, "profiled": bool(args.profile),
         # The server's log: one line per abuse close is expected; a traceback is a bug.
         "log_abuse_closes": server_log.count("closed for abuse"), "log_tracebacks": server_log.count("Traceback"),
     }))
