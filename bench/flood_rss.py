@@ -335,6 +335,9 @@ def main(argv: list[str] | None = None) -> None:
         "control_p50_ms": round(percentile(sorted(latencies), 50), 1) if latencies else None,
         "control_p95_ms": round(percentile(sorted(latencies), 95), 1) if latencies else None,
         "control_max_ms": round(max(latencies), 1) if latencies else None, "control_actions": len(latencies),
+        "control_p90_ms": round(percentile(sorted(latencies), 90), 1) if latencies else None,
+        "control_p99_ms": round(percentile(sorted(latencies), 99), 1) if latencies else None,
+        "control_over_25ms": sum(1 for v in latencies if v > 25.0),
         # CPU during the flood, in % of one core: the server, this benchmark's own processes (the
         # attackers and the control), and what the rest of the box used meanwhile.
         "server_cpu_pct": round(100 * server_s / seconds, 1),
