@@ -12,6 +12,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser
@@ -99,19 +100,31 @@ async def test_a_browser_on_a_thin_link_gets_the_rooms_video_and_audio(
         await wait_for_async(wim, f"() => ({AUDIO_STATS})().then((s) => s && s.width > 0 && s.width <= 320)",
                              timeout=60_000)
         # Then until what the relay gives it has stayed the same for 5 s (it steps once a second
-        # at most, and the last picture only after budget.HOLD_LAST_AFTER_S).
-        state, since = None, 0.0
-        for second in range(60):
-            stats = await wim.evaluate(AUDIO_STATS)
-            now = (stats["width"] <= 320, tuple(sorted(stats["held"])))
-            if now != state:
-                state, since = now, second
-            elif second - since >= 5:
+        # at most, and the last picture only after budget.HOLD_LAST_AFTER_S), and measure 10 s in
+        # which it stays so: what is measured is the steady state, not a step. On a loaded box
+        # the budget can take longer than those 5 s to decide (reports come every few seconds);
+        # a window in which it stepped is measured again, at most twice more (a relay that still
+        # changes its mind then flaps, and fails here).
+        def choice(stats: dict[str, Any]) -> tuple[bool, tuple[str, ...]]:
+            return stats["width"] <= 320, tuple(sorted(stats["held"]))
+
+        for attempt in range(3):
+            state, since = None, 0.0
+            for second in range(60):
+                stats = await wim.evaluate(AUDIO_STATS)
+                now = choice(stats)
+                if now != state:
+                    state, since = now, second
+                elif second - since >= 5:
+                    break
+                await wim.wait_for_timeout(1_000)
+            before, link_before = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
+            await wim.wait_for_timeout(10_000)
+            after, link_after = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
+            if choice(after) == choice(before):
                 break
-            await wim.wait_for_timeout(1_000)
-        before, link_before = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
-        await wim.wait_for_timeout(10_000)
-        after, link_after = await wim.evaluate(AUDIO_STATS), netns.sent_and_dropped(link)
+            print(f"the relay stepped during measurement window {attempt + 1}: {choice(before)} -> {choice(after)}")
+        assert choice(after) == choice(before), (before, after)
         received = after["received"] - before["received"]
         lost = after["lost"] - before["lost"]
         loss = lost / max(1, received + lost)
