@@ -236,18 +236,11 @@ def _phones_naming(state: RoomState, pid: str) -> Collection[str] | None:
     return round_.members(group) if group else ()
 
 
-def _phones_name(state: RoomState, pid: str) -> bool:
+def _names(state: RoomState, pid: str) -> bool:
+    """Whether the round's pages name `pid` now: the phones of their group and the projector while
+    planned or running, every phone and the projector while their group's result is shown."""
     copies = _phones_naming(state, pid)
     return copies is None or len(copies) > 0
-
-
-def _stage_names(state: RoomState, pid: str) -> bool:
-    """The projector names the people in a group while planned or running, and the members of the
-    group whose result it shows after."""
-    round_ = _round(state)
-    if round_ is None:
-        return False
-    return _shown(round_, pid) if round_.phase == RESULTS else bool(round_.group_of(pid))
 
 
 def _rename_parts(event: Event, state: RoomState) -> Mapping[str, tuple[str, ...]]:
@@ -288,7 +281,7 @@ FEATURE = WebFeature(
         # Per participant: their own group and its notes, and nobody else's.
         # A rename reaches only the copies that name that person: their group's phones.
         Region("breakouts", _PARTICIPANT, personal=True, order=4, on_pages=_PARTICIPANT, tab="breakouts",
-               shows_person=_phones_name, shown_to=_phones_naming),
+               shows_person=_names, shown_to=_phones_naming),
         # A rename sends it only when it names that person (_rename_parts).
         Region(CONSOLE, _MENTOR, order=7, on_pages=_MENTOR, section="breakouts"),
     ),
@@ -319,7 +312,7 @@ FEATURE = WebFeature(
     presence_regions=frozenset({CONSOLE}),
     items=(Item(HERE, CONSOLE, _here_line),),
     event_items={events.ProfileUpdated: _rename_parts},
-    stage_names={"breakouts": _stage_names},
+    stage_names={"breakouts": _names},
     tabs=(Tab("breakouts", "My group", order=15),),
     now=(NowEntry("breakouts", "Breakout groups", tab="breakouts", item="breakouts", title=_now_title,
                   events=_NOW, views=frozenset({"breakouts"}), running=_running, ref_of=lambda ref: ""),),
