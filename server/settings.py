@@ -87,6 +87,8 @@ class Settings:
     address_actions_per_s: float = 50.0
     room_events_per_min: float = 3000.0
     sockets_per_person: int = 8
+    # A repeated refusal of a socket is answered after this wait (server/budgets.py); 0: at once.
+    refusal_wait_s: float = 1.0
     # Failed code lookups a second for the whole process (server/budgets.py CodeLookups).
     failed_lookups_per_s: float = 20.0
     # A client that does not take a message within this many seconds is cut off and resyncs.
@@ -156,6 +158,7 @@ class Settings:
             room_events_per_min=positive(env.get("KRING_ROOM_EVENTS_PER_MIN", "3000"), "KRING_ROOM_EVENTS_PER_MIN"),
             sockets_per_person=int(positive(env.get("KRING_SOCKETS_PER_PERSON", "8"), "KRING_SOCKETS_PER_PERSON")),
             failed_lookups_per_s=positive(env.get("KRING_FAILED_LOOKUPS_PER_S", "20"), "KRING_FAILED_LOOKUPS_PER_S"),
+            refusal_wait_s=not_negative(env.get("KRING_REFUSAL_WAIT_S", "1"), "KRING_REFUSAL_WAIT_S"),
             command_timeout_s=positive(env.get("KRING_COMMAND_TIMEOUT_S", "10"), "KRING_COMMAND_TIMEOUT_S"),
             redis_tick_s=not_negative(env.get("KRING_REDIS_TICK_MS", "10"), "KRING_REDIS_TICK_MS") / 1000.0,
             retention_days=int(env.get("KRING_RETENTION_DAYS", "180")),
@@ -190,6 +193,7 @@ class Settings:
             person_per_s=self.person_actions_per_s, person_burst=5 * self.person_actions_per_s,
             address_per_s=self.address_actions_per_s, address_burst=5 * self.address_actions_per_s,
             room_events_per_min=self.room_events_per_min, sockets_per_person=self.sockets_per_person,
+            refusal_wait_s=self.refusal_wait_s,
         )
 
     @property

@@ -457,6 +457,12 @@ async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool
     if refusal is None:
         await ws.accept()
         return True
+    wait = k.budgets.wait_before_refusing(refusal)
+    if wait > 0:
+        try:
+            await asyncio.sleep(wait)
+        finally:
+            k.budgets.refusal_answered()
     if refusal is Refusal.BACKOFF_AGAIN:
         await _deny(ws)
         return False

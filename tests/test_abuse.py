@@ -203,17 +203,21 @@ def test_reconnects_during_a_back_off_are_refused_at_the_upgrade(tmp_path: Path)
                     pass
                 told = ws.close_code
             statuses = []
+            started = time.monotonic()
             for _ in range(3):
                 try:
                     async with connect(server, f"/ws/s/{code}", evil):
                         statuses.append(101)
                 except InvalidStatus as refused:
                     statuses.append(refused.response.status_code)
-            return abuse, notice, told, statuses
+            return abuse, notice, told, statuses, time.monotonic() - started
 
-        abuse, notice, told, statuses = asyncio.run(run())
+        abuse, notice, told, statuses, refusing_s = asyncio.run(run())
     finally:
         server.stop()
     assert abuse == 4008
     assert "Too much at once from this device." in notice and told == 4029
     assert statuses == [403, 403, 403]
+    # Each repeat was answered only after the wait (KRING_REFUSAL_WAIT_S, 1 s by default), so a
+    # script that reconnects the moment it is refused gets one refusal a second per socket.
+    assert refusing_s >= 3 * 1.0

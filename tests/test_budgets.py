@@ -118,6 +118,26 @@ def test_socket_budgets_per_person_address_room_and_sockets() -> None:
     assert budgets.may_open("A:p:1") is Refusal.BACKOFF_AGAIN
 
 
+def test_repeated_refusals_wait_a_moment_and_only_so_many_at_once() -> None:
+    """A script that reconnects the moment it is refused must not get an answer a millisecond
+    later: repeats wait, the first refusal of a back-off says why at once, and past the cap on
+    waiting refusals (memory) they are answered at once again."""
+    budgets = SocketBudgets(BudgetSettings(refusal_wait_s=1.5, refusals_waiting_max=2), Clock())
+    assert budgets.wait_before_refusing(Refusal.BACKOFF) == 0.0  # explained at once
+    assert budgets.wait_before_refusing(Refusal.PERSON) == 0.0  # a frame's refusal: not a socket's
+    assert budgets.wait_before_refusing(Refusal.BACKOFF_AGAIN) == 1.5
+    assert budgets.wait_before_refusing(Refusal.SOCKETS) == 1.5
+    assert budgets.wait_before_refusing(Refusal.BACKOFF_AGAIN) == 0.0  # two wait already
+    budgets.refusal_answered()
+    assert budgets.wait_before_refusing(Refusal.SOCKETS) == 1.5
+    budgets.refusal_answered()
+    budgets.refusal_answered()
+    budgets.refusal_answered()  # one too many (a caller's bug) does not go below zero
+    assert budgets.refusals_waiting == 0
+    off = SocketBudgets(BudgetSettings(refusal_wait_s=0.0), Clock())
+    assert off.wait_before_refusing(Refusal.BACKOFF_AGAIN) == 0.0 and off.refusals_waiting == 0
+
+
 @pytest.mark.parametrize(("host", "key"), [
     ("203.0.113.7", "203.0.113.7"),
     ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
