@@ -8,7 +8,9 @@ test peers in client processes, all on loopback:
    VP8 640x360 at 15 fps and Opus; the server's CPU is measured with 1 and with 1 + `extra`
    receivers, and the difference divided by `extra`. CPU-seconds per second per receiver.
 2. A full session on one relay process: the room plus 19 remote attendees, audio from everyone,
-   video from the room and 4 speakers, everyone receiving; synthetic encoded media with a counter
+   video from the room and 4 speakers, everyone receiving (`session_*`); and issue 16's session
+   of 30, the room and 10 remote attendees all with a camera (the 19 phones in the room take no
+   part in media: `session_of_30_*`); synthetic encoded media with a counter
    in every frame (realistic sizes: 450 kbit/s video, Opus-sized audio), so each receiver can
    count what it should have got (`frames_missing`). The relay applies its limits (the room plus
    the 4 loudest for audio, the room plus 4 speakers for video). `session_cpu_pct`: the relay
@@ -334,6 +336,9 @@ async def _run(options: Options) -> dict[str, Any]:
     forward = await cpu_per_receiver("forward", options.extra, options.seconds, options.warmup)
     stock = await cpu_per_receiver("stock", options.extra, options.seconds, options.warmup)
     full = await session(options.seconds, options.warmup)
+    # Issue 16's session of 30: the room and 10 remote attendees, every one with a camera; the 19
+    # phones in the room take no part in media (web/media_view.py gives them no media panel).
+    thirty = await session(options.seconds, options.warmup, remotes=10, speakers=10)
     lat = await latency(options.seconds, options.warmup)
     lat6 = await latency(options.seconds, options.warmup, remotes=6)
     return {
@@ -349,6 +354,12 @@ async def _run(options: Options) -> dict[str, Any]:
         "frames_missing": full.frames_missing,
         "session_streams": full.streams,
         "session_delivery_ratio": round(full.delivery, 3),
+        "session_of_30_media_members": thirty.receivers,
+        "session_of_30_cpu_pct": round(thirty.cpu_pct, 1),
+        "session_of_30_frames_expected": thirty.frames_expected,
+        "session_of_30_frames_missing": thirty.frames_missing,
+        "session_of_30_streams": thirty.streams,
+        "session_of_30_delivery_ratio": round(thirty.delivery, 3),
         "latency_direct_ms": round(lat["direct_ms"], 2),
         "latency_relayed_ms": round(lat["relayed_ms"], 2),
         "latency_ratio_to_direct": round(lat["relayed_ms"] / lat["direct_ms"], 3),
