@@ -453,16 +453,21 @@ async def _admitted(ws: WebSocket, k: Kring, room: Room, viewer: Viewer) -> bool
     browser sees as 1006), before anything is accepted or rendered, so that a script that
     reconnects in a loop costs next to nothing (issue 14: a flood of reconnects cost memory
     and the other people's latency)."""
-    refusal = k.budgets.may_open(person_key(room, viewer))
-    if refusal is None:
-        await ws.accept()
-        return True
-    wait = k.budgets.wait_before_refusing(refusal)
+    person = person_key(room, viewer)
+    refusal = k.budgets.may_open(person)
+    wait = k.budgets.wait_before_refusing(refusal) if refusal is not None else 0.0
     if wait > 0:
         try:
             await asyncio.sleep(wait)
         finally:
             k.budgets.refusal_answered()
+        # Asked again: meanwhile another of their sockets may have closed (a page reloaded when
+        # all 8 were open: the new page's socket can come before the old one's close), or the
+        # back-off may be over.
+        refusal = k.budgets.may_open(person)
+    if refusal is None:
+        await ws.accept()
+        return True
     if refusal is Refusal.BACKOFF_AGAIN:
         await _deny(ws)
         return False

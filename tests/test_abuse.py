@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from bench.serverproc import ServerProcess
@@ -221,3 +222,40 @@ def test_reconnects_during_a_back_off_are_refused_at_the_upgrade(tmp_path: Path)
     # Each repeat was answered only after the wait (KRING_REFUSAL_WAIT_S, 1 s by default), so a
     # script that reconnects the moment it is refused gets one refusal a second per socket.
     assert refusing_s >= 3 * 1.0
+
+
+def test_a_page_reloaded_with_every_socket_in_use_gets_in_after_the_wait(tmp_path: Path) -> None:
+    """With all of a person's sockets open, a reload's new socket can come before the old one's
+    close. It is refused only after the wait, and is asked about again then: the old socket has
+    closed meanwhile, so the reloaded page is live instead of told it has too many pages."""
+    server = ServerProcess(tmp_path, env={"KRING_SOCKETS_PER_PERSON": "2", "KRING_REFUSAL_WAIT_S": "3"}).start()
+    try:
+        with httpx.Client(base_url=server.url) as http:
+            code = http.post("/api/v1/sessions", json={"title": "Reload", "language": "en"}).json()["code"]
+        anna = join_server(server, code, "Anna")
+
+        async def live(ws: ClientConnection) -> str:
+            """The first frame that says whether the page is live or has too many pages."""
+            async for frame in ws:
+                if 'data-state="live"' in str(frame) or "too many pages" in str(frame):
+                    return str(frame)
+            return ""
+
+        async def third_page() -> str:
+            async with connect(server, f"/ws/s/{code}", anna) as ws:
+                return await live(ws)
+
+        async def run() -> tuple[str, float]:
+            async with connect(server, f"/ws/s/{code}", anna) as one, connect(server, f"/ws/s/{code}", anna):
+                await live(one)
+                started = time.monotonic()
+                third = asyncio.create_task(third_page())
+                await asyncio.sleep(0.3)  # the third is waiting for its answer now
+            # Both first sockets are closed here; the third is asked about again after its wait.
+            return await third, time.monotonic() - started
+
+        first, took = asyncio.run(run())
+    finally:
+        server.stop()
+    assert 'data-state="live"' in first and "too many pages" not in first
+    assert took >= 3.0  # it was held for the wait, not admitted at once
