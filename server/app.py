@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, on_started: Callable[[], None] 
         k = build(settings, manifest.FEATURES)
         # Languages, hyphenation and the media relay load in the background from here on, so the
         # server listens and answers at once (issue 19); `on_started` comes after them.
-        warm_up = WarmUp([k.translator.load_all], k.media, then=on_started)
+        warm_up = WarmUp([k.translator.load_all, k.renderer.learn_templates], k.media, then=on_started)
         warm_up.start()
         ended_sockets.start()
         memtrace = MemTrace(Path(settings.memtrace_dir), settings.memtrace_frames) if settings.memtrace_dir else None

@@ -1,8 +1,9 @@
 """What a server loads after it answers, not before (issue 19: /healthz within 1 s of starting).
 
 A start used to load everything in the lifespan, before uvicorn listened: both languages'
-catalogs (~70 ms), their hyphenation dictionaries (~270 ms) and the media relay's aiortc (~200 ms)
-came on top of Python importing Kring. Each of them now loads on first use, and this warm-up loads
+catalogs (~70 ms), their hyphenation dictionaries (~270 ms), the media relay's aiortc (~200 ms)
+and, later, parsing every region template to see which use `now` (~1 s, web/render.py
+`learn_templates`) came on top of Python importing Kring. Each of them now loads on first use, and this warm-up loads
 them all in the background as soon as the lifespan has built Kring, so that the first pages rarely
 wait for them either:
 

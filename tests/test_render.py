@@ -245,6 +245,24 @@ def test_only_the_templates_that_use_now_get_it_and_an_unknown_include_counts_as
     assert not uses_names(renderer.env, "regions/media-remote.html", now)  # its macros' file neither
 
 
+def test_which_templates_use_now_is_found_on_first_use_or_by_the_warm_up_not_at_start() -> None:
+    """Parsing every region template when the renderer was built was about a second of the
+    server's start-up (issue 19: /healthz within 1 s): now each is parsed the first time a frame
+    asks, and the warm-up (server/warmup.py) asks about all of them after the server answers."""
+    from web.i18n import Translator
+    from web.render import Renderer
+
+    renderer = Renderer(Translator(CORE.reasons, LAYOUT.field_labels), "v1", LAYOUT)
+    assert renderer._uses_now == {}  # nothing parsed while building
+    assert renderer.uses_now("regions/now.html") and not renderer.uses_now("regions/me.html")
+    assert not renderer.uses_now("regions/no-such-region.html")
+    assert set(renderer._uses_now) == {"regions/now.html", "regions/me.html", "regions/no-such-region.html"}
+    renderer.learn_templates()
+    regions = renderer.env.list_templates(filter_func=lambda n: n.startswith(("regions/", "items/")))
+    assert len(regions) > 50 and set(regions) <= set(renderer._uses_now)
+    assert renderer._uses_now["regions/stage.html"] and not renderer._uses_now["regions/media-remote.html"]
+
+
 def test_a_join_sends_the_whole_list_of_presence_not_a_line() -> None:
     """A joiner has no line on anyone's page yet (and the list may still say "nobody here"): a line
     alone would find nothing to replace. A rename, by contrast, is the person's line (above)."""

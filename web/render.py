@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, meta, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, TemplateNotFound, meta, select_autoescape
 from markupsafe import Markup
 
 from realtime import codes
@@ -63,6 +63,9 @@ class CurrentRenders:
             held = _keep(self._rooms, room.code, (weakref.ref(room), room.state.seq, room.presence.version, {}),
                          self._rooms_limit)
         return held[3]
+
+
+NOW_NAMES = frozenset({"now"})
 
 
 def uses_names(env: Environment, name: str, names: frozenset[str], seen: set[str] | None = None) -> bool:
@@ -127,15 +130,33 @@ class Renderer:
         # at once changes presence every tick, and the whole list of 1,000 was rendered again each
         # time; now only the lines of the people who changed are (docs/performance.md, burst).
         self._line_cache: dict[tuple[Any, ...], str] = {}
-        # The region and item templates that use `now` (with what they include): the others'
-        # updates do not work it out (it was a twentieth of a rename's cost, issue 19).
-        self._uses_now = frozenset(
-            name for name in self.env.list_templates(filter_func=lambda n: n.startswith(("regions/", "items/")))
-            if uses_names(self.env, name, frozenset({"now"}))
-        )
+        # Whether a region or item template uses `now` (with what it includes): the others'
+        # updates do not work it out (it was a twentieth of a rename's cost, issue 19). Found from
+        # each template's source the first time it is asked, and for all of them by the warm-up
+        # (learn_templates): parsing all of them before the server answered was about a second of
+        # its start-up.
+        self._uses_now: dict[str, bool] = {}
         self._templates: dict[str, Template] = {}  # by name: the files do not change (auto_reload)
         self._links_cache: dict[tuple[str, str, str, str], Mapping[str, Any]] = {}
         self._now_cache: dict[str, tuple[weakref.ref[Room], int, Now | None]] = {}
+
+    def uses_now(self, template: str) -> bool:
+        """Whether `template` may use `now` from its context (uses_names), worked out once."""
+        known = self._uses_now.get(template)
+        if known is None:
+            try:
+                known = uses_names(self.env, template, NOW_NAMES)
+            except TemplateNotFound:  # a region drawn without a template of its own
+                known = False
+            self._uses_now[template] = known
+        return known
+
+    def learn_templates(self) -> None:
+        """For the warm-up (server/warmup.py, in a worker thread): which region and item templates
+        use `now`, so that no update has to find out on the loop. Two threads asking about the
+        same template at once only work out the same answer twice."""
+        for name in self.env.list_templates(filter_func=lambda n: n.startswith(("regions/", "items/"))):
+            self.uses_now(name)
 
     def links(self, room: Room, viewer: Viewer) -> Mapping[str, Any]:
         """The session's links for this viewer: the same for every render of the same session for
@@ -309,8 +330,8 @@ class Renderer:
         """The context of one frame: only the features its regions and items need."""
         wanted = self.layout.contexts_for(regions) | {self.layout.item_feature[n.partition(":")[0]] for n in items}
         listed = "presence" in regions or "stage" in regions
-        now = any(f"regions/{name}.html" in self._uses_now for name in regions) or any(
-            f"items/{name.partition(':')[0]}.html" in self._uses_now for name in items)
+        now = any(self.uses_now(f"regions/{name}.html") for name in regions) or any(
+            self.uses_now(f"items/{name.partition(':')[0]}.html") for name in items)
         return self.context(room, viewer, wanted, with_people=listed, with_now=now, oob=True)
 
     def _line_context(self, viewer: Viewer, *, oob: bool) -> dict[str, Any]:
