@@ -72,9 +72,13 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def join_all(server: ServerProcess, people: int) -> tuple[str, list[str]]:
+def join_all(server: ServerProcess, people: int, mentor_address: str = "") -> tuple[str, list[str]]:
+    """A new session and `people` + 1 participants joined by its form. `mentor_address`: where the
+    session is created from (X-Forwarded-For; the API allows 30 new sessions per address a minute)."""
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        code = str(http.post("/api/v1/sessions", json={"title": "Flood", "language": "en"}).json()["code"])
+        headers = {"x-forwarded-for": mentor_address} if mentor_address else {}
+        code = str(http.post("/api/v1/sessions", json={"title": "Flood", "language": "en"},
+                             headers=headers).json()["code"])
         http.cookies.clear()
         token = CSRF_RE.search(http.get(f"/s/{code}/join").text)
         assert token
