@@ -38,10 +38,9 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from bench.common import code_version, cpu_seconds, log, log_text, percentile
-from bench.flood_rss import HOSTILE, Tally, box_busy_s, control, join_all, own_cpu_s
+from bench.flood_rss import HOSTILE, Tally, box_busy_s, control, hammer, join_all, own_cpu_s
 from bench.serverproc import ServerProcess
 from realtime.events import ProfileUpdated
 from realtime.store.sqlite import SqliteStore
@@ -62,43 +61,13 @@ def hostile(n: int, i: int) -> str | bytes:
 async def flooder(url: str, code: str, cookie: str, address: str, sockets: int, seconds: float,
                   frame: Callable[[int, int], str | bytes]) -> Tally:
     """`sockets` sockets of one person, each sending `frame`s as fast as it can and reconnecting
-    at once after every close or refusal."""
+    the moment it is closed or refused (bench/flood_rss.py `hammer`)."""
     tally = Tally()
     done = asyncio.Event()
     asyncio.get_running_loop().call_later(seconds, done.set)
     headers = {"cookie": cookie, "origin": url, "x-forwarded-for": address}
-
-    async def one(n: int) -> None:
-        i = 0
-        while not done.is_set():
-            try:
-                async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
-                                   additional_headers=headers, max_size=2**24) as ws:
-                    tally.opened += 1
-
-                    async def drain() -> None:
-                        async for _ in ws:
-                            pass
-                    reader = asyncio.create_task(drain())
-                    try:
-                        while not done.is_set() and not reader.done():
-                            await ws.send(frame(n, i))
-                            tally.sent += 1
-                            i += 1
-                            if i % 20 == 0:
-                                await asyncio.sleep(0)  # let the reader and the other sockets run
-                        await ws.close()
-                    finally:
-                        reader.cancel()
-            except ConnectionClosed as closed:
-                c = closed.rcvd.code if closed.rcvd is not None else 1006
-                tally.closes[c] = tally.closes.get(c, 0) + 1
-            except InvalidStatus:
-                tally.refused_upgrade += 1
-            except (InvalidHandshake, OSError):
-                await asyncio.sleep(0.05)
-
-    await asyncio.gather(*(one(n) for n in range(sockets)))
+    await asyncio.gather(*(hammer(url, code, headers, lambda i, n=n: frame(n, i), tally, done,
+                                  refused_pause_s=0.0, yield_every=20) for n in range(sockets)))
     return tally
 
 

@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event as EventType
@@ -101,6 +102,46 @@ class Tally:
     closes: dict[int, int] = field(default_factory=dict)
 
 
+async def hammer(url: str, code: str, headers: dict[str, str], frame: Callable[[int], str | bytes], tally: Tally,
+                 done: asyncio.Event, *, frames: int = 0, refused_pause_s: float = 0.05,
+                 yield_every: int = 50) -> None:
+    """One hostile socket: sends `frame(i)` (i counts this socket's frames) as fast as it can,
+    reading and dropping whatever comes back, and reconnects whenever it is closed or refused
+    (after `refused_pause_s` when the upgrade was refused), until `done` (set here too once
+    `frames` were written in all, when given). Shared by this flood and bench/flood_one.py."""
+    i = 0
+    while not done.is_set():
+        try:
+            async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
+                               additional_headers=headers, max_size=2**24) as ws:
+                tally.opened += 1
+
+                async def drain() -> None:
+                    async for _ in ws:
+                        pass
+                reader = asyncio.create_task(drain())
+                try:
+                    while not done.is_set() and not reader.done():
+                        await ws.send(frame(i))
+                        tally.sent += 1
+                        i += 1
+                        if frames and tally.sent >= frames:
+                            done.set()
+                        if i % yield_every == 0:
+                            await asyncio.sleep(0)  # let the reader and the other sockets run
+                    await ws.close()
+                finally:
+                    reader.cancel()
+        except ConnectionClosed as closed:
+            c = closed.rcvd.code if closed.rcvd is not None else 1006
+            tally.closes[c] = tally.closes.get(c, 0) + 1
+        except InvalidStatus:
+            tally.refused_upgrade += 1
+            await asyncio.sleep(refused_pause_s)
+        except (InvalidHandshake, OSError):
+            await asyncio.sleep(0.05)
+
+
 async def flood(url: str, code: str, cookies: list[str], frames: int, sockets_each: int,
                 seconds: float, addresses: int) -> Tally:
     """Every hostile person's sockets send hostile frames until `frames` were written in all (or
@@ -110,37 +151,9 @@ async def flood(url: str, code: str, cookies: list[str], frames: int, sockets_ea
     done = asyncio.Event()
     asyncio.get_running_loop().call_later(seconds, done.set)
 
-    async def one(cookie: str, address: str, n: int) -> None:
+    def one(cookie: str, address: str, n: int) -> Awaitable[None]:
         headers = {"cookie": cookie, "origin": url, "x-forwarded-for": address}
-        while not done.is_set():
-            try:
-                async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
-                                   additional_headers=headers, max_size=2**24) as ws:
-                    tally.opened += 1
-
-                    async def drain() -> None:
-                        async for _ in ws:
-                            pass
-                    reader = asyncio.create_task(drain())
-                    try:
-                        while not done.is_set() and not reader.done():
-                            await ws.send(HOSTILE[(tally.sent + n) % len(HOSTILE)])
-                            tally.sent += 1
-                            if tally.sent >= frames:
-                                done.set()
-                            if tally.sent % 50 == 0:
-                                await asyncio.sleep(0)
-                        await ws.close()
-                    finally:
-                        reader.cancel()
-            except ConnectionClosed as closed:
-                c = closed.rcvd.code if closed.rcvd is not None else 1006
-                tally.closes[c] = tally.closes.get(c, 0) + 1
-            except InvalidStatus:
-                tally.refused_upgrade += 1
-                await asyncio.sleep(0.05)
-            except (InvalidHandshake, OSError):
-                await asyncio.sleep(0.05)
+        return hammer(url, code, headers, lambda i: HOSTILE[(i + n) % len(HOSTILE)], tally, done, frames=frames)
 
     await asyncio.gather(*(one(c, f"10.66.{(i % addresses) // 250}.{(i % addresses) % 250 + 1}", i * sockets_each + s)
                            for i, c in enumerate(cookies) for s in range(sockets_each)))

@@ -35,7 +35,6 @@ from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
 
-import httpx
 from websockets.asyncio.client import connect
 
 from bench.common import code_version, cpu_seconds, log, percentile
@@ -43,19 +42,7 @@ from bench.flood_rss import box_busy_s, join_all, own_cpu_s
 from bench.media import Tap, _raw_tap
 from bench.serverproc import LOAD_ENV, ServerProcess
 from tests.appkit import connect as connect_server
-from tests.appkit import cookie_header, join_server
-
-
-def media_session(server: ServerProcess) -> tuple[str, str, str]:
-    """A session for the media pair: (code, join token, mentor cookie header), as tests do."""
-    created = httpx.post(server.url + "/api/v1/sessions", json={"title": "Hybrid", "language": "en"}).json()
-    code, key = created["code"], created["mentor_secret"]
-    with httpx.Client(base_url=server.url) as browser:
-        browser.get(f"/m/{code}/k/{key}")
-        page = browser.get(f"/m/{code}").text
-        cookie = cookie_header(browser)
-    token = page.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
-    return code, token, cookie
+from tests.appkit import join_server, media_session
 
 
 def load_main(url: str, rooms: list[tuple[str, list[str]]], rate: float, ready: EventType, go: EventType,

@@ -275,6 +275,18 @@ def join_server(server: ServerProcess, code: str, name: str, location: str = "ro
         return cookie_header(browser)
 
 
+def media_session(server: ServerProcess) -> tuple[str, str, str]:
+    """A new session on a real server, for media: (code, join token, mentor cookie header)."""
+    created = httpx.post(server.url + "/api/v1/sessions", json={"title": "Hybrid", "language": "en"}).json()
+    code, key = created["code"], created["mentor_secret"]
+    with httpx.Client(base_url=server.url) as browser:
+        browser.get(f"/m/{code}/k/{key}")
+        page = browser.get(f"/m/{code}").text
+        cookie = cookie_header(browser)
+    token = page.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
+    return code, token, cookie
+
+
 def ws_url(server: ServerProcess, path: str) -> str:
     return server.url.replace("http://", "ws://") + path
 

@@ -11,7 +11,8 @@ import pytest
 import websockets
 
 from bench.serverproc import ServerProcess
-from tests.appkit import connect, cookie_header, join_server
+from tests.appkit import connect, join_server
+from tests.appkit import media_session as session
 from tests.mediakit import MediaClient, delivered, wait_for
 
 pytestmark = pytest.mark.timeout(90)
@@ -24,18 +25,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
         yield proc
     finally:
         proc.stop()
-
-
-def session(server: ServerProcess) -> tuple[str, str, str]:
-    """A new session: (code, join token, mentor cookie header)."""
-    created = httpx.post(server.url + "/api/v1/sessions", json={"title": "Hybrid", "language": "en"}).json()
-    code, key = created["code"], created["mentor_secret"]
-    with httpx.Client(base_url=server.url) as browser:
-        browser.get(f"/m/{code}/k/{key}")
-        page = browser.get(f"/m/{code}").text
-        cookie = cookie_header(browser)
-    token = page.split(f"/p/{code}/", 1)[1].split('"', 1)[0]
-    return code, token, cookie
 
 
 async def close_code(server: ServerProcess, path: str, cookie: str = "") -> int | None:
