@@ -36,7 +36,17 @@ LOSS_CUT = 0.08  # loss alone that cuts
 LOSS_HINT = 0.01  # loss that, with an estimate below the need, cuts (an estimate alone is no proof: a
 # receiver's estimator can dip while it ramps up; a loopback aiortc receiver said 384 kbit/s of
 # a 1 Mbit/s stream that it got whole)
-AUDIO_BPS = 48_000  # per forwarded audio stream, with packet overhead
+# Per forwarded audio stream as the link carries it: Opus at about 32 kbit/s in 50 packets a
+# second, each with ~66 bytes of headers (forward.PACKET_OVERHEAD). Measured with tc on the thin
+# link test's veth: two voices and one 112 kbit/s layer took 232 kbit/s.
+AUDIO_BPS = 60_000
+# A link that loses while its receiver estimates less than this times what it is sent is full.
+# Its estimate settles at about the link's rate, which is about what is sent: comparing with the
+# need alone is a coin toss there (a CI run: 2.2 % audio loss on a 350 kbit/s link that carried
+# 351 while the estimate stayed just above the need). A healthy Chromium receiver estimates well
+# above what it gets (its estimator may grow to 1.5x the incoming rate), so loss beside it (a
+# lossy Wi-Fi) cuts nothing.
+FULL_BELOW = 1.1
 CUT_AFTER_S = 1.0
 # The last picture a receiver still gets (the room's, at its low layer, on a thin link) is held
 # only when the link stays short this long: one burst of loss (a keyframe) is no reason to leave
@@ -140,7 +150,7 @@ class Budget:
         # (340 kbit/s on a 350 kbit/s link sent 400) and loses 2-3 % for as long as nothing
         # changes, under LOSS_CUT: a CI run saw 2.2 % audio loss there when this cut only on an
         # estimate that fell below 0.8x the need.
-        thin = (self.estimate is not None and not self.growing and self.estimate < needed
+        thin = (self.estimate is not None and not self.growing and self.estimate < FULL_BELOW * needed
                 and self.loss > LOSS_HINT and not probing)
         short = bool(sending) and (self.loss > LOSS_CUT or thin)
         if short:
