@@ -9,7 +9,7 @@ import pytest
 
 from realtime import polls
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, Event, Join, Role, Stamped
+from realtime.events import Actor, Command, EndSession, Join, Role, Stamped
 from realtime.polls import (
     AnswerPoll,
     CreatePoll,
@@ -22,28 +22,18 @@ from realtime.polls import (
     SpotlightPollAnswer,
     normalize_word,
 )
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session
-
-MENTOR = Actor(Role.MENTOR)
+from tests import corekit
+from tests.corekit import CORE, MENTOR, export_session
 
 
 def p(pid: str) -> Actor:
     return Actor(Role.PARTICIPANT, pid)
 
 
-class Log:
-    """A room driven through decide/evolve, with a fake clock."""
-
-    def __init__(self) -> None:
-        self.state = RoomState()
-        self.run(CreateSession("T", "en", "CODE", "tok", "hash"), MENTOR)
-
-    def run(self, command: Command, actor: Actor) -> list[Event]:
-        events = decide(self.state, command, actor)
-        for event in events:
-            self.state = evolve(self.state, Stamped(self.state.seq + 1, 100.0 + self.state.seq, event))
-        return events
+class Log(corekit.Log):
+    """An empty room with the steps of polls. People join one by one (`join`) so the fixture keeps
+    its order of room and remote. No test here reads a stamped time, so corekit's one time serves
+    for every event."""
 
     def join(self, pid: str, location: str = "room") -> None:
         self.run(Join(pid, pid.title(), location, f"h-{pid}"), p(pid))
@@ -59,9 +49,9 @@ class Log:
         return self.poll(poll_id)
 
     def answer(self, pid: str, choices: Sequence[int] = (), texts: Sequence[str] = (), poll_id: str = "P1",
-               answer_id: str = "") -> list[Event]:
+               answer_id: str = "") -> list[Stamped]:
         command = AnswerPoll(poll_id, answer_id or f"a-{pid}-{self.state.seq}", tuple(choices), tuple(texts))
-        return self.run(command, p(pid))
+        return self.step(command, p(pid))
 
 
 @pytest.fixture
@@ -121,7 +111,7 @@ def test_closed_and_draft_polls_reject_answers_with_a_clear_message(room: Log) -
 
 def test_status_changes_that_change_nothing_make_no_event(room: Log) -> None:
     room.create()
-    assert room.run(SetPollStatus("P1", "open"), MENTOR) == []
+    assert room.step(SetPollStatus("P1", "open"), MENTOR) == []
     rejected(room, SetPollStatus("P1", "draft"), MENTOR, "bad_choice")
 
 
@@ -298,7 +288,7 @@ def test_quiz_scoring_and_reveal_only_after_closing(room: Log) -> None:
     room.run(SetPollStatus("P1", "closed"), MENTOR)
     room.run(RevealCorrect("P1"), MENTOR)
     assert room.poll().correct_shown
-    assert room.run(RevealCorrect("P1"), MENTOR) == []
+    assert room.step(RevealCorrect("P1"), MENTOR) == []
 
 
 def test_reveal_of_a_poll_without_quiz_is_refused(room: Log) -> None:

@@ -8,34 +8,17 @@ import pytest
 
 from realtime import erasure, reactions
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, CreateSession, EndSession, Join, Role, Stamped
+from realtime.events import Actor, EndSession, Role
 from realtime.reactions import ClearAlarm, React
-from realtime.state import RoomState
-from tests.corekit import CORE, decide, evolve, export_session
+from tests.corekit import CORE, MENTOR, Log, decide, export_session, who
 
-MENTOR = Actor(Role.MENTOR)
-ANN, BO, CY = (Actor(Role.PARTICIPANT, pid) for pid in ("ann", "bo", "cy"))
-
-
-class Log:
-    def __init__(self) -> None:
-        self.state = RoomState()
-        self.entries: list[Stamped] = []
-
-    def run(self, command: Command, actor: Actor = MENTOR, at: float = 0.0) -> None:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, at, event)
-            self.entries.append(stamped)
-            self.state = evolve(self.state, stamped)
+ANN, BO, CY = (who(pid) for pid in ("ann", "bo", "cy"))
 
 
 def room() -> Log:
-    log = Log()
-    log.run(CreateSession("Week 1", "en", "ACDEFGHJ", "jt", "mk"))
-    log.run(Join("ann", "Ann", "room", "h1"), ANN)
-    log.run(Join("bo", "Bo", "remote", "h2"), BO)
-    log.run(Join("cy", "Cy", "remote", "h3"), CY)
-    return log
+    """Ann in the room, Bo and Cy at home (the alarm is theirs), joined in that order. Events are
+    stamped 0.0 unless a step gives its own time, so each reaction's time is the one its test names."""
+    return Log("ann", remote=("bo", "cy"), at=0.0)
 
 
 def test_counts_are_exact_and_a_person_reacts_once_per_two_seconds() -> None:
@@ -107,7 +90,7 @@ def test_erasure_takes_a_persons_reactions_and_their_place_in_the_alarm() -> Non
     log.run(React("a", "cant_hear", 10.0), BO, at=10.0)
     log.run(React("b", "cant_hear", 11.0), CY, at=11.0)
     log.run(React("c", "applause", 13.0), BO, at=13.0)
-    redact, after = erasure.redaction_plan(CORE, log.entries, "bo")
+    redact, after = erasure.redaction_plan(CORE, log.log, "bo")
     part = after.part(reactions.PART)
     assert part.alarm.pids == ("cy",) and dict(part.counts) == {"cant_hear": 1}
     assert len(redact) == 3  # joined, and two reactions

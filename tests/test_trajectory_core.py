@@ -15,10 +15,8 @@ from realtime.errors import Forbidden, Rejected
 from realtime.events import (
     Actor,
     Command,
-    CreateSession,
     EndSession,
     EraseParticipant,
-    Join,
     ParticipantErased,
     Redacted,
     ReissueLink,
@@ -28,29 +26,9 @@ from realtime.events import (
 )
 from realtime.state import RoomState
 from realtime.text import parse_date
-from tests.corekit import CODEC, CORE, decide, evolve, export_session, fold
+from tests.corekit import CODEC, CORE, MENTOR, Log, decide, evolve, export_session, fold, who
 
-MENTOR = Actor(Role.MENTOR)
 PROJECTOR = Actor(Role.PROJECTOR)
-
-
-class Log:
-    """A room built by commands, keeping its log (for erasure) as the store would."""
-
-    def __init__(self) -> None:
-        self.state = RoomState()
-        self.log: list[Stamped] = []
-
-    def run(self, command: Command, actor: Actor = MENTOR, at: float = 1000.0) -> Log:
-        for event in decide(self.state, command, actor):
-            stamped = Stamped(self.state.seq + 1, at, event)
-            self.state = evolve(self.state, stamped)
-            self.log.append(stamped)
-        return self
-
-
-def who(pid: str) -> Actor:
-    return Actor(Role.PARTICIPANT, pid)
 
 
 def plan(
@@ -62,10 +40,9 @@ def plan(
 
 
 def room(*pids: str) -> Log:
-    built = Log().run(CreateSession("Group", "en", "ACDEFGHJ", "jt", "mk"))
-    for pid in pids:
-        built.run(Join(pid, pid.capitalize(), "room", f"h-{pid}"), who(pid))
-    return built
+    """A session with `pids` in the room, every event stamped at corekit's 1000.0 unless a step
+    gives its own time (the session tests do)."""
+    return Log(*pids)
 
 
 def planned(*pids: str, sessions: str = "6") -> Log:
