@@ -42,6 +42,10 @@ def parse_args(argv: list[str] | None = None, prog: str = "python -m bench") -> 
     parser.add_argument("--workers", type=int, default=2, help="client processes (default 2)")
     parser.add_argument("--servers", type=int, default=2,
                         help="scaleout: Kring processes on Redis (default 2; 1 and 4 measure the scaling)")
+    parser.add_argument("--route", choices=("slot", "room"), default="slot",
+                        help="scaleout: 'slot' (default) spreads every session over the processes, as a "
+                             "round-robin proxy would; 'room' sends each session to one process, as a "
+                             "proxy that routes by the session's code would")
     parser.add_argument("--drain", type=float, default=5.0,
                         help="seconds after the last send before a missing delivery counts as lost (default 5)")
     parser.add_argument("--floor-seconds", type=float,
@@ -82,7 +86,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m bench") -> int:
         if chosen["floor_seconds"] is None:
             chosen["floor_seconds"] = chosen["seconds"]
         options = scenarios.Options(scenario=args.scenario, warmup=args.warmup, drain=args.drain,
-                                    workers=args.workers, servers=args.servers, floor=not args.no_floor,
+                                    workers=args.workers, servers=args.servers, route=args.route,
+                                    floor=not args.no_floor,
                                     profile=args.profile, **chosen)
         scenarios.check(options)
     except ValueError as exc:

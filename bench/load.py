@@ -53,7 +53,7 @@ QUIET_S = 1.0
 @dataclass(frozen=True)
 class Plan:
     kind: str  # "kring" or "floor"
-    urls: tuple[str, ...]  # the servers; participant slot % len(urls) picks one
+    urls: tuple[str, ...]  # the servers; participant slot % len(urls) picks one (see `route`)
     codes: tuple[str, ...]  # one per room
     sizes: tuple[int, ...]  # participants per room
     schedule: tuple[tuple[float, int, int], ...]  # (seconds after start, room, slot), sorted by time
@@ -63,6 +63,9 @@ class Plan:
     workers: int
     step_timeout: float = 120.0
     action: str = "rename"  # or "retro" (bench/actions.py)
+    # Which server a participant's page goes to: "slot" spreads every session over all servers (a
+    # round-robin proxy); "room" sends a whole session to one (a proxy that hashes the code).
+    route: str = "slot"
 
     def owner(self, room: int, slot: int) -> int:
         """The client process that plays participant `slot` of `room`."""
@@ -133,7 +136,7 @@ class Worker:
     async def join(self, room: int, slot: int, gate: asyncio.Semaphore,
                    transports: list[httpx.AsyncHTTPTransport]) -> Client:
         plan = self.plan
-        server = slot % len(plan.urls)
+        server = (room if plan.route == "room" else slot) % len(plan.urls)
         code = plan.codes[room]
         if plan.kind == "floor":
             return Client(room, slot, server, "", [0] * plan.sizes[room])

@@ -58,6 +58,7 @@ class Options:
     profile: str = ""  # py-spy collapsed stacks of (the first) Kring server over the window
     seed: int = 7
     servers: int = 2  # scaleout: Kring processes on one Redis
+    route: str = "slot"  # scaleout: "slot" spreads each session over the processes, "room" keeps it on one
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -270,7 +271,7 @@ def run_phase(kind: str, o: Options, load: Load, urls: list[str], codes: list[st
               after_drain: Callable[[], dict[str, Any]] | None = None, action: str = "rename") -> dict[str, Any]:
     plan = Plan(kind=kind, urls=tuple(urls), codes=tuple(codes), sizes=tuple(load.sizes),
                 schedule=tuple(load.schedule), measure=load.measure, end=load.end, drain=o.drain,
-                workers=o.workers, action=action)
+                workers=o.workers, action=action, route=o.route)
     counters = {**(counters or {}), "box_busy_s": box_busy_s}
     profile = o.profile if kind == "kring" else ""
     if profile and os.path.exists(profile):  # burst has two Kring phases: keep both profiles
@@ -508,6 +509,7 @@ def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
     return {
         **headline(kring, floor),
         "servers": o.servers,
+        "route": o.route,
         "redis_cpu_pct": round(100.0 * redis_total / interval, 1),
         "redis_idle_cpu_pct": round(100.0 * idle_rate, 2),
         # Redis's CPU in the window minus its idle rate, per action committed (one event each).

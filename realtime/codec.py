@@ -50,6 +50,19 @@ def encode_stamped(room: str, stamped: Sequence[Stamped]) -> bytes:
     )
 
 
+_ROOM_HEAD = b'{"room":"'
+
+
+def room_of(raw: bytes) -> str | None:
+    """The room a broker line of `encode_stamped` is for, read from its head without decoding its
+    events (orjson keeps the keys in the order written, and a code has no character that JSON
+    escapes); None when the line does not begin so: then only decoding it says."""
+    if not raw.startswith(_ROOM_HEAD):
+        return None
+    end = raw.find(b'"', len(_ROOM_HEAD))
+    return None if end < 0 else raw[len(_ROOM_HEAD):end].decode("ascii", "replace")
+
+
 class Codec:
     def __init__(self, event_types: Iterable[type[Event]]) -> None:
         self.types: Mapping[str, type[Event]] = {cls.__name__: cls for cls in event_types}

@@ -26,7 +26,7 @@ from typing import Any
 import orjson
 
 from realtime.broker.base import Broker, Subscription
-from realtime.codec import DecodeError, encode_stamped
+from realtime.codec import DecodeError, encode_stamped, room_of
 from realtime.core import Core
 from realtime.errors import (
     BackendUnavailable,
@@ -470,6 +470,11 @@ class Hub:
         if origin == self.node.encode():
             return  # our own commits, folded when they were made
         for line in body.split(b"\n"):
+            # A room with no page here is passed over before its events are decoded: behind a
+            # proxy that routes by the session's code, most lines are other processes' rooms.
+            head = room_of(line)
+            if head is not None and head not in self._rooms:
+                continue
             try:
                 code, stamped = self.core.codec.decode_stamped(line)
             except DecodeError:

@@ -9,7 +9,7 @@ import typing
 import pytest
 
 from realtime import codes, events
-from realtime.codec import DecodeError, encode_event, encode_stamped
+from realtime.codec import DecodeError, encode_event, encode_stamped, room_of
 from realtime.events import Stamped
 from tests.corekit import CODEC
 
@@ -55,6 +55,15 @@ def test_every_event_type_is_registered_once_by_name() -> None:
 def test_stamped_batch_round_trips() -> None:
     batch = [Stamped(7, 1.25, events.TitleChanged("x")), Stamped(8, 1.25, events.SessionEnded())]
     assert decode_stamped(encode_stamped("ROOM", batch)) == ("ROOM", batch)
+
+
+def test_the_room_of_a_broker_line_is_read_from_its_head() -> None:
+    code = codes.from_random(bytes(range(40, 48)))
+    batch = [Stamped(7, 1.25, events.TitleChanged('a "quoted" title')), Stamped(8, 1.5, events.SessionEnded())]
+    assert room_of(encode_stamped(code, batch)) == code
+    # Anything else is left to the decoder, which says what it is.
+    for raw in (b"", b"not json", b'{"events": [], "room": "ACDEFGHJ"}', b'{"room":"ACDE'):
+        assert room_of(raw) is None, raw
 
 
 @pytest.mark.parametrize("raw", [b"", b"[]", b"{}", b'{"type": "Nope"}', b'{"type": "TitleChanged", "bogus": 1}'])

@@ -17,7 +17,18 @@ from realtime.broker.memory import MemoryBroker
 from realtime.codec import encode_stamped
 from realtime.core import Core
 from realtime.errors import Forbidden, Rejected, RoomNotFound
-from realtime.events import Actor, Command, CreateSession, Event, Join, Role, SetTitle, TitleChanged, UpdateProfile
+from realtime.events import (
+    Actor,
+    Command,
+    CreateSession,
+    Event,
+    Join,
+    Role,
+    SetTitle,
+    Stamped,
+    TitleChanged,
+    UpdateProfile,
+)
 from realtime.hub import EVENTS_CHANNEL, PRESENCE_TICK_S, Hub, framed, presence_channel_for
 from realtime.room import Change
 from realtime.state import RoomState
@@ -292,6 +303,30 @@ async def test_one_message_on_the_events_channel_can_carry_several_rooms(
     await settle()
     assert (first.state.title, second.state.title) == ("A", "B")
     assert (first.state.seq, second.state.seq) == (2, 2)
+
+
+async def test_a_line_for_a_room_not_held_here_is_not_decoded(
+    pair: tuple[Hub, Hub, MemoryStore], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Behind a proxy that routes by code, most of what other processes commit is for rooms with
+    # no page here (issue 19, scale-out): those lines are passed over by their head alone.
+    one, _, store = pair
+    await one.create(create("ACDEFGHJ"))
+    held = await one.room("ACDEFGHJ")
+    a = await store.append("ACDEFGHJ", 1, 5.0, [TitleChanged("A")])
+    other = encode_stamped("KMNPQRST", [Stamped(1, 5.0, TitleChanged("B"))])
+    decoded: list[str] = []
+    real = one.core.codec.decode_stamped
+
+    def counting(raw: bytes) -> tuple[str, list[Stamped]]:
+        code, stamped = real(raw)
+        decoded.append(code)
+        return code, stamped
+
+    monkeypatch.setattr(one.core.codec, "decode_stamped", counting)
+    await one.broker.publish(EVENTS_CHANNEL, framed("elsewhere", [other, encode_stamped("ACDEFGHJ", a)]))
+    await settle()
+    assert held.state.title == "A" and decoded == ["ACDEFGHJ"]
 
 
 async def test_the_heartbeat_sends_every_room_with_people_here_in_one_go(
