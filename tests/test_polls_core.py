@@ -9,7 +9,7 @@ import pytest
 
 from realtime import polls
 from realtime.errors import Forbidden, Rejected
-from realtime.events import Actor, Command, EndSession, Join, Role, Stamped
+from realtime.events import Actor, Command, EndSession, Event, Join, Role, Stamped
 from realtime.polls import (
     AnswerPoll,
     CreatePoll,
@@ -47,6 +47,10 @@ class Log(corekit.Log):
         if open_:
             self.run(SetPollStatus(poll_id, "open"), MENTOR)
         return self.poll(poll_id)
+
+    def events(self, command: Command, actor: Actor = MENTOR) -> list[Event]:
+        """Run `command` and return the events it made (none: it changed nothing)."""
+        return [stamped.event for stamped in self.step(command, actor)]
 
     def answer(self, pid: str, choices: Sequence[int] = (), texts: Sequence[str] = (), poll_id: str = "P1",
                answer_id: str = "") -> list[Stamped]:
