@@ -97,6 +97,7 @@ def join_all(server: ServerProcess, people: int, mentor_address: str = "") -> tu
 @dataclass
 class Tally:
     sent: int = 0  # hostile frames written to open sockets
+    tried: int = 0  # connection attempts, refused ones too
     opened: int = 0  # sockets the server accepted
     refused_upgrade: int = 0  # upgrades refused with an HTTP status (403 during a back-off)
     closes: dict[int, int] = field(default_factory=dict)
@@ -108,9 +109,11 @@ async def hammer(url: str, code: str, headers: dict[str, str], frame: Callable[[
     """One hostile socket: sends `frame(i)` (i counts this socket's frames) as fast as it can,
     reading and dropping whatever comes back, and reconnects whenever it is closed or refused
     (after `refused_pause_s` when the upgrade was refused), until `done` (set here too once
-    `frames` were written in all, when given). Shared by this flood and bench/flood_one.py."""
+    `frames` were written in all, when given). Shared by this flood, bench/flood_one.py and
+    tests/test_abuse.py."""
     i = 0
     while not done.is_set():
+        tally.tried += 1
         try:
             async with connect(url.replace("http://", "ws://") + f"/ws/s/{code}",
                                additional_headers=headers, max_size=2**24) as ws:

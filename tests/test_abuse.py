@@ -15,15 +15,14 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from bench.flood_rss import Tally, hammer
 from bench.serverproc import ServerProcess
 from realtime.events import ProfileUpdated
 from realtime.store.sqlite import SqliteStore
@@ -36,14 +35,6 @@ SOCKETS = 20
 FLOOD_S = 6.0
 PERSON_PER_S = 10.0  # the defaults (server/settings.py, docs/protocol.md)
 PERSON_BURST = 50.0
-
-
-@dataclass
-class Attack:
-    sent: int = 0
-    tried: int = 0  # connection attempts, refused ones too
-    opened: int = 0
-    closes: dict[int, int] = field(default_factory=dict)
 
 
 # Hostile frames: malformed, unknown, the mentor's, oversized, binary.
@@ -59,39 +50,6 @@ def legit(n: int, i: int) -> str | bytes:
 
 def hostile(n: int, i: int) -> str | bytes:
     return HOSTILE[(n + i) % len(HOSTILE)]
-
-
-async def attacker(server: ServerProcess, code: str, cookie: str, stop: asyncio.Event, tally: Attack,
-                   n: int, frame: Callable[[int, int], str | bytes]) -> None:
-    """One of the hostile participant's sockets: renames as fast as it can, reconnects at once
-    whenever the server closes it."""
-    i = 0
-    while not stop.is_set():
-        tally.tried += 1
-        try:
-            async with connect(server, f"/ws/s/{code}", cookie) as ws:
-                tally.opened += 1
-
-                async def drain() -> None:
-                    async for _ in ws:
-                        pass
-
-                reader = asyncio.create_task(drain())
-                try:
-                    while not stop.is_set() and not reader.done():
-                        await ws.send(frame(n, i))
-                        tally.sent += 1
-                        i += 1
-                        if i % 20 == 0:
-                            await asyncio.sleep(0)  # let the reader and the others run
-                    await reader
-                finally:
-                    reader.cancel()
-        except ConnectionClosed as closed:
-            code_ = closed.rcvd.code if closed.rcvd is not None else 1006
-            tally.closes[code_] = tally.closes.get(code_, 0) + 1
-        except (InvalidHandshake, OSError):
-            await asyncio.sleep(0.05)
 
 
 async def control(server: ServerProcess, code: str, cookie: str,
@@ -126,12 +84,15 @@ def test_one_participant_with_many_sockets_and_reconnects_stays_within_the_perso
             code = http.post("/api/v1/sessions", json={"title": "Flood", "language": "en"}).json()["code"]
         evil = join_server(server, code, "Evil")
         calm = join_server(server, code, "Calm")
-        tally = Attack()
+        tally = Tally()
 
         async def run() -> tuple[float, list[str], list[str]]:
             stop = asyncio.Event()
             started = time.monotonic()
-            tasks = [asyncio.create_task(attacker(server, code, evil, stop, tally, n, frame)) for n in range(SOCKETS)]
+            # Each socket renames (or sends hostile frames) as fast as it can and reconnects at
+            # once whenever the server closes it (bench/flood_rss.py `hammer`).
+            tasks = [asyncio.create_task(hammer(server.url, code, {"cookie": evil}, lambda i, n=n: frame(n, i),
+                                                tally, stop, yield_every=20)) for n in range(SOCKETS)]
             # The ordinary participant in a thread of its own, so that the attacking clients in
             # this loop do not slow its side down.
             calm_stop = threading.Event()

@@ -10,7 +10,8 @@ held back (`HELD`), in the room's order of priority (the room, screens, the turn
 audio is always sent and counted first, because a receiver on a link too thin for its video used
 to lose a third of its audio as well.
 
-- Cut: when the estimate stays below what the streams as sent need while some packets are lost
+- Cut: when the estimate stays below what the streams as sent need (with `FULL_BELOW` to spare:
+  a full link's estimate is about what it carries) while some packets are lost
   (`LOSS_HINT`; an estimate that is still growing, as after a join, is no sign), or when the
   loss alone stays above `LOSS_CUT`, for `CUT_AFTER_S`, one stream goes one step down: first
   every stream that has a low layer goes to it (lowest priority first), then streams are held
@@ -145,11 +146,10 @@ class Budget:
         # While a probe runs the estimate still reflects the smaller stream set (it follows what
         # arrives): only loss can fail a probe then.
         probing = self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S
-        # A link too thin for what it is sent: an estimate below the need that no longer grows,
-        # while packets go on being lost. A full link's receiver estimates about the link's rate
-        # (340 kbit/s on a 350 kbit/s link sent 400) and loses 2-3 % for as long as nothing
-        # changes, under LOSS_CUT: a CI run saw 2.2 % audio loss there when this cut only on an
-        # estimate that fell below 0.8x the need.
+        # A link too thin for what it is sent: an estimate that no longer grows and is below the
+        # need, or not clearly above it (FULL_BELOW), while packets go on being lost. A full
+        # link's receiver estimates about the link's rate (340 kbit/s on a 350 kbit/s link sent
+        # 400) and loses 2-3 % for as long as nothing changes, under LOSS_CUT.
         thin = (self.estimate is not None and not self.growing and self.estimate < FULL_BELOW * needed
                 and self.loss > LOSS_HINT and not probing)
         short = bool(sending) and (self.loss > LOSS_CUT or thin)
