@@ -119,12 +119,7 @@ async def _session_members(port: int, members: list[tuple[str, bool]], seconds: 
         return {k: t for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t is not None}
 
     def got(c: Any) -> dict[tuple[str, str], list[int]]:
-        out: dict[tuple[str, str], list[int]] = {}
-        for mid, received in c.sub.received.items():
-            info = c.sub.tracks.get(mid)
-            if info is not None:
-                out.setdefault((info["member"], info["kind"]), []).extend(received.frames)
-        return out
+        return c.sub.by_member()  # type: ignore[no-any-return]
 
     sent0 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
     got0 = {c.member_id: {key: len(v) for key, v in got(c).items()} for c in clients}

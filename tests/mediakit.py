@@ -73,8 +73,10 @@ def counter_of(frame: bytes) -> int:
 
 @dataclass
 class Received:
+    kind: str = ""
     frames: list[int] = field(default_factory=list)
     at: list[float] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # whose the line said it was, per frame
 
 
 class Subscriber:
@@ -86,7 +88,12 @@ class Subscriber:
         self.received: dict[str, Received] = {}  # by mid
         self._hooked: set[str] = set()
         self.offers = 0
+        self.repoints = 0  # "tracks" messages: lines re-pointed at other sources without an offer
         self.on_hook: Callable[[Any], Any] | None = None
+
+    def on_tracks(self, tracks: dict[str, dict[str, str]]) -> None:
+        self.repoints += 1
+        self.tracks = tracks
 
     async def on_offer(self, sdp: str, tracks: dict[str, dict[str, str]]) -> str:
         self.offers += 1
@@ -96,26 +103,36 @@ class Subscriber:
             mid = transceiver.mid
             if mid is not None and mid not in self._hooked:
                 self._hooked.add(mid)
-                got = self.received.setdefault(mid, Received())
+                got = self.received.setdefault(mid, Received(transceiver.kind))
                 if self.on_hook is not None:  # the caller taps the receiver itself (bench/media.py)
                     self.on_hook(transceiver.receiver)
                     continue
 
-                def deliver(data: bytes, ts: int, level: int | None, got: Received = got) -> None:
+                def deliver(data: bytes, ts: int, level: int | None, got: Received = got, mid: str = mid) -> None:
+                    # A line is a slot the relay re-points (a "tracks" message, which comes before
+                    # the new source's first frame): a frame is whoever's the line said at arrival.
+                    info = self.tracks.get(mid)
                     got.frames.append(counter_of(data))
                     got.at.append(time.monotonic())
+                    got.members.append(info["member"] if info else "")
 
                 glue.forward_receiver(transceiver.receiver, glue.FrameAssembler(transceiver.kind, deliver))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         return str(self.pc.localDescription.sdp)
 
     def frames_from(self, member: str, kind: str) -> list[int]:
-        """Every counter received from `member`'s `kind`, over all the mids that carried it."""
-        out: list[int] = []
-        for mid, info in self.tracks.items():
-            if info["member"] == member and info["kind"] == kind:
-                out += self.received.get(mid, Received()).frames
-        return out
+        """Every counter received from `member`'s `kind`, over all the lines that carried it."""
+        return self.by_member().get((member, kind), [])
+
+    def by_member(self) -> dict[tuple[str, str], list[int]]:
+        """The counters received, by (member, kind): a line's frames go to whoever it carried."""
+        timed: dict[tuple[str, str], list[tuple[float, int]]] = {}
+        for got in self.received.values():
+            for frame, at, member in zip(got.frames, got.at, got.members, strict=True):
+                if member:
+                    timed.setdefault((member, got.kind), []).append((at, frame))
+        # In the order they came, over all lines (a source may have moved to another line).
+        return {key: [frame for _, frame in sorted(frames, key=lambda f: f[0])] for key, frames in timed.items()}
 
     async def close(self) -> None:
         await self.pc.close()
@@ -209,6 +226,8 @@ class MediaClient:
             if message["type"] == "offer":
                 answer = await self.sub.on_offer(message["sdp"], message["tracks"])
                 await self.ws.send(json.dumps({"type": "answer", "sdp": answer}))
+            elif message["type"] == "tracks":
+                self.sub.on_tracks(message["tracks"])
             elif message["type"] == "answer":
                 await self._answers.put(message["sdp"])
 

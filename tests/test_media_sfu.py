@@ -40,6 +40,8 @@ class Peer:
             if message["type"] == "offer":
                 answer = await self.sub.on_offer(message["sdp"], message["tracks"])
                 await self.room.answer(self.member, answer)
+            elif message["type"] == "tracks":
+                self.sub.on_tracks(message["tracks"])
 
     async def publish(self, **options: Any) -> mediakit.Publisher:
         self.pub = mediakit.Publisher(config=self.config, **options)

@@ -20,18 +20,16 @@ async def main(url: str, seconds: float, window: float) -> None:
     await client.subscribe()
     await asyncio.sleep(seconds - window)
     start = time.monotonic()
-    marks = {mid: len(r.frames) for mid, r in client.sub.received.items()}
+    marks = {key: len(frames) for key, frames in client.sub.by_member().items()}
     await asyncio.sleep(window)
     got: dict[str, int] = {}
     missing: dict[str, int] = {}  # gaps in the counters: frames lost on the way, whatever the rate
-    for mid, received in client.sub.received.items():
-        info = client.sub.tracks.get(mid)
-        if info is not None:
-            key = f"{info['member']}/{info['kind']}"
-            window = received.frames[marks.get(mid, 0):]
-            got[key] = got.get(key, 0) + len(window)
-            if window:
-                missing[key] = missing.get(key, 0) + window[-1] - window[0] + 1 - len(set(window))
+    for (member, kind), frames in client.sub.by_member().items():
+        key = f"{member}/{kind}"
+        window = frames[marks.get((member, kind), 0):]
+        got[key] = len(window)
+        if window:
+            missing[key] = window[-1] - window[0] + 1 - len(set(window))
     held = [m["ids"] for m in client.messages if m["type"] == "held"]
     print(json.dumps({"frames": got, "missing": missing, "held": held, "window": time.monotonic() - start}),
           flush=True)

@@ -2,9 +2,10 @@
 
 Each member (a remote attendee, the room's projector laptop, the mentor) talks to the server over
 one signalling socket (signalling.py) and may hold two peer connections: a publish connection
-(the browser offers, the server answers) and a subscribe connection (the server offers whenever
-the set of sources changes, the browser answers). Separate connections keep renegotiation one-way
-on each (a server re-offer on a connection the browser opened fails in current Chromium).
+(the browser offers, the server answers) and a subscribe connection (the server offers when it
+needs another media line, the browser answers; see Subscriber). Separate connections keep
+renegotiation one-way on each (a server re-offer on a connection the browser opened fails in
+current Chromium).
 
 Scaling rules (docs/performance.md, "Media"): audio is forwarded from the room and the
 `audio_max` loudest others; video from the room, screen shares, the person who has the turn in the
@@ -13,7 +14,7 @@ are dropped at the source, once, for every subscriber.
 
 While breakout groups run (realtime/breakouts.py) a member receives only the members of its own
 space: its group, or the plenary of those in no group. The rule is the core's pure `hears`; here
-a subscriber simply does not want the others' sources (its lines to them go inactive), and its
+a subscriber simply does not want the others' sources (their lines go idle or carry others), and its
 roster, speaking and video notices name only its own space. Groups are small (at most five), so
 then every source is forwarded to its space, with no loudest-speaker selection.
 """
@@ -213,11 +214,22 @@ class Publisher:
 class Slot:
     transceiver: RTCRtpTransceiver
     track: ForwardTrack
-    key: str = ""  # the source it follows; "" when idle
+    key: str = ""  # the source it carries; "" when idle
+    last: str = ""  # the source it carried last (that source, sent again, comes back to it)
 
 
 class Subscriber:
-    """The peer connection a member receives everyone else on; the server offers."""
+    """The peer connection a member receives everyone else on; the server offers.
+
+    Its media lines are fixed slots (issue 16): a line carries whichever source the room sends
+    this receiver now, and is re-pointed by the relay (aiortc's sender keeps its SSRC and sequence
+    numbers, the ForwardTrack keeps the timestamps running) when the selection changes, with a
+    "tracks" message telling the page whose media each line carries. A source no longer sent
+    leaves its line idle (silent, still negotiated) for the next one. A line is added, which
+    takes a new offer, only when no idle line of that kind is left, and then with a spare beside
+    it, up to the number of slots the selection can fill: a new speaker, a screen share or a
+    breakout group then needs no renegotiation, and a session at full size never renegotiates.
+    """
 
     def __init__(self, room: MediaRoom, member: Member) -> None:
         self.room = room
@@ -229,30 +241,42 @@ class Subscriber:
         self.resends = Resends(lambda: self.budget.estimate)  # and what it lost, resent in measure
         self.held: frozenset[str] = frozenset()  # members whose video it does not get now
         self.layers: dict[str, str] = {}  # what the budget gave it last, per video key (for the log)
+        self.offers = 0  # offers sent (renegotiations, for tests and the benchmark)
+        self.repoints = 0  # "tracks" messages: lines re-pointed without an offer
+        self._told: dict[str, dict[str, str]] = {}  # the page's map of lines, as last sent
         self._lock = asyncio.Lock()
         self._waiting_answer = False
         self._again = False
         self.pc.on("connectionstatechange", self._on_state)
 
-    def wanted(self) -> list[Source]:
+    def hearable(self) -> list[Source]:
+        """The sources of the members in this receiver's own space (breakout groups), but its own."""
         me = self.member.id
         return [s for s in self.room.sources.values() if s.member != me and self.room.hears(me, s.member)]
 
+    def wanted(self) -> list[Source]:
+        """What it is sent now: the hearable sources the room's selection forwards."""
+        return [s for s in self.hearable() if s.forwarding]
+
+    def capacity(self, kind: str) -> int:
+        """Lines of `kind` worth having: as many as the selection can forward at once (the room
+        and the loudest others; video_max), or what there is to hear plus one spare (a new
+        person, a screen share) where that is fewer."""
+        limit = self.room.limits.audio_max + 1 if kind == "audio" else self.room.limits.video_max
+        there = sum(1 for s in self.hearable() if s.kind == kind)
+        return min(limit, there + 1)
+
     async def sync(self) -> None:
-        """Point the slots at the wanted sources; re-offer when the media lines change."""
+        """Point the lines at the wanted sources; re-offer only when a line must be added."""
         async with self._lock:
             if self._waiting_answer:
                 self._again = True
                 return
             wanted = {s.key: s for s in self.wanted()}
-            changed = False
             for slot in self.slots:
                 if slot.key and slot.key not in wanted:
-                    slot.track.detach()
+                    slot.track.detach()  # idle: it sends nothing until it carries another source
                     slot.key = ""
-                    slot.transceiver.direction = "inactive"
-                    changed = True
-            following = {slot.key for slot in self.slots if slot.key}
             for slot in self.slots:
                 source = wanted.get(slot.key)
                 current = slot.track.source
@@ -260,35 +284,50 @@ class Subscriber:
                         and (current is None or current not in (source, source.low)):
                     # The same line, a new source (its publisher connected again): no new offer.
                     slot.track.attach(source)
+            following = {slot.key for slot in self.slots if slot.key}
+            added = False
             for key, source in wanted.items():
                 if key in following:
                     continue
-                idle = next((s for s in self.slots if not s.key and s.track.kind == source.kind), None)
-                if idle is None:
-                    track = ForwardTrack(source.kind)
-                    transceiver = self.pc.addTransceiver(track, direction="sendonly")
-                    glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
-                    track.allow_resend = self.resends.allow
-                    glue.gate_retransmissions(transceiver.sender, track.resends)
-                    if source.kind == "video":
-                        glue.pace_sender(transceiver.sender, self.pacer.wait)
-                    idle = Slot(transceiver, track)
-                    glue.on_receiver_report(transceiver.sender, self._reporter(idle))
-                    self.slots.append(idle)
-                slot = idle
-                slot.transceiver.direction = "sendonly"
+                idle = [s for s in self.slots if not s.key and s.track.kind == source.kind]
+                reuse = next((s for s in idle if s.last == key), idle[0] if idle else None)
+                if reuse is None:
+                    added = True
+                slot = reuse or self._add_line(source.kind)
                 slot.track.attach(source)
-                slot.key = key
+                slot.key = slot.last = key
                 glue.set_identity(slot.transceiver.sender, sdp.stream_id(source.member), self.room.cname(source.member))
-                changed = True
-            if not changed or not self.slots:
-                return
             if self.pc.signalingState == "closed":
                 return  # this subscriber left meanwhile (several people leaving at once)
-            await self.pc.setLocalDescription(await self.pc.createOffer())
-            self._waiting_answer = True
-            offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
-            self.member.post({"type": "offer", "sdp": offer, "tracks": self.track_map()})
+            if added:
+                for kind in ("audio", "video"):
+                    while sum(1 for s in self.slots if s.track.kind == kind) < self.capacity(kind):
+                        self._add_line(kind)  # spare: the next source of this kind needs no offer
+                await self.pc.setLocalDescription(await self.pc.createOffer())
+                self._waiting_answer = True
+                self.offers += 1
+                offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
+                self._told = self.track_map()
+                self.member.post({"type": "offer", "sdp": offer, "tracks": self._told})
+                return
+            tracks = self.track_map()
+            if tracks != self._told and self.pc.remoteDescription is not None:
+                self.repoints += 1
+                self._told = tracks
+                self.member.post({"type": "tracks", "tracks": tracks})
+
+    def _add_line(self, kind: str) -> Slot:
+        track = ForwardTrack(kind)
+        transceiver = self.pc.addTransceiver(track, direction="sendonly")
+        glue.on_keyframe_request(transceiver.sender, track.keyframe_wanted)
+        track.allow_resend = self.resends.allow
+        glue.gate_retransmissions(transceiver.sender, track.resends)
+        if kind == "video":
+            glue.pace_sender(transceiver.sender, self.pacer.wait)
+        slot = Slot(transceiver, track)
+        glue.on_receiver_report(transceiver.sender, self._reporter(slot))
+        self.slots.append(slot)
+        return slot
 
     def track_map(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
@@ -392,7 +431,9 @@ class MediaRoom:
     _audio_slots: Slots = field(default_factory=lambda: Slots(0))
     _video_slots: Slots = field(default_factory=lambda: Slots(0))
     _seen: frozenset[str] = frozenset()  # members whose camera is forwarded now
+    _forwarded: frozenset[str] = frozenset()  # keys of the sources the selection forwards now
     _sync_task: asyncio.Task[None] | None = None
+    _resync: bool = False  # a change came while the sync task was running: it goes round again
     _select_task: asyncio.Task[None] | None = None
 
     # -- members
@@ -513,27 +554,34 @@ class MediaRoom:
 
     def changed(self) -> None:
         """The set of sources changed: let every subscriber catch up (once, soon)."""
-        if self._sync_task is None or self._sync_task.done():
-            self._sync_task = asyncio.ensure_future(self._sync_all())
+        self._sync_soon()
         self.select()
 
+    def _sync_soon(self) -> None:
+        self._resync = True
+        if self._sync_task is None or self._sync_task.done():
+            self._sync_task = asyncio.ensure_future(self._sync_all())
+
     async def _sync_all(self) -> None:
-        await asyncio.sleep(0)  # several changes in one go become one re-offer
-        for member in list(self.members.values()):
-            if member.subscriber is not None:
-                try:
-                    await member.subscriber.sync()
-                except InvalidStateError:  # closed while the offer was being made: it left
-                    log.info("media: %s left during a re-offer", member.id)
-                except Exception:
-                    log.exception("media: re-offer to %s failed", member.id)
+        while self._resync:
+            self._resync = False
+            await asyncio.sleep(0)  # several changes in one go become one re-offer
+            for member in list(self.members.values()):
+                if member.subscriber is not None:
+                    try:
+                        await member.subscriber.sync()
+                    except InvalidStateError:  # closed while the offer was being made: it left
+                        log.info("media: %s left during a re-offer", member.id)
+                    except Exception:
+                        log.exception("media: re-offer to %s failed", member.id)
 
     # -- selection and speaking
 
     def select(self) -> None:
         """Which sources are forwarded: the room, screens and whoever has the turn always; the
         other slots go to speakers, kept stable by speakers.Slots (no flapping, issue 16). A
-        change only pauses or resumes sources at the relay: no receiver is renegotiated."""
+        change pauses or resumes sources at the relay and re-points the receivers' lines (fixed
+        slots): no receiver is renegotiated."""
         now = time.monotonic()
         audio = [s for s in self.sources.values() if s.kind == "audio"]
         voices = {s.member: s.voice for s in audio}
@@ -568,6 +616,10 @@ class MediaRoom:
         for source in video:
             stopped = source.label == "camera" and source.member in self.video_stopped
             source.set_forwarding(source.key in keep and not stopped)
+        forwarded = frozenset(s.key for s in self.sources.values() if s.forwarding)
+        if forwarded != self._forwarded:
+            self._forwarded = forwarded
+            self._sync_soon()  # the receivers' lines follow the selection (fixed slots)
         if speaking != self._speaking:
             self._speaking = speaking
             self.tell({"type": "speaking"}, speaking)

@@ -1,7 +1,8 @@
 // Hybrid media (server/media): the remote attendee's panel, the projector's room mode and the
 // mentor's controls. Each panel ([data-media-path]) gets one Media object. The browser publishes
-// on one RTCPeerConnection (it offers) and receives on another (the server offers, again whenever
-// the set of tracks changes). A dropped socket or connection is rebuilt by itself, with
+// on one RTCPeerConnection (it offers) and receives on another (the server offers, again only
+// when it needs another line; a "tracks" message says whose media each line carries now, as the
+// relay re-points lines at whoever is speaking). A dropped socket or connection is rebuilt by itself, with
 // "reconnecting audio..." shown meanwhile. All texts come from the panel's data-msg-* attributes.
 (() => {
   "use strict";
@@ -376,6 +377,10 @@
           break;
         case "offer":
           await this.onOffer(m);
+          break;
+        case "tracks": // the relay re-pointed lines at other people: no new offer (fixed slots)
+          this.tracks = m.tracks || {};
+          this.render();
           break;
         case "mute-request":
           this.setMic(false);
@@ -788,13 +793,17 @@
           tile.classList.toggle("is-room", card.role === "room");
           tile.classList.toggle("is-pinned", card.id === this.pinned);
           tile.classList.toggle("has-video", Boolean(track && (label === "screen" ? card.screen : card.camera && this.seen.has(card.id) && !this.held.has(card.id))));
+          // A line the relay re-points at someone else leaves this tile: it must not keep
+          // showing (or, for sound, keep playing) what that line now carries.
           const video = tile.querySelector("video");
-          if (track && video.srcObject?.getTracks()[0] !== track) video.srcObject = new MediaStream([track]);
+          const shown = video.srcObject?.getTracks()[0] || null;
+          if (shown !== track) video.srcObject = track ? new MediaStream([track]) : null;
           const audio = tile.querySelector("audio");
-          if (audio && media.audio && audio.srcObject?.getTracks()[0] !== media.audio) {
-            audio.srcObject = new MediaStream([media.audio]);
+          const playing = audio?.srcObject?.getTracks()[0] || null;
+          if (audio && playing !== media.audio) {
+            audio.srcObject = media.audio ? new MediaStream([media.audio]) : null;
             audio.autoplay = true;
-            audio.play().catch(() => {});
+            if (media.audio) audio.play().catch(() => {});
           }
           const caption = tile.querySelector("figcaption");
           const name = this.name(card);
