@@ -93,6 +93,8 @@ class SessionResult:
     receivers: int
     streams: dict[str, int]
     delivery: float  # frames received / frames_expected: delivery counted against what was sent
+    lines: int  # the most media lines any receiver holds
+    offers: int  # offers the receivers got in the window (renegotiations)
 
 
 def _session_worker(port: int, members: list[tuple[str, bool]], seconds: float, warmup: float,
@@ -118,21 +120,23 @@ async def _session_members(port: int, members: list[tuple[str, bool]], seconds: 
     def tracks(c: Any) -> dict[str, Any]:
         return {k: t for k, t in (("audio", c.pub.audio), ("video", c.pub.video)) if t is not None}
 
-    def got(c: Any) -> dict[tuple[str, str], list[int]]:
-        return c.sub.by_member()  # type: ignore[no-any-return]
-
+    # Frames received by (member, kind), counted as they came (a line may carry several people
+    # in turn): copied, not computed, so both ends of the window are taken at once.
     sent0 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
-    got0 = {c.member_id: {key: len(v) for key, v in got(c).items()} for c in clients}
+    got0 = {c.member_id: dict(c.sub.counts) for c in clients}
+    offers0 = sum(c.sub.offers for c in clients)
     await asyncio.sleep(seconds)
+    offers = sum(c.sub.offers for c in clients) - offers0
     sent1 = {c.member_id: {k: t.count for k, t in tracks(c).items()} for c in clients}
-    got1 = {c.member_id: got(c) for c in clients}
+    got1 = {c.member_id: dict(c.sub.counts) for c in clients}
     published = {m: {k: sent1[m][k] - sent0[m][k] for k in sent1[m]} for m in sent1}
     received = []
     for receiver, streams in got1.items():
-        for (member, kind), frames in streams.items():
-            window = frames[got0[receiver].get((member, kind), 0):]
-            received.append([receiver, member, kind, len(window)])
-    out.put({"published": published, "received": received})
+        for (member, kind), count in streams.items():
+            received.append([receiver, member, kind, count - got0[receiver].get((member, kind), 0)])
+    # Each receiver's media lines: fixed slots, as many as the relay's selection can fill.
+    lines = max((len(c.sub.pc.getTransceivers()) for c in clients), default=0)
+    out.put({"published": published, "received": received, "lines": lines, "offers": offers})
     # Everyone stays until the main process has asked the relay what it forwards (leaving first
     # would empty the relay before it is asked).
     await asyncio.to_thread(done.wait, 300)
@@ -192,7 +196,8 @@ async def session(seconds: float, warmup: float, remotes: int = 19, speakers: in
             f"{expected} (sent in the window x receivers), handed to the relay's senders {sent1 - sent0}, "
             f"received {got}")
         return SessionResult(100 * (cpu1 - cpu0) / (t1 - t0), expected - got, expected, len(members),
-                             streams, got / expected if expected else 0.0)
+                             streams, got / expected if expected else 0.0,
+                             max(r["lines"] for r in results), sum(r["offers"] for r in results))
     finally:
         stop_relay(proc)
 
@@ -349,12 +354,15 @@ async def _run(options: Options) -> dict[str, Any]:
         "frames_missing": full.frames_missing,
         "session_streams": full.streams,
         "session_delivery_ratio": round(full.delivery, 3),
+        "session_lines_per_receiver": full.lines,
+        "session_offers_in_window": full.offers,
         "session_of_30_media_members": thirty.receivers,
         "session_of_30_cpu_pct": round(thirty.cpu_pct, 1),
         "session_of_30_frames_expected": thirty.frames_expected,
         "session_of_30_frames_missing": thirty.frames_missing,
         "session_of_30_streams": thirty.streams,
         "session_of_30_delivery_ratio": round(thirty.delivery, 3),
+        "session_of_30_lines_per_receiver": thirty.lines,
         "latency_direct_ms": round(lat["direct_ms"], 2),
         "latency_relayed_ms": round(lat["relayed_ms"], 2),
         "latency_ratio_to_direct": round(lat["relayed_ms"] / lat["direct_ms"], 3),

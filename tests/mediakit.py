@@ -89,6 +89,7 @@ class Subscriber:
         self._hooked: set[str] = set()
         self.offers = 0
         self.repoints = 0  # "tracks" messages: lines re-pointed at other sources without an offer
+        self.counts: dict[tuple[str, str], int] = {}  # frames received by (member, kind), kept as they come
         self.on_hook: Callable[[Any], Any] | None = None
 
     def on_tracks(self, tracks: dict[str, dict[str, str]]) -> None:
@@ -112,9 +113,13 @@ class Subscriber:
                     # A line is a slot the relay re-points (a "tracks" message, which comes before
                     # the new source's first frame): a frame is whoever's the line said at arrival.
                     info = self.tracks.get(mid)
+                    member = info["member"] if info else ""
                     got.frames.append(counter_of(data))
                     got.at.append(time.monotonic())
-                    got.members.append(info["member"] if info else "")
+                    got.members.append(member)
+                    if member:
+                        key = (member, got.kind)
+                        self.counts[key] = self.counts.get(key, 0) + 1
 
                 glue.forward_receiver(transceiver.receiver, glue.FrameAssembler(transceiver.kind, deliver))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
