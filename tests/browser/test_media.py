@@ -233,6 +233,40 @@ async def test_a_shared_screen_shows_large_on_the_projector_until_the_share_stop
     await expect(projector.locator(".media-tile[data-member^='p:'] .media-name")).to_have_text("Rik")
 
 
+async def test_a_line_freed_by_one_remote_carries_the_next_without_a_new_offer(new_context: NewContext) -> None:
+    """Fixed slots (issue 16): the room's receive lines outlive the people on them. Rik leaves;
+    Sara, who joins after him, comes on lines the room already had, re-pointed by a `tracks`
+    message, with no new offer to the room, and her tile plays her video under her name."""
+    mentor, code, projector = await in_room_mode(new_context, "Slots")
+    remote = "#media-room-panel .media-tile[data-member^='p:']"
+    rik_context = await new_context()
+    rik = await join(rik_context, code, "Rik", "remote")
+    await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
+    await playing(projector, f"{remote} video")
+    await expect(projector.locator(f"{remote} .media-name")).to_have_text("Rik")
+    room_mids = await projector.evaluate(
+        """() => {
+            const m = document.querySelector('#media-room-panel').kringMedia;
+            const answer = m.onOffer.bind(m);
+            window.kringOffers = 0;
+            m.onOffer = (message) => { window.kringOffers += 1; return answer(message); };
+            return m.sub.getTransceivers().map((t) => t.mid);
+        }""")
+    await rik_context.close()
+    await expect(projector.locator(remote)).to_have_count(0)
+
+    sara = await join(await new_context(), code, "Sara", "remote")
+    await sara.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
+    await playing(projector, f"{remote} video")
+    await expect(projector.locator(f"{remote} .media-name")).to_have_text("Sara")
+    sara_mids = await projector.evaluate(
+        """() => Object.entries(document.querySelector('#media-room-panel').kringMedia.tracks)
+            .filter(([, i]) => i.member.startsWith("p:")).map(([mid]) => mid)""")
+    assert len(sara_mids) == 2 and set(sara_mids) <= set(room_mids), (sara_mids, room_mids)
+    assert await projector.evaluate("window.kringOffers") == 0
+    await frames_change(projector, f"{remote} video")
+
+
 async def test_switching_camera_or_microphone_keeps_the_publish_connection(new_context: NewContext) -> None:
     """Another device mid-session goes onto the running publish connection (replaceTrack): no new
     publish reaches the server and the room gets no new offer (no flicker), while the new
