@@ -248,3 +248,15 @@ def test_a_loss_report_that_began_before_a_step_is_no_news_about_the_new_set() -
     for now in (4.0, 5.0, 6.0):
         budget.layers(VIDEO, RATES, LOW_RATES, audio_streams=2, now=now)
     assert budget.cuts == 2
+
+
+def test_a_stream_no_longer_sent_leaves_no_loss_behind() -> None:
+    """A line re-pointed at another source (fixed slots): the old stream's last loss report must
+    not keep counting as the link's loss."""
+    budget = Budget()
+    for now in (100.0, 101.0):  # a stream's first report only starts its interval
+        budget.report(2_000_000.0, 0.3, stream="p:a/1", now=now)
+        budget.report(2_000_000.0, 0.0, stream="p:b/1", now=now)
+    assert budget.loss > 0.1
+    budget.forget("p:a/1")
+    assert budget.loss == 0.0 and "p:a/1" not in budget.losses

@@ -92,6 +92,12 @@ class Budget:
     def __post_init__(self) -> None:
         self._probe_wait = self.probe_s
 
+    def forget(self, stream: str) -> None:
+        """`stream` is no longer sent to this receiver (its line was re-pointed or went idle):
+        its last loss is no news about the link any more."""
+        self.losses.pop(stream, None)
+        self._reported_at.pop(stream, None)
+
     @property
     def paused(self) -> list[str]:
         """The streams held back, most recently held last."""

@@ -276,6 +276,7 @@ class Subscriber:
             for slot in self.slots:
                 if slot.key and slot.key not in wanted:
                     slot.track.detach()  # idle: it sends nothing until it carries another source
+                    self.budget.forget(slot.key)
                     slot.key = ""
             for slot in self.slots:
                 source = wanted.get(slot.key)
