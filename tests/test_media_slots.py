@@ -10,6 +10,7 @@ import time
 import pytest
 from aiortc import RTCSessionDescription
 
+from server.media.forward import Source
 from server.media.sfu import Limits, MediaRoom, rtc_config
 from tests.mediakit import CounterTrack, wait_for
 from tests.test_media_sfu import Peer, counting
@@ -102,4 +103,36 @@ async def test_a_screen_share_and_a_leaver_need_no_new_offer() -> None:
     finally:
         for peer in (rik, projector):
             await peer.leave()
+        await room.close()
+
+
+async def test_a_paused_source_keeps_its_line_for_when_it_comes_back() -> None:
+    """A new source takes a spare before the line of a source that is only paused (the mentor
+    stopped a camera), and the paused one, resumed, gets its own line back: the page's tiles do
+    not swap lines more than they must."""
+    room = MediaRoom("ROOM", rtc_config(()), Limits(audio_max=10, video_max=10))
+    listener = Peer(room, "p:lena")
+    try:
+        await listener.subscribe()
+        room.add_source(Source("p:a/1", "p:a", "video", "camera"))
+        room.changed()
+        await wait_for(lambda: carrying(listener, "p:a", "video"), what="A's line")
+        own = carrying(listener, "p:a", "video")
+        assert lines(listener, "video") == 2  # A's and a spare
+        offers = listener.sub.offers
+
+        room.video_stopped.add("p:a")
+        room.select()
+        await wait_for(lambda: carrying(listener, "p:a", "video") is None, what="A paused")
+        room.add_source(Source("p:c/1", "p:c", "video", "camera"))
+        room.changed()
+        await wait_for(lambda: carrying(listener, "p:c", "video"), what="C's line")
+        assert carrying(listener, "p:c", "video") != own  # the spare, not A's
+
+        room.video_stopped.discard("p:a")
+        room.select()
+        await wait_for(lambda: carrying(listener, "p:a", "video"), what="A back")
+        assert carrying(listener, "p:a", "video") == own and listener.sub.offers == offers
+    finally:
+        await listener.leave()
         await room.close()

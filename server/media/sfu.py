@@ -290,8 +290,11 @@ class Subscriber:
             for key, source in wanted.items():
                 if key in following:
                     continue
-                idle = [s for s in self.slots if not s.key and s.track.kind == source.kind]
-                reuse = next((s for s in idle if s.last == key), idle[0] if idle else None)
+                # Its own old line first; then a spare or a line whose source is gone; a line kept
+                # for a source that is only paused (a quiet speaker) last.
+                idle = sorted((s for s in self.slots if not s.key and s.track.kind == source.kind),
+                              key=lambda s: (s.last != key, s.last in self.room.sources))
+                reuse = idle[0] if idle else None
                 if reuse is None:
                     added = True
                 slot = reuse or self._add_line(source.kind)
