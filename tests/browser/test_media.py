@@ -73,6 +73,19 @@ async def frames_change(page: Page, selector: str) -> None:
     )
 
 
+async def count_offers(projector: Page) -> list[str]:
+    """From now on the projector's page counts the offers it gets (`window.kringOffers`) on its
+    receive connection; returns the mids of the lines that connection has now."""
+    return await projector.evaluate(  # type: ignore[no-any-return]
+        """() => {
+            const m = document.querySelector('#media-room-panel').kringMedia;
+            const answer = m.onOffer.bind(m);
+            window.kringOffers = 0;
+            m.onOffer = (message) => { window.kringOffers += 1; return answer(message); };
+            return m.sub.getTransceivers().map((t) => t.mid);
+        }""")
+
+
 async def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -244,14 +257,7 @@ async def test_a_line_freed_by_one_remote_carries_the_next_without_a_new_offer(n
     await rik.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
     await playing(projector, f"{remote} video")
     await expect(projector.locator(f"{remote} .media-name")).to_have_text("Rik")
-    room_mids = await projector.evaluate(
-        """() => {
-            const m = document.querySelector('#media-room-panel').kringMedia;
-            const answer = m.onOffer.bind(m);
-            window.kringOffers = 0;
-            m.onOffer = (message) => { window.kringOffers += 1; return answer(message); };
-            return m.sub.getTransceivers().map((t) => t.mid);
-        }""")
+    room_mids = await count_offers(projector)
     await rik_context.close()
     await expect(projector.locator(remote)).to_have_count(0)
 
@@ -459,14 +465,7 @@ async def test_a_screen_share_leaves_the_microphone_running(new_context: NewCont
             }, 100);
         }""")
     # The room's receive connection: its lines before the share, and the offers it gets from now.
-    room_mids = await projector.evaluate(
-        """() => {
-            const m = document.querySelector('#media-room-panel').kringMedia;
-            const answer = m.onOffer.bind(m);
-            window.kringOffers = 0;
-            m.onOffer = (message) => { window.kringOffers += 1; return answer(message); };
-            return m.sub.getTransceivers().map((t) => t.mid);
-        }""")
+    room_mids = await count_offers(projector)
     await projector.wait_for_timeout(1000)
     await panel.get_by_role("button", name="Share screen").click()
     await playing(projector, "#media-room-panel .media-tile.is-screen video")
