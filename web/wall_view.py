@@ -249,14 +249,16 @@ def _lists(wall: core.Wall, cid: str, ordered: list[core.Note]) -> tuple[list[tu
     return groups, loose
 
 
-def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = True) -> WallView:
+def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = True,
+              board: Board | None = None) -> WallView:
     """The wall as `role` sees it. Without `with_notes`, its columns carry their counts but no
     post-its, and there is no spotlight: what a part sent alone (web/wall_items.py) needs of the
     wall around it, without a view of each of its 200 post-its (a third of the server's CPU in
-    `retro`, docs/performance.md, issue 19)."""
+    `retro`, docs/performance.md, issue 19). `board`: _board's answer for this wall and role,
+    where the caller has it already."""
     state = room.state
     mentor = role is Role.MENTOR
-    existing, visible, note_view = _board(room, wall, role)
+    existing, visible, note_view = board if board is not None else _board(room, wall, role)
     manual = not (wall.sort == "votes" and wall.voting.counts_visible)
 
     shown_ids = {n.nid for n in visible if not n.hidden}  # the mentor sees hidden ones; never in the spotlight
@@ -368,12 +370,21 @@ class WallContext:
             return None
         return found
 
+    def _board(self, wid: str, found: core.Wall) -> Board:
+        """_board for wall `wid`, once per context: a frame that places a post-it and counts its
+        column asks for it from note() and from shell()."""
+        board = self._boards.get(wid)
+        if board is None:
+            board = self._boards[wid] = _board(self._room, found, self._viewer.role)
+        return board
+
     def view(self, wid: str) -> WallView | None:
         """One wall for this kind of viewer (a part of it goes out alone: web/wall_items.py); for
         the projector only the wall it shows."""
         if wid not in self._views:
             found = self._wall(wid)
-            self._views[wid] = wall_view(self._room, found, self._viewer.role) if found is not None else None
+            self._views[wid] = (wall_view(self._room, found, self._viewer.role, board=self._board(wid, found))
+                                if found is not None else None)
         return self._views[wid]
 
     def shell(self, wid: str) -> WallView | None:
@@ -382,7 +393,8 @@ class WallContext:
             return self._views[wid]
         if wid not in self._shells:
             found = self._wall(wid)
-            self._shells[wid] = (wall_view(self._room, found, self._viewer.role, with_notes=False)
+            self._shells[wid] = (wall_view(self._room, found, self._viewer.role, with_notes=False,
+                                           board=self._board(wid, found))
                                  if found is not None else None)
         return self._shells[wid]
 
@@ -390,13 +402,8 @@ class WallContext:
         """One post-it as view() shows it, with where it goes (find_note)."""
         if (wid, nid) not in self._notes:  # a frame may place it, morph it and count its votes
             found = self._wall(wid)
-            if found is None:
-                self._notes[wid, nid] = None
-            else:
-                board = self._boards.get(wid)
-                if board is None:
-                    board = self._boards[wid] = _board(self._room, found, self._viewer.role)
-                self._notes[wid, nid] = find_note(self._room, found, self._viewer.role, nid, board)
+            self._notes[wid, nid] = (find_note(self._room, found, self._viewer.role, nid, self._board(wid, found))
+                                     if found is not None else None)
         return self._notes[wid, nid]
 
     @cached_property
