@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from realtime import limits
 from realtime.core import Core
@@ -20,7 +20,6 @@ from realtime.presence import Presence
 from realtime.state import RoomState
 
 log = logging.getLogger("kring.room")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +67,6 @@ class Room:
         self._watchers: set[Watcher] = set()
         self._failing: set[Watcher] = set()  # watchers that failed before (logged once each)
         self._held: list[Stamped] | None = None  # events waiting for the tick (big rooms)
-        self._derived: dict[Hashable, Any] = {}  # see derived()
-        self._derived_for: RoomState | None = None
-
-    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
-        """`make()`, a value worked out from the current state alone, once per state for every
-        page of the room: each page renders its own frame, and a view of a 200-post-it wall made
-        for each of 20 pages was a tenth of the server's CPU in `retro` (issue 19). The caller's
-        `key` names what and for whom (the kind of viewer); it is forgotten when the state moves."""
-        if self._derived_for is not self.state:
-            self._derived.clear()
-            self._derived_for = self.state
-        if key in self._derived:
-            return cast(T, self._derived[key])
-        value = self._derived[key] = make()
-        return value
 
     # -- watchers
 

@@ -63,20 +63,3 @@ def test_a_state_the_hub_already_folded_is_used_only_on_the_very_state_it_starte
     room = Room("ABCDEFGH", dataclasses.replace(base), CORE)
     assert room.apply([event], folded=(base, folded))
     assert room.state.title == "Two"
-
-
-async def test_a_derived_value_is_made_once_per_state_and_again_after_a_change() -> None:
-    room = Room("ABCDEFGH", RoomState(), CORE)
-    assert room.apply([created()])
-    made: list[str] = []
-
-    def title() -> str:
-        made.append(room.state.title)
-        return room.state.title
-
-    assert room.derived("title", title) == "Start"
-    assert room.derived("title", title) == "Start"  # every page of the same state: made once
-    assert room.derived("other", lambda: 7) == 7  # another key is its own value
-    assert room.apply([titled(2, "Two")])
-    assert room.derived("title", title) == "Two"  # the state moved: made again
-    assert made == ["Start", "Two"]

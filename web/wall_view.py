@@ -371,13 +371,11 @@ class WallContext:
         return found
 
     def _board(self, wid: str, found: core.Wall) -> Board:
-        """_board for wall `wid`, once per state and kind of viewer (Room.derived): a frame asks
-        for it from note() and from shell(), and each of the room's pages renders its own frame."""
+        """_board for wall `wid`, once per context: a frame that places a post-it and counts its
+        column asks for it from note() and from shell()."""
         board = self._boards.get(wid)
         if board is None:
-            role = self._viewer.role
-            board = self._boards[wid] = self._room.derived(
-                ("wall-board", wid, role), lambda: _board(self._room, found, role))
+            board = self._boards[wid] = _board(self._room, found, self._viewer.role)
         return board
 
     def view(self, wid: str) -> WallView | None:
