@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -241,8 +242,6 @@ class Subscriber:
         self.resends = Resends(lambda: self.budget.estimate)  # and what it lost, resent in measure
         self.held: frozenset[str] = frozenset()  # members whose video it does not get now
         self.layers: dict[str, str] = {}  # what the budget gave it last, per video key (for the log)
-        self.offers = 0  # offers sent (renegotiations, for tests and the benchmark)
-        self.repoints = 0  # "tracks" messages: lines re-pointed without an offer
         self._told: dict[str, dict[str, str]] = {}  # the page's map of lines, as last sent
         self._lock = asyncio.Lock()
         self._waiting_answer = False
@@ -258,13 +257,13 @@ class Subscriber:
         """What it is sent now: the hearable sources the room's selection forwards."""
         return [s for s in self.hearable() if s.forwarding]
 
-    def capacity(self, kind: str) -> int:
-        """Lines of `kind` worth having: as many as the selection can forward at once (the room
+    def capacity(self) -> dict[str, int]:
+        """Lines of each kind worth having: as many as the selection can forward at once (the room
         and the loudest others; video_max), or what there is to hear plus one spare (a new
         person, a screen share) where that is fewer."""
-        limit = self.room.limits.audio_max + 1 if kind == "audio" else self.room.limits.video_max
-        there = sum(1 for s in self.hearable() if s.kind == kind)
-        return min(limit, there + 1)
+        there = Counter(s.kind for s in self.hearable())
+        limits = {"audio": self.room.limits.audio_max + 1, "video": self.room.limits.video_max}
+        return {kind: min(limit, there[kind] + 1) for kind, limit in limits.items()}
 
     async def sync(self) -> None:
         """Point the lines at the wanted sources; re-offer only when a line must be added."""
@@ -304,19 +303,18 @@ class Subscriber:
             if self.pc.signalingState == "closed":
                 return  # this subscriber left meanwhile (several people leaving at once)
             if added:
-                for kind in ("audio", "video"):
-                    while sum(1 for s in self.slots if s.track.kind == kind) < self.capacity(kind):
+                have = Counter(s.track.kind for s in self.slots)
+                for kind, lines in self.capacity().items():
+                    for _ in range(lines - have[kind]):
                         self._add_line(kind)  # spare: the next source of this kind needs no offer
                 await self.pc.setLocalDescription(await self.pc.createOffer())
                 self._waiting_answer = True
-                self.offers += 1
                 offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
                 self._told = self.track_map()
                 self.member.post({"type": "offer", "sdp": offer, "tracks": self._told})
                 return
             tracks = self.track_map()
             if tracks != self._told and self.pc.remoteDescription is not None:
-                self.repoints += 1
                 self._told = tracks
                 self.member.post({"type": "tracks", "tracks": tracks})
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, BrowserType, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, BrowserType, Page, WebSocket, async_playwright, expect
 
 from bench.serverproc import ServerProcess
 
@@ -108,20 +108,41 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def new_context(browser: Browser, server: ServerProcess) -> AsyncIterator[NewContext]:
+async def new_context(
+    browser: Browser, server: ServerProcess, request: pytest.FixtureRequest
+) -> AsyncIterator[NewContext]:
     """A factory for fresh browser contexts (separate cookie jars: separate people).
 
     Contexts default to English and the shared server; `base_url=` points one at another server;
     bypass_csp lets axe_check inject axe-core: the app's CSP forbids inline script, rightly.
-    All contexts are closed after the test.
+    All contexts are closed after the test. When the test failed, what every page did is printed
+    with it (navigations, websockets opened and closed, console messages, script errors): a
+    failure seen once on a busy CI box can then be read instead of guessed.
     """
     contexts: list[BrowserContext] = []
+    journal: list[str] = []
+    started = asyncio.get_running_loop().time()
+
+    def note(who: str, what: str) -> None:
+        journal.append(f"{asyncio.get_running_loop().time() - started:8.3f}s {who}: {what}")
+
+    def watch(page: Page, who: str) -> None:
+        page.on("framenavigated", lambda frame: note(who, f"at {frame.url}") if frame == page.main_frame else None)
+        page.on("console", lambda message: note(who, f"console.{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: note(who, f"script error: {error}"))
+        page.on("websocket", lambda ws: watch_socket(ws, who))
+
+    def watch_socket(ws: WebSocket, who: str) -> None:
+        note(who, f"websocket open {ws.url}")
+        ws.on("close", lambda closed: note(who, f"websocket closed {closed.url}"))
 
     async def make(**options: Any) -> BrowserContext:
         settings: dict[str, Any] = {"base_url": server.url, "bypass_csp": True, "locale": "en-US", **LAPTOP}
         settings.update(options)
         context = await browser.new_context(**settings)
         context.set_default_timeout(LIVE_MS)
+        who = f"context {len(contexts) + 1}"
+        context.on("page", lambda page: watch(page, who))
         contexts.append(context)
         return context
 
@@ -130,6 +151,8 @@ async def new_context(browser: Browser, server: ServerProcess) -> AsyncIterator[
     finally:
         for context in contexts:
             await context.close()
+        if request.node.stash.get(FAILED, False) and journal:
+            print("---- what the pages did:\n" + "\n".join(journal))
 
 
 # ------------------------------------------------------------------ helpers

@@ -2,8 +2,8 @@
 // mentor's controls. Each panel ([data-media-path]) gets one Media object. The browser publishes
 // on one RTCPeerConnection (it offers) and receives on another (the server offers, again only
 // when it needs another line; a "tracks" message says whose media each line carries now, as the
-// relay re-points lines at whoever is speaking). A dropped socket or connection is rebuilt by itself, with
-// "reconnecting audio..." shown meanwhile. All texts come from the panel's data-msg-* attributes.
+// relay re-points lines at whoever is speaking). A dropped socket or connection is rebuilt by
+// itself, with "reconnecting audio..." shown meanwhile. All texts come from the panel's data-msg-* attributes.
 (() => {
   "use strict";
 
