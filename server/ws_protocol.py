@@ -271,7 +271,13 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
     def start_keepalive(self) -> None:
         # uvicorn calls this once the handshake's response is written (the socket is accepted):
         # neither the request nor the response is read again, and with their headers they were
-        # about 3 kB per open socket.
+        # about 3 kB per open socket. The request is emptied, not only let go of: the websockets
+        # parser, a generator that runs for as long as the socket is open, still holds it as a
+        # local of its finished handshake step (2.8 kB of headers per socket, found by
+        # tracemalloc; the ASGI scope has its own copy of the headers).
+        if self.request is not None:
+            self.request.headers.clear()
+            self.request.path = ""
         self.request = None  # type: ignore[assignment]
         self.response = None  # type: ignore[assignment]
         super().start_keepalive()

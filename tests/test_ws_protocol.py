@@ -176,6 +176,9 @@ async def test_a_real_uvicorn_speaks_websocket_with_it_and_keeps_no_handshake() 
             protocol = the_protocol(server)
             assert isinstance(protocol.queue, Inbox) and isinstance(protocol.writable, Flag)
             assert protocol.request is None and protocol.response is None
+            # Nor does the websockets parser, a generator that still has the request as a local.
+            kept = protocol.conn.parser.gi_frame.f_locals["request"]
+            assert not list(kept.headers.raw_items()) and not kept.path
             assert len(protocol.inbox.seen) == 50 and within_bound(protocol.inbox)
         # The client closed: the app saw the disconnect and the connection is gone.
         await until(lambda: not server.server_state.connections)
