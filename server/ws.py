@@ -1,13 +1,15 @@
 """The websocket of a live page: one per page, speaking the protocol of docs/protocol.md.
 
-Per connection there are two tasks. The receiver reads commands and runs them through the hub.
-The sender renders and sends; between its sends the connection only keeps a set of dirty region
-names (plus a few one-off notices), so what waits for a slow client is bounded by the number of
-regions, never by the number of events: a burst of 100 votes becomes one render of the
-results. While the sender is idle and the client keeps up, a change is written from the room's
-fan-out itself (server/eager_send.py): waking a task per frame cost more than the frame. A
-client that does not take a message within `ws_send_timeout_s` is cut off (1013) and catches up
-when it reconnects.
+The socket's own task (the ASGI server's) reads commands and runs them through the hub. A
+sender task renders and sends, and exists only while something waits to go out: an idle page
+has no task of its own beside the socket's (issue 19: tasks, their coroutines and the futures
+they wait on were a few kB of every open socket). Between its sends the connection only keeps a
+set of dirty region names (plus a few one-off notices), so what waits for a slow client is
+bounded by the number of regions, never by the number of events: a burst of 100 votes becomes
+one render of the results. While no sender runs and the client keeps up, a change is written
+from the room's fan-out itself (server/eager_send.py): starting a task per frame cost more than
+the frame. A client that does not take a message within `ws_send_timeout_s` is cut off (1013)
+and catches up when it reconnects.
 """
 
 from __future__ import annotations
@@ -71,18 +73,22 @@ class Connection:
         # One-off fragments, at most NOTICES_KEPT (older ones are superseded): a list, as a deque
         # costs 760 bytes for every socket even when empty (issue 19).
         self.notices: list[str] = []
-        # The sender task waits on this future when there is nothing to send (cheaper than an
-        # asyncio.Event per connection); on_change and notice resolve it.
-        self._wakeup: asyncio.Future[None] | None = None
         # A send started in on_change that had to wait for the client; the sender awaits it first.
         self._unfinished: Awaitable[None] | None = None
         self.closing = False  # a close frame went out: nothing more may be sent
-        # A close is coming: the sender resolves this once all is sent, then sends no more.
-        self._idle: asyncio.Future[None] | None = None
+        self._draining = False  # a close is coming: the sender finishes what it has, nothing new
         # When the send in progress began (server/send_watch.py cuts off a client that stalls).
         self.sending_since: float | None = None
         self.too_slow = False
+        # The sender task, while something waits to go out (started by _wake, gone when idle).
         self._sender_task: asyncio.Task[None] | None = None
+        self._live = False  # run() began: a sender may start
+        self._first = True  # the next sender is the page's first (_hold_first_render)
+        # The socket's own task (run), which the sender cancels when it ended the connection
+        # (`_ended_by_sender`): a client gone, a slow one cut off, or a failure (`_failure`).
+        self._main: asyncio.Task[Any] | None = None
+        self._ended_by_sender = False
+        self._failure: BaseException | None = None
         self._eager = k.settings.eager_send  # read once: on_change runs for every page per change
         self.allowance = float(k.settings.ws_messages_per_10s)
         self.last_refill = time.monotonic()
@@ -103,11 +109,10 @@ class Connection:
         if not names:
             return
         self.dirty |= names
-        waiter = self._wakeup
-        if waiter is not None and not waiter.done() and not self.notices and not self.closing \
-                and self._idle is None and self._eager:
-            # The sender is idle: write the frame from here rather than wake it (see
-            # server/eager_send.py). Anything unusual goes back to the sender.
+        if self._live and self._sender_task is None and not self.notices and not self.closing \
+                and not self._draining and self._eager:
+            # No sender runs: write the frame from here rather than start one (see
+            # server/eager_send.py). Anything unusual goes to a sender.
             self._send_now()
         else:
             self._wake()
@@ -138,12 +143,20 @@ class Connection:
         self._wake()
 
     def _wake(self) -> None:
-        waiter = self._wakeup
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        """Something waits to go out: start a sender unless one runs (it sends all there is
+        before it ends), or the connection is not live, closing, or about to close."""
+        if self._sender_task is None and self._live and not self.closing and not self._draining:
+            self._sender_task = asyncio.get_running_loop().create_task(self.sender())
 
-    def start_sending(self) -> asyncio.Task[None]:
-        self._sender_task = asyncio.get_running_loop().create_task(self.sender())
+    def go_live(self) -> None:
+        """From now on what waits to go out is sent (run() calls this before the catch-up)."""
+        self._live = True
+        if self.dirty or self.notices:
+            self._wake()
+
+    @property
+    def sending(self) -> asyncio.Task[None] | None:
+        """The sender task, while one runs."""
         return self._sender_task
 
     def cut_off(self) -> None:
@@ -176,45 +189,57 @@ class Connection:
         self.notice(self.k.renderer.fragment("fragments/conn.html", self.viewer, conn_state="live"))
 
     async def sender(self) -> None:
-        loop = asyncio.get_running_loop()
-        await self._hold_first_render()
-        while True:
-            if self.closing or not (self.dirty or self.notices or self._unfinished):
-                if self._idle is not None and not self._idle.done():
-                    self._idle.set_result(None)  # all sent: the close may go out (_drain)
-                self._wakeup = loop.create_future()
-                await self._wakeup
-                self._wakeup = None
-                continue
-            sending = self._next_send()
-            if sending is None:
-                continue
-            self.sending_since = time.monotonic()
-            try:
-                await sending
-            except OSError:  # the client is gone (uvicorn's ClientDisconnected); the receiver ends
-                self.closing = True
-                return
-            except RuntimeError as exc:
-                if not closed_by_server(exc):
-                    raise
-                # uvicorn closed the socket itself (its keepalive ping got no answer in time, or
-                # a frame over its limit): gone, like a client that left; not a traceback in the
-                # log (issue 14: under a flood the loop was slow enough for the pings to time out).
-                self.closing = True
-                return
-            except asyncio.CancelledError:
-                if not self.too_slow:
-                    raise
-                log.info("slow client on %s cut off", self.room.code)
-                await self._close(errors.CLOSE_SLOW)
-                return
-            finally:
-                self.sending_since = None
-                # Not kept while this task waits for the next change: an idle page would hold its
-                # last frame, and the first frame of a page in a session of 1,000 is 280 kB
-                # (docs/performance.md, issue 19).
-                sending = None
+        """Send what waits, then end: started by _wake, gone once everything went out."""
+        ended = False  # this sender ended the connection (not a close that cancelled it)
+        try:
+            if self._first:
+                self._first = False
+                await self._hold_first_render()
+            while not self.closing:
+                sending = self._next_send()
+                if sending is None:
+                    return  # all sent; no await between this check and the task's end
+                self.sending_since = time.monotonic()
+                try:
+                    await sending
+                except OSError:  # the client is gone (uvicorn's ClientDisconnected)
+                    self.closing = ended = True
+                except RuntimeError as exc:
+                    if not closed_by_server(exc):
+                        raise
+                    # uvicorn closed the socket itself (its keepalive ping got no answer in time,
+                    # or a frame over its limit): gone, like a client that left; not a traceback
+                    # in the log (issue 14: under a flood the loop was slow enough for the pings
+                    # to time out).
+                    self.closing = ended = True
+                except asyncio.CancelledError:
+                    if not self.too_slow:
+                        raise
+                    log.info("slow client on %s cut off", self.room.code)
+                    await self._close(errors.CLOSE_SLOW)
+                    ended = True
+                finally:
+                    self.sending_since = None
+                    # Not kept while this task waits for the client: the frame's text is the
+                    # transport's now (the first frame of a page in a session of 1,000 is 280 kB).
+                    sending = None
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # rendering failed: the socket's task logs it and closes
+            self._failure = exc
+        finally:
+            if self._sender_task is asyncio.current_task():
+                self._sender_task = None
+            if ended or self._failure is not None:
+                self._end_from_sender()
+
+    def _end_from_sender(self) -> None:
+        """The sender ended the connection: stop the socket's task, which reads the client."""
+        main = self._main
+        if main is not None and not main.done() and main is not asyncio.current_task() \
+                and not self._ended_by_sender:  # once: a second cancel would hit the close that follows
+            self._ended_by_sender = True
+            main.cancel()
 
     def _next_send(self) -> Awaitable[None] | None:
         """The send the sender task is to await next, if anything waits to go out. A method of
@@ -244,7 +269,7 @@ class Connection:
         waits, for at most HOLD_FIRST_RENDER_S: a flooding socket is closed for abuse (50 refused
         frames) before it cost a render, and its close drops what was never sent (receiver). A
         page that sends nothing, or anything valid, is rendered at once."""
-        await hold_while(lambda: self.bad_in_a_row > 0 and self._idle is None and not self.closing,
+        await hold_while(lambda: self.bad_in_a_row > 0 and not self._draining and not self.closing,
                          HOLD_FIRST_RENDER_S, HOLD_POLL_S)
 
     # -- incoming
@@ -380,44 +405,57 @@ class Connection:
 
     async def _drain(self, sender: asyncio.Task[None]) -> None:
         """Let the sender send what is queued (within a send timeout): the last notice says why
-        the socket closes. After that it sends nothing more (`closing`)."""
-        idle = self._idle = asyncio.get_running_loop().create_future()
-        self._wake()
-        await asyncio.wait([idle, sender], timeout=self.k.settings.ws_send_timeout_s,
-                           return_when=asyncio.FIRST_COMPLETED)
+        the socket closes. Nothing new is started meanwhile (`_draining`), and after it nothing
+        more is sent (`closing`)."""
+        self._draining = True
+        await asyncio.wait([sender], timeout=self.k.settings.ws_send_timeout_s)
         self.closing = True
-        if not idle.done():  # a client that does not read: stop the send that waits for it
-            idle.cancel()
+        if not sender.done():  # a client that does not read: stop the send that waits for it
             sender.cancel()
 
     async def run(self, since: int | None) -> None:
+        """The socket's life, in the socket's own task: it reads (receiver), a sender task sends
+        while there is something to send, and whichever ends the connection stops the other."""
         hub = self.k.hub
+        self._main = asyncio.current_task()
         self.k.budgets.opened(self.person)
         unwatch = hub.watch(self.room, self.on_change)
         if self.viewer.role is Role.PARTICIPANT:
             hub.connect(self.room, self.viewer.pid)
+        self.go_live()
         self.catch_up(since)
-        tasks = [self.start_sending(), asyncio.create_task(self.receiver())]
         self.k.send_watch.register(self)
         try:
-            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in pending:
-                task.cancel()
-            for task in done:
-                exc = task.exception()
-                if exc is not None and not isinstance(exc, WebSocketDisconnect):
-                    log.error("connection task failed", exc_info=exc)
+            try:
+                await self.receiver()
+            except asyncio.CancelledError:
+                if not self._ended_by_sender:
+                    raise  # the server is stopping
+                main = asyncio.current_task()
+                if main is not None:
+                    main.uncancel()
+                if self._failure is not None:
+                    log.error("connection task failed", exc_info=self._failure)
                     await self._close(errors.CLOSE_INTERNAL)
+            except WebSocketDisconnect:
+                pass
+            except Exception:
+                log.error("connection task failed", exc_info=True)
+                await self._close(errors.CLOSE_INTERNAL)
         finally:
-            for task in tasks:
+            self._live = False
+            sender = self._sender_task
+            if sender is not None:
                 # Retrieve whatever a cancelled task ends with, so that a burst of disconnects
                 # does not log "Task exception was never retrieved" (not awaited: this may itself
                 # be running under cancellation).
-                task.add_done_callback(lambda t: t.cancelled() or t.exception())
-                task.cancel()
+                sender.add_done_callback(lambda t: t.cancelled() or t.exception())
+                sender.cancel()
             # A cancelled task keeps its exception, whose traceback holds the task's frame and so
             # this connection: without this a cycle that only a full collection frees (RawSend).
             self._sender_task = None
+            self._failure = None
+            self._main = None
             self.k.send_watch.unregister(self)
             self.k.budgets.closed(self.person)
             unwatch()

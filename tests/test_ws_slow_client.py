@@ -52,9 +52,11 @@ async def test_a_stuck_client_is_cut_off_with_1013_and_its_backlog_stays_bounded
     conn = Connection(ws, k, room, Viewer(Role.MENTOR, "en"))  # type: ignore[arg-type]
     watch.register(conn)
     watch.start()
-    sender = conn.start_sending()
+    conn.go_live()
     conn.on_change(Change(presence=True))
-    await asyncio.sleep(0.05)  # the first send is now stuck
+    sender = conn.sending  # the first send is stuck: a sender took it over from the fan-out
+    assert sender is not None
+    await asyncio.sleep(0.05)
     for seq in range(2, 1002):  # a thousand changes while the client does not read
         conn.on_change(Change(events=(Stamped(seq, 1.0, TitleChanged(f"t{seq}")),)))
     assert conn.dirty == {"session-head"}  # a set of region names, not a queue of messages
