@@ -2,7 +2,7 @@
 
 uvicorn's websocket `send` only waits when the client's write buffer is full; otherwise it writes
 the frame and returns without ever suspending. Awaiting it from a connection's own sender task
-means waking that task for every frame: a future, a loop callback and a task step per frame,
+means a task for every frame (once it meant waking one: a future, a loop callback and a task step),
 the largest cost per delivery left in the benchmark after rendering was shared
 (docs/performance.md). `send_eagerly` steps the coroutine by hand instead, from wherever the
 frame was made (the room's fan-out). When the send does suspend, the rest of it is handed back as
