@@ -24,42 +24,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-from bench.common import CSRF_RE
-from bench.scenarios import create_rooms
+from bench.common import rss_kb
+from bench.flood_rss import join_all
 from bench.serverproc import ServerProcess
 
 SETTLED_S = 2.0  # no frame for this long: every page has its catch-up
-
-
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-async def join_all(url: str, codes: list[str], per_room: int) -> list[tuple[str, str]]:
-    """Every participant joins through the join form: (code, cookie) for each."""
-    joined: list[tuple[str, str]] = []
-    for code in codes:
-        for i in range(per_room):
-            async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=60) as http:
-                form = await http.get(f"/s/{code}/join")
-                match = CSRF_RE.search(form.text)
-                if match is None:
-                    raise RuntimeError(f"join form of {code}: {form.status_code}")
-                # An address of its own for each, as a class's phones would not share one budget.
-                posted = await http.post(f"/s/{code}/join", headers={"x-forwarded-for": f"198.51.100.{i % 250}"},
-                                         data={"name": f"P{i}", "location": "room", "csrf": match.group(1)})
-                token = posted.cookies.get(f"kring_p_{code}")
-                if not token:
-                    raise RuntimeError(f"join of {code}: {posted.status_code}")
-                joined.append((code, f"kring_p_{code}={token}"))
-    return joined
 
 
 async def open_all(url: str, joined: list[tuple[str, str]]) -> tuple[list[ClientConnection], int]:
@@ -92,8 +63,10 @@ async def measure(rooms: int, per_room: int, trace: Path | None) -> dict[str, fl
     try:
         assert server.proc is not None
         pid = server.proc.pid
-        codes, _ = create_rooms([server.url], rooms)
-        joined = await join_all(server.url, codes, per_room)
+        joined: list[tuple[str, str]] = []
+        for room in range(rooms):  # each from its own address: 30 new sessions per address a minute
+            code, cookies = join_all(server, per_room - 1, mentor_address=f"192.0.2.{room + 1}")
+            joined += [(code, cookie) for cookie in cookies]
         time.sleep(1.0)
         if trace is not None:
             os.kill(pid, signal.SIGUSR2)

@@ -223,8 +223,6 @@ class Connection:
                     # Not kept while this task waits for the client: the frame's text is the
                     # transport's now (the first frame of a page in a session of 1,000 is 280 kB).
                     sending = None
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:  # rendering failed: the socket's task logs it and closes
             self._failure = exc
         finally:
@@ -426,22 +424,21 @@ class Connection:
         self.catch_up(since)
         self.k.send_watch.register(self)
         try:
-            try:
-                await self.receiver()
-            except asyncio.CancelledError:
-                if not self._ended_by_sender:
-                    raise  # the server is stopping
-                main = asyncio.current_task()
-                if main is not None:
-                    main.uncancel()
-                if self._failure is not None:
-                    log.error("connection task failed", exc_info=self._failure)
-                    await self._close(errors.CLOSE_INTERNAL)
-            except WebSocketDisconnect:
-                pass
-            except Exception:
-                log.error("connection task failed", exc_info=True)
+            await self.receiver()
+        except asyncio.CancelledError:
+            if not self._ended_by_sender:
+                raise  # the server is stopping
+            main = asyncio.current_task()
+            if main is not None:
+                main.uncancel()
+            if self._failure is not None:
+                log.error("connection task failed", exc_info=self._failure)
                 await self._close(errors.CLOSE_INTERNAL)
+        except WebSocketDisconnect:
+            pass
+        except Exception:
+            log.error("connection task failed", exc_info=True)
+            await self._close(errors.CLOSE_INTERNAL)
         finally:
             self._live = False
             sender = self._sender_task
