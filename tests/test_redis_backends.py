@@ -197,3 +197,24 @@ def test_the_redis_tick_comes_from_the_environment() -> None:
     for bad in ("-1", "nan", "soon"):
         with pytest.raises(ValueError):
             Settings.from_env({"KRING_REDIS_TICK_MS": bad})
+
+
+async def test_a_refused_append_of_any_size_leaves_the_log_as_it_was(admin: aioredis.Redis) -> None:
+    # The script pushes first and checks the length RPUSH answers (one call per room): a refused
+    # append must be trimmed off again, also when its items went in several chunks of 1000.
+    store = RedisStore(URL, CODEC, announce=announcement, origin="me")
+    many = [TitleChanged(f"t{i}") for i in range(2500)]
+    try:
+        with pytest.raises(Conflict):  # a room that does not exist yet, but a seq as if it did
+            await store.append("NEW", 3, 1.0, many)
+        assert await admin.exists("kring:log:NEW") == 0
+        assert [s.seq for s in await store.append("A", 0, 1.0, many)] == list(range(1, 2501))
+        with pytest.raises(Conflict):  # behind the log
+            await store.append("A", 2499, 2.0, many)
+        with pytest.raises(Conflict):  # ahead of it
+            await store.append("A", 2501, 2.0, many[:3])
+        assert await store.last_seq("A") == 2500
+        assert [s.event for s in await store.read("A", after=2497)] == many[-3:]
+        assert [s.seq for s in await store.append("A", 2500, 3.0, many[:2])] == [2501, 2502]
+    finally:
+        await store.close()
