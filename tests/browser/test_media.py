@@ -165,6 +165,29 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
 
 
+async def test_the_projector_shows_one_or_two_remotes_large_and_more_two_abreast(new_context: NewContext) -> None:
+    """The remotes' tiles use the column beside the board: one or two remotes each get its full
+    width (30vw, 576 px on a 1920 projector: faces seen from the back of the room), a third puts
+    them two abreast; all stay on the screen."""
+    mentor, code, projector = await in_room_mode(new_context, "Tiles")
+    remote = "#media-room-panel .media-tile[data-member^='p:']"
+    width = PROJECTOR["viewport"]["width"]
+    for n, name in enumerate(("Rik", "Sara", "Tom"), start=1):
+        page = await join(await new_context(), code, name, "remote")
+        await page.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
+        await expect(projector.locator(f"{remote}.has-video")).to_have_count(n, timeout=30_000)
+        boxes = await projector.locator(remote).evaluate_all(
+            "(tiles) => tiles.map((t) => { const r = t.getBoundingClientRect(); return [r.width, r.bottom]; })")
+        if n <= 2:
+            assert all(w >= 0.28 * width for w, _ in boxes), boxes
+        else:
+            assert all(0.13 * width <= w <= 0.16 * width for w, _ in boxes), boxes
+        assert all(bottom <= PROJECTOR["viewport"]["height"] for _, bottom in boxes), boxes
+        if n >= 2:
+            await shot(projector, f"projector-room-mode-{n}-remotes")
+    await axe_check(projector)
+
+
 async def test_in_room_phones_get_no_media_and_a_phone_remote_can_listen(new_context: NewContext) -> None:
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
