@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -253,6 +255,33 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
             "redis_idle_cpu_pct": round(100 * idle_rate, 2)}
 
 
+def private_redis(stack: contextlib.ExitStack) -> str | None:
+    """Start a redis-server of our own (a free loopback port, no persistence, stopped when `stack`
+    closes) and return its URL once it answers; None when there is no redis-server."""
+    server = shutil.which("redis-server")
+    if server is None:
+        return None
+    port = free_port()
+    tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="kring-redis-bench-"))
+    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", tmp, "--save", "",
+                             "--appendonly", "no", "--daemonize", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(10)
+
+    stack.callback(stop)
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    return url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.redis_paths", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -265,33 +294,18 @@ def main() -> int:
     parser.add_argument("--tick-ms", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    server = shutil.which("redis-server")
-    if server is None:
-        print("no redis-server on PATH", file=sys.stderr)
-        return 2
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="kring-redis-paths-") as tmp:
-        proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", tmp, "--save", "",
-                                 "--appendonly", "no", "--daemonize", "no"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            url = f"redis://127.0.0.1:{port}/0"
-            for _ in range(100):
-                try:
-                    redis.Redis.from_url(url).ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
-            for _ in range(args.runs):
-                for way in args.ways.split(","):
-                    result = asyncio.run(run_way(url, way, args.writers, args.readers, args.rooms, args.rate,
-                                                 args.seconds, args.tick_ms))
-                    result["loadavg_1m"] = round(__import__("os").getloadavg()[0], 2)
-                    sys.stdout.write(orjson.dumps(result).decode() + "\n")
-                    sys.stdout.flush()
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    with contextlib.ExitStack() as stack:
+        url = private_redis(stack)
+        if url is None:
+            print("no redis-server on PATH", file=sys.stderr)
+            return 2
+        for _ in range(args.runs):
+            for way in args.ways.split(","):
+                result = asyncio.run(run_way(url, way, args.writers, args.readers, args.rooms, args.rate,
+                                             args.seconds, args.tick_ms))
+                result["loadavg_1m"] = round(os.getloadavg()[0], 2)
+                sys.stdout.write(orjson.dumps(result).decode() + "\n")
+                sys.stdout.flush()
     return 0
 
 

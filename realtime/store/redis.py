@@ -40,41 +40,28 @@ from realtime.supervise import Supervisor
 # line, then theirs (realtime/hub.py EVENTS_CHANNEL). Returns per append the log's length before
 # it, or -1 - the length when that was not the expected seq: then nothing of that append is
 # stored or published. Publishing from the script saves a round trip (see `announce`).
-#
-# Each `redis.call` costs Redis about 3 µs beyond its command (docs/performance.md), so the usual
-# case makes one per room: the items are pushed first and the length RPUSH answers is checked
-# after. A conflict (rare: two processes deciding in one room at once) trims its items off again
-# before the script ends, and no other client can see the list in between. Items go in chunks of
-# at most 1000 because `unpack` is limited by Lua's stack.
 APPEND = """
 local out = {}
 local channels, lines = {}, {}
 local i = 2
 for k = 1, #KEYS do
-  local expected = tonumber(ARGV[i])
   local n = tonumber(ARGV[i + 3])
-  local last = i + 3 + n
-  local length = expected
-  for j = i + 4, last, 1000 do
-    length = redis.call('RPUSH', KEYS[k], unpack(ARGV, j, math.min(j + 999, last)))
-  end
-  if length == expected + n then
+  local last = redis.call('LLEN', KEYS[k])
+  if last == tonumber(ARGV[i]) then
+    for j = i + 4, i + 3 + n do redis.call('RPUSH', KEYS[k], ARGV[j]) end
     local channel = ARGV[i + 1]
     if channel ~= '' then
-      local mine = lines[channel]
-      if not mine then
+      if not lines[channel] then
         channels[#channels + 1] = channel
-        mine = {ARGV[1]}
-        lines[channel] = mine
+        lines[channel] = {ARGV[1]}
       end
-      mine[#mine + 1] = ARGV[i + 2]
+      table.insert(lines[channel], ARGV[i + 2])
     end
-    out[k] = expected
+    out[k] = last
   else
-    redis.call('LTRIM', KEYS[k], 0, -n - 1)
-    out[k] = -1 - (length - n)
+    out[k] = -1 - last
   end
-  i = last + 1
+  i = i + 4 + n
 end
 for _, channel in ipairs(channels) do
   redis.call('PUBLISH', channel, table.concat(lines[channel], '\\n'))
