@@ -165,13 +165,14 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     await playing(projector, "#media-room-panel .media-tile[data-member^='p:'] video")
 
 
-async def test_the_projector_shows_one_or_two_remotes_large_and_more_two_abreast(new_context: NewContext) -> None:
+async def test_the_projector_shows_few_remotes_large_more_two_abreast_the_turn_first(new_context: NewContext) -> None:
     """The remotes' tiles use the column beside the board: one or two remotes each get its full
     width (30vw, 576 px on a 1920 projector: faces seen from the back of the room), a third puts
-    them two abreast; all stay on the screen."""
+    them two abreast; whoever has the turn comes first at the full width; all stay on the screen."""
     mentor, code, projector = await in_room_mode(new_context, "Tiles")
     remote = "#media-room-panel .media-tile[data-member^='p:']"
     width = PROJECTOR["viewport"]["width"]
+    remotes: list[Page] = []
     for n, name in enumerate(("Rik", "Sara", "Tom"), start=1):
         page = await join(await new_context(), code, name, "remote")
         await page.locator("#media-remote-panel").get_by_role("button", name="Join with camera and microphone").click()
@@ -185,6 +186,23 @@ async def test_the_projector_shows_one_or_two_remotes_large_and_more_two_abreast
         assert all(bottom <= PROJECTOR["viewport"]["height"] for _, bottom in boxes), boxes
         if n >= 2:
             await shot(projector, f"projector-room-mode-{n}-remotes")
+        remotes.append(page)
+    # Tom gets the turn: his tile comes first and takes the whole width, the others stay two
+    # abreast below it, and everything still fits.
+    await remotes[2].locator("#queue-me").get_by_role("button", name="Raise my hand", exact=True).click()
+    await mentor.locator("#queue").get_by_role("button", name="Next: Tom").click()
+    await expect(projector.locator(f"{remote}.is-pinned .media-name")).to_have_text("Tom · has the turn")
+    boxes = await projector.locator(remote).evaluate_all(
+        """(tiles) => tiles.map((t) => {
+            const r = t.getBoundingClientRect();
+            return [t.querySelector('.media-name').textContent, r.width, r.top, r.bottom];
+        })""")
+    tom = next(b for b in boxes if b[0].startswith("Tom"))
+    others = [b for b in boxes if b is not tom]
+    assert tom[1] >= 0.28 * width and all(tom[3] <= b[2] for b in others), boxes
+    assert all(0.13 * width <= b[1] <= 0.16 * width for b in others), boxes
+    assert all(b[3] <= PROJECTOR["viewport"]["height"] for b in boxes), boxes
+    await shot(projector, "projector-room-mode-3-remotes-turn")
     await axe_check(projector)
 
 
