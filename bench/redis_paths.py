@@ -28,20 +28,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from typing import Any
 
-import orjson
 import redis
 import redis.asyncio as aioredis
 
-from bench.serverproc import free_port
+from bench.rediskit import cpu_s, json_line, private_redis
 from realtime.broker.redis import RedisBroker
 from realtime.events import ProfileUpdated, SessionCreated
 from realtime.hub import EVENTS_CHANNEL, announcement
@@ -91,11 +85,6 @@ return 1
 """
 
 WAYS = ("script", "script_others", "tick", "xadd", "xadd_feed", "store")
-
-
-def cpu(client: redis.Redis) -> float:
-    info = client.info("cpu")
-    return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
 
 
 async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, rate: float,
@@ -212,12 +201,12 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
             tasks.append(asyncio.create_task(flush_ticks(w)))
 
     idle_s = 2.0
-    c0 = cpu(sync)
+    c0 = cpu_s(sync)
     await asyncio.sleep(idle_s)
-    idle_rate = (cpu(sync) - c0) / idle_s
+    idle_rate = (cpu_s(sync) - c0) / idle_s
     count = int(rate * seconds)
     start = time.monotonic()
-    c0 = cpu(sync)
+    c0 = cpu_s(sync)
     pending: set[asyncio.Task[None]] = set()
     for k in range(count):
         due = start + k / rate
@@ -235,7 +224,7 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
         await asyncio.gather(*pending)
     await asyncio.sleep(0.5)
     elapsed = time.monotonic() - start
-    used = cpu(sync) - c0
+    used = cpu_s(sync) - c0
     stop.set()
     await asyncio.gather(*tasks)
     for c in clients:
@@ -255,33 +244,6 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
             "redis_idle_cpu_pct": round(100 * idle_rate, 2)}
 
 
-def private_redis(stack: contextlib.ExitStack) -> str | None:
-    """Start a redis-server of our own (a free loopback port, no persistence, stopped when `stack`
-    closes) and return its URL once it answers; None when there is no redis-server."""
-    server = shutil.which("redis-server")
-    if server is None:
-        return None
-    port = free_port()
-    tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="kring-redis-bench-"))
-    proc = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--dir", tmp, "--save", "",
-                             "--appendonly", "no", "--daemonize", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def stop() -> None:
-        proc.terminate()
-        proc.wait(10)
-
-    stack.callback(stop)
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(100):
-        try:
-            redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    return url
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.redis_paths", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -294,18 +256,12 @@ def main() -> int:
     parser.add_argument("--tick-ms", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    with contextlib.ExitStack() as stack:
-        url = private_redis(stack)
-        if url is None:
-            print("no redis-server on PATH", file=sys.stderr)
-            return 2
+    with private_redis() as url:
         for _ in range(args.runs):
             for way in args.ways.split(","):
                 result = asyncio.run(run_way(url, way, args.writers, args.readers, args.rooms, args.rate,
                                              args.seconds, args.tick_ms))
-                result["loadavg_1m"] = round(os.getloadavg()[0], 2)
-                sys.stdout.write(orjson.dumps(result).decode() + "\n")
-                sys.stdout.flush()
+                json_line({**result, "loadavg_1m": round(os.getloadavg()[0], 2)})
     return 0
 
 

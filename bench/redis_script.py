@@ -15,16 +15,13 @@ To compare two versions of the script, run this module from each tree (`git work
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import sys
 import time
 from typing import Any
 
-import orjson
 import redis
 
-from bench.redis_paths import cpu, private_redis
+from bench.rediskit import cpu_s, json_line, private_redis, script_time
 from realtime.hub import EVENTS_CHANNEL
 from realtime.store.redis import APPEND
 
@@ -39,7 +36,7 @@ def measure(client: redis.Redis, appends: int, calls: int, rooms: int) -> dict[s
     listener.subscribe(EVENTS_CHANNEL)
     client.config_resetstat()
     lengths: dict[str, int] = {}
-    start = cpu(client)
+    start = cpu_s(client)
     for c in range(calls):
         keys: list[str] = []
         argv: list[bytes | int | str] = [b"bench"]
@@ -55,15 +52,15 @@ def measure(client: redis.Redis, appends: int, calls: int, rooms: int) -> dict[s
         time.sleep(0.002)
         while listener.get_message():
             pass
-    spent = cpu(client) - start
-    stats = client.info("commandstats")["cmdstat_evalsha"]
+    spent = cpu_s(client) - start
+    script_calls, script_s = script_time(client)
     listener.close()
     client.flushdb()
     return {
         "appends_per_call": appends,
         "calls": calls,
-        "script_us_per_call": round(stats["usec"] / stats["calls"], 1),
-        "script_us_per_event": round(stats["usec"] / stats["calls"] / appends, 1),
+        "script_us_per_call": round(script_s * 1e6 / script_calls, 1),
+        "script_us_per_event": round(script_s * 1e6 / script_calls / appends, 1),
         "cpu_us_per_call": round(spent * 1e6 / calls, 1),
         "cpu_us_per_event": round(spent * 1e6 / calls / appends, 1),
         "loadavg_1m": round(os.getloadavg()[0], 2),
@@ -78,17 +75,11 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, default=50)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
-    with contextlib.ExitStack() as stack:
-        url = private_redis(stack)
-        if url is None:
-            print("no redis-server on PATH", file=sys.stderr)
-            return 2
+    with private_redis() as url:
         client = redis.Redis.from_url(url)
         for _ in range(args.runs):
             for appends in (int(n) for n in args.appends.split(",")):
-                result = measure(client, appends, args.calls, args.rooms)
-                sys.stdout.write(orjson.dumps(result).decode() + "\n")
-                sys.stdout.flush()
+                json_line(measure(client, appends, args.calls, args.rooms))
         client.close()
     return 0
 

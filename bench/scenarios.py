@@ -478,18 +478,16 @@ def run_burst(o: Options, tmp: Path) -> dict[str, Any]:
 def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
     import redis
 
+    from bench.rediskit import cpu_s, script_time
+
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
 
     def redis_cpu() -> float:
-        info = client.info("cpu")
-        return float(info["used_cpu_sys"]) + float(info["used_cpu_user"])
+        return cpu_s(client)
 
-    def redis_script_s() -> float:
-        # Redis's own time inside the append script (its commands included), from its command
-        # statistics: far steadier than its CPU, which also counts being woken and the sockets.
-        stats = client.info("commandstats").get("cmdstat_evalsha", {})
-        return float(stats.get("usec", 0)) / 1e6
+    def redis_script_s() -> float:  # steadier than its CPU (bench/rediskit.py)
+        return script_time(client)[1]
 
     # What Redis spends without us (its own timers, other users of this Redis): measured for a few
     # seconds before the servers start, and taken off what it spends during the window.

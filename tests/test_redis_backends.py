@@ -200,8 +200,8 @@ def test_the_redis_tick_comes_from_the_environment() -> None:
 
 
 async def test_a_refused_append_of_any_size_leaves_the_log_as_it_was(admin: aioredis.Redis) -> None:
-    # The script pushes first and checks the length RPUSH answers (one call per room): a refused
-    # append must be trimmed off again, also when its items went in several chunks of 1000.
+    # A refused append stores none of its items, however many (a script that pushed first and
+    # checked after would have to trim them all off again): behind, ahead, or for no log at all.
     store = RedisStore(URL, CODEC, announce=announcement, origin="me")
     many = [TitleChanged(f"t{i}") for i in range(2500)]
     try:
