@@ -8,6 +8,7 @@ import asyncio
 import os
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -41,16 +42,30 @@ def _ports(sdp: str) -> set[int]:
     return {port for _, port in _hosts(sdp)}
 
 
+def _outside_the_ephemeral_ports(size: int) -> int:
+    """A first port for a range of `size` that the kernel never picks for a bind to port 0, so
+    that a socket the relay did not place cannot land in it by chance (the kernel's ephemeral
+    range is 32768-60999 by default; the test once drew 41000-51000 and lost to that chance)."""
+    low_eph, high_eph = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    offset = os.getpid() % 200 * 50  # parallel test processes get different ranges
+    for start in (10000, high_eph + 1):
+        low = start + offset
+        if low + size <= 65535 and (low + size < low_eph or low > high_eph):
+            return low
+    pytest.skip(f"no range outside the ephemeral ports {low_eph}-{high_eph}")
+
+
 async def test_the_relay_binds_its_media_inside_the_range() -> None:
-    low = 41000 + os.getpid() % 200 * 50  # ports in use by anyone else are skipped anyway
+    low = _outside_the_ephemeral_ports(40)  # ports in use by anyone else are skipped anyway
     high = low + 40
     busy = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     busy.bind(("127.0.0.1", low))  # someone else has the first port
     rooms = MediaRooms(ports=(low, high))
     rooms.start()
+    other: asyncio.DatagramTransport | None = None
+    room = rooms.room("PORTS")
+    anna, bert = Peer(room, "p:anna"), Peer(room, "p:bert")
     try:
-        room = rooms.room("PORTS")
-        anna, bert = Peer(room, "p:anna"), Peer(room, "p:bert")
         pub = await anna.publish()
         await bert.subscribe()
         await wait_for(counting(bert, "p:anna", "video", 10), what="Bert sees Anna")
@@ -65,10 +80,11 @@ async def test_the_relay_binds_its_media_inside_the_range() -> None:
         loop = asyncio.get_running_loop()
         other, _ = await loop.create_datagram_endpoint(asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0))
         assert not low <= other.get_extra_info("sockname")[1] <= high
-        other.close()
+    finally:
+        if other is not None:
+            other.close()
         await anna.leave()
         await bert.leave()
-    finally:
         busy.close()
         await rooms.close()
     assert asyncio.get_running_loop().create_datagram_endpoint.__qualname__.startswith("BaseEventLoop")
