@@ -23,6 +23,12 @@ to lose a third of its audio as well.
   `PROBE_FAIL_S` only loss can cut it (the estimate needs time to grow), and a cut then counts
   as a failed try. So a receiver on a link that wobbles does not flap between layers.
 
+Audio redundancy (RED, red.py) for a receiver whose browser accepted it: `redundancy` gives each
+audio packet one earlier frame when the receiver loses 2 % or more, two from 10 %, but only while
+its estimate leaves room for the extra bytes: a lossy Wi-Fi (the estimate stays well above what
+arrives) gets it, a link that loses because it is full does not (more bytes would only lose
+more). It goes off again after `RED_OFF_AFTER_S` without loss. Its cost counts in `needed`.
+
 Pure: the caller passes the time (monotonic seconds), the reports and the streams' bit rates.
 """
 
@@ -41,6 +47,12 @@ LOSS_HINT = 0.01  # loss that, with an estimate below the need, cuts (an estimat
 # second, each with ~66 bytes of headers (forward.PACKET_OVERHEAD). Measured with tc on the thin
 # link test's veth: two voices and one 112 kbit/s layer took 232 kbit/s.
 AUDIO_BPS = 60_000
+# What one earlier frame in every audio packet adds (RED): Opus at about 32 kbit/s, and a 4-byte
+# block header 50 times a second.
+RED_BPS = 34_000
+RED_ON_LOSS = 0.02
+RED_TWO_LOSS = 0.10
+RED_OFF_AFTER_S = 10.0
 # A link that loses while its receiver estimates less than this times what it is sent is full.
 # Its estimate settles at about the link's rate, which is about what is sent: comparing with the
 # need alone is a coin toss there (a CI run: 2.2 % audio loss on a 350 kbit/s link that carried
@@ -88,6 +100,8 @@ class Budget:
     needed: float = 0.0  # bits per second of what it is sent now (audio and the video layers)
     cuts: int = 0
     probes: int = 0
+    red_distance: int = 0  # earlier frames in each audio packet to this receiver (0: plain)
+    _red_quiet_since: float | None = None
 
     def __post_init__(self) -> None:
         self._probe_wait = self.probe_s
@@ -147,7 +161,7 @@ class Budget:
         for key in self.paused:
             self.losses.pop(key, None)  # a held stream's last loss is no news about the link
         sending = [k for k in video if self.down.get(k) != HELD]
-        needed = self.needed = AUDIO_BPS * audio_streams + sum(
+        needed = self.needed = (AUDIO_BPS + RED_BPS * self.red_distance) * audio_streams + sum(
             low_rates.get(k, 0.0) if self.down.get(k) == LOW else rates.get(k, 0.0) for k in sending)
         # While a probe runs the estimate still reflects the smaller stream set (it follows what
         # arrives): only loss can fail a probe then.
@@ -190,6 +204,29 @@ class Budget:
                 self._probed_at = now
                 self._last_change = now
         return {k: self.down.get(k, HIGH) for k in video}
+
+    def redundancy(self, audio_streams: int, now: float) -> int:
+        """How many earlier frames each audio packet to this receiver should carry now (see the
+        module's text); call it after `layers`, whose `needed` it reads."""
+        loss = self.loss
+        want = 2 if loss >= RED_TWO_LOSS else 1 if loss >= RED_ON_LOSS else 0
+        if want == 0:
+            if loss > LOSS_HINT or not self.red_distance:
+                self._red_quiet_since = None  # some loss still: keep what there is
+                return self.red_distance
+            if self._red_quiet_since is None:
+                self._red_quiet_since = now
+            if now - self._red_quiet_since >= RED_OFF_AFTER_S:
+                self.red_distance = 0
+                self._red_quiet_since = None
+            return self.red_distance
+        self._red_quiet_since = None
+        base = self.needed - RED_BPS * self.red_distance * audio_streams
+        while want and self.estimate is not None \
+                and self.estimate < FULL_BELOW * (base + RED_BPS * want * audio_streams):
+            want -= 1  # no room for it: a full link
+        self.red_distance = want
+        return want
 
     def _step_down(self, video: Sequence[str], low_rates: Mapping[str, float]) -> None:
         """Lowest priority first: every stream to its low layer, then holds."""

@@ -45,7 +45,7 @@ from aioice import Connection
 from aiortc.rtcdtlstransport import RTCDtlsTransport, RtpRouter
 from aiortc.rtcicetransport import RTCIceTransport
 from aiortc.rtcpeerconnection import RTCPeerConnection
-from aiortc.rtcrtpparameters import RTCRtcpFeedback
+from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpCodecParameters
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
 from aiortc.rtcrtpsender import RTCRtpSender
 from aiortc.rtp import (
@@ -58,7 +58,7 @@ from aiortc.rtp import (
 )
 from aiortc.sdp import SessionDescription
 
-from server.media import twcc
+from server.media import red, twcc
 
 AIORTC_RANGE = ((1, 16), (2, 0))  # tested from, and the first major that may break anything
 _JITTER_ATTR = "_RTCRtpReceiver__jitter_buffer"
@@ -104,6 +104,8 @@ def missing_seams(receiver: type = RTCRtpReceiver, sender: type = RTCRtpSender,
         missing.append("RTCRtpReceiver._send_rtcp_pli")
     if not {"pack", "Frame"} <= _names(getattr(sender, "_next_encoded_frame", None)):
         missing.append("RTCRtpSender._next_encoded_frame packing what is not an av.Frame")
+    if _ENCODER_ATTR not in _names(getattr(sender, "__init__", None)):
+        missing.append("RTCRtpSender's private encoder (__encoder), set before the first frame for RED")
     if not callable(getattr(sender, "_send_keyframe", None)):
         missing.append("RTCRtpSender._send_keyframe")
     if not callable(getattr(sender, "_handle_rtcp_packet", None)):
@@ -187,10 +189,15 @@ class FrameAssembler:
 
     MAX_PENDING = 512
 
-    def __init__(self, kind: str, deliver: Deliver, lost: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, kind: str, deliver: Deliver, lost: Callable[[], None] = lambda: None,
+                 red_type: int | None = None, recovery: red.Recovery | None = None) -> None:
         self.kind = kind
         self.deliver = deliver
         self.lost = lost
+        # Audio in RED (red.py): packets of `red_type` are taken apart, and what a gap lost is
+        # repaired from the next packet's earlier frames; the rest of the relay sees plain Opus.
+        self.red_type = red_type
+        self.recovery = recovery
         self.ssrc: int | None = None
         self._pending: dict[int, RtpPacket] = {}
         self._last_seq: int | None = None  # last sequence number handed on (or dropped)
@@ -207,7 +214,14 @@ class FrameAssembler:
                 return False, None  # late or repeated
             self._last_seq = packet.sequence_number
             level = packet.extensions.audio_level
-            self.deliver(data, packet.timestamp, level[1] if level is not None else None)
+            dbov = level[1] if level is not None else None
+            if self.recovery is not None and packet.payload_type == self.red_type:
+                for timestamp, frame in self.recovery.frames(packet.sequence_number, packet.timestamp, data):
+                    self.deliver(frame, timestamp, dbov if timestamp == packet.timestamp else None)
+                return False, None
+            if self.recovery is not None:
+                self.recovery.saw(packet.sequence_number, packet.timestamp)
+            self.deliver(data, packet.timestamp, dbov)
             return False, None
         if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):
             return False, None
@@ -385,6 +399,55 @@ def on_receiver_report(sender: RTCRtpSender, callback: Report) -> None:
         await handle(packet)
 
     sender._handle_rtcp_packet = observed  # type: ignore[method-assign]
+
+
+def red_codec(red_type: int, opus_type: int) -> RTCRtpCodecParameters:
+    """RED over Opus as aiortc describes a codec (`a=fmtp:R O/O`)."""
+    return RTCRtpCodecParameters(mimeType=red.MIME, clockRate=48000, channels=2, payloadType=red_type,
+                                 parameters={f"{opus_type}/{opus_type}": None})
+
+
+def answer_with_red(pc: RTCPeerConnection, offered: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Between setRemoteDescription(offer) and createAnswer: accept RED (red.py) on each audio
+    line where the browser offers it over an Opus that aiortc accepted, listed first, which is
+    what makes Chromium send it. `offered`: sdp.red_lines of the offer. Returns what was
+    accepted, by mid: (RED's payload type, Opus's)."""
+    done: dict[str, tuple[int, int]] = {}
+    for transceiver in pc.getTransceivers():
+        mid = str(transceiver.mid)
+        if transceiver.kind != "audio" or mid not in offered:
+            continue
+        red_type, opus_type = offered[mid]
+        codecs = [c for c in transceiver._codecs if c.payloadType != red_type]
+        if not any(c.payloadType == opus_type and c.mimeType.lower() == "audio/opus" for c in codecs):
+            continue
+        transceiver._codecs = [red_codec(red_type, opus_type), *codecs]
+        done[mid] = (red_type, opus_type)
+    return done
+
+
+def send_red(sender: RTCRtpSender, red_type: int, opus_type: int, packer: red.Packer) -> None:
+    """Send RED (red.py) on `sender`, whose receiver accepted it: aiortc drops RED from the
+    negotiated codecs (it knows none), so when it starts the sender, RED goes first again and
+    `packer` stands in for its encoder. Call it before the answer is applied; a sender that has
+    started already keeps what it started with (aiortc starts a sender once)."""
+    sender._kring_red = (red_type, opus_type, packer)  # type: ignore[attr-defined]
+    if getattr(sender, "_kring_red_wrapped", False):
+        return
+    start = sender.send
+
+    async def send(parameters: Any) -> None:
+        chosen = getattr(sender, "_kring_red", None)
+        if chosen is not None and getattr(sender, _ENCODER_ATTR, None) is None:
+            red_type, opus_type, packer = chosen
+            if any(c.payloadType == opus_type for c in parameters.codecs):
+                parameters.codecs = [red_codec(red_type, opus_type),
+                                     *(c for c in parameters.codecs if c.payloadType != red_type)]
+                setattr(sender, _ENCODER_ATTR, packer)
+        await start(parameters)
+
+    sender.send = send  # type: ignore[method-assign]
+    sender._kring_red_wrapped = True  # type: ignore[attr-defined]
 
 
 ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"

@@ -7,6 +7,8 @@
 - A CNAME per person on the receive side: aiortc gives every track of one connection the
   connection's CNAME; the relay's receive connection carries many people, and a browser must not
   take one person's microphone and another's camera for one source (RFC 7022; lip sync).
+- Redundant audio (RED, RFC 2198; red.py): which audio lines of a browser's description carry it
+  (`red_lines`), and the relay's offer asking for it (`with_red`), since aiortc knows no RED.
 
 Each function takes and returns the whole SDP text; lines it does not touch stay as they are.
 """
@@ -82,3 +84,53 @@ def directions(sdp: str) -> dict[str, str]:
 def stream_id(member: str) -> str:
     """An msid stream id (RFC 8830: token characters, no ':') for one person."""
     return "kring-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in member)[:56]
+
+
+def _audio_sections(sdp: str) -> list[tuple[str, list[str]]]:
+    out = []
+    for section in _sections(sdp)[1:]:
+        mid = next((line[6:] for line in section if line.startswith("a=mid:")), None)
+        if mid is not None and section[0].startswith("m=audio "):
+            out.append((mid, section))
+    return out
+
+
+def red_lines(sdp: str) -> dict[str, tuple[int, int]]:
+    """Audio lines (by mid) whose description offers or accepts RED over Opus: (RED's payload
+    type, Opus's). Only RED that carries the line's own Opus in every block (`fmtp:R O/O`)."""
+    out: dict[str, tuple[int, int]] = {}
+    for mid, section in _audio_sections(sdp):
+        formats = section[0].split(" ")[3:]
+        opus = set(_opus_payload_types(section))
+        for line in section:
+            if not line.startswith("a=rtpmap:") or " red/48000" not in line.lower():
+                continue
+            red = line.split(":", 1)[1].split(" ", 1)[0]
+            fmtp = next((x.split(" ", 1)[1] for x in section if x.startswith(f"a=fmtp:{red} ")), "")
+            blocks = set(fmtp.strip().split("/"))
+            if red in formats and len(blocks) == 1 and blocks <= opus and red.isdigit():
+                out[mid] = (int(red), int(blocks.pop()))
+                break
+    return out
+
+
+def with_red(sdp: str) -> str:
+    """Offer RED over Opus, first, on every audio line that has Opus and no RED yet (the relay's
+    offers: aiortc cannot). A browser that knows RED answers with it; one that does not leaves it
+    out, and that line carries plain Opus."""
+    sections = _sections(sdp)
+    for section in sections[1:]:
+        if not section[0].startswith("m=audio "):
+            continue
+        opus = _opus_payload_types(section)
+        if not opus or any(" red/" in line.lower() for line in section if line.startswith("a=rtpmap:")):
+            continue
+        head = section[0].split(" ")
+        used = set(head[3:])
+        red = next((str(pt) for pt in (63, *range(96, 128)) if str(pt) not in used), None)
+        if red is None:
+            continue
+        section[0] = " ".join(head[:3] + [red] + head[3:])
+        at = next(i for i, line in enumerate(section) if line.startswith(f"a=rtpmap:{opus[0]} "))
+        section[at:at] = [f"a=rtpmap:{red} red/48000/2", f"a=fmtp:{red} {opus[0]}/{opus[0]}"]
+    return _join(sections)

@@ -41,7 +41,7 @@ from aiortc.rtcrtptransceiver import RTCRtpTransceiver
 from aiortc.sdp import candidate_from_sdp
 
 from realtime import breakouts
-from server.media import glue, sdp, twcc
+from server.media import glue, red, sdp, twcc
 from server.media.budget import HELD, HIGH, LOW, Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
@@ -107,6 +107,7 @@ class Publisher:
         self.pc = RTCPeerConnection(room.config)
         self.labels: dict[str, str] = {}
         self.sources: dict[str, Source] = {}  # by mid
+        self.red: dict[str, tuple[int, int]] = {}  # audio lines sent in RED: mid -> (RED, Opus) types
         self.arrivals: twcc.ArrivalLog | None = None  # when the browser takes transport-wide feedback
         self._feedback: asyncio.Task[None] | None = None
         self.pc.on("connectionstatechange", self._on_state)
@@ -123,6 +124,7 @@ class Publisher:
             on = sending.get(str(transceiver.mid), "inactive") in ("sendonly", "sendrecv")
             transceiver.direction = "recvonly" if on else "inactive"
         congestion_control = glue.answer_with_transport_cc(self.pc, remote.sdp)
+        self.red.update(glue.answer_with_red(self.pc, sdp.red_lines(remote.sdp)))
         await self.pc.setLocalDescription(await self.pc.createAnswer())
         if congestion_control:
             self._watch_arrivals()
@@ -191,7 +193,9 @@ class Publisher:
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
         source = Source(key, self.member.id, transceiver.kind, label, request)
-        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe)
+        red_type, opus_type = self.red.get(mid, (None, None))
+        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe, red_type,
+                                        red.Recovery(opus_type) if opus_type is not None else None)
         glue.forward_receiver(receiver, assembler)
         if label != "camera-low":  # a layer is reached through its camera's Source
             self.room.add_source(source)
@@ -217,6 +221,7 @@ class Slot:
     track: ForwardTrack
     key: str = ""  # the source it carries; "" when idle
     last: str = ""  # the source it carried last (that source, sent again, comes back to it)
+    packer: red.Packer | None = None  # audio in RED, when the receiver's browser accepted it
 
 
 class Subscriber:
@@ -309,7 +314,8 @@ class Subscriber:
                         self._add_line(kind)  # spare: the next source of this kind needs no offer
                 await self.pc.setLocalDescription(await self.pc.createOffer())
                 self._waiting_answer = True
-                offer = sdp.with_cnames(sdp.with_opus_fec(str(self.pc.localDescription.sdp)), self.cnames())
+                offer = sdp.with_cnames(sdp.with_red(sdp.with_opus_fec(str(self.pc.localDescription.sdp))),
+                                        self.cnames())
                 self._told = self.track_map()
                 self.member.post({"type": "offer", "sdp": offer, "tracks": self._told})
                 return
@@ -365,6 +371,14 @@ class Subscriber:
                     and slot.track.source is not None and slot.track.source.forwarding)
         before = dict(self.layers)
         layers = self.budget.layers(video, rates, low_rates, audio, now)
+        packers = [slot.packer for slot in self.slots if slot.packer is not None]
+        if packers:
+            distance = self.budget.redundancy(audio, now)
+            if distance != packers[0].distance:
+                log.info("media: %s gets audio with %d earlier frame(s) (loss %.3f, estimate %s)",
+                         self.member.id, distance, self.budget.loss, self.budget.estimate)
+            for packer in packers:
+                packer.distance = distance
         if layers != before:
             self.layers = layers
             log.info("media: %s gets %s (estimate %s, loss %.3f; rates %s, low %s; resent %d, refused %d)",
@@ -395,11 +409,22 @@ class Subscriber:
             if not self._waiting_answer:
                 return
             answer = RTCSessionDescription(resolve_mdns(text, self.member.peer_address), "answer")
+            self._accept_red(sdp.red_lines(text))
             await self.pc.setRemoteDescription(answer)
             self._waiting_answer = False
             again, self._again = self._again, False
         if again:
             await self.sync()
+
+    def _accept_red(self, lines: Mapping[str, tuple[int, int]]) -> None:
+        """The audio lines whose browser accepted RED send it (red.py) from their first packet;
+        how many earlier frames each packet carries follows the receiver's losses (adapt)."""
+        for slot in self.slots:
+            chosen = lines.get(str(slot.transceiver.mid))
+            if chosen is None or slot.packer is not None or slot.track.kind != "audio":
+                continue
+            slot.packer = red.Packer(chosen[1], self.budget.red_distance)
+            glue.send_red(slot.transceiver.sender, chosen[0], chosen[1], slot.packer)
 
     async def _on_state(self) -> None:
         if self.pc.connectionState in ("failed", "closed"):
