@@ -44,9 +44,12 @@ STATS = """async () => {
     const m = document.querySelector('#media-room-panel').kringMedia;
     if (!m || !m.pub) return null;
     const stats = [...(await m.pub.getStats()).values()];
-    // The camera's full layer only: its low layer (camera-low, issue 16) is capped at 150 kbit/s.
-    const low = m.pub.getTransceivers().find((t) => m.senders && t.sender === m.senders["camera-low"]);
-    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video" && s.mid !== (low && low.mid));
+    // The camera's full layer only: its layers (camera-mid, camera-low, issue 16) are capped at
+    // 500 and 150 kbit/s.
+    const senders = m.senders || {};
+    const copies = [senders["camera-low"], senders["camera-mid"]];
+    const layers = m.pub.getTransceivers().filter((t) => copies.includes(t.sender)).map((t) => t.mid);
+    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video" && !layers.includes(s.mid));
     const pair = stats.find((s) => s.type === "candidate-pair" && s.nominated && s.state === "succeeded");
     if (!video.length) return null;
     const track = m.pub.getSenders().map((x) => x.track).find((t) => t && t.kind === "video");

@@ -65,6 +65,7 @@ class CounterTrack(MediaStreamTrack):
 
 
 LOW_BASE = 1_000_000  # counters of a camera's low layer start here
+MID_BASE = 2_000_000  # and of its middle layer
 
 
 def counter_of(frame: bytes) -> int:
@@ -145,17 +146,21 @@ class Subscriber:
 
 class Publisher:
     def __init__(self, audio: bool = True, video: bool = True, fps: float = 15.0, size: int = 1200,
-                 config: RTCConfiguration = CONFIG, low: bool = False, keyframe_every: int = 15) -> None:
+                 config: RTCConfiguration = CONFIG, low: bool = False, keyframe_every: int = 15,
+                 mid: bool = False) -> None:
         self.pc = RTCPeerConnection(config)
         self.audio = CounterTrack("audio", 50.0) if audio else None
         self.video = CounterTrack("video", fps, size=size, keyframe_every=keyframe_every) if video else None
         # The camera's low layer, as a page sends it (a track of its own, labelled camera-low).
         self.low = CounterTrack("video", fps, size=max(100, size // 4), keyframe_every=keyframe_every,
                                 base=LOW_BASE) if video and low else None
+        # And its middle layer, as the room's page sends one (camera-mid).
+        self.mid = CounterTrack("video", fps, size=max(100, size // 2), keyframe_every=keyframe_every,
+                                base=MID_BASE) if video and mid else None
         self.labels: dict[str, str] = {}
 
     async def offer(self) -> tuple[str, dict[str, str]]:
-        for track in (self.audio, self.video, self.low):
+        for track in (self.audio, self.video, self.low, self.mid):
             if track is not None:
                 sender = self.pc.addTransceiver(track, direction="sendonly").sender
 
@@ -164,8 +169,8 @@ class Publisher:
 
                 sender._send_keyframe = wants_key  # type: ignore[method-assign]
         await self.pc.setLocalDescription(await self.pc.createOffer())
-        labels = [label for track, label in ((self.audio, "mic"), (self.video, "camera"), (self.low, "camera-low"))
-                  if track is not None]
+        labels = [label for track, label in ((self.audio, "mic"), (self.video, "camera"), (self.low, "camera-low"),
+                                             (self.mid, "camera-mid")) if track is not None]
         for transceiver, label in zip(self.pc.getTransceivers(), labels, strict=True):
             self.labels[str(transceiver.mid)] = label
         return str(self.pc.localDescription.sdp), self.labels

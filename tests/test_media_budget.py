@@ -4,7 +4,7 @@ never cut, and paused streams are probed again with a growing wait."""
 
 from __future__ import annotations
 
-from server.media.budget import AUDIO_BPS, CUT_AFTER_S, FULL_BELOW, HELD, HIGH, LOW, PROBE_FAIL_S, PROBE_S, Budget
+from server.media.budget import AUDIO_BPS, CUT_AFTER_S, FULL_BELOW, HELD, HIGH, LOW, MID, PROBE_FAIL_S, PROBE_S, Budget
 
 VIDEO = ["room/1", "p:a/1", "p:b/1"]  # the room's order of priority
 RATES = {"room/1": 900_000.0, "p:a/1": 450_000.0, "p:b/1": 450_000.0}
@@ -260,3 +260,56 @@ def test_a_stream_no_longer_sent_leaves_no_loss_behind() -> None:
     assert budget.loss > 0.1
     budget.forget("p:a/1")
     assert budget.loss == 0.0 and "p:a/1" not in budget.losses
+
+
+# -- three layers: the room's camera with a middle one (640x360) between full and low
+
+MID_RATES = {"room/1": 500_000.0}
+
+
+def test_the_rooms_camera_goes_to_its_middle_layer_first_and_comes_back_the_same_way() -> None:
+    """A link of 900 kbit/s: the room's 1.2 Mbit/s does not fit, its 500 kbit/s middle layer with
+    a remote's low layer does, so the receiver sees the room at 640x360 instead of 320x180."""
+    rates = {"room/1": 1_200_000.0, "p:a/1": 450_000.0}
+    lows = {"room/1": 150_000.0, "p:a/1": 150_000.0}
+    two = list(rates)
+    budget, now, history = Budget(probe_s=5.0, up_after_s=8.0), 0.0, []
+    while now <= 10.0:
+        budget.estimate = 900_000.0
+        budget.report(fraction_lost=0.04)
+        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
+        if not history or history[-1] != layers:
+            history.append(layers)
+        now += 0.5
+    # The middle layer first (only the room has one), then the remote's low layer: then it fits
+    # (2 x 60 + 500 + 150 = 770 kbit/s, under 900 / FULL_BELOW).
+    assert history == [{"room/1": HIGH, "p:a/1": HIGH}, {"room/1": MID, "p:a/1": HIGH},
+                       {"room/1": MID, "p:a/1": LOW}]
+    assert budget.needed == 2 * AUDIO_BPS + 500_000 + 150_000
+    # Thinner still (350 kbit/s): the room to its low layer, the remote held; the room last.
+    while now <= 20.0:
+        budget.estimate = 350_000.0
+        budget.report(fraction_lost=0.04)
+        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
+        now += 0.5
+    assert layers == {"room/1": LOW, "p:a/1": HELD}
+    # A good link again: back up exactly the reverse way, one step per probe.
+    history = []
+    while now <= 120.0:
+        budget.estimate = 3_000_000.0
+        budget.report(fraction_lost=0.0)
+        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
+        if not history or history[-1] != layers:
+            history.append(layers)
+        now += 0.5
+    assert history == [{"room/1": LOW, "p:a/1": HELD}, {"room/1": LOW, "p:a/1": LOW},
+                       {"room/1": MID, "p:a/1": LOW}, {"room/1": MID, "p:a/1": HIGH},
+                       {"room/1": HIGH, "p:a/1": HIGH}]
+
+
+def test_a_stream_whose_middle_layer_went_keeps_its_low_one() -> None:
+    budget = Budget()
+    budget.down = {"room/1": MID}
+    layers = budget.layers(["room/1"], {"room/1": 1_200_000.0}, {"room/1": 150_000.0}, 1, now=0.0, mid_rates={})
+    assert layers == {"room/1": LOW}
+    assert budget.layers(["room/1"], {"room/1": 1_200_000.0}, {}, 1, now=0.1) == {"room/1": HELD}

@@ -1,8 +1,8 @@
-"""A camera in two layers (issue 16): real aiortc peers on loopback. The publisher sends its
-camera and a low layer beside it (labelled camera-low, as web/static/media.js does); a receiver
-whose own receiver reports show loss is switched to the low layer by its budget, and back to the
-full one after good reports, on the same media line: no new offer. Another receiver keeps the full
-layer all along."""
+"""A camera in two or three layers (issue 16): real aiortc peers on loopback. The publisher sends
+its camera and a low layer beside it (labelled camera-low, as web/static/media.js does; the
+room's camera a middle one too, camera-mid); a receiver whose own receiver reports show loss is
+switched down a layer at a time by its budget, and back up after good reports, on the same media
+line: no new offer. Another receiver keeps the full layer all along."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from server.media.budget import Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.sfu import Limits, MediaRoom, rtc_config
-from tests.mediakit import LOW_BASE, wait_for
+from tests.mediakit import LOW_BASE, MID_BASE, wait_for
 from tests.test_media_sfu import Peer, counting
 
 pytestmark = pytest.mark.timeout(120)
@@ -124,4 +124,50 @@ async def test_a_receiver_that_loses_gets_the_low_layer_and_goes_back_up_without
         assert camera_track(good).source is camera and camera_track(good).switches == 0
     finally:
         for peer in (projector, weak, good):
+            await peer.leave()
+
+
+def _layer(n: int) -> str:
+    return "low" if LOW_BASE <= n < MID_BASE else "mid" if n >= MID_BASE else "full"
+
+
+async def test_the_rooms_camera_in_three_layers_steps_down_through_the_middle_one_and_back() -> None:
+    room = MediaRoom("THREE", rtc_config(()), Limits())
+    projector, weak = Peer(room, "room", "room"), Peer(room, "p:weak")
+    try:
+        await projector.publish(size=3750, low=True, mid=True, keyframe_every=100_000)
+        camera = next(s for s in room.sources.values() if s.kind == "video")
+        assert camera.mid is not None and camera.low is not None  # one source, three layers
+        assert [s.label for s in room.sources.values()] == ["mic", "camera"]
+        mid, low = camera.mid, camera.low
+        await weak.subscribe()
+        subscriber = weak.member.subscriber
+        assert subscriber is not None
+        subscriber.budget = Budget(probe_s=2.0, up_after_s=3.0)
+        await wait_for(counting(weak, "room", "video", 20), what="the weak receiver sees the room")
+        offers = weak.sub.offers
+        bad = True
+        every = itertools.count()
+        lossy(weak, lambda: bad and next(every) % 2 == 0)
+        seen: list[Source] = []
+
+        def now_on(source: Source) -> bool:
+            current = camera_track(weak).source
+            if current is not None and (not seen or seen[-1] is not current):
+                seen.append(current)
+            return current is source
+
+        await wait_for(lambda: now_on(low), timeout=40, what="down to the low layer")
+        assert seen[:3] == [camera, mid, low]  # through the middle one, a step at a time
+        bad = False
+        await wait_for(lambda: now_on(camera), timeout=60, what="back up to the full layer")
+        assert seen[3:] == [mid, camera]  # the same way back
+        mark = len(weak.sub.frames_from("room", "video"))
+        await wait_for(lambda: any(_layer(n) == "full" for n in weak.sub.frames_from("room", "video")[mark:]),
+                       timeout=20, what="full-layer frames again")
+        layers_seen = {_layer(n) for n in weak.sub.frames_from("room", "video")}
+        assert layers_seen == {"full", "mid", "low"}, layers_seen  # frames of every layer arrived
+        assert weak.sub.offers == offers  # no renegotiation
+    finally:
+        for peer in (projector, weak):
             await peer.leave()

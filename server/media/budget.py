@@ -1,12 +1,13 @@
 """How much video one receiver can take, from its own bandwidth reports (issue 16).
 
-A camera may come in two layers (simulcast by hand: the page publishes the full track and a
-320x180, ~150 kbit/s copy beside it, web/static/media.js); a screen share, or a publisher that
-sends no low layer, has one. Each receiver's browser reports what it can take (REMB, the
-receiver's estimate of the bandwidth available, in bits per second) and what it loses (the
-fraction lost in its receiver reports). From these a `Budget` decides, for each of the video
-streams forwarded to everyone, which layer this receiver gets (`HIGH`, `LOW`) or whether it is
-held back (`HELD`), in the room's order of priority (the room, screens, the turn, then speakers):
+A camera may come in layers (simulcast by hand: the page publishes the full track and a 320x180,
+~150 kbit/s copy beside it, and the room's 1280x720 camera a 640x360, ~500 kbit/s copy too,
+web/static/media.js); a screen share, or a publisher that sends no copy, has one. Each
+receiver's browser reports what it can take (REMB, the receiver's estimate of the bandwidth
+available, in bits per second) and what it loses (the fraction lost in its receiver reports).
+From these a `Budget` decides, for each of the video
+streams forwarded to everyone, which layer this receiver gets (`HIGH`, `MID`, `LOW`) or whether it
+is held back (`HELD`), in the room's order of priority (the room, screens, the turn, then speakers):
 audio is always sent and counted first, because a receiver on a link too thin for its video used
 to lose a third of its audio as well.
 
@@ -19,7 +20,8 @@ to lose a third of its audio as well.
 - Up: a receiver's estimate follows what it receives, so it never says "more" by itself. Only
   after `UP_AFTER_S` of good reports without a break (and `PROBE_S` since the last step,
   doubling after each failed try, up to `PROBE_MAX_S`) one stream goes one step up: the reverse
-  order (held streams come back first, highest priority first; then low layers go high). For
+  order (held streams come back first, highest priority first; then low layers go up to the
+  middle one, or high where there is none; then middle layers go high). For
   `PROBE_FAIL_S` only loss can cut it (the estimate needs time to grow), and a cut then counts
   as a failed try. So a receiver on a link that wobbles does not flap between layers.
 
@@ -80,7 +82,8 @@ SETTLE_S = 1.5
 LOSS_SMOOTHING = 0.5
 
 
-HIGH, LOW, HELD = "high", "low", "held"  # what a receiver gets of one video stream
+HIGH, MID, LOW, HELD = "high", "mid", "low", "held"  # what a receiver gets of one video stream
+_DOWN = (MID, LOW, HELD)  # the steps down, in the order they are taken over all streams
 
 
 @dataclass
@@ -152,17 +155,19 @@ class Budget:
         return [k for k in video if layers[k] != HELD]
 
     def layers(self, video: Sequence[str], rates: Mapping[str, float], low_rates: Mapping[str, float],
-               audio_streams: int, now: float) -> dict[str, str]:
+               audio_streams: int, now: float, mid_rates: Mapping[str, float] | None = None) -> dict[str, str]:
         """Which layer of each video stream (keys, highest priority first) this receiver gets now.
-        `rates` are the streams' full rates, `low_rates` those of the low layers where there are."""
-        # A stream gone, or one whose low layer went (its publisher stopped sending it), is
-        # forgotten or held: the link was too thin for its full rate.
-        self.down = {k: (v if v == HELD or k in low_rates else HELD) for k, v in self.down.items() if k in video}
+        `rates` are the streams' full rates, `low_rates` and `mid_rates` those of the low and
+        middle layers where there are."""
+        ladder = {LOW: low_rates, MID: mid_rates or {}}
+        # A stream gone is forgotten; one whose layer went (its publisher stopped sending it) goes
+        # to the next layer down it still has, or is held: the link was too thin for the one above.
+        self.down = {k: self._still(k, v, ladder) for k, v in self.down.items() if k in video}
         for key in self.paused:
             self.losses.pop(key, None)  # a held stream's last loss is no news about the link
         sending = [k for k in video if self.down.get(k) != HELD]
         needed = self.needed = (AUDIO_BPS + RED_BPS * self.red_distance) * audio_streams + sum(
-            low_rates.get(k, 0.0) if self.down.get(k) == LOW else rates.get(k, 0.0) for k in sending)
+            ladder[self.down[k]].get(k, 0.0) if k in self.down else rates.get(k, 0.0) for k in sending)
         # While a probe runs the estimate still reflects the smaller stream set (it follows what
         # arrives): only loss can fail a probe then.
         probing = self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S
@@ -177,10 +182,10 @@ class Budget:
             self._good_since = None
             if self._short_since is None:
                 self._short_since = now
-            last = len(sending) == 1 and (self.down.get(sending[0]) == LOW or sending[0] not in low_rates)
+            last = len(sending) == 1 and not self._below(sending[0], ladder)  # its next step is a hold
             wait = HOLD_LAST_AFTER_S if last and not probing else CUT_AFTER_S  # a failed try goes at once
             if now - self._short_since >= wait and now - self._last_change >= CUT_AFTER_S:
-                self._step_down(video, low_rates)
+                self._step_down(video, ladder)
                 self.losses.clear()  # news about the set before the step (see SETTLE_S)
                 self.cuts += 1
                 if self._probed_at is not None and now - self._probed_at <= PROBE_FAIL_S:
@@ -199,7 +204,7 @@ class Budget:
                 self._probed_at = None
             if (self.down and self._good_since is not None and now - self._good_since >= self.up_after_s
                     and now - self._last_change >= self._probe_wait):
-                self._step_up(video, low_rates)
+                self._step_up(video, ladder)
                 self.probes += 1
                 self._probed_at = now
                 self._last_change = now
@@ -228,29 +233,42 @@ class Budget:
         self.red_distance = want
         return want
 
-    def _step_down(self, video: Sequence[str], low_rates: Mapping[str, float]) -> None:
-        """Lowest priority first: every stream to its low layer, then holds."""
-        for key in reversed(video):
-            if key not in self.down and key in low_rates:
-                self.down[key] = LOW
-                self.losses.pop(key, None)  # the full layer's loss is no news about the low one
-                return
-        for key in reversed(video):
-            if self.down.get(key) != HELD:
-                self.down.pop(key, None)
-                self.down[key] = HELD  # (re)inserted last: the most recent hold
-                return
+    def _below(self, key: str, ladder: Mapping[str, Mapping[str, float]]) -> list[str]:
+        """The layers `key` has below the one it gets now."""
+        now = self.down.get(key, HIGH)
+        start = 0 if now == HIGH else _DOWN.index(now) + 1
+        return [step for step in _DOWN[start:] if step != HELD and key in ladder[step]]
 
-    def _step_up(self, video: Sequence[str], low_rates: Mapping[str, float]) -> None:
-        """The reverse of `_step_down`: held streams come back first (to their low layer where
-        they have one), highest priority first; then low layers go up to the full one."""
-        held = [k for k in video if self.down.get(k) == HELD]
-        lows = [k for k in video if self.down.get(k) == LOW]
-        if held:
-            key = held[0]
-            if key in low_rates:  # the cheaper try first
-                self.down[key] = LOW
+    @staticmethod
+    def _still(key: str, layer: str, ladder: Mapping[str, Mapping[str, float]]) -> str:
+        """`layer` of `key` if the stream still has it, else the next one down it has (HELD)."""
+        for step in _DOWN[_DOWN.index(layer):]:
+            if step == HELD or key in ladder[step]:
+                return step
+        return HELD
+
+    def _step_down(self, video: Sequence[str], ladder: Mapping[str, Mapping[str, float]]) -> None:
+        """Lowest priority first: every stream to its middle layer, then to its low one, then
+        holds."""
+        for step in _DOWN:
+            for key in reversed(video):
+                if step == HELD and self.down.get(key) != HELD or step in self._below(key, ladder):
+                    self.down.pop(key, None)
+                    self.down[key] = step  # (re)inserted last: the most recent hold
+                    if step != HELD:
+                        self.losses.pop(key, None)  # the layer above's loss is no news about this one
+                    return
+
+    def _step_up(self, video: Sequence[str], ladder: Mapping[str, Mapping[str, float]]) -> None:
+        """The reverse of `_step_down`: held streams come back first (to their lowest layer),
+        highest priority first; then low layers go up a layer; then middle layers go high."""
+        for step in reversed(_DOWN):
+            for key in video:
+                if self.down.get(key) != step:
+                    continue
+                above = [s for s in reversed(_DOWN[:_DOWN.index(step)]) if key in ladder[s]]
+                if above:
+                    self.down[key] = above[0]  # the cheaper try first
+                else:
+                    del self.down[key]
                 return
-            del self.down[key]
-        elif lows:
-            del self.down[lows[0]]

@@ -58,6 +58,7 @@ class Source:
         self.keyframe_requests = 0  # sent to the publisher
         self.ended = False
         self.low: Source | None = None  # a camera's low layer, where its page sends one
+        self.mid: Source | None = None  # and its middle one (the room's camera)
 
     def push(self, data: bytes, timestamp: int, level: int | None) -> None:
         """A complete encoded frame from the publisher (called on the event loop)."""
@@ -108,8 +109,9 @@ class Source:
             self.ask_keyframe()
 
     def set_forwarding(self, on: bool) -> None:
-        if self.low is not None:
-            self.low.set_forwarding(on)  # the room's selection pauses a camera with its layers
+        for layer in (self.low, self.mid):
+            if layer is not None:
+                layer.set_forwarding(on)  # the room's selection pauses a camera with its layers
         if on == self.forwarding:
             return
         self.forwarding = on

@@ -42,7 +42,7 @@ from aiortc.sdp import candidate_from_sdp
 
 from realtime import breakouts
 from server.media import glue, red, sdp, twcc
-from server.media.budget import HELD, HIGH, LOW, Budget
+from server.media.budget import HELD, HIGH, LOW, MID, Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
 from server.media.mdns import resolve_candidate, resolve_mdns
@@ -52,10 +52,11 @@ from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
 
-LABELS = {"audio": ("mic",), "video": ("camera", "screen", "camera-low")}
+LABELS = {"audio": ("mic",), "video": ("camera", "screen", "camera-low", "camera-mid")}
+LAYERS = ("camera-low", "camera-mid")  # a camera's copies: reached through its camera's Source
 SELECT_INTERVAL_S = 0.5
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
-SOURCES_PER_MEMBER = 4  # mic, camera, the camera's low layer, screen
+SOURCES_PER_MEMBER = 5  # mic, camera, the camera's low and middle layers, screen
 FEEDBACK_INTERVAL_S = 0.05  # transport-wide feedback to a publisher (libwebrtc: 50-250 ms)
 
 
@@ -174,14 +175,15 @@ class Publisher:
         self.room.changed()
 
     def _link_layers(self) -> None:
-        """The camera's low layer (issue 16): a Source beside the camera's, never offered to
-        receivers as a source of its own; each receiver's budget picks one of the two."""
+        """The camera's low and middle layers (issue 16): Sources beside the camera's, never
+        offered to receivers as sources of their own; each receiver's budget picks one."""
         by_label = {source.label: source for source in self.sources.values()}
-        camera, low = by_label.get("camera"), by_label.get("camera-low")
+        camera = by_label.get("camera")
         if camera is not None:
-            camera.low = low
-            if low is not None:
-                low.forwarding = camera.forwarding
+            camera.low, camera.mid = by_label.get("camera-low"), by_label.get("camera-mid")
+            for layer in (camera.low, camera.mid):
+                if layer is not None:
+                    layer.forwarding = camera.forwarding
 
     def _source(self, transceiver: RTCRtpTransceiver, mid: str, label: str) -> Source:
         receiver = transceiver.receiver
@@ -197,7 +199,7 @@ class Publisher:
         assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe, red_type,
                                         red.Recovery(opus_type) if opus_type is not None else None)
         glue.forward_receiver(receiver, assembler)
-        if label != "camera-low":  # a layer is reached through its camera's Source
+        if label not in LAYERS:  # a layer is reached through its camera's Source
             self.room.add_source(source)
         return source
 
@@ -286,7 +288,7 @@ class Subscriber:
                 source = wanted.get(slot.key)
                 current = slot.track.source
                 if source is not None and slot.track.pending is None \
-                        and (current is None or current not in (source, source.low)):
+                        and (current is None or current not in (source, source.low, source.mid)):
                     # The same line, a new source (its publisher connected again): no new offer.
                     slot.track.attach(source)
             following = {slot.key for slot in self.slots if slot.key}
@@ -367,10 +369,11 @@ class Subscriber:
         sources = {key: self.room.sources[key] for key in video if key in self.room.sources}
         rates = {key: source.rate_bps for key, source in sources.items()}
         low_rates = {key: source.low.rate_bps for key, source in sources.items() if source.low is not None}
+        mid_rates = {key: source.mid.rate_bps for key, source in sources.items() if source.mid is not None}
         audio = sum(1 for slot in self.slots if slot.key and slot.track.kind == "audio"
                     and slot.track.source is not None and slot.track.source.forwarding)
         before = dict(self.layers)
-        layers = self.budget.layers(video, rates, low_rates, audio, now)
+        layers = self.budget.layers(video, rates, low_rates, audio, now, mid_rates)
         packers = [slot.packer for slot in self.slots if slot.packer is not None]
         if packers:
             distance = self.budget.redundancy(audio, now)
@@ -381,9 +384,10 @@ class Subscriber:
                 packer.distance = distance
         if layers != before:
             self.layers = layers
-            log.info("media: %s gets %s (estimate %s, loss %.3f; rates %s, low %s; resent %d, refused %d)",
+            log.info("media: %s gets %s (estimate %s, loss %.3f; rates %s, mid %s, low %s; resent %d, refused %d)",
                      self.member.id, layers, self.budget.estimate, self.budget.loss,
-                     {k: round(v) for k, v in rates.items()}, {k: round(v) for k, v in low_rates.items()},
+                     {k: round(v) for k, v in rates.items()}, {k: round(v) for k, v in mid_rates.items()},
+                     {k: round(v) for k, v in low_rates.items()},
                      sum(slot.track.resent for slot in self.slots), self.resends.refused)
         held: set[str] = set()
         for key, slot in slots.items():
@@ -392,7 +396,8 @@ class Subscriber:
             layer = layers.get(key, HIGH)
             source = sources.get(key)
             if source is not None and layer != HELD:
-                slot.track.follow(source.low if layer == LOW and source.low is not None else source)
+                chosen = {LOW: source.low, MID: source.mid}.get(layer)
+                slot.track.follow(chosen if chosen is not None else source)
             hold = layer == HELD
             slot.track.hold(hold)
             if hold and slot.track.source is not None:

@@ -43,7 +43,7 @@ CLOSE_NO_MEDIA = 4003  # media not for this member (in the room), or not served 
 MESSAGE_MAX_BYTES = 64_000  # an SDP with a few media lines is 5-10 KB
 MESSAGES_PER_10S = 100  # offers, answers and their trickled candidates (2-10 per connection)
 OUTBOX_MAX = 64
-LABELS = frozenset({"mic", "camera", "camera-low", "screen"})  # camera-low: its low layer
+LABELS = frozenset({"mic", "camera", "camera-low", "camera-mid", "screen"})  # camera-low, -mid: its layers
 CANDIDATE_MAX = 512  # one ICE candidate line is 100-200 characters
 
 

@@ -29,9 +29,12 @@ ESTIMATE = f"""async () => {{
     if (!pc) return null;
     const stats = [...(await pc.getStats()).values()];
     const pairs = stats.filter((s) => s.type === "candidate-pair" && s.availableOutgoingBitrate);
-    // The camera's full layer only: its low layer (camera-low, issue 16) is capped at 150 kbit/s.
-    const low = pc.getTransceivers().find((t) => {ROOM}.senders && t.sender === {ROOM}.senders["camera-low"]);
-    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video" && s.mid !== (low && low.mid));
+    // The camera's full layer only: its layers (camera-mid, camera-low, issue 16) are capped at
+    // 500 and 150 kbit/s.
+    const senders = {ROOM}.senders || {{}};
+    const copies = [senders["camera-low"], senders["camera-mid"]];
+    const layers = pc.getTransceivers().filter((t) => copies.includes(t.sender)).map((t) => t.mid);
+    const video = stats.filter((s) => s.type === "outbound-rtp" && s.kind === "video" && !layers.includes(s.mid));
     return {{estimate: Math.max(0, ...pairs.map((s) => s.availableOutgoingBitrate)),
              target: video.reduce((n, s) => n + (s.targetBitrate || 0), 0),
              sent: video.reduce((n, s) => n + (s.bytesSent || 0), 0)}};

@@ -12,10 +12,13 @@
     remote: { width: 640, height: 360, frameRate: 15, maxBitrate: 450_000 },
     room: { width: 1280, height: 720, frameRate: 15, maxBitrate: 1_200_000 },
     screen: { frameRate: 5, maxBitrate: 1_500_000 },
-    // A camera's low layer, sent beside it on a track of its own (simulcast by hand: aiortc does
-    // not take RID simulcast): the relay gives it to a receiver whose link cannot take the full
-    // one (server/media/budget.py), instead of no video at all (issue 16).
-    low: { width: 320, height: 180, frameRate: 15, maxBitrate: 150_000 },
+    // A camera's layers, each sent beside it on a track of its own (simulcast by hand: aiortc
+    // does not take RID simulcast): the relay gives a receiver whose link cannot take the full
+    // one the layer that fits (server/media/budget.py), instead of no video at all (issue 16).
+    // Every camera has a low layer; the room's 720p camera a middle one too, so a remote on a
+    // middling link sees the room at 640x360 rather than 320x180.
+    "camera-low": { width: 320, height: 180, frameRate: 15, maxBitrate: 150_000 },
+    "camera-mid": { width: 640, height: 360, frameRate: 15, maxBitrate: 500_000 },
   };
   const RETRY_MS = [500, 1000, 2000, 4000, 8000];
   // A page that was live remembers how (kinds, devices, muted) for this tab only, so a reload
@@ -58,7 +61,7 @@
       this.me = "";
       this.ice = [];
       this.local = { mic: null, camera: null, screen: null };
-      this.low = null; // the camera's low layer: a clone of this.local.camera, scaled down
+      this.layers = {}; // the camera's layers by label: clones of this.local.camera, scaled down
       this.want = { mic: false, camera: false, screen: false };
       this.live = false; // joined (publishing and/or listening)
       this.pub = null;
@@ -217,37 +220,45 @@
       const track = this.local[kind];
       if (track) track.stop();
       this.local[kind] = null;
-      if (kind === "camera") this.stopLow();
+      if (kind === "camera") this.stopLayers();
     }
 
-    stopLow() {
-      if (this.low) this.low.stop();
-      this.low = null;
+    stopLayers() {
+      for (const track of Object.values(this.layers)) track.stop();
+      this.layers = {};
     }
 
-    // The camera's low layer: a clone scaled to about 320x180 by the browser's capture pipeline.
+    // Which layers this page's camera sends beside it: the room's camera a middle one too.
+    layerLabels() {
+      return this.role === "room" ? ["camera-mid", "camera-low"] : ["camera-low"];
+    }
+
+    // The camera's layer `label`: a clone scaled to its size by the browser's capture pipeline.
     // Where the constraints are not applied, the sender scales it (scaleResolutionDownBy).
-    async lowLayer(camera) {
-      this.stopLow();
+    async layer(camera, label) {
+      if (this.layers[label]) this.layers[label].stop();
+      delete this.layers[label];
       if (!camera || !camera.clone) return null;
-      const low = camera.clone();
-      low.kringScale = 1;
+      const cap = CAPS[label];
+      const track = camera.clone();
+      track.kringScale = 1;
       try {
-        await low.applyConstraints({ width: { ideal: CAPS.low.width }, height: { ideal: CAPS.low.height }, frameRate: { max: CAPS.low.frameRate } });
+        await track.applyConstraints({ width: { ideal: cap.width }, height: { ideal: cap.height }, frameRate: { max: cap.frameRate } });
       } catch (_) {
         // Not scaled at the source: the sender scales it. (Not both: Chromium's getSettings()
         // may still tell the camera's width after the clone was scaled, and a 320 px picture
         // scaled again by 4 was sent 80 px wide.)
-        const width = (camera.getSettings && camera.getSettings().width) || CAPS.low.width;
-        low.kringScale = Math.max(1, width / CAPS.low.width);
+        const width = (camera.getSettings && camera.getSettings().width) || cap.width;
+        track.kringScale = Math.max(1, width / cap.width);
       }
-      this.low = low;
-      return low;
+      this.layers[label] = track;
+      return track;
     }
 
-    lowEncoding() {
-      const encoding = { maxBitrate: CAPS.low.maxBitrate, maxFramerate: CAPS.low.frameRate };
-      const scale = this.low ? this.low.kringScale : 1;
+    layerEncoding(label) {
+      const cap = CAPS[label];
+      const encoding = { maxBitrate: cap.maxBitrate, maxFramerate: cap.frameRate };
+      const scale = this.layers[label] ? this.layers[label].kringScale : 1;
       if (scale > 1.25) encoding.scaleResolutionDownBy = scale;
       return encoding;
     }
@@ -437,12 +448,13 @@
         this.preferVp8(transceiver);
         transceivers.push([transceiver, label]);
         this.senders[label] = transceiver.sender;
-        const low = label === "camera" ? await this.lowLayer(track) : null;
-        if (low) {
-          const layer = pc.addTransceiver(low, { direction: "sendonly", streams: [], sendEncodings: [this.lowEncoding()] });
+        for (const name of label === "camera" ? this.layerLabels() : []) {
+          const copy = await this.layer(track, name);
+          if (!copy) continue;
+          const layer = pc.addTransceiver(copy, { direction: "sendonly", streams: [], sendEncodings: [this.layerEncoding(name)] });
           this.preferVp8(layer);
-          transceivers.push([layer, "camera-low"]);
-          this.senders["camera-low"] = layer.sender;
+          transceivers.push([layer, name]);
+          this.senders[name] = layer.sender;
         }
       }
       pc.addEventListener("connectionstatechange", () => this.watch(pc));
@@ -465,19 +477,20 @@
       return true;
     }
 
-    // `label`'s track changed (or went): swap it in, or publish anew. A camera's low layer
-    // follows it (a new clone of the new camera, or nothing).
+    // `label`'s track changed (or went): swap it in, or publish anew. A camera's layers follow
+    // it (new clones of the new camera, or nothing).
     async republish(label) {
       if (!this.live) return;
       let swapped = await this.swap(label, this.local[label]);
-      if (swapped && label === "camera" && this.senders["camera-low"]) {
-        const low = await this.lowLayer(this.local.camera);
-        swapped = await this.swap("camera-low", low);
-        if (swapped && low) {
-          const params = this.senders["camera-low"].getParameters();
+      for (const name of label === "camera" ? this.layerLabels() : []) {
+        if (!swapped || !this.senders[name]) continue;
+        const copy = await this.layer(this.local.camera, name);
+        swapped = await this.swap(name, copy);
+        if (swapped && copy) {
+          const params = this.senders[name].getParameters();
           if (params.encodings && params.encodings.length) {
-            Object.assign(params.encodings[0], this.lowEncoding());
-            await this.senders["camera-low"].setParameters(params).catch(() => {});
+            Object.assign(params.encodings[0], this.layerEncoding(name));
+            await this.senders[name].setParameters(params).catch(() => {});
           }
         }
       }
