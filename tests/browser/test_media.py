@@ -91,6 +91,21 @@ async def shot(page: Page, name: str) -> None:
     await page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
+# The video a page sends, per label (camera and its layers): frames encoded and width.
+SENT_VIDEO = """async (panel) => {
+    const m = document.querySelector(panel).kringMedia;
+    if (!m || !m.pub) return {};
+    const stats = [...(await m.pub.getStats()).values()];
+    const out = {};
+    for (const [label, sender] of Object.entries(m.senders || {})) {
+        const t = m.pub.getTransceivers().find((x) => x.sender === sender);
+        const s = t && stats.find((x) => x.type === "outbound-rtp" && x.kind === "video" && x.mid === t.mid);
+        if (s) out[label] = [s.framesEncoded || 0, s.frameWidth || 0];
+    }
+    return out;
+}"""
+
+
 async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewContext) -> None:
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()
@@ -124,6 +139,14 @@ async def test_a_remote_attendee_and_the_room_see_each_other(new_context: NewCon
     await playing(rik, "#media-remote-panel .media-tile.is-room video")
     await expect(rik.locator(".media-tile.is-room .media-name")).to_have_text("The room")
     await expect(rik.locator("[data-media-status]")).to_have_text("Audio and video are live.")
+    # Simulcast by hand (issue 16): the room's camera goes out in three layers, a remote's in two,
+    # each copy no wider than its cap (320 and 640 px), for the relay to pick per receiver.
+    flowing = "(p) => ({0})(p).then((v) => Object.keys(v).length >= {1} && Object.values(v).every(([n]) => n > 5) && v)"
+    room_sends = await wait_for_async(projector, flowing.format(SENT_VIDEO, 3), "#media-room-panel")
+    rik_sends = await wait_for_async(rik, flowing.format(SENT_VIDEO, 2), "#media-remote-panel")
+    assert sorted(room_sends) == ["camera", "camera-low", "camera-mid"], room_sends
+    assert sorted(rik_sends) == ["camera", "camera-low"], rik_sends
+    assert 0 < room_sends["camera-low"][1] <= 320 and 0 < room_sends["camera-mid"][1] <= 640, room_sends
 
     # The mentor's console lists both, with controls.
     await expect(mentor.locator("#media-mentor-panel .media-person")).to_have_count(2)
