@@ -36,6 +36,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -367,6 +368,8 @@ def main(argv: list[str] | None = None) -> None:
         "server_read_mib": round(server_read, 1), "bench_cpu_pct": round(100 * own_s / seconds, 1),
         "other_cpu_pct": round(100 * (box_s - server_s - own_s) / seconds, 1),
         "server_env": env, "attacker_nice": args.attacker_nice, "profiled": bool(args.profile),
+        # What the server allocated with (server/allocator.py says so in its first lines).
+        "allocator": (found.group(1) if (found := re.search(r"allocated with (\w+)'s malloc", server_log)) else None),
         # The server's log: one line per abuse close is expected; a traceback is a bug.
         "log_abuse_closes": server_log.count("closed for abuse"), "log_tracebacks": server_log.count("Traceback"),
     }))

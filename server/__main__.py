@@ -14,7 +14,7 @@ import sys
 import uvicorn
 from starlette.applications import Starlette
 
-from server import reach
+from server import allocator, reach
 from server.app import create_app
 from server.settings import DataDirError, Settings
 from server.ws_protocol import LeanWebSocketProtocol
@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
     where.add_argument("--local", dest="host", action="store_const", const="127.0.0.1",
                        help="listen on this computer only (KRING_HOST=127.0.0.1, the default of `kring serve`)")
     host: str | None = parser.parse_args(argv).host
+    allocator.reexecute(sys.argv[1:] if argv is None else argv)  # may replace this process, once
     if host is not None:
         # In the environment, not only in these settings: workers (KRING_WORKERS > 1) read theirs
         # from it, and each builds the address its pages offer to phones from KRING_HOST.
@@ -85,6 +86,8 @@ def main(argv: list[str] | None = None, prog: str = "python -m server") -> int:
     except DataDirError as exc:
         raise SystemExit(str(exc)) from None
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kring").info("memory: allocated with %s's malloc (KRING_MALLOC; server/allocator.py)",
+                                    allocator.running())
     for name in ("uvicorn.access", "uvicorn.error"):
         logging.getLogger(name).addFilter(RedactSecrets())
     workers = int(os.environ.get("KRING_WORKERS", "1"))
