@@ -267,41 +267,40 @@ def test_a_stream_no_longer_sent_leaves_no_loss_behind() -> None:
 MID_RATES = {"room/1": 500_000.0}
 
 
-def test_the_rooms_camera_goes_to_its_middle_layer_first_and_comes_back_the_same_way() -> None:
-    """A link of 900 kbit/s: the room's 1.2 Mbit/s does not fit, its 500 kbit/s middle layer with
-    a remote's low layer does, so the receiver sees the room at 640x360 instead of 320x180."""
-    rates = {"room/1": 1_200_000.0, "p:a/1": 450_000.0}
-    lows = {"room/1": 150_000.0, "p:a/1": 150_000.0}
-    two = list(rates)
-    budget, now, history = Budget(probe_s=5.0, up_after_s=8.0), 0.0, []
-    while now <= 10.0:
-        budget.estimate = 900_000.0
-        budget.report(fraction_lost=0.04)
-        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
+THREE = {"room/1": 1_200_000.0, "p:a/1": 450_000.0}  # the room's camera and a remote's
+THREE_LOWS = {"room/1": 150_000.0, "p:a/1": 150_000.0}
+
+
+def three_layered(budget: Budget, start: float, end: float, estimate: float,
+                  loss: float) -> tuple[float, list[dict[str, str]]]:
+    """Reports every 0.5 s from `start` to `end` with the room's camera in three layers and a
+    remote's in two, two voices; returns the time after and every change of layers."""
+    now, history = start, []
+    while now <= end:
+        budget.estimate = estimate
+        budget.report(fraction_lost=loss)
+        layers = budget.layers(list(THREE), THREE, THREE_LOWS, audio_streams=2, now=now, mid_rates=MID_RATES)
         if not history or history[-1] != layers:
             history.append(layers)
         now += 0.5
+    return now, history
+
+
+def test_the_rooms_camera_goes_to_its_middle_layer_first_and_comes_back_the_same_way() -> None:
+    """A link of 900 kbit/s: the room's 1.2 Mbit/s does not fit, its 500 kbit/s middle layer with
+    a remote's low layer does, so the receiver sees the room at 640x360 instead of 320x180."""
+    budget = Budget(probe_s=5.0, up_after_s=8.0)
+    now, history = three_layered(budget, 0.0, 10.0, estimate=900_000.0, loss=0.04)
     # The middle layer first (only the room has one), then the remote's low layer: then it fits
     # (2 x 60 + 500 + 150 = 770 kbit/s, under 900 / FULL_BELOW).
     assert history == [{"room/1": HIGH, "p:a/1": HIGH}, {"room/1": MID, "p:a/1": HIGH},
                        {"room/1": MID, "p:a/1": LOW}]
     assert budget.needed == 2 * AUDIO_BPS + 500_000 + 150_000
     # Thinner still (350 kbit/s): the room to its low layer, the remote held; the room last.
-    while now <= 20.0:
-        budget.estimate = 350_000.0
-        budget.report(fraction_lost=0.04)
-        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
-        now += 0.5
-    assert layers == {"room/1": LOW, "p:a/1": HELD}
+    now, history = three_layered(budget, now, 20.0, estimate=350_000.0, loss=0.04)
+    assert history[-1] == {"room/1": LOW, "p:a/1": HELD}
     # A good link again: back up exactly the reverse way, one step per probe.
-    history = []
-    while now <= 120.0:
-        budget.estimate = 3_000_000.0
-        budget.report(fraction_lost=0.0)
-        layers = budget.layers(two, rates, lows, audio_streams=2, now=now, mid_rates=MID_RATES)
-        if not history or history[-1] != layers:
-            history.append(layers)
-        now += 0.5
+    now, history = three_layered(budget, now, 120.0, estimate=3_000_000.0, loss=0.0)
     assert history == [{"room/1": LOW, "p:a/1": HELD}, {"room/1": LOW, "p:a/1": LOW},
                        {"room/1": MID, "p:a/1": LOW}, {"room/1": MID, "p:a/1": HIGH},
                        {"room/1": HIGH, "p:a/1": HIGH}]
