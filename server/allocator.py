@@ -5,7 +5,7 @@ RSS within 10 % of before, a quiet minute later. With glibc's malloc it kept +6.
 (docs/performance.md): not its live objects (tracemalloc finds +0.45 MiB of those) but the pages
 of its heap that a few surviving small allocations keep, which no trim can return. jemalloc packs
 small objects of one size together, in slabs of their own, and returns emptied pages by itself:
-+6.9 to +7.4 % in the same flood, with the peak during it at 120-124 MiB instead of 290. So a
++6.9 to +7.6 % in the same flood, with the peak during it at 120-127 MiB instead of 232-307. So a
 server process preloads jemalloc where it is installed (Debian's `libjemalloc2`, which Redis's
 package already pulls in), with a decay that returns freed pages within a second, and allocates
 Python's small objects with it too (`PYTHONMALLOC=malloc`; with pymalloc's arenas the flood kept
