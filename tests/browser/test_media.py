@@ -229,6 +229,47 @@ async def test_the_projector_shows_few_remotes_large_more_two_abreast_the_turn_f
     await axe_check(projector)
 
 
+LONG_NAMES = ["Annemarie", "Jan-Willemijn", "Bartholomeus", "Mohammed", "Wilhelmina", "Annemarieke",
+              "Christiaan", "Maximiliaan", "Noah", "Sem", "Daan", "Roos"]
+# Per name card on the projector: its text, its font size, and whether a word of it lies on two
+# lines (a Range over the word has a client rect per line it is on).
+NAME_CARDS = r"""() => [...document.querySelectorAll("#media-room-panel .media-tile:not(.has-video) .media-name")]
+    .filter((n) => n.getClientRects().length).map((n) => {
+        const text = n.firstChild ? n.firstChild.data : "";
+        let at = 0, broken = [];
+        for (const word of text.split(/[\s-]+/)) {
+            const start = text.indexOf(word, at); at = start + word.length;
+            const range = document.createRange(); range.setStart(n.firstChild, start); range.setEnd(n.firstChild, at);
+            if (word && range.getClientRects().length > 1) broken.push(word);
+        }
+        return [text, parseFloat(getComputedStyle(n).fontSize), broken];
+    })"""
+
+
+async def test_long_names_on_the_projector_shrink_rather_than_break_inside_a_word(new_context: NewContext) -> None:
+    """Twelve remotes with only a microphone: name cards three abreast, each 10vw wide. A long name
+    ("Mohammed", "Bartholomeus") used to break inside the word at the cards' 26 px; now its font
+    shrinks just enough to keep each word on one line, and short names keep the full size. The
+    people are put into the page's roster (the relay's roster is tested above): this is the
+    layout of given names."""
+    _, _, projector = await in_room_mode(new_context, "Long names")
+    await expect(projector.locator("#media-room-panel [data-media-status]")).to_have_text("Audio and video are live.")
+    cards = [{"id": f"p:n{i}", "name": name, "role": "remote", "mic": True, "camera": False, "screen": False,
+              "speaking": False, "publishing": True, "listening": False, "videoStopped": False}
+             for i, name in enumerate(LONG_NAMES)]
+    await projector.evaluate("""(cards) => { const m = document.querySelector('#media-room-panel').kringMedia;
+        m.roster = [...m.roster.filter((c) => c.role === "room"), ...cards]; m.render(); }""", cards)
+    shown = await projector.evaluate(NAME_CARDS)
+    await shot(projector, "projector-long-names")
+    assert sorted(text for text, _, _ in shown) == sorted(LONG_NAMES), shown
+    assert all(not broken for _, _, broken in shown), [(t, b) for t, _, b in shown if b]
+    size = {text: px for text, px, _ in shown}
+    full = 1920 * 0.0135  # three abreast: 1.35vw on the projector
+    assert all(abs(size[n] - full) < 0.5 for n in ("Noah", "Sem", "Daan", "Roos")), size  # short: full size
+    assert 16 <= size["Bartholomeus"] < size["Mohammed"] < full, size  # long: smaller, never tiny
+    await axe_check(projector)
+
+
 async def test_in_room_phones_get_no_media_and_a_phone_remote_can_listen(new_context: NewContext) -> None:
     mentor_context = await new_context()
     mentor = await mentor_context.new_page()

@@ -497,6 +497,15 @@
       if (!swapped) await this.publish();
     }
 
+    // The width of the longest word of `text` in `node`'s font, in em (measured on a canvas).
+    longestWordEm(text, node) {
+      const style = getComputedStyle(node);
+      this.measure = this.measure || document.createElement("canvas").getContext("2d");
+      if (!this.measure) return 0;
+      this.measure.font = `${style.fontWeight} 100px ${style.fontFamily}`;
+      return Math.max(0, ...text.split(/[\s-]+/).map((word) => this.measure.measureText(word).width / 100));
+    }
+
     flags() {
       const on = (t) => Boolean(t && t.enabled && t.readyState === "live");
       return { mic: on(this.local.mic), camera: on(this.local.camera), screen: on(this.local.screen) };
@@ -823,7 +832,13 @@
           const bits = [label === "screen" ? this.msg("screen").replace("{name}", name) : name];
           if (label === "camera" && !card.mic) bits.push(this.msg("muted"));
           if (card.id === this.pinned) bits.push(this.msg(this.pinnedAs === "presenting" ? "presenting" : "has-turn"));
-          caption.textContent = bits.join(" · ");
+          const text = bits.join(" · ");
+          if (caption.textContent !== text) {
+            caption.textContent = text;
+            // How wide its longest word is (a hyphen may break a line), in em of its own font: the
+            // projector's name card shrinks to fit it rather than break the word (kring.css).
+            caption.style.setProperty("--word-em", this.longestWordEm(text, caption).toFixed(2));
+          }
           tile.setAttribute("aria-label", bits.join(", "));
         }
       }
