@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--attacker-nice", type=int, default=0, metavar="N")
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server (repeatable)")
     args = parser.parse_args(argv)
-    # As Kring's start commands run it (Procfile, scripts/run), unless --env says otherwise.
-    env = {"PYTHONMALLOC": "malloc", **dict(item.split("=", 1) for item in args.env)}
+    # The server chooses its allocator as it always does (server/allocator.py), unless --env says otherwise.
+    env = dict(item.split("=", 1) for item in args.env)
     loadavg = os.getloadavg()
     frame = legit if args.frames == "legit" else hostile
     calm_address = SCHOOL if args.same_address else HOME

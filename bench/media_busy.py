@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="kring-media-busy-") as tmp:
         # As the embedded default runs: one process, media in it (KRING_MEDIA defaults to on); the
         # address budget lifted as for every load benchmark (all its pages come from 127.0.0.1).
-        server = ServerProcess(Path(tmp), env={"PYTHONMALLOC": "malloc", **LOAD_ENV}).start()
+        server = ServerProcess(Path(tmp), env=dict(LOAD_ENV)).start()
         try:
             # Fifty mentors do not share one address (the API allows 30 new sessions per address a
             # minute): 25 per address, as bench/scenarios.py does.

@@ -483,22 +483,17 @@ def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
     client = redis.Redis.from_url(REDIS_URL)
     client.flushdb()
 
-    def redis_cpu() -> float:
-        return cpu_s(client)
-
-    def redis_script_s() -> float:  # steadier than its CPU (bench/rediskit.py)
-        return script_time(client)[1]
-
     # What Redis spends without us (its own timers, other users of this Redis): measured for a few
     # seconds before the servers start, and taken off what it spends during the window.
     idle_s = min(5.0, o.seconds)
-    before = redis_cpu()
+    before = cpu_s(client)
     time.sleep(idle_s)
-    idle_rate = (redis_cpu() - before) / idle_s
+    idle_rate = (cpu_s(client) - before) / idle_s
     try:
         load = steady_load(o, o.seconds)
         env = {"KRING_STORE_URL": REDIS_URL, "KRING_BROKER_URL": REDIS_URL}
-        counters = {"redis_cpu_s": redis_cpu, "redis_script_s": redis_script_s}
+        # The script time is steadier than the CPU (bench/rediskit.py).
+        counters = {"redis_cpu_s": lambda: cpu_s(client), "redis_script_s": lambda: script_time(client)[1]}
         [kring] = kring_phase(o, tmp, [load], servers_n=o.servers, env=env, counters=counters, state_check=True)
     finally:
         client.flushdb()

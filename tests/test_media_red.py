@@ -38,12 +38,12 @@ def test_frames_red_cannot_carry_are_left_out() -> None:
                                      b"\xef\x00\x0f\x05\xef\x00"])
 def test_a_malformed_payload_is_refused_whole(payload: bytes) -> None:
     assert red.unpack(payload) is None
-    recovery = red.Recovery(OPUS)
+    recovery = red.Recovery(63, OPUS)
     assert recovery.frames(1, 960, payload) == [] and recovery.malformed == 1
 
 
 def test_a_lost_packet_is_repaired_from_the_next_and_nothing_comes_twice() -> None:
-    packer, recovery = red.Packer(OPUS, distance=2), red.Recovery(OPUS)
+    packer, recovery = red.Packer(OPUS, distance=2), red.Recovery(63, OPUS)
     out: list[tuple[int, bytes]] = []
     for i in range(12):
         [payload], timestamp = packer.pack(glue.EncodedPacket(_frame(i), i * 960, glue.AUDIO_TIME_BASE))
@@ -55,7 +55,7 @@ def test_a_lost_packet_is_repaired_from_the_next_and_nothing_comes_twice() -> No
 
 
 def test_with_one_earlier_frame_two_losses_in_a_row_lose_one() -> None:
-    packer, recovery = red.Packer(OPUS, distance=1), red.Recovery(OPUS)
+    packer, recovery = red.Packer(OPUS, distance=1), red.Recovery(63, OPUS)
     got = []
     for i in range(8):
         [payload], timestamp = packer.pack(glue.EncodedPacket(_frame(i), i * 960, Fraction(1, 48000)))
@@ -72,7 +72,7 @@ def test_without_distance_a_packet_costs_one_byte_more() -> None:
 def test_the_assembler_hands_on_plain_opus_repaired_in_order() -> None:
     delivered: list[tuple[bytes, int, int | None]] = []
     assembler = glue.FrameAssembler("audio", lambda d, t, level: delivered.append((d, t, level)),
-                                    red_type=63, recovery=red.Recovery(OPUS))
+                                    recovery=red.Recovery(63, OPUS))
     packer = red.Packer(OPUS, distance=1)
     for i in range(5):
         [payload], timestamp = packer.pack(glue.EncodedPacket(_frame(i), i * 960, glue.AUDIO_TIME_BASE))
@@ -99,6 +99,9 @@ def test_a_browsers_red_is_found_and_only_over_its_own_opus() -> None:
     assert sdp.red_lines(OFFER.replace("a=fmtp:63 111/111", "a=fmtp:63 111/0")) == {}
     assert sdp.red_lines(OFFER.replace("111 63 0", "111 0")) == {}  # not on the m= line
     assert sdp.red_lines(OFFER.replace("a=fmtp:63 111/111", "a=fmtp:63 9/9")) == {}
+    # Not numbers (a hostile description): no RED, and no error either.
+    assert sdp.red_lines(OFFER.replace("111", "x1")) == {}
+    assert sdp.red_lines(OFFER.replace(" 63", " r3").replace(":63", ":r3")) == {}
 
 
 def test_the_relays_offer_asks_for_red_first_on_audio_lines_only() -> None:

@@ -50,12 +50,12 @@ class LossyListener(mediakit.Subscriber):
             got.at.append(0.0)
             got.members.append(member)
 
-        red_type, opus_type = self._red.get(str(mid), (None, None))
-        recovery = red.Recovery(opus_type) if opus_type is not None else None
+        types = self._red.get(str(mid))
+        recovery = red.Recovery(*types) if types is not None else None
         if recovery is not None:
             self.recoveries.append(recovery)
         glue.forward_receiver(receiver, glue.FrameAssembler(receiver.track.kind if receiver.track else "audio",
-                                                            deliver, red_type=red_type, recovery=recovery))
+                                                            deliver, recovery=recovery))
 
     async def on_offer(self, text: str, tracks: dict[str, dict[str, str]]) -> str:
         self._red = sdp.red_lines(text) if self.accepts_red else {}

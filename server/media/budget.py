@@ -5,11 +5,10 @@ A camera may come in layers (simulcast by hand: the page publishes the full trac
 web/static/media.js); a screen share, or a publisher that sends no copy, has one. Each
 receiver's browser reports what it can take (REMB, the receiver's estimate of the bandwidth
 available, in bits per second) and what it loses (the fraction lost in its receiver reports).
-From these a `Budget` decides, for each of the video
-streams forwarded to everyone, which layer this receiver gets (`HIGH`, `MID`, `LOW`) or whether it
-is held back (`HELD`), in the room's order of priority (the room, screens, the turn, then speakers):
-audio is always sent and counted first, because a receiver on a link too thin for its video used
-to lose a third of its audio as well.
+From these a `Budget` decides, for each of the video streams forwarded to everyone, which layer
+this receiver gets (`HIGH`, `MID`, `LOW`) or whether it is held back (`HELD`), in the room's order
+of priority (the room, screens, the turn, then speakers): audio is always sent and counted first,
+because a receiver on a link too thin for its video used to lose a third of its audio as well.
 
 - Cut: when the estimate stays below what the streams as sent need (with `FULL_BELOW` to spare:
   a full link's estimate is about what it carries) while some packets are lost

@@ -190,13 +190,12 @@ class FrameAssembler:
     MAX_PENDING = 512
 
     def __init__(self, kind: str, deliver: Deliver, lost: Callable[[], None] = lambda: None,
-                 red_type: int | None = None, recovery: red.Recovery | None = None) -> None:
+                 recovery: red.Recovery | None = None) -> None:
         self.kind = kind
         self.deliver = deliver
         self.lost = lost
-        # Audio in RED (red.py): packets of `red_type` are taken apart, and what a gap lost is
-        # repaired from the next packet's earlier frames; the rest of the relay sees plain Opus.
-        self.red_type = red_type
+        # Audio in RED (red.py): its packets are taken apart, and what a gap lost is repaired
+        # from the next packet's earlier frames; the rest of the relay sees plain Opus.
         self.recovery = recovery
         self.ssrc: int | None = None
         self._pending: dict[int, RtpPacket] = {}
@@ -215,12 +214,13 @@ class FrameAssembler:
             self._last_seq = packet.sequence_number
             level = packet.extensions.audio_level
             dbov = level[1] if level is not None else None
-            if self.recovery is not None and packet.payload_type == self.red_type:
-                for timestamp, frame in self.recovery.frames(packet.sequence_number, packet.timestamp, data):
+            recovery = self.recovery
+            if recovery is not None and packet.payload_type == recovery.red_type:
+                for timestamp, frame in recovery.frames(packet.sequence_number, packet.timestamp, data):
                     self.deliver(frame, timestamp, dbov if timestamp == packet.timestamp else None)
                 return False, None
-            if self.recovery is not None:
-                self.recovery.saw(packet.sequence_number, packet.timestamp)
+            if recovery is not None:
+                recovery.saw(packet.sequence_number, packet.timestamp)
             self.deliver(data, packet.timestamp, dbov)
             return False, None
         if self._last_seq is not None and not _seq_after(packet.sequence_number, self._last_seq):

@@ -13,6 +13,7 @@ Pure: bytes in, bytes out; the caller owns the sockets, the clock and the policy
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Protocol
@@ -89,8 +90,10 @@ def _newer(a: int, b: int) -> bool:
 class Recovery:
     """Opus frames out of a publisher's RED packets, in order, with what a gap lost repaired
     from the packet after it. `frames(seq, timestamp, payload)` returns (timestamp, data) pairs
-    to forward, oldest first; a packet that is not RED of `opus_type` gives nothing."""
+    to forward, oldest first; a packet that is not RED of `opus_type` gives nothing. The line's
+    packets of `red_type` are RED; others are plain Opus (`saw`)."""
 
+    red_type: int
     opus_type: int
     recovered: int = 0  # frames repaired from redundancy
     malformed: int = 0
@@ -134,15 +137,13 @@ class Packer:
 
     opus_type: int
     distance: int = 0
-    _history: list[tuple[int, bytes]] = field(default_factory=list)  # (timestamp, data), newest last
-    packed: int = 0
+    _history: deque[tuple[int, bytes]] = field(default_factory=lambda: deque(maxlen=MAX_DISTANCE))
 
     def pack(self, packet: Frame) -> tuple[list[bytes], int]:
         # As aiortc's Opus encoder does: the frame's time in 1/48000 s (the relay's audio time base).
         timestamp = int(packet.pts * packet.time_base * 48000) & 0xFFFFFFFF
         data = bytes(packet)
-        earlier = [((timestamp - ts) & 0xFFFFFFFF, d) for ts, d in self._history[-self.distance:]] \
+        earlier = [((timestamp - ts) & 0xFFFFFFFF, d) for ts, d in list(self._history)[-self.distance:]] \
             if self.distance else []
-        self._history = (self._history + [(timestamp, data)])[-MAX_DISTANCE:]
-        self.packed += 1
+        self._history.append((timestamp, data))  # (timestamp, data), newest last
         return [pack(data, self.opus_type, earlier)], timestamp

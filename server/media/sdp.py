@@ -34,6 +34,10 @@ def _join(sections: list[list[str]]) -> str:
     return "\r\n".join(line for section in sections for line in section) + "\r\n"
 
 
+def _mid(section: list[str]) -> str | None:
+    return next((line[6:] for line in section if line.startswith("a=mid:")), None)
+
+
 def _opus_payload_types(section: list[str]) -> list[str]:
     return [line.split(":", 1)[1].split(" ", 1)[0] for line in section
             if line.startswith("a=rtpmap:") and " opus/" in line.lower()]
@@ -58,7 +62,7 @@ def with_cnames(sdp: str, cnames: Mapping[str, str]) -> str:
     """Give the media section of each mid in `cnames` that CNAME on its `a=ssrc` lines."""
     sections = _sections(sdp)
     for section in sections[1:]:
-        mid = next((line[6:] for line in section if line.startswith("a=mid:")), None)
+        mid = _mid(section)
         cname = cnames.get(mid) if mid is not None else None
         if cname is None:
             continue
@@ -72,7 +76,7 @@ def directions(sdp: str) -> dict[str, str]:
     """The direction of each media section, by mid (sendrecv when the section names none)."""
     out: dict[str, str] = {}
     for section in _sections(sdp)[1:]:
-        mid = next((line[6:] for line in section if line.startswith("a=mid:")), None)
+        mid = _mid(section)
         if mid is None:
             continue
         found = [line[2:] for line in section if line[2:] in ("sendrecv", "sendonly", "recvonly", "inactive")]
@@ -89,7 +93,7 @@ def stream_id(member: str) -> str:
 def _audio_sections(sdp: str) -> list[tuple[str, list[str]]]:
     out = []
     for section in _sections(sdp)[1:]:
-        mid = next((line[6:] for line in section if line.startswith("a=mid:")), None)
+        mid = _mid(section)
         if mid is not None and section[0].startswith("m=audio "):
             out.append((mid, section))
     return out
@@ -107,9 +111,10 @@ def red_lines(sdp: str) -> dict[str, tuple[int, int]]:
                 continue
             red = line.split(":", 1)[1].split(" ", 1)[0]
             fmtp = next((x.split(" ", 1)[1] for x in section if x.startswith(f"a=fmtp:{red} ")), "")
-            blocks = set(fmtp.strip().split("/"))
-            if red in formats and len(blocks) == 1 and blocks <= opus and red.isdigit():
-                out[mid] = (int(red), int(blocks.pop()))
+            blocks = fmtp.strip().split("/")
+            # A browser's description is not trusted: payload types that are not numbers are no RED.
+            if red in formats and red.isdigit() and len(set(blocks)) == 1 and blocks[0] in opus and blocks[0].isdigit():
+                out[mid] = (int(red), int(blocks[0]))
                 break
     return out
 

@@ -42,6 +42,7 @@ from aiortc.sdp import candidate_from_sdp
 
 from realtime import breakouts
 from server.media import glue, red, sdp, twcc
+from server.media import labels as track_labels
 from server.media.budget import HELD, HIGH, LOW, MID, Budget
 from server.media.forward import ForwardTrack, Source
 from server.media.ice import IceServers
@@ -52,11 +53,9 @@ from server.media.speakers import Slots
 
 log = logging.getLogger("kring.media")
 
-LABELS = {"audio": ("mic",), "video": ("camera", "screen", "camera-low", "camera-mid")}
-LAYERS = ("camera-low", "camera-mid")  # a camera's copies: reached through its camera's Source
 SELECT_INTERVAL_S = 0.5
 MEMBERS_MAX = 60  # members (publishers and listeners) of one session's media
-SOURCES_PER_MEMBER = 5  # mic, camera, the camera's low and middle layers, screen
+SOURCES_PER_MEMBER = len(track_labels.ALL)  # one of each: mic, camera, its layers, screen
 FEEDBACK_INTERVAL_S = 0.05  # transport-wide feedback to a publisher (libwebrtc: 50-250 ms)
 
 
@@ -164,8 +163,8 @@ class Publisher:
                 live.add(mid)
                 continue
             kind = transceiver.kind
-            label = self.labels.get(mid, LABELS[kind][0])
-            if label not in LABELS[kind] or len(self.sources) >= SOURCES_PER_MEMBER:
+            label = self.labels.get(mid, track_labels.BY_KIND[kind][0])
+            if label not in track_labels.BY_KIND[kind] or len(self.sources) >= SOURCES_PER_MEMBER:
                 continue
             self.sources[mid] = self._source(transceiver, mid, label)
             live.add(mid)
@@ -195,11 +194,11 @@ class Publisher:
                 task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
         source = Source(key, self.member.id, transceiver.kind, label, request)
-        red_type, opus_type = self.red.get(mid, (None, None))
-        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe, red_type,
-                                        red.Recovery(opus_type) if opus_type is not None else None)
+        types = self.red.get(mid)
+        assembler = glue.FrameAssembler(transceiver.kind, source.push, source.ask_keyframe,
+                                        red.Recovery(*types) if types is not None else None)
         glue.forward_receiver(receiver, assembler)
-        if label not in LAYERS:  # a layer is reached through its camera's Source
+        if label not in track_labels.LAYERS:  # a layer is reached through its camera's Source
             self.room.add_source(source)
         return source
 

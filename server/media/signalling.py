@@ -32,6 +32,7 @@ from realtime.errors import BackendUnavailable, RoomNotFound
 from realtime.room import Change, Room
 from server import errors, security
 from server.kring import Kring, kring
+from server.media import labels
 from server.media.loading import MediaUnavailable
 
 if TYPE_CHECKING:  # the app routes here in every process; only a media process loads aiortc
@@ -43,7 +44,6 @@ CLOSE_NO_MEDIA = 4003  # media not for this member (in the room), or not served 
 MESSAGE_MAX_BYTES = 64_000  # an SDP with a few media lines is 5-10 KB
 MESSAGES_PER_10S = 100  # offers, answers and their trickled candidates (2-10 per connection)
 OUTBOX_MAX = 64
-LABELS = frozenset({"mic", "camera", "camera-low", "camera-mid", "screen"})  # camera-low, -mid: its layers
 CANDIDATE_MAX = 512  # one ICE candidate line is 100-200 characters
 
 
@@ -54,7 +54,7 @@ def _flag(data: Mapping[str, Any], name: str) -> bool:
 def _labels(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict) or len(raw) > 8:
         return {}
-    return {str(k)[:8]: str(v) for k, v in raw.items() if v in LABELS}
+    return {str(k)[:8]: str(v) for k, v in raw.items() if v in labels.ALL}
 
 
 class MediaSession:

@@ -835,9 +835,12 @@
           const text = bits.join(" · ");
           if (caption.textContent !== text) {
             caption.textContent = text;
-            // How wide its longest word is (a hyphen may break a line), in em of its own font: the
-            // projector's name card shrinks to fit it rather than break the word (kring.css).
-            caption.style.setProperty("--word-em", this.longestWordEm(text, caption).toFixed(2));
+            // On the projector, how wide its longest word is (a hyphen may break a line), in em of
+            // its own font: the name card shrinks to fit it rather than break the word (kring.css).
+            // Other pages never need it (and measuring asks the browser for a style recalculation).
+            if (document.body.classList.contains("projector")) {
+              caption.style.setProperty("--word-em", this.longestWordEm(text, caption).toFixed(2));
+            }
           }
           tile.setAttribute("aria-label", bits.join(", "));
         }
