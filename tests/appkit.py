@@ -113,6 +113,15 @@ def pages(browsers: Browsers, code: str, participants: Iterable[str] = ("ann", "
 # ---------------------------------------------------------------- in-process: websocket frames
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether `name` stands in `text` as a word of its own.
+
+    Random ids and tokens (letters, digits, - and _) spell short names now and then ("rx-94BoOL"):
+    a plain `"Bo" in html` makes a test fail by chance, so a name inside such a run does not count.
+    """
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
 def send(ws: WebSocketTestSession, **message: Any) -> None:
     """Send one command, as the page's hx-ws form would."""
     ws.send_text(json.dumps(message))
