@@ -416,6 +416,7 @@ class Connection:
         while there is something to send, and whichever ends the connection stops the other."""
         hub = self.k.hub
         self._main = asyncio.current_task()
+        let_go_of_the_handshake(self.ws)
         self.k.budgets.opened(self.person)
         unwatch = hub.watch(self.room, self.on_change)
         if self.viewer.role is Role.PARTICIPANT:
@@ -619,6 +620,19 @@ async def projector_socket(ws: WebSocket, send: Send) -> None:
     viewer = Viewer(Role.PROJECTOR, projector_lang(ws, room), base_url=base_url(ws))
     if await _admitted(ws, k, room, viewer):
         await Connection(ws, k, room, viewer, send).run(_since(ws))
+
+
+def let_go_of_the_handshake(ws: WebSocket) -> None:
+    """Drop the opening request's headers, and what Starlette parsed of them, once the socket is
+    admitted: the cookies, the language, the origin and the address were read before, nothing
+    reads them again, and a socket stays open for hours. The headers are a list of byte strings
+    in the ASGI scope (a browser sends a dozen, its cookies and user agent the largest), kept
+    with the parsed cookies for as long as the socket is open: letting go took a socket from
+    24.7 to 22.3 kB in `bench.socket_memory`, and a browser sends more than its client does
+    (issue 19, docs/performance.md)."""
+    ws.scope["headers"] = []
+    for parsed in ("_headers", "_cookies", "_url", "_base_url", "_query_params"):
+        ws.__dict__.pop(parsed, None)
 
 
 # Where RawSend keeps the server's own `send` of a websocket in the ASGI scope.

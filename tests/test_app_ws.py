@@ -205,3 +205,21 @@ def test_an_idle_page_has_no_sender_and_keeps_no_frame(client: TestClient, sessi
         # And a change starts a sender again, or goes out from the fan-out itself.
         send(ws, cmd="profile", name="Anna Q", location="room")
         assert "Anna Q" in receive_until(ws, "Anna Q")
+
+
+def test_an_admitted_page_keeps_no_headers_and_still_does_everything(
+        client: TestClient, session: tuple[Browsers, str]) -> None:
+    """Once a socket is admitted, the opening request's headers and what was parsed of them
+    (cookies, the URL) are let go (issue 19: memory per socket): the page still acts, is refused
+    in its own language (read at the opening), and its cookies are not asked for again."""
+    browsers, code = session
+    with browsers.as_("anna").websocket_connect(f"/ws/s/{code}?since=0",
+                                                headers={"accept-language": "nl", "user-agent": "x" * 300}) as ws:
+        assert 'id="presence"' in ws.receive_text()
+        [connection] = list(client.app_state["kring"].send_watch._connections)
+        assert connection.ws.scope["headers"] == []
+        assert not {"_headers", "_cookies", "_url"} & set(vars(connection.ws))
+        send(ws, cmd="profile", name="Anna Q", location="room")
+        assert "Anna Q" in receive_until(ws, "Anna Q")
+        send(ws, cmd="end_session")  # only the mentor may: refused in Dutch, from the opening's header
+        assert "Alleen de mentor kan dat doen." in receive_until(ws, 'id="flash"')
