@@ -13,7 +13,6 @@ who the participant is; everything personal is in `wall-mine`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -213,19 +212,14 @@ def _board(room: Room, wall: core.Wall, role: Role) -> Board:
         visible = []  # hidden until reveal: the shared view shows nobody's post-its
     else:
         visible = [n for n in existing if not n.hidden]
+    newest_note = max(visible, key=lambda n: n.created_at) if visible else None
+    newest = newest_note.nid if newest_note else ""
+    newest_at = newest_note.created_at if newest_note else 0.0
     projector = role is Role.PROJECTOR
-    # What only a post-it's own view needs, worked out at the first one: a part sent alone that
-    # shows no post-it (a column's count, the "written" line) needs neither, and each is a pass
-    # over all 200 post-its of a big wall (issue 19, `retro`).
-    marks: tuple[str, float, dict[str, int]] | None = None
+
+    position = {nid: i for i, nid in enumerate(wall.order)}
 
     def note_view(n: core.Note) -> NoteView:
-        nonlocal marks
-        if marks is None:
-            newest_note = max(visible, key=lambda n: n.created_at) if visible else None
-            marks = (newest_note.nid if newest_note else "", newest_note.created_at if newest_note else 0.0,
-                     {nid: i for i, nid in enumerate(wall.order)})
-        newest, newest_at, position = marks
         shown_author = core.author_shown(wall, n)
         author = names.get(n.author, "") if shown_author else ""
         return NoteView(
@@ -267,10 +261,9 @@ def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = Tru
     existing, visible, note_view = board if board is not None else _board(room, wall, role)
     manual = not (wall.sort == "votes" and wall.voting.counts_visible)
 
+    shown_ids = {n.nid for n in visible if not n.hidden}  # the mentor sees hidden ones; never in the spotlight
     spot = None
-    # The mentor sees hidden post-its; they are never in the spotlight.
-    spotted = wall.notes.get(wall.spot_note) if with_notes and wall.spot_note else None
-    if spotted is not None and not spotted.hidden and any(n is spotted for n in visible):
+    if with_notes and wall.spot_note in shown_ids:
         spot = SpotView("", "", (note_view(wall.notes[wall.spot_note]),))
     elif with_notes and wall.spot_group in wall.groups:
         members = [n for n in core.column_notes(wall, wall.groups[wall.spot_group].column, visible)
@@ -278,29 +271,23 @@ def wall_view(room: Room, wall: core.Wall, role: Role, *, with_notes: bool = Tru
         spot = SpotView(wall.spot_group, wall.groups[wall.spot_group].label, tuple(note_view(n) for n in members))
 
     columns = []
-    # Without the post-its only each column's count: one pass over them, not one per column.
-    counted = None if with_notes else Counter(n.column for n in visible)
     for i, column in enumerate(wall.columns):
+        ordered = core.column_notes(wall, column.cid, visible)
         groups: tuple[GroupView, ...] = ()
         loose: tuple[NoteView, ...] = ()
-        if counted is None:
-            ordered = core.column_notes(wall, column.cid, visible)
+        if with_notes:
             in_groups, outside = _lists(wall, column.cid, ordered)
             groups = tuple(GroupView(g.gid, g.label, tuple(note_view(n) for n in members)) for g, members in in_groups)
             loose = tuple(note_view(n) for n in outside)
-            count = len(ordered)
-        else:
-            count = counted[column.cid]
         columns.append(
-            ColumnView(column.cid, column.name, i == 0, i == len(wall.columns) - 1, groups, loose, count)
+            ColumnView(column.cid, column.name, i == 0, i == len(wall.columns) - 1, groups, loose, len(ordered))
         )
-    hidden = sum(1 for n in existing if n.hidden)
     return WallView(
         wid=wall.wid, title=wall.title, anonymous=wall.anonymous, blind=wall.blind,
         arrange=mentor or (role is Role.PARTICIPANT and wall.arrange and not wall.blind),
         participants_arrange=wall.arrange, sort=wall.sort, manual_order=manual, voting=wall.voting,
         columns=tuple(columns), groups=tuple(wall.groups.values()), shown=len(visible),
-        written=len(existing) - hidden, hidden=hidden,
+        written=sum(1 for n in existing if not n.hidden), hidden=sum(1 for n in existing if n.hidden),
         on_projector=state.projector_view == "wall" and state.projector_ref == wall.wid, spot=spot,
         phase=wall.phase, phase_ends_at=wall.phase_ends_at,
     )
