@@ -9,14 +9,14 @@ import subprocess
 import sys
 
 from bench import red_cost
-from server.media import red
+from server.media import glue, red
 
 
 def test_the_sizes_are_those_of_the_packers_own_packets() -> None:
     assert red_cost.red_bytes(0) == red_cost.OPUS_BYTES + 1  # the primary's one-byte header
     assert red_cost.red_bytes(1) == 2 * red_cost.OPUS_BYTES + 5
     assert red_cost.red_bytes(2) == 3 * red_cost.OPUS_BYTES + 9
-    blocks = red.unpack(red.Packer(111, 2).pack(red_cost._Opus(b"x" * 80, 0))[0][0])
+    blocks = red.unpack(red.Packer(111, 2).pack(glue.EncodedPacket(b"x" * 80, 0, glue.AUDIO_TIME_BASE))[0][0])
     assert blocks is not None and len(blocks) == 1  # no history yet: the primary alone
 
 
