@@ -631,6 +631,8 @@ def let_go_of_the_handshake(ws: WebSocket) -> None:
     24.7 to 22.3 kB in `bench.socket_memory`, and a browser sends more than its client does
     (issue 19, docs/performance.md)."""
     ws.scope["headers"] = []
+    # Starlette's lazily parsed copies on the WebSocket (HTTPConnection's own attribute names; the
+    # version is pinned in requirements.lock, and tests/test_app_ws.py checks they are gone).
     for parsed in ("_headers", "_cookies", "_url", "_base_url", "_query_params"):
         ws.__dict__.pop(parsed, None)
 
