@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import cast
@@ -35,6 +35,7 @@ from server.retention import RetentionTimer
 from server.security import FormTokens, RateLimiter
 from server.send_watch import SendWatch
 from server.settings import Settings
+from server.wire_frames import WireFrames
 from web.commands import Commands
 from web.i18n import Translator
 from web.layout import Layout
@@ -67,6 +68,8 @@ class Kring:
     media: MediaLoader | None = None
     retention: RetentionTimer | None = None  # deletes old rooms (server/retention.py)
     mail: MailTimer | None = None  # sends e-mail when an SMTP server is configured (server/mail_timer.py)
+    # The wire bytes of the frames just sent, shared by the pages that get the same frame.
+    wire_frames: WireFrames = field(default_factory=WireFrames)
 
     async def close(self) -> None:
         if self.media is not None:

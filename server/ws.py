@@ -34,6 +34,7 @@ from server.budgets import Refusal
 from server.eager_send import send_eagerly
 from server.kring import Kring, kring
 from server.pages import TooManyWrongCodes, base_url, browser_lang, client_key, find_room, projector_lang
+from server.ws_protocol import prepared_writer
 from web.viewer import Viewer
 
 log = logging.getLogger("kring.ws")
@@ -59,12 +60,23 @@ HOLD_POLL_S = 0.05
 
 
 class Connection:
+    # Slots, not a __dict__: a socket stays open for hours, and past 30 attributes CPython (3.11)
+    # stops sharing an instance dict's keys, so each connection carried a table of its own
+    # (+1.5 kB per socket in `typical` when the 30th came, docs/performance.md).
+    __slots__ = ("ws", "_send", "_wire", "k", "layout", "room", "viewer", "dirty", "notices", "_unfinished",
+                 "closing", "_draining", "sending_since", "too_slow", "_sender_task", "_live", "_first", "_main",
+                 "_ended_by_sender", "_failure", "_eager", "allowance", "last_refill", "bad_in_a_row",
+                 "last_pong", "flash_shown", "_flash_text", "_flash_html", "person", "address")
+
     def __init__(self, ws: WebSocket, k: Kring, room: Room, viewer: Viewer, send: Send | None = None) -> None:
         self.ws = ws
         # Frames go out through the ASGI `send` itself when the route gives it (Socket below):
         # Starlette's WebSocket.send checks the socket's state on every frame, a few percent of
         # the server's CPU at 10,000 frames a second (docs/performance.md).
         self._send: Send = send if send is not None else ws.send
+        # Under Kring's own uvicorn protocol, a frame's bytes are made once for every page that
+        # gets it (server/wire_frames.py) and written to the transport as they are.
+        self._wire = prepared_writer(self._send)
         self.k = k
         self.layout = k.renderer.layout
         self.room = room
@@ -121,6 +133,9 @@ class Connection:
         names, self.dirty = self.dirty, set()
         try:
             text = self.k.renderer.regions(self.room, self.viewer, names)
+            wire = self._wire
+            if wire is not None and wire.write_prepared(self.k.wire_frames.of(text)):
+                return
             rest = send_eagerly(self._send, {"type": "websocket.send", "text": text})
         except OSError:  # the client is gone (uvicorn's ClientDisconnected); the receiver ends
             self.closing = True

@@ -31,6 +31,7 @@ from typing import Any
 from uvicorn.config import Config
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
+from websockets.protocol import State
 
 # What may wait in a socket's inbox for the app to take it. The app takes one message at a time
 # and answers it before it takes the next (server/ws.py), so a page that sends a burst of form
@@ -187,6 +188,19 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         super().resume_writing()
         self._pump()
 
+    def write_prepared(self, frame: bytes) -> bool:
+        """Write a whole text frame made by server/wire_frames.py, the bytes uvicorn's `send`
+        would have written for its text, when nothing stands in the way. False, with nothing
+        written, when the frame must go through `send` instead: the client's buffer is full (send
+        waits for it), the socket closes or has closed (send raises what the app expects then),
+        or the handshake agreed on an extension that changes a frame's bytes (compression)."""
+        conn = self.conn
+        if self.close_sent or not self.writable.is_set() or conn.state is not State.OPEN \
+                or conn.extensions or self.transport.is_closing():
+            return False
+        self.transport.write(frame)
+        return True
+
     def keepalive_timeout(self) -> None:
         # uvicorn closes with 1011 when its ping's pong does not come in time. While what the
         # client sent waits here unparsed (back-pressure), its pong may be in there, behind its
@@ -281,3 +295,13 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         self.request = None  # type: ignore[assignment]
         self.response = None  # type: ignore[assignment]
         super().start_keepalive()
+
+
+def prepared_writer(send: Any) -> LeanWebSocketProtocol | None:
+    """The protocol whose `write_prepared` may stand in for `send`: only when `send` is that
+    protocol's own `send`, not a middleware's wrapper of it (a middleware that sees every frame
+    must go on seeing them, server/app.py), and not another ASGI server's."""
+    owner = getattr(send, "__self__", None)
+    if isinstance(owner, LeanWebSocketProtocol) and send == owner.send:
+        return owner
+    return None

@@ -200,7 +200,8 @@ def test_an_idle_page_has_no_sender_and_keeps_no_frame(client: TestClient, sessi
                 break
             time.sleep(0.005)
         assert connection.sending is None
-        held = [value for value in vars(connection).values() if isinstance(value, str) and len(value) > 500]
+        values = [getattr(connection, name, None) for name in type(connection).__slots__]
+        held = [value for value in values if isinstance(value, str) and len(value) > 500]
         assert not held and len(first) > 500
         # And a change starts a sender again, or goes out from the fan-out itself.
         send(ws, cmd="profile", name="Anna Q", location="room")

@@ -1,0 +1,50 @@
+"""A text frame's bytes on the wire, made once for every socket that gets the same frame.
+
+After a change every page of one kind gets the very same frame (web/render.py caches it per kind
+of page), and uvicorn's `send` made its bytes again for each socket: it encoded the text, built a
+websockets `Frame`, serialized it and joined the output, then wrote that. That was most of what a
+delivery cost past the socket write itself, which the bare broadcast floor pays too
+(docs/performance.md, issue 19). Here the bytes are made once, and each socket's transport takes
+them as they are (`LeanWebSocketProtocol.write_prepared` in server/ws_protocol.py).
+
+The frames are server-to-client frames: unmasked, whole (FIN), and plain, as no extension was
+agreed (server/__main__.py turns per-message deflate off; a socket that agreed on one is written
+through `send`, see `write_prepared`).
+"""
+
+from __future__ import annotations
+
+from websockets.frames import Frame, Opcode
+
+# Frames kept, the most recent: the kinds of page of the rooms with a change in the same moment.
+# A frame not kept is made again, which is what every frame cost before; a bigger cache only
+# holds more text alive (a page's first frame can be hundreds of kB in a large session).
+FRAMES_KEPT = 32
+
+
+def text_frame(text: str) -> bytes:
+    """The bytes of one whole, unmasked text frame carrying `text`."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+class WireFrames:
+    """The wire bytes of the last `kept` frames asked for, by their text.
+
+    Looked up by the text itself: for the pages that share a frame it is the same `str` object,
+    so the lookup is its cached hash and an identity check."""
+
+    def __init__(self, kept: int = FRAMES_KEPT) -> None:
+        self._kept = kept
+        self._frames: dict[str, bytes] = {}
+
+    def of(self, text: str) -> bytes:
+        frames = self._frames
+        frame = frames.get(text)
+        if frame is None:
+            frame = frames[text] = text_frame(text)
+            if len(frames) > self._kept:
+                del frames[next(iter(frames))]  # the oldest: a dict keeps insertion order
+        return frame
+
+    def __len__(self) -> int:
+        return len(self._frames)
