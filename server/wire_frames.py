@@ -48,3 +48,6 @@ class WireFrames:
 
     def __len__(self) -> int:
         return len(self._frames)
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._frames
