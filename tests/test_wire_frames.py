@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -133,16 +133,22 @@ async def test_the_prepared_path_is_offered_only_for_the_protocols_own_send() ->
         close(protocol)
 
 
-def test_wire_frames_makes_a_frame_once_and_keeps_only_the_most_recent() -> None:
+async def test_wire_frames_makes_a_frame_once_and_keeps_it_only_for_the_turn() -> None:
     frames = WireFrames(kept=3)
     shared = "<div id='x'>" + "z" * 300 + "</div>"
     first = frames.of(shared)
     assert first == text_frame(shared) and frames.of(shared) is first
     assert frames.of("".join(["<div id='x'>", "z" * 300, "</div>"])) is first  # the same text, another object
+    assert (frames.made, frames.reused) == (1, 2)
     for n in range(3):
         frames.of(f"other {n}")
-    assert len(frames) == 3 and shared not in frames and "other 0" in frames
-    assert frames.of(shared) is not first and frames.of(shared) == first  # made again when asked again
+    assert len(frames) == 3 and shared not in frames and "other 0" in frames  # the oldest went
+    await asyncio.sleep(0)  # the loop turns: nothing is kept
+    assert len(frames) == 0
+    again = frames.of(shared)
+    assert again is not first and again == first and frames.made == 5
+    await asyncio.sleep(0)
+    assert len(frames) == 0
 
 
 @contextmanager
@@ -176,6 +182,13 @@ def joined(base: str, code: str, name: str) -> str:
         return cookie_header(browser)
 
 
+def wait_until(condition: Callable[[], object], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
 def receive_until(ws: Any, needle: str) -> str:
     deadline = time.monotonic() + 10
     while True:
@@ -187,7 +200,7 @@ def receive_until(ws: Any, needle: str) -> str:
 @pytest.mark.slow
 def test_kring_under_uvicorn_writes_a_shared_frame_prepared_and_every_page_gets_it(tmp_path: Path) -> None:
     """A rename under a real uvicorn: the others' frame is the same text, its bytes were made once
-    (the cache has it), and each page got it whole, escaped as ever."""
+    and given to both, and each page got it whole, escaped as ever."""
     with kring_under_uvicorn(tmp_path) as (base, k):
         code = httpx.post(base + "/api/v1/sessions", json={"title": "Week 1", "language": "en"}).json()["code"]
         cookies = {name: joined(base, code, name) for name in ("Anna", "Bo", "Cas")}
@@ -198,7 +211,14 @@ def test_kring_under_uvicorn_writes_a_shared_frame_prepared_and_every_page_gets_
                        for name, cookie in cookies.items()}
             for ws in sockets.values():
                 receive_until(ws, 'id="presence"')
+            # Every page's first frames are out and no sender runs, so the change goes out from the
+            # fan-out itself (the prepared path); a page whose sender still ran would take its own.
+            wait_until(lambda: len(k.send_watch._connections) == 3
+                       and all(c.sending is None for c in k.send_watch._connections))
+            made, reused = k.wire_frames.made, k.wire_frames.reused
             sockets["Anna"].send('{"cmd": "profile", "name": "Anna <b>Q</b>", "location": "room"}')
             seen = {name: receive_until(ws, "Anna &lt;b&gt;Q&lt;/b&gt;") for name, ws in sockets.items()}
             assert seen["Bo"] == seen["Cas"] and "<b>Q</b>" not in seen["Bo"]
-            assert seen["Bo"] in k.wire_frames
+            # Bo's and Cas's pages are of one kind: one frame made, given twice (Anna's own differs).
+            assert k.wire_frames.reused > reused and k.wire_frames.made > made
+            wait_until(lambda: len(k.wire_frames) == 0)  # nothing kept once the fan-out is over
