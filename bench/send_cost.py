@@ -33,12 +33,11 @@ from typing import Any
 import uvicorn
 from uvicorn.server import ServerState
 
+from bench.wskit import FakeTransport, upgrade_request
 from server.wire_frames import text_frame
 from server.ws_protocol import LeanWebSocketProtocol
 
 SIZES = (122, 839, 4000)
-UPGRADE = (b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
 
 
 def cpu_us_per_call(step: Callable[[], object], calls: int) -> float:
@@ -105,28 +104,6 @@ def write_us(size: int, calls: int, sockets: int = 20) -> float:
             s.close()
 
 
-class NoTransport(asyncio.Transport):
-    """A transport that takes every write and does nothing with it."""
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
-
-    def write(self, data: Any) -> None:
-        pass
-
-    def is_closing(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-
 async def python_us(calls: int) -> tuple[dict[str, float], dict[str, float]]:
     """uvicorn's send and Kring's write_prepared per frame, on a socket past its handshake."""
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -136,8 +113,8 @@ async def python_us(calls: int) -> tuple[dict[str, float], dict[str, float]]:
 
     protocol = LeanWebSocketProtocol(uvicorn.Config(app, lifespan="off", ws_per_message_deflate=False),
                                      ServerState(), {})
-    protocol.connection_made(NoTransport())
-    protocol.data_received(UPGRADE)
+    protocol.connection_made(FakeTransport(keep=False))
+    protocol.data_received(upgrade_request())
     while not protocol.handshake_complete:
         await asyncio.sleep(0.001)
     stock, prepared = {}, {}

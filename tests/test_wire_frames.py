@@ -21,16 +21,15 @@ from uvicorn.server import ServerState
 from websockets.sync.client import connect
 
 from bench.serverproc import free_port
+from bench.wskit import FakeTransport, upgrade_request
 from server.app import create_app
 from server.kring import Kring
 from server.wire_frames import WireFrames, text_frame
 from server.ws_protocol import LeanWebSocketProtocol, prepared_writer
 from tests.appkit import cookie_header
 from tests.conftest import make_settings
-from tests.test_ws_protocol import FakeTransport, masked_text, until
+from tests.test_ws_protocol import masked_text, until
 
-UPGRADE = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n")
 # Every length form of a frame's header (7 bits, 16 bits, 64 bits) at and around its edges, and text
 # that is not ASCII (the length is the encoded length).
 TEXTS = ["", "a", "x" * 125, "x" * 126, "é" * 63, "é" * 64, "y" * 65_535, "y" * 65_536, "ü€" * 70_000]
@@ -48,7 +47,7 @@ async def open_protocol(deflate: bool = False) -> tuple[LeanWebSocketProtocol, F
     transport = FakeTransport()
     protocol.connection_made(transport)
     extra = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else ""
-    protocol.data_received(UPGRADE.format(extra=extra).encode())
+    protocol.data_received(upgrade_request(extra))
     await until(lambda: protocol.handshake_complete)
     transport.written.clear()
     return protocol, transport

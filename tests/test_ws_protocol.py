@@ -18,6 +18,7 @@ from uvicorn.server import ServerState
 from websockets.asyncio.client import connect
 
 from bench.serverproc import free_port
+from bench.wskit import FakeTransport, upgrade_request
 from server.ws_protocol import INBOX_BYTES, INBOX_MESSAGES, Flag, Inbox, LeanWebSocketProtocol, frame_size
 
 
@@ -223,32 +224,6 @@ def masked_text(body: str) -> bytes:
 
 
 
-class FakeTransport(asyncio.Transport):
-    """What the protocol asks of its transport, keeping what it is told."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paused, self.closing, self.written = False, False, bytearray()
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
-
-    def pause_reading(self) -> None:
-        self.paused = True
-
-    def resume_reading(self) -> None:
-        self.paused = False
-
-    def is_closing(self) -> bool:
-        return self.closing
-
-    def write(self, data: Any) -> None:
-        self.written += data
-
-    def close(self) -> None:
-        self.closing = True
-
-
 async def test_frames_that_come_with_the_upgrade_request_wait_like_any_others() -> None:
     """uvicorn's HTTP layer passes the protocol only the upgrade request, but the protocol does not
     count on it: frames in the same read are not parsed with the request, they wait for room."""
@@ -264,10 +239,9 @@ async def test_frames_that_come_with_the_upgrade_request_wait_like_any_others() 
     protocol = RecordingProtocol(uvicorn.Config(app, lifespan="off", ws_per_message_deflate=False), ServerState(), {})
     transport = FakeTransport()
     protocol.connection_made(transport)
-    request = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
     frames = 2000
-    protocol.data_received(request.encode() + b"".join(masked_text(str(n)) for n in range(frames)) + masked_text("end"))
+    frames_sent = b"".join(masked_text(str(n)) for n in range(frames)) + masked_text("end")
+    protocol.data_received(upgrade_request() + frames_sent)
     assert protocol.handshake_initiated and transport.paused and len(protocol.backlog) > 5_000
     assert protocol.inbox.qsize() <= INBOX_MESSAGES
     go.set()
@@ -289,9 +263,7 @@ async def test_a_pong_that_waits_unread_behind_the_clients_messages_does_not_clo
     protocol = RecordingProtocol(config, ServerState(), {})
     transport = FakeTransport()
     protocol.connection_made(transport)
-    request = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-    protocol.data_received(request.encode())
+    protocol.data_received(upgrade_request())
     await until(lambda: protocol.handshake_complete)
     protocol.data_received(b"".join(masked_text(str(n)) for n in range(100)))
     assert protocol.backlog and transport.paused
