@@ -103,9 +103,15 @@ def check(o: Options) -> None:
 
 
 def steady(rooms: int, per_room: int, rate: float, warmup: float, seconds: float) -> list[tuple[float, int, int]]:
-    """Rooms take turns, and within a room participants take turns, at `rate` actions/s in all."""
+    """Rooms take turns, and within a room participants take turns, at `rate` actions/s in all.
+
+    Each room starts its turns at another participant (room i at slot i): with every room
+    starting at slot 0, the actions of one round over the rooms all came from the same slot, and
+    `--route slot` (slot % servers) sent a whole round, 100 ms at 500/s, to one process while
+    the others waited, so each process's Redis calls carried 3-4 events where an even spread
+    gives about one (docs/performance.md, 2026-12-05 18:30)."""
     schedule = []
-    next_slot = [0] * rooms
+    next_slot = [room % per_room for room in range(rooms)]
     k = 0
     while k / rate < warmup + seconds:
         room = k % rooms
