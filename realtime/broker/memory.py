@@ -53,7 +53,8 @@ class MemoryBroker:
         for channel, message in messages:
             await self.publish(channel, message)
 
-    async def subscribe(self, channel: str, listener: Listener) -> _MemorySubscription:
+    async def subscribe(self, channel: str, listener: Listener, listed_in: str | None = None) -> _MemorySubscription:
+        # `listed_in` is for publishers in other processes (realtime/broker/base.py): none here.
         sub = _MemorySubscription(self, channel, listener)
         self._subs.setdefault(channel, []).append(sub)
         return sub
