@@ -38,7 +38,7 @@ import redis.asyncio as aioredis
 from bench.rediskit import cpu_s, json_line, private_redis
 from realtime.broker.redis import RedisBroker
 from realtime.events import ProfileUpdated, SessionCreated
-from realtime.hub import NODES_KEY, fanout_for, node_channel
+from realtime.hub import EVENTS_CHANNEL, announcement
 from realtime.store.redis import RedisStore
 from server.feature import build_core
 from server.manifest import FEATURES
@@ -137,9 +137,9 @@ async def run_way(url: str, way: str, writers: int, readers: int, rooms: int, ra
         for r in range(readers):
             broker = RedisBroker(url)
             brokers.append(broker)
-            await broker.subscribe(node_channel(f"reader{r}"), lambda message, r=r: received.__setitem__(
-                r, received[r] + (message.count(b"\n") if message else 0)), listed_in=NODES_KEY)
-        stores = [RedisStore(url, CODEC, fanout=fanout_for(f"N{w}"), tick_s=tick_ms / 1000.0)
+            await broker.subscribe(EVENTS_CHANNEL, lambda message, r=r: received.__setitem__(
+                r, received[r] + (message.count(b"\n") if message else 0)))
+        stores = [RedisStore(url, CODEC, announce=announcement, tick_s=tick_ms / 1000.0, origin=f"N{w}")
                   for w in range(writers)]
         for i in range(rooms):
             await stores[0].append(f"R{i}", 0, 0.0, [CREATED])

@@ -5,10 +5,9 @@ Redis's CPU per event in `scaleout` (issue 19: at most 30 µs) is the cost of ea
 carries) plus the script's own work per room it appends to. This isolates the script: calls of
 `appends` rooms each (one item of 170 bytes and a line to publish, as in `typical`), sent one at a
 time about 2 ms apart as the tick spaces them, on a redis-server of its own with one subscriber
-listed as the other process (the writer itself gets no copy). Per number of appends per call, one
-JSON line: Redis's time inside the script from its command statistics (`script_us_per_call`,
-steady) and its CPU from INFO cpu (`cpu_us_per_call`, which also counts the sockets and moves with
-the box).
+on the channel. Per number of appends per call, one JSON line: Redis's time inside the script
+from its command statistics (`script_us_per_call`, steady) and its CPU from INFO cpu
+(`cpu_us_per_call`, which also counts the sockets and moves with the box).
 
 To compare two versions of the script, run this module from each tree (`git worktree add`).
 """
@@ -23,7 +22,7 @@ from typing import Any
 import redis
 
 from bench.rediskit import cpu_s, json_line, private_redis, script_time
-from realtime.hub import NODES_KEY, node_channel
+from realtime.hub import EVENTS_CHANNEL
 from realtime.store.redis import APPEND
 
 ITEM = b"1733380000.123456\n" + b"x" * 150
@@ -34,20 +33,19 @@ def measure(client: redis.Redis, appends: int, calls: int, rooms: int) -> dict[s
     """`calls` append calls of `appends` rooms each, every append at the log's length (none refused)."""
     sha = client.script_load(APPEND)
     listener = client.pubsub()  # type: ignore[no-untyped-call]
-    listener.subscribe(node_channel("other"))
-    client.sadd(NODES_KEY, node_channel("other"))
+    listener.subscribe(EVENTS_CHANNEL)
     client.config_resetstat()
     lengths: dict[str, int] = {}
     start = cpu_s(client)
     for c in range(calls):
-        keys: list[str] = [NODES_KEY]
-        argv: list[bytes | int | str] = [b"bench", node_channel("bench")]
+        keys: list[str] = []
+        argv: list[bytes | int | str] = [b"bench"]
         for k in range(appends):
             key = f"kring:log:{(c * appends + k) % rooms}"
             keys.append(key)
-            argv += [lengths.get(key, 0), LINE, 1, ITEM]
+            argv += [lengths.get(key, 0), EVENTS_CHANNEL, LINE, 1, ITEM]
         answers = client.evalsha(sha, len(keys), *keys, *argv)
-        for key, before in zip(keys[1:], answers, strict=True):
+        for key, before in zip(keys, answers, strict=True):
             if before < 0:
                 raise RuntimeError(f"{key}: refused at {-1 - before}")
             lengths[key] = before + 1

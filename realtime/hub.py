@@ -41,7 +41,7 @@ from realtime.events import Actor, Command, CreateSession, Event, Role, Stamped
 from realtime.room import Change, Room, Watcher
 from realtime.snapshot import Snapshots, read_from_snapshot
 from realtime.state import RoomState
-from realtime.store.base import EventStore, Fanout
+from realtime.store.base import EventStore
 from realtime.supervise import Supervisor
 
 log = logging.getLogger("kring.hub")
@@ -75,31 +75,17 @@ def channel_for(code: str) -> str:
 # process about as much as rendering the event did, docs/performance.md). A message is lines: the
 # origin (the node that committed them, so a process skips its own at once), then one
 # `encode_stamped` per room. Order per room is kept: one channel delivers in publish order.
-# EVENTS_CHANNEL is where the hub publishes (a store that does not publish); a store that does
-# (RedisStore, `Fanout`) sends each message to the node channels listed in NODES_KEY but the
-# writer's own: each process hears only the others, and a copy nobody reads costs Redis nothing.
 EVENTS_CHANNEL = "kring:events"
-NODES_KEY = "kring:nodes"
-
-
-def node_channel(node: str) -> str:
-    """Where the process `node` hears the other processes' commits from a publishing store."""
-    return f"kring:events:{node}"
-
-
-def fanout_for(node: str) -> Fanout:
-    """What a store that publishes its appends needs to tell the other processes (server/kring.py)."""
-    return Fanout(line=encode_stamped, origin=node, listeners=NODES_KEY, own=node_channel(node))
 
 
 def announcement(code: str, stamped: Sequence[Stamped]) -> tuple[str, bytes]:
-    """The channel and the line of a room's newly committed events, as the hub publishes them
-    (after the origin line, `framed`)."""
+    """The channel and the line of a room's newly committed events (what the hub publishes, or
+    the store when it publishes its own appends; either puts the origin line before it)."""
     return EVENTS_CHANNEL, encode_stamped(code, stamped)
 
 
 def framed(origin: str, lines: Sequence[bytes]) -> bytes:
-    """A message of committed events: the origin line, then the lines of one or more rooms."""
+    """A message on EVENTS_CHANNEL: the origin line, then the lines of one or more rooms."""
     return b"\n".join([origin.encode(), *lines])
 
 
@@ -141,7 +127,7 @@ class Hub:
         self.command_timeout_s = command_timeout_s
         self._rooms: dict[str, Room] = {}
         self._subs: dict[str, Subscription] = {}
-        self._events_sub: Subscription | None = None  # other processes' commits, from the first room loaded
+        self._events_sub: Subscription | None = None  # EVENTS_CHANNEL, from the first room loaded
         self._events_lock = asyncio.Lock()
         self._loading: dict[str, asyncio.Future[Room]] = {}
         self._unload_timers: dict[str, asyncio.TimerHandle] = {}
@@ -183,11 +169,7 @@ class Hub:
         # either already in what we read (skipped) or follows it.
         async with self._events_lock:  # once, even when two rooms load at the same time
             if self._events_sub is None:
-                if self.store.publishes_appends:
-                    self._events_sub = await self.broker.subscribe(node_channel(self.node), self._on_events,
-                                                                   listed_in=NODES_KEY)
-                else:
-                    self._events_sub = await self.broker.subscribe(EVENTS_CHANNEL, self._on_events)
+                self._events_sub = await self.broker.subscribe(EVENTS_CHANNEL, self._on_events)
         sub = await self.broker.subscribe(channel_for(code), lambda msg: self._on_message(code, msg))
         try:
             state, stamped, snapshot_seq = await self._read_state(code)
@@ -481,7 +463,7 @@ class Hub:
     # ------------------------------------------------------------ other processes
 
     def _on_events(self, message: bytes | None) -> None:
-        """Other processes' commits, of any rooms (see EVENTS_CHANNEL)."""
+        """A message on EVENTS_CHANNEL: other processes' commits, of any rooms."""
         if message is None:
             return  # a reconnect: every room's own channel is told too, and catches up
         origin, _, body = message.partition(b"\n")
@@ -497,7 +479,7 @@ class Hub:
                 code, stamped = self.core.codec.decode_stamped(line)
             except DecodeError:
                 # The room it was for cannot be told; its next event shows the gap.
-                log.warning("undecodable message of committed events")
+                log.warning("undecodable broker message on %s", EVENTS_CHANNEL)
                 continue
             room = self._rooms.get(code)
             if room is not None and not room.apply(stamped):
@@ -695,5 +677,5 @@ class Hub:
             try:
                 await events.close()
             except Exception:
-                log.warning("could not unsubscribe from the committed events", exc_info=True)
+                log.warning("could not unsubscribe from %s", EVENTS_CHANNEL, exc_info=True)
         self._rooms.clear()

@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 
 from realtime.broker import Broker, open_broker
 from realtime.core import Core
-from realtime.hub import Hub, fanout_for
+from realtime.hub import Hub, announcement
 from realtime.mail import Outgoing
 from realtime.snapshot import Snapshots
 from realtime.state import RoomState
@@ -118,8 +118,8 @@ def build(settings: Settings, features: Sequence[Feature]) -> Kring:
         # One Redis for both: the append script publishes the events itself (one round trip).
         from realtime.store.redis import RedisStore
 
-        store = RedisStore(settings.store_url, core.codec, fanout=fanout_for(settings.node),
-                           tick_s=settings.redis_tick_s)
+        store = RedisStore(settings.store_url, core.codec, announce=announcement, tick_s=settings.redis_tick_s,
+                           origin=settings.node)
     elif settings.store_url.startswith(REDIS_SCHEMES):
         from realtime.store.redis import RedisStore
 

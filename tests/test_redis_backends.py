@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-import redis
 import redis.asyncio as aioredis
 
 from realtime.broker.redis import RedisBroker
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Actor, CreateSession, Join, Role, TitleChanged
-from realtime.hub import NODES_KEY, Hub, fanout_for, node_channel
+from realtime.hub import EVENTS_CHANNEL, Hub, announcement
 from realtime.store.redis import RedisStore
 from server.settings import Settings
 from tests.corekit import CODEC, CORE
@@ -60,46 +59,36 @@ async def test_two_hubs_on_one_redis_agree_on_one_order(admin: aioredis.Redis) -
             await hub.store.close()
 
 
-async def test_a_store_that_announces_its_appends_tells_each_other_process_once(admin: aioredis.Redis) -> None:
-    # Store and broker on one Redis (server/kring.py): the append script publishes, the hub not,
-    # and only to the processes listed as listening, never to the writer itself (issue 19).
+async def test_a_store_that_announces_its_appends_publishes_each_commit_once(admin: aioredis.Redis) -> None:
+    # Store and broker on one Redis (server/kring.py): the append script publishes, the hub not.
     ticks = itertools.count(1)
-    hubs = [Hub(RedisStore(URL, CODEC, fanout=fanout_for(f"n{i}")), RedisBroker(URL), lambda: float(next(ticks)),
-                f"n{i}", CORE)
+    hubs = [Hub(RedisStore(URL, CODEC, announce=announcement, origin=f"n{i}"), RedisBroker(URL),
+                lambda: float(next(ticks)), f"n{i}", CORE)
             for i in range(2)]
-    watcher = RedisBroker(URL)  # a third process
+    listener = RedisBroker(URL)
     heard: list[bytes | None] = []
     try:
-        assert await admin.smembers(NODES_KEY) == set()
-        await hubs[0].create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))  # loads it: listed
-        assert await admin.smembers(NODES_KEY) == {node_channel("n0").encode()}
-        await watcher.subscribe(node_channel("n9"), heard.append, listed_in=NODES_KEY)
+        await hubs[0].create(CreateSession("T", "en", "ACDEFGHJ", "jt", "mk"))
+        await listener.subscribe(EVENTS_CHANNEL, heard.append)
         other = await hubs[1].room("ACDEFGHJ")
-        assert await admin.smembers(NODES_KEY) == {node_channel(n).encode() for n in ("n0", "n1", "n9")}
-        spied: dict[str, list[bytes | None]] = {"n0": [], "n1": []}  # beside the hubs' own
-        for node, got in spied.items():
-            await watcher.subscribe(node_channel(node), got.append)
         await hubs[0].execute("ACDEFGHJ", Join("p1", "Ann", "room", "h1"), Actor(Role.PARTICIPANT, "p1"))
         await eventually(lambda: other.state.seq == 2)  # only the store's message can have told it
         assert other.state.participants["p1"].name == "Ann"
         await asyncio.sleep(0.2)
         assert len(heard) == 1 and heard[0] is not None
         origin, line = heard[0].split(b"\n")
-        assert origin == b"n0"  # the committing process
+        assert origin == b"n0"  # the committing process, which skips its own
         assert CODEC.decode_stamped(line)[1][0].seq == 2
-        assert spied["n1"] == heard  # the other process got the same message
-        assert spied["n0"] == []  # the writer's own channel got nothing
         with pytest.raises(Conflict):  # a refused append announces nothing
             await hubs[0].store.append("ACDEFGHJ", 0, 1.0, [Join("p2", "Bo", "room", "h2")])
         await asyncio.sleep(0.2)
         assert len(heard) == 1
     finally:
-        await watcher.close()
+        await listener.close()
         for hub in hubs:
             await hub.close()
             await hub.broker.close()
             await hub.store.close()
-    assert await admin.smembers(NODES_KEY) == set()  # each took itself off as it stopped
 
 
 async def test_broker_recovers_after_losing_its_connection(admin: aioredis.Redis) -> None:
@@ -123,83 +112,16 @@ async def test_broker_recovers_after_losing_its_connection(admin: aioredis.Redis
         await broker.close()
 
 
-async def test_a_listed_channel_is_listed_again_after_a_reconnect(admin: aioredis.Redis) -> None:
-    # While the connection was down an append found nobody on the channel and took it off the
-    # list; the new connection lists it again before the listener is told to resync.
-    broker = RedisBroker(URL, max_backoff_s=0.2, list_check_s=3600.0)  # no periodic check here
-    store = RedisStore(URL, CODEC, fanout=fanout_for("writer"))
-    got: list[bytes | None] = []
-    checker = redis.Redis.from_url(URL)
-    listed_when_told: list[bool] = []
-
-    def listener(message: bytes | None) -> None:
-        got.append(message)
-        if message is None:  # a blocking look, on purpose: the state at the moment it is told
-            listed_when_told.append(bool(checker.sismember(NODES_KEY, node_channel("me"))))
-
-    try:
-        await broker.subscribe(node_channel("me"), listener, listed_in=NODES_KEY)
-        ours = [c["id"] for c in await admin.client_list(_type="pubsub") if str(c.get("db")) == "14"]
-        assert len(ours) == 1
-        await admin.client_kill_filter(_id=ours[0])
-        await store.append("R", 0, 1.0, [TitleChanged("while away")])  # finds nobody: off the list
-        await eventually(lambda: None in got)
-        assert listed_when_told == [True]
-        await store.append("R", 1, 2.0, [TitleChanged("back")])
-        await eventually(lambda: any(m and b"back" in m for m in got))
-    finally:
-        checker.close()
-        await broker.close()
-        await store.close()
-
-
-async def test_an_append_takes_off_the_list_a_channel_nobody_listens_on(admin: aioredis.Redis) -> None:
-    # A process that died without taking itself off: the first append that finds its channel
-    # deaf drops it, and the others still get their copy.
-    store = RedisStore(URL, CODEC, fanout=fanout_for("writer"))
-    listener = RedisBroker(URL)
-    heard: list[bytes | None] = []
-    try:
-        await admin.sadd(NODES_KEY, node_channel("crashed"))
-        await listener.subscribe(node_channel("alive"), heard.append, listed_in=NODES_KEY)
-        await store.append("R", 0, 1.0, [TitleChanged("t")])
-        await eventually(lambda: len(heard) == 1)
-        assert await admin.smembers(NODES_KEY) == {node_channel("alive").encode()}
-    finally:
-        await listener.close()
-        await store.close()
-    assert await admin.smembers(NODES_KEY) == set()  # and a process that stops takes itself off
-
-
-async def test_a_channel_taken_off_its_list_while_listening_is_listed_again_and_resyncs(
-    admin: aioredis.Redis,
-) -> None:
-    # The set was lost (a Redis restarted without its data, a flush) while the subscription
-    # lived: publishers skip the channel until the check lists it again; what they published
-    # meanwhile never came, so the listeners are told None and read it from the store.
-    broker = RedisBroker(URL, list_check_s=0.1)
-    got: list[bytes | None] = []
-    try:
-        await broker.subscribe(node_channel("me"), got.append, listed_in=NODES_KEY)
-        await asyncio.sleep(0.3)
-        assert got == []  # nothing to mend while it stays listed
-        await admin.delete(NODES_KEY)
-        await eventually(lambda: None in got)
-        assert await admin.sismember(NODES_KEY, node_channel("me"))
-    finally:
-        await broker.close()
-
-
 async def test_appends_of_one_tick_go_in_one_call_and_each_room_is_checked_on_its_own(
     admin: aioredis.Redis,
 ) -> None:
     # Issue 19: one script call carries every room's appends of a tick; a refused one among them
     # stores and publishes nothing, and does not hold back the others.
-    store = RedisStore(URL, CODEC, fanout=fanout_for("me"), tick_s=0.05)
+    store = RedisStore(URL, CODEC, announce=announcement, tick_s=0.05, origin="me")
     listener = RedisBroker(URL)
     heard: list[bytes | None] = []
     try:
-        await listener.subscribe(node_channel("other"), heard.append, listed_in=NODES_KEY)
+        await listener.subscribe(EVENTS_CHANNEL, heard.append)
         for room in ("A", "B", "C"):
             await store.append(room, 0, 1.0, [TitleChanged(f"{room}0")])
         await eventually(lambda: len(heard) == 3)
@@ -280,7 +202,7 @@ def test_the_redis_tick_comes_from_the_environment() -> None:
 async def test_a_refused_append_of_any_size_leaves_the_log_as_it_was(admin: aioredis.Redis) -> None:
     # A refused append stores none of its items, however many (a script that pushed first and
     # checked after would have to trim them all off again): behind, ahead, or for no log at all.
-    store = RedisStore(URL, CODEC, fanout=fanout_for("me"))
+    store = RedisStore(URL, CODEC, announce=announcement, origin="me")
     many = [TitleChanged(f"t{i}") for i in range(2500)]
     try:
         with pytest.raises(Conflict):  # a room that does not exist yet, but a seq as if it did

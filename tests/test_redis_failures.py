@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 
 from realtime.broker.redis import RedisBroker
 from realtime.events import Actor, CreateSession, Join, Role
-from realtime.hub import Hub, fanout_for
+from realtime.hub import Hub, announcement
 from realtime.room import Change
 from realtime.store.redis import RedisStore
 from tests.corekit import CODEC, CORE
@@ -101,8 +101,8 @@ async def test_a_failing_watcher_on_another_process_does_not_end_its_fan_out(adm
     # The case: a watcher raising inside the broker's reader ended the reader, and with
     # it all fan-out between processes.
     ticks = itertools.count(1)
-    hubs = [Hub(RedisStore(URL, CODEC, fanout=fanout_for(f"n{i}")), RedisBroker(URL), lambda: float(next(ticks)),
-                f"n{i}", CORE)
+    hubs = [Hub(RedisStore(URL, CODEC, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), f"n{i}",
+                CORE)
             for i in range(2)]
     try:
         await hubs[0].create(CreateSession("T", "en", CODE, "jt", "mk"))
@@ -129,9 +129,8 @@ async def test_a_failing_watcher_on_another_process_does_not_end_its_fan_out(adm
 async def test_after_a_reader_restart_every_loaded_room_catches_up_from_the_store(admin: aioredis.Redis) -> None:
     ticks = itertools.count(1)
     buggy = BuggyReaderBroker(URL)
-    one = Hub(RedisStore(URL, CODEC, fanout=fanout_for("one")), RedisBroker(URL), lambda: float(next(ticks)), "one",
-              CORE)
-    two = Hub(RedisStore(URL, CODEC, fanout=fanout_for("two")), buggy, lambda: float(next(ticks)), "two", CORE)
+    one = Hub(RedisStore(URL, CODEC, announce=announcement), RedisBroker(URL), lambda: float(next(ticks)), "one", CORE)
+    two = Hub(RedisStore(URL, CODEC, announce=announcement), buggy, lambda: float(next(ticks)), "two", CORE)
     codes = [CODE, "BCDEFGHJ"]
     try:
         for code in codes:

@@ -26,16 +26,7 @@ class Broker(Protocol):
         (the hub's presence heartbeat for every room at once)."""
         ...
 
-    async def subscribe(self, channel: str, listener: Listener, listed_in: str | None = None) -> Subscription:
-        """Returns once the broker has the subscription: anything published after that arrives.
-
-        `listed_in`: the name of a set in the broker's keyspace that holds `channel` while this
-        subscription lives, for a publisher that sends only to those who listen (the Redis
-        store's append script, `realtime.store.base.Fanout`). A channel found missing from the
-        set (taken off while its connection was down, or the set lost) is listed again and the
-        listeners are told None, as after a reconnect. A broker without a keyspace shared by
-        processes (the in-memory one) has nobody to list for and ignores it."""
-        ...
+    async def subscribe(self, channel: str, listener: Listener) -> Subscription: ...
 
     @property
     def healthy(self) -> bool:

@@ -53,8 +53,7 @@ class MemoryBroker:
         for channel, message in messages:
             await self.publish(channel, message)
 
-    async def subscribe(self, channel: str, listener: Listener, listed_in: str | None = None) -> _MemorySubscription:
-        # `listed_in` is for publishers in other processes (realtime/broker/base.py): none here.
+    async def subscribe(self, channel: str, listener: Listener) -> _MemorySubscription:
         sub = _MemorySubscription(self, channel, listener)
         self._subs.setdefault(channel, []).append(sub)
         return sub

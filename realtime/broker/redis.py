@@ -10,12 +10,6 @@ The reader is the only way messages reach this process, so nothing may end it (i
 listener that raises is logged and the others still get the message; and should the reader fail
 all the same (a bug here or in redis-py), its Supervisor starts it again with backoff, on a fresh
 connection, and every listener is told None, so that every loaded room catches up from the store.
-
-A channel subscribed `listed_in` a set (realtime/broker/base.py) is added to that set once Redis
-has the subscription, again on every new connection before the listeners are told None, and
-checked every `list_check_s`: the append script takes a channel off the set when a publish finds
-nobody listening, and a set can be lost with Redis's data. Found missing, the channel is listed
-again and every listener told None, since what was published meanwhile did not reach it.
 """
 
 from __future__ import annotations
@@ -32,12 +26,6 @@ from realtime.supervise import Supervisor
 
 log = logging.getLogger("kring.broker.redis")
 
-# How often the channels listed in a set are checked to still be there (seconds).
-LIST_CHECK_S = 5.0
-# How long a new subscription is waited for before its channel is listed anyway (the check above
-# mends the rare case where Redis took the listing first and a publish took it off again).
-CONFIRM_S = 1.0
-
 
 class _RedisSubscription:
     def __init__(self, broker: RedisBroker, channel: str, listener: Listener) -> None:
@@ -50,11 +38,9 @@ class _RedisSubscription:
 
 
 class RedisBroker:
-    def __init__(self, url: str, max_backoff_s: float = 5.0, list_check_s: float = LIST_CHECK_S) -> None:
+    def __init__(self, url: str, max_backoff_s: float = 5.0) -> None:
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._subs: dict[str, list[_RedisSubscription]] = {}
-        self._listed: dict[str, str] = {}  # channel -> the set it is listed in
-        self._list_check_s = list_check_s
         self._pubsub: aioredis.client.PubSub | None = None
         self._reader = Supervisor("redis broker", max_backoff_s=max_backoff_s)
         self._healthy = True
@@ -91,21 +77,17 @@ class RedisBroker:
             self._healthy = False
             raise
 
-    async def subscribe(self, channel: str, listener: Listener, listed_in: str | None = None) -> _RedisSubscription:
+    async def subscribe(self, channel: str, listener: Listener) -> _RedisSubscription:
         """Returns once Redis has the subscription: anything published after that arrives."""
         sub = _RedisSubscription(self, channel, listener)
         async with self._lock:
             first = channel not in self._subs
             self._subs.setdefault(channel, []).append(sub)
-            if listed_in is not None:
-                self._listed[channel] = listed_in
             try:
                 if self._pubsub is None:
                     self._pubsub = await self._new_pubsub()
                 elif first:
                     await self._pubsub.subscribe(channel)
-                    if listed_in is not None:
-                        await self._list({channel: listed_in})
             except (RedisError, OSError):
                 self._healthy = False  # the reader reconnects and subscribes to everything again
             self._reader.keep("pub/sub reader", self._read_forever, on_restart=self._restarted)
@@ -129,14 +111,11 @@ class RedisBroker:
                 subs.remove(sub)
             if not subs and sub.channel in self._subs:
                 del self._subs[sub.channel]
-                listed_in = self._listed.pop(sub.channel, None)
-                try:
-                    if listed_in is not None:  # before unsubscribing: no publish may find it deaf
-                        await self._redis.srem(listed_in, sub.channel)
-                    if self._pubsub is not None:
+                if self._pubsub is not None:
+                    try:
                         await self._pubsub.unsubscribe(sub.channel)
-                except (RedisError, OSError):
-                    pass
+                    except (RedisError, OSError):
+                        pass
 
     async def _new_pubsub(self) -> aioredis.client.PubSub:
         """A fresh pub/sub connection subscribed to every channel we have listeners for (lock held)."""
@@ -144,45 +123,11 @@ class RedisBroker:
         channels = list(self._subs)
         if channels:
             await pubsub.subscribe(*channels)
-        await self._list({c: self._listed[c] for c in channels if c in self._listed})
         self._healthy = True
         return pubsub
 
-    async def _list(self, listed: dict[str, str]) -> None:
-        """Add each channel to its set once Redis has its subscription. redis-py sends SUBSCRIBE
-        and returns; the listing goes on another connection, which Redis might read first: a
-        publish in between would find nobody and take the channel off again."""
-        if not listed:
-            return
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + CONFIRM_S
-        for channel in listed:
-            while loop.time() < deadline:
-                counts = await self._redis.pubsub_numsub(channel)
-                if counts and int(counts[0][1]) > 0:
-                    break
-                await asyncio.sleep(0.01)
-        await self._add_listed(listed)
-
-    async def _add_listed(self, listed: dict[str, str]) -> int:
-        """SADD every channel to its set in one round trip; how many were not there."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for channel, key in listed.items():
-                pipe.sadd(key, channel)
-            added = await pipe.execute()
-        return sum(int(n) for n in added)
-
-    async def _check_listed(self) -> None:
-        """List again what was taken off (see the module's docstring); then the listeners resync."""
-        listed = dict(self._listed)
-        if listed and await self._add_listed(listed):
-            log.info("a listed channel had been taken off its set: listed again, resyncing")
-            self._tell_all(None)
-
     async def _read_forever(self) -> None:
         backoff = 0.1
-        loop = asyncio.get_running_loop()
-        next_check = loop.time() + self._list_check_s
         while not self._closed:
             try:
                 if self._fresh_connection:
@@ -197,13 +142,9 @@ class RedisBroker:
                 if not pubsub.subscribed:
                     await asyncio.sleep(0.05)
                     continue
-                timeout = min(1.0, self._list_check_s)
-                message = await pubsub.get_message(timeout=timeout)
+                message = await pubsub.get_message(timeout=1.0)
                 if message is not None and message.get("type") == "message":
                     self._dispatch(message)
-                if loop.time() >= next_check:
-                    next_check = loop.time() + self._list_check_s
-                    await self._check_listed()
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
@@ -247,14 +188,6 @@ class RedisBroker:
     async def close(self) -> None:
         self._closed = True
         await self._reader.close()
-        try:  # a process that stops is taken off at once (a publish would find it gone anyway)
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for channel, key in self._listed.items():
-                    pipe.srem(key, channel)
-                await pipe.execute()
-        except (RedisError, OSError):
-            pass
-        self._listed.clear()
         if self._pubsub is not None:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
         await self._redis.aclose()

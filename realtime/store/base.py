@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from realtime.events import Event, Stamped
-
-
-@dataclass(frozen=True, slots=True)
-class Fanout:
-    """How a store that publishes its own appends (RedisStore, store and broker on one Redis)
-    tells the other processes: each append call's events go out as one message, `origin` on its
-    first line and then one `line(room, stamped)` per room, to every channel listed in the set
-    `listeners` except `own`, this process's. A process lists its channel there while it listens
-    on it (`Broker.subscribe(..., listed_in=...)`), so the writer sends nothing to itself and
-    nothing to a process that is gone (issue 19: each copy costs Redis a write)."""
-
-    line: Callable[[str, Sequence[Stamped]], bytes]
-    origin: str
-    listeners: str
-    own: str
 
 
 class EventStore(Protocol):

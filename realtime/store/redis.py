@@ -22,7 +22,7 @@ others in the call are not affected.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
@@ -31,50 +31,50 @@ from redis.exceptions import RedisError
 from realtime.codec import Codec, encode_event
 from realtime.errors import BackendUnavailable, Conflict
 from realtime.events import Event, Redacted, Stamped
-from realtime.store.base import Fanout
 from realtime.supervise import Supervisor
 
-# KEYS[1]: the set of listening channels (Fanout.listeners); then the logs of the appends, in
-# the order they were made. ARGV[1]: the origin (the first line of the message), ARGV[2]: the
-# writer's own channel, which gets nothing; then per append: the expected seq, the line to publish
-# once its items are appended ("" for none), the number of items, then the items. The lines of the
-# appends that were made go out as one message to every listed channel but the writer's own; a
-# channel that nobody listens on any more (its process is gone or reconnecting) is taken off the
-# list (a process lists itself again when it is back, realtime/broker/redis.py). Returns per append
-# the log's length before it, or -1 - the length when that was not the expected seq: then nothing
-# of that append is stored or published. Publishing from the script saves a round trip.
+# KEYS: the logs of the appends, in the order they were made. ARGV[1]: the origin (the node that
+# appends, the first line of each message); then per append: the expected seq, a channel and a
+# line to publish once its items are appended ("" and "" for none), the number of items, then the
+# items. The lines of the appends that were made go out as one message per channel: the origin
+# line, then theirs (realtime/hub.py EVENTS_CHANNEL). Returns per append the log's length before
+# it, or -1 - the length when that was not the expected seq: then nothing of that append is
+# stored or published. Publishing from the script saves a round trip (see `announce`).
 APPEND = """
 local out = {}
-local lines = {ARGV[1]}
-local i = 3
-for k = 2, #KEYS do
-  local n = tonumber(ARGV[i + 2])
+local channels, lines = {}, {}
+local i = 2
+for k = 1, #KEYS do
+  local n = tonumber(ARGV[i + 3])
   local last = redis.call('LLEN', KEYS[k])
   if last == tonumber(ARGV[i]) then
-    for j = i + 3, i + 2 + n do redis.call('RPUSH', KEYS[k], ARGV[j]) end
-    if ARGV[i + 1] ~= '' then lines[#lines + 1] = ARGV[i + 1] end
-    out[k - 1] = last
-  else
-    out[k - 1] = -1 - last
-  end
-  i = i + 3 + n
-end
-if #lines > 1 then
-  local message = table.concat(lines, '\\n')
-  for _, channel in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-    if channel ~= ARGV[2] and redis.call('PUBLISH', channel, message) == 0 then
-      redis.call('SREM', KEYS[1], channel)
+    for j = i + 4, i + 3 + n do redis.call('RPUSH', KEYS[k], ARGV[j]) end
+    local channel = ARGV[i + 1]
+    if channel ~= '' then
+      if not lines[channel] then
+        channels[#channels + 1] = channel
+        lines[channel] = {ARGV[1]}
+      end
+      table.insert(lines[channel], ARGV[i + 2])
     end
+    out[k] = last
+  else
+    out[k] = -1 - last
   end
+  i = i + 4 + n
+end
+for _, channel in ipairs(channels) do
+  redis.call('PUBLISH', channel, table.concat(lines[channel], '\\n'))
 end
 return out
 """
 
-# The script's first key when the store publishes nothing (no line, so the set is never read).
-NO_LISTENERS = "kring:listeners:none"
-
 # At most one append call per TICK_S while appends keep coming (KRING_REDIS_TICK_MS).
 TICK_S = 0.01
+
+# What an append is announced with: the channel and the line for a room's new events.
+Announce = Callable[[str, Sequence[Stamped]], tuple[str, bytes]]
+
 
 @dataclass(slots=True)
 class _Append:
@@ -82,7 +82,8 @@ class _Append:
 
     key: str
     expected: int
-    line: bytes
+    channel: str
+    message: bytes
     items: list[bytes]
     answer: asyncio.Future[int]
 
@@ -108,18 +109,20 @@ return 1
 
 
 class RedisStore:
-    def __init__(self, url: str, codec: Codec, fanout: Fanout | None = None, tick_s: float = TICK_S) -> None:
-        """`fanout`: when the broker is this same Redis, each append call also publishes its
-        events, inside the script: one command per call instead of two, since Redis's CPU per
-        event (a goal of issue 19) is mostly the cost of a round trip, not of the work
-        (docs/performance.md). `tick_s`: the least time between two append calls while appends
-        keep coming."""
+    def __init__(self, url: str, codec: Codec, announce: Announce | None = None, tick_s: float = TICK_S,
+                 origin: str = "") -> None:
+        """`announce`: when the broker is this same Redis, each append also publishes its events,
+        inside the script. One command per event instead of two: Redis's CPU per event (a goal of
+        issue 7) is mostly the cost of a round trip, not of the work (docs/performance.md).
+        `tick_s`: the least time between two append calls while appends keep coming. `origin`:
+        this process's node, the first line of what it publishes (so it can skip its own)."""
         self._redis = aioredis.Redis.from_url(url, decode_responses=False)
         self._append = self._redis.register_script(APPEND)
         self._save_snapshot = self._redis.register_script(SAVE_SNAPSHOT)
-        self._fanout = fanout
+        self._announce = announce
         self._codec = codec
         self._tick_s = tick_s
+        self._origin = origin
         # Appends waiting for the next call. Bounded by the rooms: the hub appends to a room only
         # under its lock, so a room has at most one append waiting (creating a room is the other).
         self._queue: list[_Append] = []
@@ -130,7 +133,7 @@ class RedisStore:
 
     @property
     def publishes_appends(self) -> bool:
-        return self._fanout is not None
+        return self._announce is not None
 
     async def append(
         self, room: str, expected_seq: int, at: float, events: Sequence[Event]
@@ -139,9 +142,9 @@ class RedisStore:
         if not stamped:
             return []
         items = [repr(at).encode() + b"\n" + encode_event(s.event) for s in stamped]
-        line = self._fanout.line(room, stamped) if self._fanout else b""
+        channel, message = self._announce(room, stamped) if self._announce else ("", b"")
         answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queue.append(_Append(_key(room), expected_seq, line, items, answer))
+        self._queue.append(_Append(_key(room), expected_seq, channel, message, items, answer))
         if not self._sending:
             self._sending = True
             self._tasks.spawn("append calls", self._send())
@@ -180,14 +183,12 @@ class RedisStore:
             self._sending = False
 
     async def _call(self, batch: list[_Append]) -> None:
-        fanout = self._fanout
-        args: list[bytes | str | int] = [fanout.origin, fanout.own] if fanout else ["", ""]
+        args: list[bytes | str | int] = [self._origin]
         for a in batch:
-            args += [a.expected, a.line, len(a.items), *a.items]
+            args += [a.expected, a.channel, a.message, len(a.items), *a.items]
         self.calls += 1
         try:
-            results = await self._append(keys=[fanout.listeners if fanout else NO_LISTENERS,
-                                               *(a.key for a in batch)], args=args)
+            results = await self._append(keys=[a.key for a in batch], args=args)
         except RedisError as exc:
             for a in batch:
                 if not a.answer.done():
