@@ -223,7 +223,6 @@ def masked_text(body: str) -> bytes:
     return bytes([0x81, 0x80 | len(data)]) + b"\0\0\0\0" + data
 
 
-
 async def test_frames_that_come_with_the_upgrade_request_wait_like_any_others() -> None:
     """uvicorn's HTTP layer passes the protocol only the upgrade request, but the protocol does not
     count on it: frames in the same read are not parsed with the request, they wait for room."""
