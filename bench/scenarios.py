@@ -515,6 +515,8 @@ def run_scaleout(o: Options, tmp: Path) -> dict[str, Any]:
         **headline(kring, floor),
         "servers": o.servers,
         "route": o.route,
+        # The servers inherit the environment: a KRING_REDIS_TICK_MS set for the run is theirs.
+        "redis_tick_ms": round(Settings.from_env(dict(os.environ)).redis_tick_s * 1000.0, 3),
         "redis_cpu_pct": round(100.0 * redis_total / interval, 1),
         "redis_idle_cpu_pct": round(100.0 * idle_rate, 2),
         # Redis's CPU in the window minus its idle rate, per action committed (one event each).
