@@ -103,6 +103,10 @@ class Tally:
     refused_upgrade: int = 0  # upgrades refused with an HTTP status (403 during a back-off)
     closes: dict[int, int] = field(default_factory=dict)
 
+    def closed(self, code: int) -> None:
+        """A socket ended with this close code (1006: no close frame came)."""
+        self.closes[code] = self.closes.get(code, 0) + 1
+
 
 async def hammer(url: str, code: str, headers: dict[str, str], frame: Callable[[int], str | bytes], tally: Tally,
                  done: asyncio.Event, *, frames: int = 0, refused_pause_s: float = 0.05,
@@ -137,8 +141,7 @@ async def hammer(url: str, code: str, headers: dict[str, str], frame: Callable[[
                 finally:
                     reader.cancel()
         except ConnectionClosed as closed:
-            c = closed.rcvd.code if closed.rcvd is not None else 1006
-            tally.closes[c] = tally.closes.get(c, 0) + 1
+            tally.closed(closed.rcvd.code if closed.rcvd is not None else 1006)
         except InvalidStatus:
             tally.refused_upgrade += 1
             await asyncio.sleep(refused_pause_s)
@@ -152,7 +155,7 @@ async def hammer(url: str, code: str, headers: dict[str, str], frame: Callable[[
             # logged went uncounted now and then (a CI run: 8 logged, 7 counted).
             rcvd = ws.protocol.close_rcvd
             if rcvd is not None and rcvd.code != 1000:
-                tally.closes[rcvd.code] = tally.closes.get(rcvd.code, 0) + 1
+                tally.closed(rcvd.code)
 
 
 async def flood(url: str, code: str, cookies: list[str], frames: int, sockets_each: int,
